@@ -1,0 +1,82 @@
+/**
+ * The config bundle: the checks the hub publishes (retained) to every probe.
+ * It is signed with the hub's ed25519 key; the envelope carries the exact signed
+ * bytes so that probes verify what they will parse, not a re-serialisation.
+ * Bundles never carry alert channels or secrets.
+ */
+import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
+import { z } from 'zod'
+import { checkSpecSchema, type CheckSpec } from './spec.ts'
+
+/** A check as probes see it: no notification routing. */
+export type ProbeCheck = Omit<CheckSpec, 'notify'>
+
+export const bundleSchema = z.strictObject({
+  /** Monotonic deploy number; probes ignore a bundle older than the one they run. */
+  seq: z.int().nonnegative(),
+  /** `${seq}-${hash}`; stamped on every result as configVersion. */
+  version: z.string().min(1),
+  createdAt: z.int().nonnegative(),
+  checks: z.array(checkSpecSchema),
+})
+export type Bundle = z.infer<typeof bundleSchema>
+
+export const envelopeSchema = z.strictObject({
+  bundle: z.string().min(1),
+  sig: z.string().min(1),
+  keyId: z.string().min(1),
+})
+export type BundleEnvelope = z.infer<typeof envelopeSchema>
+
+/** A short, stable id for a public key: the first 16 hex digits of its SHA-256. */
+export function keyIdOf(publicKey: KeyObject): string {
+  const der = publicKey.export({ type: 'spki', format: 'der' })
+  return createHash('sha256').update(der).digest('hex').slice(0, 16)
+}
+
+/** Builds the bundle for a deploy. The hash covers only the checks so re-deploying the same file keeps the version suffix. */
+export function buildBundle(checks: CheckSpec[], seq: number, now: number): Bundle {
+  const probeChecks = checks.map(({ notify: _notify, ...rest }) => rest)
+  const hash = createHash('sha256').update(JSON.stringify(probeChecks)).digest('hex').slice(0, 8)
+  return { seq, version: `${seq}-${hash}`, createdAt: now, checks: probeChecks as CheckSpec[] }
+}
+
+export function signBundle(bundle: Bundle, privateKey: KeyObject): BundleEnvelope {
+  const bytes = Buffer.from(JSON.stringify(bundle))
+  return {
+    bundle: bytes.toString('base64'),
+    sig: sign(null, bytes, privateKey).toString('base64'),
+    keyId: keyIdOf(createPublicKey(privateKey)),
+  }
+}
+
+export type OpenedBundle = { ok: true; bundle: Bundle } | { ok: false; error: string }
+
+/**
+ * Parses an envelope from the wire, verifies its signature when a key is given,
+ * and validates the bundle. Never throws: a bad bundle is reported, not fatal.
+ */
+export function openBundle(payload: Buffer | string, trustedKey?: KeyObject): OpenedBundle {
+  let json: unknown
+  try {
+    json = JSON.parse(payload.toString())
+  } catch (error) {
+    return { ok: false, error: `config is not JSON: ${(error as Error).message}` }
+  }
+  const envelope = envelopeSchema.safeParse(json)
+  if (!envelope.success) return { ok: false, error: `config envelope is invalid: ${z.prettifyError(envelope.error)}` }
+  const bytes = Buffer.from(envelope.data.bundle, 'base64')
+  if (trustedKey) {
+    const valid = verify(null, bytes, trustedKey, Buffer.from(envelope.data.sig, 'base64'))
+    if (!valid) return { ok: false, error: `config signature does not verify with hub key ${keyIdOf(trustedKey)}` }
+  }
+  let inner: unknown
+  try {
+    inner = JSON.parse(bytes.toString('utf8'))
+  } catch (error) {
+    return { ok: false, error: `config bundle is not JSON: ${(error as Error).message}` }
+  }
+  const bundle = bundleSchema.safeParse(inner)
+  if (!bundle.success) return { ok: false, error: `config bundle is invalid: ${z.prettifyError(bundle.error)}` }
+  return { ok: true, bundle: bundle.data }
+}

@@ -1,0 +1,30 @@
+/**
+ * The contract between the probe and the per-kind runners. A runner does only
+ * what is particular to its kind; `runCheck` (checks/run-check.ts) adds the id,
+ * the times, the hard timeout and the final CheckResult around it.
+ */
+import type { AssertionResult, CheckResult, CheckStatus } from '../result.ts'
+import type { CheckKind, SpecOf } from '../spec.ts'
+
+export interface RunContext {
+  /** Aborted when the run's hard timeout fires; runners pass it to their I/O. */
+  signal: AbortSignal
+  probeId: string
+  region: string
+  /** Injected clock (epoch ms). */
+  now(): number
+}
+
+/** What a runner measured. `status` is the runner's verdict before the wrapper's timeout handling. */
+export interface RunOutcome {
+  status: CheckStatus
+  error?: { code: string; message: string }
+  phases?: CheckResult['phases']
+  assertions: AssertionResult[]
+  metrics?: Record<string, number>
+}
+
+export type Runner<K extends CheckKind> = (spec: SpecOf<K>, ctx: RunContext) => Promise<RunOutcome>
+
+/** Every kind must have a runner: a missing one fails to compile. */
+export type RunnerRegistry = { [K in CheckKind]: Runner<K> }

@@ -1,0 +1,134 @@
+/**
+ * Validates a monitoring project (the default export of monitors.ts). Every problem
+ * is collected with its path, e.g. `checks[2].every: "7x" is not a duration`, so a
+ * user fixes them all in one pass instead of one per deploy.
+ */
+import { z } from 'zod'
+import { alertPolicySchema, checkSpecSchema, durationSchema, type CheckSpec } from './spec.ts'
+
+const KINDS = checkSpecSchema.options.map((option) => option.shape.kind.value)
+
+const channelSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('console'), name: z.string().min(1) }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    name: z.string().min(1),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    headers: z.record(z.string(), z.string()).default({}),
+  }),
+])
+export type ChannelConfig = z.infer<typeof channelSchema>
+
+const defaultsSchema = z.strictObject({
+  every: durationSchema.optional(),
+  timeout: durationSchema.optional(),
+  regions: z.array(z.string().min(1)).optional(),
+  tags: z.array(z.string()).optional(),
+  enabled: z.boolean().optional(),
+  alert: alertPolicySchema.partial().optional(),
+})
+
+const projectSchema = z.strictObject({
+  project: z.string().min(1).default('Vantage'),
+  defaults: defaultsSchema.default({}),
+  channels: z.array(channelSchema).default([{ type: 'console', name: 'console' }]),
+  checks: z.array(z.unknown()),
+})
+
+export interface MonitoringConfig {
+  project: string
+  channels: ChannelConfig[]
+  checks: CheckSpec[]
+}
+
+export type ValidationOutcome =
+  | { ok: true; config: MonitoringConfig }
+  | { ok: false; errors: string[] }
+
+/** Formats a zod path as the user wrote it: ['checks', 2, 'every'] -> "checks[2].every". */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = ''
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out ? `.${String(key)}` : String(key)
+  }
+  return out || '(root)'
+}
+
+function issuesToErrors(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): string[] {
+  return issues.map((issue) => {
+    const path = formatPath([...prefix, ...issue.path])
+    if (issue.code === 'unrecognized_keys') {
+      return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+    }
+    return `${path}: ${issue.message}`
+  })
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Applies project defaults to one raw check: the check's own options win. */
+function withDefaults(check: Record<string, unknown>, defaults: z.infer<typeof defaultsSchema>) {
+  const merged: Record<string, unknown> = { ...check }
+  for (const key of ['every', 'timeout', 'regions', 'tags', 'enabled'] as const) {
+    if (merged[key] === undefined && defaults[key] !== undefined) merged[key] = defaults[key]
+  }
+  if (defaults.alert || merged.alert !== undefined) {
+    merged.alert = isRecord(merged.alert) ? { ...defaults.alert, ...merged.alert } : (merged.alert ?? defaults.alert)
+  }
+  return merged
+}
+
+/** Validates a whole monitoring project and returns every error found. */
+export function validateMonitoring(input: unknown): ValidationOutcome {
+  const project = projectSchema.safeParse(input)
+  if (!project.success) return { ok: false, errors: issuesToErrors(project.error.issues) }
+  const { defaults, channels } = project.data
+  const errors: string[] = []
+  const checks: CheckSpec[] = []
+  const firstIndexById = new Map<string, number>()
+
+  project.data.checks.forEach((raw, index) => {
+    if (!isRecord(raw)) {
+      errors.push(`checks[${index}]: expected a check object, e.g. http('id', { url })`)
+      return
+    }
+    if (typeof raw.kind !== 'string' || !KINDS.includes(raw.kind as CheckSpec['kind'])) {
+      errors.push(`checks[${index}].kind: unknown kind ${JSON.stringify(raw.kind)} (expected one of ${KINDS.join(', ')})`)
+      return
+    }
+    const parsed = checkSpecSchema.safeParse(withDefaults(raw, defaults))
+    if (!parsed.success) {
+      errors.push(...issuesToErrors(parsed.error.issues, ['checks', index]))
+      return
+    }
+    const spec = parsed.data
+    const earlier = firstIndexById.get(spec.id)
+    if (earlier !== undefined) {
+      errors.push(`checks[${index}].id: duplicate id "${spec.id}" (first used by checks[${earlier}])`)
+    } else {
+      firstIndexById.set(spec.id, index)
+    }
+    if (spec.alert.quorum !== undefined && spec.alert.quorum > spec.regions.length) {
+      errors.push(`checks[${index}].alert.quorum: ${spec.alert.quorum} is more than the check's ${spec.regions.length} region(s)`)
+    }
+    const channelNames = new Set(channels.map((channel) => channel.name))
+    spec.notify?.forEach((name, position) => {
+      if (!channelNames.has(name)) {
+        errors.push(`checks[${index}].notify[${position}]: no channel named "${name}"`)
+      }
+    })
+    checks.push(spec)
+  })
+
+  const seenChannels = new Set<string>()
+  channels.forEach((channel, index) => {
+    if (seenChannels.has(channel.name)) errors.push(`channels[${index}].name: duplicate channel "${channel.name}"`)
+    seenChannels.add(channel.name)
+  })
+
+  if (errors.length > 0) return { ok: false, errors }
+  return { ok: true, config: { project: project.data.project, channels, checks } }
+}
