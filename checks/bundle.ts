@@ -8,8 +8,8 @@ import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:
 import { z } from 'zod'
 import { checkSpecSchema, type CheckSpec } from './spec.ts'
 
-/** A check as probes see it: no notification routing. */
-export type ProbeCheck = Omit<CheckSpec, 'notify'>
+/** A check as probes see it: no notification routing. Distributes over the union so per-kind fields survive. */
+export type ProbeCheck = CheckSpec extends infer S ? (S extends CheckSpec ? Omit<S, 'notify'> : never) : never
 
 export const bundleSchema = z.strictObject({
   /** Monotonic deploy number; probes ignore a bundle older than the one they run. */
@@ -34,11 +34,24 @@ export function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256').update(der).digest('hex').slice(0, 16)
 }
 
-/** Builds the bundle for a deploy. The hash covers only the checks so re-deploying the same file keeps the version suffix. */
+/** The checks as probes get them: routing to alert channels stays on the hub. */
+export function toProbeChecks(checks: CheckSpec[]): ProbeCheck[] {
+  return checks.map(({ notify: _notify, ...rest }) => rest as ProbeCheck)
+}
+
+/** A short content hash of the probe checks; equal checks give an equal hash. */
+export function checksHash(checks: CheckSpec[]): string {
+  return createHash('sha256').update(JSON.stringify(toProbeChecks(checks))).digest('hex').slice(0, 8)
+}
+
+/** Builds the bundle for deploy number `seq`. */
 export function buildBundle(checks: CheckSpec[], seq: number, now: number): Bundle {
-  const probeChecks = checks.map(({ notify: _notify, ...rest }) => rest)
-  const hash = createHash('sha256').update(JSON.stringify(probeChecks)).digest('hex').slice(0, 8)
-  return { seq, version: `${seq}-${hash}`, createdAt: now, checks: probeChecks as CheckSpec[] }
+  return {
+    seq,
+    version: `${seq}-${checksHash(checks)}`,
+    createdAt: now,
+    checks: toProbeChecks(checks) as CheckSpec[],
+  }
 }
 
 export function signBundle(bundle: Bundle, privateKey: KeyObject): BundleEnvelope {

@@ -30,7 +30,8 @@ export function parseDuration(text: string): number {
 
 /** Formats milliseconds compactly, for logs and pages: 90_000 -> "1m30s". */
 export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)}ms`
+  // Compare after rounding, so 999.6 prints as 1s rather than 1000ms.
+  if (Math.round(ms) < 1_000) return `${Math.round(ms)}ms`
   const parts: string[] = []
   let rest = Math.round(ms / 1_000)
   for (const [unit, size] of [

@@ -23,6 +23,8 @@ export const alertPolicySchema = z.strictObject({
 })
 export type AlertPolicy = z.infer<typeof alertPolicySchema>
 
+const NO_REGIONS = 'no regions given (set regions on the check or defaults.regions)'
+
 const commonFields = {
   id: z.string().regex(CHECK_ID, {
     error: 'must be lower-case letters, digits, ".", "_" or "-", starting with a letter or digit',
@@ -30,9 +32,12 @@ const commonFields = {
   name: z.string().min(1).optional(),
   every: durationSchema.default('1m'),
   timeout: durationSchema.default('10s'),
-  regions: z.array(z.string().min(1)).min(1, {
-    error: 'no regions given (set regions on the check or defaults.regions)',
-  }),
+  regions: z
+    .array(z.string().min(1), {
+      // A missing list is the usual mistake; other wrong types keep zod's message.
+      error: (issue) => (issue.input === undefined ? NO_REGIONS : undefined),
+    })
+    .min(1, { error: NO_REGIONS }),
   tags: z.array(z.string().min(1)).default([]),
   enabled: z.boolean().default(true),
   alert: alertPolicySchema.default({ failAfter: 2, recoverAfter: 2 }),

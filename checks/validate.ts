@@ -42,8 +42,7 @@ export interface MonitoringConfig {
 }
 
 export type ValidationOutcome =
-  | { ok: true; config: MonitoringConfig }
-  | { ok: false; errors: string[] }
+  { ok: true; config: MonitoringConfig } | { ok: false; errors: string[] }
 
 /** Formats a zod path as the user wrote it: ['checks', 2, 'every'] -> "checks[2].every". */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -76,27 +75,52 @@ function withDefaults(check: Record<string, unknown>, defaults: z.infer<typeof d
     if (merged[key] === undefined && defaults[key] !== undefined) merged[key] = defaults[key]
   }
   if (defaults.alert || merged.alert !== undefined) {
-    merged.alert = isRecord(merged.alert) ? { ...defaults.alert, ...merged.alert } : (merged.alert ?? defaults.alert)
+    merged.alert = isRecord(merged.alert)
+      ? { ...defaults.alert, ...merged.alert }
+      : (merged.alert ?? defaults.alert)
   }
   return merged
 }
 
-/** Validates a whole monitoring project and returns every error found. */
-export function validateMonitoring(input: unknown): ValidationOutcome {
-  const project = projectSchema.safeParse(input)
-  if (!project.success) return { ok: false, errors: issuesToErrors(project.error.issues) }
-  const { defaults, channels } = project.data
-  const errors: string[] = []
+/** Channel names as written, even when the channels around them do not validate. */
+function rawChannelNames(channels: unknown): string[] {
+  if (channels === undefined) return ['console']
+  if (!Array.isArray(channels)) return []
+  return channels.flatMap((channel) =>
+    isRecord(channel) && typeof channel.name === 'string' ? [channel.name] : [],
+  )
+}
+
+/** Validates each raw check, appending its errors; returns the checks that are valid. */
+function validateChecks(
+  rawChecks: unknown[],
+  defaults: z.infer<typeof defaultsSchema>,
+  channelNames: ReadonlySet<string>,
+  errors: string[],
+): CheckSpec[] {
   const checks: CheckSpec[] = []
   const firstIndexById = new Map<string, number>()
 
-  project.data.checks.forEach((raw, index) => {
+  rawChecks.forEach((raw, index) => {
     if (!isRecord(raw)) {
       errors.push(`checks[${index}]: expected a check object, e.g. http('id', { url })`)
       return
     }
+    // Ids are compared as written, so a duplicate is reported even next to a broken check.
+    if (typeof raw.id === 'string') {
+      const earlier = firstIndexById.get(raw.id)
+      if (earlier !== undefined) {
+        errors.push(
+          `checks[${index}].id: duplicate id "${raw.id}" (first used by checks[${earlier}])`,
+        )
+      } else {
+        firstIndexById.set(raw.id, index)
+      }
+    }
     if (typeof raw.kind !== 'string' || !KINDS.includes(raw.kind as CheckSpec['kind'])) {
-      errors.push(`checks[${index}].kind: unknown kind ${JSON.stringify(raw.kind)} (expected one of ${KINDS.join(', ')})`)
+      errors.push(
+        `checks[${index}].kind: unknown kind ${JSON.stringify(raw.kind)} (expected one of ${KINDS.join(', ')})`,
+      )
       return
     }
     const parsed = checkSpecSchema.safeParse(withDefaults(raw, defaults))
@@ -105,16 +129,11 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
       return
     }
     const spec = parsed.data
-    const earlier = firstIndexById.get(spec.id)
-    if (earlier !== undefined) {
-      errors.push(`checks[${index}].id: duplicate id "${spec.id}" (first used by checks[${earlier}])`)
-    } else {
-      firstIndexById.set(spec.id, index)
-    }
     if (spec.alert.quorum !== undefined && spec.alert.quorum > spec.regions.length) {
-      errors.push(`checks[${index}].alert.quorum: ${spec.alert.quorum} is more than the check's ${spec.regions.length} region(s)`)
+      errors.push(
+        `checks[${index}].alert.quorum: ${spec.alert.quorum} is more than the check's ${spec.regions.length} region(s)`,
+      )
     }
-    const channelNames = new Set(channels.map((channel) => channel.name))
     spec.notify?.forEach((name, position) => {
       if (!channelNames.has(name)) {
         errors.push(`checks[${index}].notify[${position}]: no channel named "${name}"`)
@@ -122,13 +141,40 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
     })
     checks.push(spec)
   })
+  return checks
+}
+
+/**
+ * Validates a whole monitoring project and returns every error found. Checks are
+ * validated even when the project around them has errors (a bad channel must not
+ * hide a bad check), unless the defaults they inherit are broken themselves: then
+ * every check would report the same missing option.
+ */
+export function validateMonitoring(input: unknown): ValidationOutcome {
+  const project = projectSchema.safeParse(input)
+  const errors = project.success ? [] : issuesToErrors(project.error.issues)
+  const raw = isRecord(input) ? input : {}
+  const defaults = project.success
+    ? project.data.defaults
+    : defaultsSchema.safeParse(raw.defaults ?? {}).data
+  const channelNames = project.success
+    ? project.data.channels.map((channel) => channel.name)
+    : rawChannelNames(raw.channels)
+
+  const checks =
+    defaults && Array.isArray(raw.checks)
+      ? validateChecks(raw.checks, defaults, new Set(channelNames), errors)
+      : []
 
   const seenChannels = new Set<string>()
-  channels.forEach((channel, index) => {
-    if (seenChannels.has(channel.name)) errors.push(`channels[${index}].name: duplicate channel "${channel.name}"`)
-    seenChannels.add(channel.name)
+  channelNames.forEach((name, index) => {
+    if (seenChannels.has(name)) errors.push(`channels[${index}].name: duplicate channel "${name}"`)
+    seenChannels.add(name)
   })
 
-  if (errors.length > 0) return { ok: false, errors }
-  return { ok: true, config: { project: project.data.project, channels, checks } }
+  if (!project.success || errors.length > 0) return { ok: false, errors }
+  return {
+    ok: true,
+    config: { project: project.data.project, channels: project.data.channels, checks },
+  }
 }

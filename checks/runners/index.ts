@@ -1,0 +1,9 @@
+/**
+ * The runner registry: one runner per check kind. The mapped type makes a kind
+ * without a runner a compile error, so adding a kind to spec.ts forces a runner here.
+ */
+import { run as runHttp } from './http.ts'
+import { run as runPing } from './ping.ts'
+import type { RunnerRegistry } from './types.ts'
+
+export const runners: RunnerRegistry = { http: runHttp, ping: runPing }

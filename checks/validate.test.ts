@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest'
+import { channels, defineMonitoring, http, ping, type MonitoringInput } from './define.ts'
+import { effectiveQuorum } from './spec.ts'
+import { formatPath, validateMonitoring, type MonitoringConfig } from './validate.ts'
+
+const api = (id = 'api', props: Record<string, unknown> = {}) =>
+  http(id, { url: 'https://api.example.com/health', ...props })
+
+function errorsOf(input: unknown): string[] {
+  const outcome = validateMonitoring(input)
+  if (outcome.ok) throw new Error('expected the config to be rejected')
+  return outcome.errors
+}
+
+function configOf(input: MonitoringInput): MonitoringConfig {
+  const outcome = validateMonitoring(input)
+  if (!outcome.ok) throw new Error(`expected a valid config, got:\n${outcome.errors.join('\n')}`)
+  return outcome.config
+}
+
+describe('validateMonitoring: errors', () => {
+  it('reports a bad duration with the path the user wrote', () => {
+    const errors = errorsOf(
+      defineMonitoring({
+        defaults: { regions: ['eu-west'] },
+        checks: [api('a'), api('b'), api('c', { every: '7x' })],
+      }),
+    )
+    expect(errors).toEqual(['checks[2].every: "7x" is not a duration (use e.g. 30s, 5m, 1h)'])
+  })
+
+  it('collects every error in one pass instead of stopping at the first', () => {
+    const errors = errorsOf({
+      defaults: { regions: ['eu-west'] },
+      checks: [api('a', { every: '7x' }), api('b', { timeout: 'soon' }), ping('c', { host: '' })],
+    })
+    expect(errors).toEqual([
+      'checks[0].every: "7x" is not a duration (use e.g. 30s, 5m, 1h)',
+      'checks[1].timeout: "soon" is not a duration (use e.g. 30s, 5m, 1h)',
+      'checks[2].host: Too small: expected string to have >=1 characters',
+    ])
+  })
+
+  it('names an unknown kind and the kinds there are', () => {
+    expect(errorsOf({ checks: [{ kind: 'smtp', id: 'mail' }] })).toEqual([
+      'checks[0].kind: unknown kind "smtp" (expected one of http, ping)',
+    ])
+  })
+
+  it('reports duplicate ids with the first use', () => {
+    const errors = errorsOf({ defaults: { regions: ['eu-west'] }, checks: [api(), api()] })
+    expect(errors).toEqual(['checks[1].id: duplicate id "api" (first used by checks[0])'])
+  })
+
+  it('reports a duplicate id even when the first check has errors of its own', () => {
+    const errors = errorsOf({
+      defaults: { regions: ['eu-west'] },
+      checks: [api('api', { every: '7x' }), api()],
+    })
+    expect(errors).toContain('checks[1].id: duplicate id "api" (first used by checks[0])')
+  })
+
+  it('reports unknown options, at the check and inside it', () => {
+    const errors = errorsOf({
+      defaults: { regions: ['eu-west'] },
+      checks: [
+        { ...api(), retries: 3 },
+        { ...ping('gw', { host: '127.0.0.1' }), expect: { status: 200 } },
+      ],
+    })
+    expect(errors).toEqual([
+      'checks[0]: unknown option "retries"',
+      'checks[1].expect: unknown option "status"',
+    ])
+  })
+
+  it('says how to fix missing or empty regions', () => {
+    const errors = errorsOf({ checks: [api('a'), api('b', { regions: [] })] })
+    expect(errors).toEqual([
+      'checks[0].regions: no regions given (set regions on the check or defaults.regions)',
+      'checks[1].regions: no regions given (set regions on the check or defaults.regions)',
+    ])
+  })
+
+  it('reports a notify entry that names no channel', () => {
+    const errors = errorsOf({
+      defaults: { regions: ['eu-west'] },
+      channels: [
+        channels.console(),
+        channels.webhook('ops', { url: 'https://hooks.example.com/x' }),
+      ],
+      checks: [api('api', { notify: ['ops', 'pager'] })],
+    })
+    expect(errors).toEqual(['checks[0].notify[1]: no channel named "pager"'])
+  })
+
+  it('reports a quorum larger than the regions', () => {
+    const errors = errorsOf({
+      checks: [api('api', { regions: ['eu-west', 'us-east'], alert: { quorum: 3 } })],
+    })
+    expect(errors).toEqual(["checks[0].alert.quorum: 3 is more than the check's 2 region(s)"])
+  })
+
+  it('reports a check that is not an object', () => {
+    expect(errorsOf({ checks: ['api'] })).toEqual([
+      "checks[0]: expected a check object, e.g. http('id', { url })",
+    ])
+  })
+
+  it('reports project-level errors and still checks the checks', () => {
+    const errors = errorsOf({
+      defaults: { regions: ['eu-west'] },
+      channels: [{ type: 'webhook', name: 'ops', url: 'ftp://hooks.example.com' }],
+      checks: [api('api', { every: '7x', notify: ['ops'] })],
+    })
+    expect(errors).toEqual([
+      'channels[0].url: must be an http:// or https:// URL',
+      'checks[0].every: "7x" is not a duration (use e.g. 30s, 5m, 1h)',
+    ])
+  })
+
+  it('reports broken defaults once, not once per check', () => {
+    const errors = errorsOf({
+      defaults: { every: '1q', colour: 'red' },
+      checks: [api('a'), api('b')],
+    })
+    expect(errors).toEqual([
+      'defaults.every: "1q" is not a duration (use e.g. 30s, 5m, 1h)',
+      'defaults: unknown option "colour"',
+    ])
+  })
+
+  it('reports duplicate channel names', () => {
+    const errors = errorsOf({
+      defaults: { regions: ['eu-west'] },
+      channels: [channels.console('ops'), channels.console('ops')],
+      checks: [],
+    })
+    expect(errors).toEqual(['channels[1].name: duplicate channel "ops"'])
+  })
+
+  it('rejects input that is not a project', () => {
+    expect(errorsOf(null)).toEqual(['(root): Invalid input: expected object, received null'])
+    expect(errorsOf({ checks: 'api' })).toEqual([
+      'checks: Invalid input: expected array, received string',
+    ])
+  })
+})
+
+describe('validateMonitoring: defaults', () => {
+  it('fills built-in defaults', () => {
+    const config = configOf({ defaults: { regions: ['eu-west'] }, checks: [api()] })
+    expect(config.project).toBe('Vantage')
+    expect(config.channels).toEqual([{ type: 'console', name: 'console' }])
+    expect(config.checks[0]).toMatchObject({
+      every: '1m',
+      timeout: '10s',
+      method: 'GET',
+      headers: {},
+      tags: [],
+      enabled: true,
+      alert: { failAfter: 2, recoverAfter: 2 },
+      expect: { status: { min: 200, max: 399 } },
+    })
+  })
+
+  it('lets project defaults flow to checks, and a check own options win', () => {
+    const config = configOf({
+      defaults: {
+        regions: ['eu-west', 'us-east', 'ap-south'],
+        every: '30s',
+        timeout: '5s',
+        tags: ['prod'],
+        alert: { failAfter: 3 },
+      },
+      checks: [
+        api('inherits'),
+        api('overrides', { every: '5m', regions: ['eu-west'], alert: { recoverAfter: 1 } }),
+      ],
+    })
+    expect(config.checks[0]).toMatchObject({
+      every: '30s',
+      timeout: '5s',
+      regions: ['eu-west', 'us-east', 'ap-south'],
+      tags: ['prod'],
+      alert: { failAfter: 3, recoverAfter: 2 },
+    })
+    expect(config.checks[1]).toMatchObject({
+      every: '5m',
+      timeout: '5s',
+      regions: ['eu-west'],
+      alert: { failAfter: 3, recoverAfter: 1 },
+    })
+  })
+
+  it('defaults the quorum to min(2, regions)', () => {
+    const config = configOf({
+      checks: [
+        api('three', { regions: ['eu-west', 'us-east', 'ap-south'] }),
+        api('one', { regions: ['eu-west'] }),
+        api('set', { regions: ['eu-west', 'us-east', 'ap-south'], alert: { quorum: 3 } }),
+      ],
+    })
+    expect(config.checks[0]!.alert.quorum).toBeUndefined()
+    expect(config.checks.map(effectiveQuorum)).toEqual([2, 1, 3])
+  })
+})
+
+describe('formatPath', () => {
+  it('writes paths the way the user wrote them', () => {
+    expect(formatPath(['checks', 2, 'every'])).toBe('checks[2].every')
+    expect(formatPath(['checks', 0, 'notify', 1])).toBe('checks[0].notify[1]')
+    expect(formatPath([])).toBe('(root)')
+  })
+})

@@ -1,0 +1,207 @@
+/**
+ * Incidents: one row per outage (from an alert firing to its resolution) and a
+ * timeline of what happened during it (state changes, notifications, notes).
+ * The alert engine writes them; the API, status pages and availability read them.
+ */
+import type { Database } from 'better-sqlite3'
+import { monotonicFactory } from 'ulid'
+import type { Outage } from '../types.ts'
+
+/** An error as results carry it in `error`. */
+export interface IncidentError {
+  code: string
+  message: string
+}
+
+/** An outage with what the alert saw when it fired. */
+export interface Incident extends Outage {
+  /** Regions failing when the alert fired. */
+  regions: string[]
+  /** The first error among those regions, for the notification text. */
+  firstError: IncidentError | null
+}
+
+/**
+ * Kinds of timeline entries:
+ * - fired / resolved: the alert transitions;
+ * - region: a region started failing or passed again while the incident was open;
+ * - note: a remark without a notification (e.g. closed because the check was removed);
+ * - notification: one delivery attempt to one channel.
+ */
+export type TimelineEntryType = 'fired' | 'resolved' | 'region' | 'note' | 'notification'
+
+export interface TimelineEntry {
+  at: number
+  type: TimelineEntryType
+  detail: Record<string, unknown>
+}
+
+export interface IncidentWithTimeline extends Incident {
+  /** Oldest first. */
+  timeline: TimelineEntry[]
+}
+
+export interface OpenIncidentInput {
+  checkId: string
+  at: number
+  regions: string[]
+  firstError: IncidentError | null
+}
+
+interface IncidentRow {
+  id: string
+  check_id: string
+  started_at: number
+  ended_at: number | null
+  regions: string
+  first_error: string | null
+}
+
+interface EventRow {
+  at: number
+  type: string
+  detail: string
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS incidents (
+  id          TEXT PRIMARY KEY,
+  check_id    TEXT NOT NULL,
+  started_at  INTEGER NOT NULL,
+  ended_at    INTEGER,
+  regions     TEXT NOT NULL,
+  first_error TEXT
+);
+CREATE INDEX IF NOT EXISTS incidents_by_check ON incidents (check_id, started_at);
+CREATE INDEX IF NOT EXISTS incidents_open ON incidents (check_id) WHERE ended_at IS NULL;
+CREATE TABLE IF NOT EXISTS incident_events (
+  incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+  at          INTEGER NOT NULL,
+  type        TEXT NOT NULL,
+  detail      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS incident_events_by_incident ON incident_events (incident_id, at);
+`
+
+const COLUMNS = 'id, check_id, started_at, ended_at, regions, first_error'
+
+function toIncident(row: IncidentRow): Incident {
+  return {
+    incidentId: row.id,
+    checkId: row.check_id,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    regions: JSON.parse(row.regions) as string[],
+    firstError: row.first_error === null ? null : (JSON.parse(row.first_error) as IncidentError),
+  }
+}
+
+function toOutage({ incidentId, checkId, startedAt, endedAt }: Incident): Outage {
+  return { incidentId, checkId, startedAt, endedAt }
+}
+
+/**
+ * Incidents and their timelines in SQLite.
+ *
+ * @example
+ * const incidents = new IncidentStore(new Database('hub.db'))
+ * const id = incidents.open({ checkId: 'api-health', at: Date.now(), regions: ['eu-west'], firstError: null })
+ * incidents.resolve(id, Date.now())
+ */
+export class IncidentStore {
+  // Ids sort by start time even for incidents opened in the same millisecond.
+  readonly #nextId = monotonicFactory()
+  readonly #statements
+
+  /** Creates the tables if they are missing; safe to call on every start. */
+  constructor(db: Database) {
+    db.exec(SCHEMA)
+    this.#statements = {
+      insert: db.prepare<[string, string, number, string, string | null]>(
+        'INSERT INTO incidents (id, check_id, started_at, regions, first_error) VALUES (?, ?, ?, ?, ?)',
+      ),
+      resolve: db.prepare<[number, string]>(
+        'UPDATE incidents SET ended_at = ? WHERE id = ? AND ended_at IS NULL',
+      ),
+      get: db.prepare<[string], IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = ?`),
+      openFor: db.prepare<[string], IncidentRow>(
+        `SELECT ${COLUMNS} FROM incidents WHERE check_id = ? AND ended_at IS NULL
+         ORDER BY started_at DESC, id DESC LIMIT 1`,
+      ),
+      open: db.prepare<[], IncidentRow>(
+        `SELECT ${COLUMNS} FROM incidents WHERE ended_at IS NULL ORDER BY started_at, id`,
+      ),
+      overlapping: db.prepare<[string, number, number], IncidentRow>(
+        `SELECT ${COLUMNS} FROM incidents
+         WHERE check_id = ? AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)
+         ORDER BY started_at, id`,
+      ),
+      list: db.prepare<[number], IncidentRow>(
+        `SELECT ${COLUMNS} FROM incidents ORDER BY started_at DESC, id DESC LIMIT ?`,
+      ),
+      addEvent: db.prepare<[string, number, string, string]>(
+        'INSERT INTO incident_events (incident_id, at, type, detail) VALUES (?, ?, ?, ?)',
+      ),
+      // rowid breaks ties so entries written in the same millisecond keep their order.
+      timeline: db.prepare<[string], EventRow>(
+        'SELECT at, type, detail FROM incident_events WHERE incident_id = ? ORDER BY at, rowid',
+      ),
+    }
+  }
+
+  /** Opens an incident and returns its id (a ULID). */
+  open({ checkId, at, regions, firstError }: OpenIncidentInput): string {
+    const id = this.#nextId(at)
+    const error = firstError === null ? null : JSON.stringify(firstError)
+    this.#statements.insert.run(id, checkId, at, JSON.stringify(regions), error)
+    return id
+  }
+
+  /** Ends an open incident; resolving one that already ended changes nothing. */
+  resolve(id: string, at: number): void {
+    this.#statements.resolve.run(at, id)
+  }
+
+  /** The check's open incident, or null when it has none. */
+  openFor(checkId: string): Incident | null {
+    const row = this.#statements.openFor.get(checkId)
+    return row ? toIncident(row) : null
+  }
+
+  /** Every open incident, oldest first (the alert engine restores them on start). */
+  openIncidents(): Incident[] {
+    return this.#statements.open.all().map(toIncident)
+  }
+
+  /** The check's outages that overlap [from, to), oldest first; open ones count as ongoing. */
+  outages(checkId: string, from: number, to: number): Outage[] {
+    return this.#statements.overlapping.all(checkId, to, from).map(toIncident).map(toOutage)
+  }
+
+  /** Appends an entry to an incident's timeline; `detail` is stored as JSON. */
+  addEvent(
+    incidentId: string,
+    at: number,
+    type: TimelineEntryType,
+    detail: Record<string, unknown> = {},
+  ): void {
+    this.#statements.addEvent.run(incidentId, at, type, JSON.stringify(detail))
+  }
+
+  /** One incident with its timeline, or null when the id is unknown. */
+  get(id: string): IncidentWithTimeline | null {
+    const row = this.#statements.get.get(id)
+    if (!row) return null
+    const timeline = this.#statements.timeline.all(id).map((event) => ({
+      at: event.at,
+      type: event.type as TimelineEntryType,
+      detail: JSON.parse(event.detail) as Record<string, unknown>,
+    }))
+    return { ...toIncident(row), timeline }
+  }
+
+  /** The most recent incidents, newest first. */
+  list(limit = 50): Incident[] {
+    return this.#statements.list.all(limit).map(toIncident)
+  }
+}

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { AlertEvent } from '../types.ts'
+import { buildPayload, send, type WebhookPayload } from './webhook-channel.ts'
+import { refusedUrl, startWebhookSink, type WebhookSink } from './webhook-sink.fixture.ts'
+
+const at = Date.UTC(2026, 0, 1, 0, 2)
+const fired: AlertEvent = {
+  type: 'fired',
+  incidentId: '01KDX2Q4Q8M0N6V8S9T1A2B3C4',
+  checkId: 'api-health',
+  checkName: 'API health',
+  at,
+  regions: ['eu-west', 'us-east'],
+  quorum: 2,
+  firstError: { code: 'CONNECT_REFUSED', message: 'connect ECONNREFUSED 127.0.0.1:8081' },
+}
+const ctx = { project: 'Acme', statusUrl: 'https://status.example.com/status/main' }
+
+describe('webhook payload', () => {
+  it('describes a fired alert', () => {
+    expect(buildPayload(fired, ctx)).toEqual({
+      version: 1,
+      type: 'alert.fired',
+      project: 'Acme',
+      incidentId: '01KDX2Q4Q8M0N6V8S9T1A2B3C4',
+      check: { id: 'api-health', name: 'API health' },
+      at: '2026-01-01T00:02:00.000Z',
+      regions: ['eu-west', 'us-east'],
+      quorum: 2,
+      error: { code: 'CONNECT_REFUSED', message: 'connect ECONNREFUSED 127.0.0.1:8081' },
+      durationMs: null,
+      statusUrl: 'https://status.example.com/status/main',
+    } satisfies WebhookPayload)
+  })
+
+  it('describes a resolved alert, with null for what is unknown', () => {
+    const resolved: AlertEvent = {
+      ...fired,
+      type: 'resolved',
+      firstError: null,
+      durationMs: 150_000,
+    }
+    expect(buildPayload(resolved, { project: 'Acme' })).toMatchObject({
+      type: 'alert.resolved',
+      error: null,
+      durationMs: 150_000,
+      statusUrl: null,
+    })
+  })
+})
+
+describe('webhook send', () => {
+  let sink: WebhookSink | undefined
+  afterEach(async () => {
+    await sink?.close()
+    sink = undefined
+  })
+  const payload = buildPayload(fired, ctx)
+
+  it('POSTs the payload as JSON with the channel headers', async () => {
+    sink = await startWebhookSink([204])
+    const headers = { Authorization: 'Bearer s3cret', 'Content-Type': 'application/json; v=1' }
+
+    expect(await send({ url: sink.url, headers }, payload)).toEqual({ ok: true, status: 204 })
+    const [request] = sink.requests
+    expect(request).toMatchObject({ method: 'POST', path: '/hook' })
+    expect(request!.headers).toMatchObject({
+      'content-type': 'application/json; v=1',
+      'user-agent': 'vantage-hub',
+      authorization: 'Bearer s3cret',
+    })
+    expect(JSON.parse(request!.body)).toEqual(payload)
+  })
+
+  it('reports an error status with the start of the answer', async () => {
+    sink = await startWebhookSink([500])
+    expect(await send({ url: sink.url, headers: {} }, payload)).toEqual({
+      ok: false,
+      status: 500,
+      error: 'HTTP 500: sink answered 500',
+    })
+  })
+
+  it('reports a refused connection without a status', async () => {
+    const url = await refusedUrl()
+    const outcome = await send({ url, headers: {} }, payload)
+    expect(outcome.ok).toBe(false)
+    expect(outcome.status).toBeUndefined()
+    expect(outcome.error).toMatch(/ECONNREFUSED/)
+  })
+
+  it('stops waiting when the caller aborts', async () => {
+    sink = await startWebhookSink(['hang'])
+    const abort = new AbortController()
+    const sending = send({ url: sink.url, headers: {} }, payload, { signal: abort.signal })
+    await sink.received(1)
+    abort.abort()
+    expect(await sending).toEqual({ ok: false, error: 'aborted' })
+  })
+})

@@ -1,0 +1,133 @@
+/**
+ * One MQTT client connection that stays up: mqtt.js's own reconnect runs on a
+ * fixed period with no jitter, so it is switched off (`reconnectPeriod: 0`) and
+ * this class reconnects on a jittered exponential backoff instead. Errors are
+ * transient (network, broker restarting: back off and retry) or fatal (the broker
+ * refused our credentials: stop with a clear message instead of hammering it).
+ */
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { Backoff } from './backoff.ts'
+import type { Logger } from './logger.ts'
+
+/** CONNACK return codes (MQTT 3.1.1) and reason codes (MQTT 5) that retrying cannot fix. */
+const FATAL_CONNACK_CODES = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8c])
+
+export class FatalConnectionError extends Error {
+  constructor(message: string, readonly code?: number) {
+    super(message)
+    this.name = 'FatalConnectionError'
+  }
+}
+
+export interface MqttConnectionOptions {
+  url: string
+  clientId: string
+  username?: string
+  password?: string
+  will?: { topic: string; payload: string; retain: boolean; qos: 0 | 1 }
+  /** Seconds; the broker declares us dead (and fires the will) after 1.5x this. */
+  keepaliveSec?: number
+  logger: Logger
+  /** Runs on every (re)connect, e.g. to subscribe and announce status. */
+  onConnect: (connection: MqttConnection) => Promise<void> | void
+  onMessage: (topic: string, payload: Buffer) => void
+  onFatal: (error: FatalConnectionError) => void
+  onDisconnect?: () => void
+  backoff?: Backoff
+  tls?: Pick<IClientOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>
+}
+
+export class MqttConnection {
+  private client: MqttClient | undefined
+  private readonly backoff: Backoff
+  private retryTimer: NodeJS.Timeout | undefined
+  private closing = false
+  private isUp = false
+
+  constructor(private readonly options: MqttConnectionOptions) {
+    this.backoff = options.backoff ?? new Backoff()
+  }
+
+  start(): void {
+    const { url, clientId, username, password, will, keepaliveSec, logger } = this.options
+    const client = mqtt.connect(url, {
+      clientId,
+      username,
+      password,
+      will: will && { ...will, payload: Buffer.from(will.payload) },
+      keepalive: keepaliveSec ?? 30,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      clean: true,
+      protocolVersion: 4,
+      ...this.options.tls,
+    })
+    this.client = client
+    client.on('connect', () => {
+      this.isUp = true
+      this.backoff.reset()
+      logger.info({ url }, 'connected to broker')
+      Promise.resolve(this.options.onConnect(this)).catch((error: unknown) => {
+        logger.error({ err: error }, 'setting up the connection failed; reconnecting')
+        client.end(true)
+      })
+    })
+    client.on('message', (topic, payload) => this.options.onMessage(topic, payload))
+    client.on('error', (error: Error & { code?: number | string }) => {
+      if (typeof error.code === 'number' && FATAL_CONNACK_CODES.has(error.code)) {
+        this.closing = true
+        client.end(true)
+        this.options.onFatal(
+          new FatalConnectionError(
+            `the broker at ${url} refused the connection (${error.message}); check the probe id and credentials`,
+            error.code,
+          ),
+        )
+        return
+      }
+      logger.warn({ err: error.message, url }, 'broker connection error')
+    })
+    client.on('close', () => {
+      const wasUp = this.isUp
+      this.isUp = false
+      if (wasUp) {
+        logger.warn({ url }, 'lost the broker connection')
+        this.options.onDisconnect?.()
+      }
+      this.scheduleReconnect()
+    })
+  }
+
+  connected(): boolean {
+    return this.isUp && this.client?.connected === true
+  }
+
+  async publish(topic: string, payload: string | Buffer, opts: { retain?: boolean; qos?: 0 | 1 } = {}): Promise<void> {
+    if (!this.client) throw new Error('not started')
+    await this.client.publishAsync(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false })
+  }
+
+  async subscribe(topicsToSubscribe: string[]): Promise<void> {
+    if (!this.client) throw new Error('not started')
+    const grants = await this.client.subscribeAsync(topicsToSubscribe, { qos: 1 })
+    const refused = grants.filter((grant) => grant.qos === 128).map((grant) => grant.topic)
+    if (refused.length > 0) throw new Error(`the broker refused subscriptions to ${refused.join(', ')}`)
+  }
+
+  /** Closes with a clean DISCONNECT, so the broker does not fire the will: publish your own goodbye first. */
+  async close(): Promise<void> {
+    this.closing = true
+    clearTimeout(this.retryTimer)
+    await this.client?.endAsync(false).catch(() => undefined)
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closing || this.retryTimer) return
+    const delay = this.backoff.next()
+    this.options.logger.info({ delayMs: delay }, 'reconnecting to broker')
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      if (!this.closing) this.client?.reconnect()
+    }, delay)
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The probe agent: wires the outbox, the MQTT connection, membership, the bundle
+ * updater, the scheduler and the publisher together. Each part lives in its own file.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { KeyObject } from 'node:crypto'
+import { z } from 'zod'
+import type { ProbeCheck } from '../checks/bundle.ts'
+import { runCheck } from '../checks/run-check.ts'
+import { RESULT_SHARDS, topics as topicsFor } from '../checks/topics.ts'
+import { MqttConnection, type FatalConnectionError } from '../lib/mqtt-connection.ts'
+import type { Logger } from '../lib/logger.ts'
+import { capabilityFor, detectCapabilities } from './capabilities.ts'
+import { Membership, probeStatusSchema, type ProbeStatus } from './membership.ts'
+import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
+import { Publisher } from './publisher.ts'
+import { Scheduler } from './scheduler.ts'
+import { BundleUpdater } from './updater.ts'
+
+export interface ProbeOptions {
+  /** Broker URL, e.g. mqtt://hub.example.com:1883. */
+  hubUrl: string
+  probeId: string
+  region: string
+  labels?: Record<string, string>
+  dataDir: string
+  topicPrefix?: string
+  /** The hub's public key; when set, unsigned or tampered bundles are rejected. */
+  hubKey?: KeyObject
+  username?: string
+  password?: string
+  keepaliveSec?: number
+  outboxLimits?: OutboxLimits
+  version: string
+  logger: Logger
+  /** Called when the broker refuses us for good (bad credentials): the process should exit. */
+  onFatal?: (error: FatalConnectionError) => void
+}
+
+const ackSchema = z.object({ batchIds: z.array(z.string()), hubTime: z.number().optional() })
+
+/** How often the probe refreshes its retained status (queue depth, drops). */
+const STATUS_INTERVAL_MS = 15_000
+
+export interface RunningProbe {
+  stop(): Promise<void>
+  /** For tests: what the probe is doing. */
+  stats(): { queueDepth: number; dropped: number; configVersion: string | undefined; runs: number }
+}
+
+export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
+  const { probeId, region, logger } = options
+  const topics = topicsFor(options.topicPrefix)
+  mkdirSync(options.dataDir, { recursive: true })
+  const outbox = new Outbox(join(options.dataDir, 'outbox.db'), options.outboxLimits ?? DEFAULT_OUTBOX_LIMITS)
+  const capabilities = await detectCapabilities()
+  const membership = new Membership({ probeId, region, capabilities: () => capabilities })
+  let runs = 0
+
+  const scheduler = new Scheduler(runScheduled, logger)
+  const updater = new BundleUpdater({
+    region,
+    hubKey: options.hubKey,
+    file: join(options.dataDir, 'bundle.json'),
+    apply: (checks) => scheduler.apply(checks),
+    logger,
+  })
+  const connection: MqttConnection = new MqttConnection({
+    url: options.hubUrl,
+    clientId: `vantage-probe-${probeId}`,
+    username: options.username,
+    password: options.password,
+    keepaliveSec: options.keepaliveSec,
+    logger,
+    will: { topic: topics.probeStatus(probeId), payload: JSON.stringify(status('offline')), retain: true, qos: 1 },
+    onConnect: async () => {
+      await connection.subscribe([topics.config, topics.allProbeStatus, topics.acks(probeId), topics.commands(probeId)])
+      await announce()
+      publisher.restart()
+    },
+    onMessage: (topic, payload) => handleMessage(topic, payload),
+    onFatal: (error) => {
+      logger.fatal({ err: error.message }, 'broker refused the probe')
+      options.onFatal?.(error)
+    },
+  })
+
+  const publisher = new Publisher({
+    outbox,
+    transport: { connected: () => connection.connected(), publish: (topic, payload) => connection.publish(topic, payload) },
+    // One shard until several hubs split the checks; then batches split by hash(checkId) mod RESULT_SHARDS.
+    topic: topics.results(RESULT_SHARDS - 1, probeId),
+    probeId,
+    region,
+    logger,
+  })
+
+  updater.restore()
+
+  function status(state: 'online' | 'offline'): ProbeStatus {
+    return {
+      state,
+      probeId,
+      region,
+      labels: options.labels ?? {},
+      capabilities,
+      version: options.version,
+      stats: {
+        queueDepth: outbox.depth(),
+        dropped: outbox.dropped(),
+        configVersion: updater.version() ?? 'none',
+        bundlesRejected: updater.rejected(),
+        runs,
+      },
+    }
+  }
+
+  async function announce(): Promise<void> {
+    await connection.publish(topics.probeStatus(probeId), JSON.stringify(status('online')), { retain: true })
+  }
+
+  async function runScheduled(check: ProbeCheck, scheduledAt: number): Promise<void> {
+    if (!membership.owns(check.id, capabilityFor(check.kind))) return
+    const result = await runCheck(check, {
+      probeId,
+      region,
+      configVersion: updater.version() ?? 'none',
+      scheduledAt,
+      trigger: 'schedule',
+    })
+    runs += 1
+    outbox.add([result])
+    publisher.kick()
+  }
+
+  function handleMessage(topic: string, payload: Buffer): void {
+    try {
+      if (topic === topics.config) {
+        updater.receive(payload)
+      } else if (topic === topics.acks(probeId)) {
+        const ack = ackSchema.safeParse(JSON.parse(payload.toString()))
+        if (ack.success) publisher.acked(ack.data.batchIds)
+        else logger.warn({ topic }, 'ignoring a malformed ack')
+      } else if (topic.endsWith('/status')) {
+        handleStatus(topic, payload)
+      }
+    } catch (error) {
+      logger.warn({ topic, err: (error as Error).message }, 'ignoring a malformed message')
+    }
+  }
+
+  function handleStatus(topic: string, payload: Buffer): void {
+    const peerId = topics.probeIdOf(topic)
+    if (!peerId) return
+    if (payload.length === 0) return membership.update(peerId, null)
+    const parsed = probeStatusSchema.safeParse(JSON.parse(payload.toString()))
+    if (!parsed.success) return logger.warn({ topic }, 'ignoring a malformed probe status')
+    membership.update(peerId, parsed.data)
+    // A previous session's Last Will can land after we reconnected with the same id; correct the record.
+    if (peerId === probeId && parsed.data.state === 'offline' && connection.connected()) void announce()
+  }
+
+  const statusTimer = setInterval(() => {
+    if (connection.connected()) announce().catch(() => undefined)
+  }, STATUS_INTERVAL_MS)
+  statusTimer.unref()
+
+  connection.start()
+  logger.info({ probeId, region, capabilities, hub: options.hubUrl }, 'probe started')
+
+  return {
+    async stop() {
+      clearInterval(statusTimer)
+      scheduler.stop()
+      publisher.close()
+      if (connection.connected()) {
+        await connection
+          .publish(topics.probeStatus(probeId), JSON.stringify(status('offline')), { retain: true })
+          .catch(() => undefined)
+      }
+      await connection.close()
+      outbox.close()
+      logger.info({ probeId }, 'probe stopped')
+    },
+    stats: () => ({ queueDepth: outbox.depth(), dropped: outbox.dropped(), configVersion: updater.version(), runs }),
+  }
+}

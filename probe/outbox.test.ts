@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { makeResult } from '../test/fixtures/results.ts'
+import { Outbox } from './outbox.ts'
+
+const dirs: string[] = []
+function tempFile() {
+  const dir = mkdtempSync(join(tmpdir(), 'vantage-outbox-'))
+  dirs.push(dir)
+  return join(dir, 'outbox.db')
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('Outbox', () => {
+  it('replays oldest first and keeps the measurement time', () => {
+    const outbox = new Outbox(tempFile())
+    const first = makeResult({ scheduledAt: Date.now() - 2_000 })
+    const second = makeResult({ scheduledAt: Date.now() - 1_000 })
+    outbox.add([first, second])
+    const rows = outbox.rowsAfter(0, 10)
+    expect(rows.map((row) => row.id)).toEqual([first.id, second.id])
+    expect(JSON.parse(rows[0]!.payload).scheduledAt).toBe(first.scheduledAt)
+    expect(outbox.rowsAfter(rows[0]!.seq, 10).map((row) => row.id)).toEqual([second.id])
+    outbox.close()
+  })
+
+  it('survives reopening: unacked rows are still there, acked rows are gone', () => {
+    const file = tempFile()
+    const outbox = new Outbox(file)
+    const results = [makeResult(), makeResult(), makeResult()].map((r) => ({ ...r, scheduledAt: Date.now() }))
+    outbox.add(results)
+    outbox.remove([outbox.rowsAfter(0, 1)[0]!.seq])
+    outbox.close()
+    const reopened = new Outbox(file)
+    expect(reopened.depth()).toBe(2)
+    expect(reopened.rowsAfter(0, 10).map((row) => row.id)).toEqual([results[1]!.id, results[2]!.id])
+    reopened.close()
+  })
+
+  it('stores a result id once even if added twice', () => {
+    const outbox = new Outbox(tempFile())
+    const result = makeResult({ scheduledAt: Date.now() })
+    outbox.add([result])
+    outbox.add([result])
+    expect(outbox.depth()).toBe(1)
+    outbox.close()
+  })
+
+  it('drops the oldest rows past the byte bound and counts them', () => {
+    const outbox = new Outbox(tempFile(), { maxBytes: 2_000, maxAgeMs: 3_600_000 })
+    const results = Array.from({ length: 20 }, (_, i) => makeResult({ scheduledAt: Date.now() + i }))
+    outbox.add(results)
+    const kept = outbox.rowsAfter(0, 100)
+    expect(kept.length).toBeGreaterThan(0)
+    expect(kept.length).toBeLessThan(20)
+    expect(kept.at(-1)!.id).toBe(results.at(-1)!.id)
+    expect(outbox.dropped()).toBe(20 - kept.length)
+    outbox.close()
+  })
+
+  it('drops rows older than the age bound and counts them', () => {
+    let now = Date.UTC(2026, 0, 2)
+    const outbox = new Outbox(tempFile(), { maxBytes: 1e9, maxAgeMs: 60_000 }, () => now)
+    outbox.add([makeResult({ scheduledAt: now - 120_000 }), makeResult({ scheduledAt: now })])
+    expect(outbox.depth()).toBe(1)
+    expect(outbox.dropped()).toBe(1)
+    outbox.close()
+  })
+})

@@ -1,0 +1,137 @@
+/**
+ * Moves results from the outbox to the hub in batches and deletes them only when
+ * the hub acks a batch (not on the broker's PUBACK): at-least-once on the wire,
+ * exactly-once in the hub's store, which dedupes by result id.
+ */
+import { monotonicFactory } from 'ulid'
+import type { Logger } from '../lib/logger.ts'
+import type { Outbox } from './outbox.ts'
+
+export interface Transport {
+  connected(): boolean
+  publish(topic: string, payload: string): Promise<void>
+}
+
+export interface PublisherOptions {
+  outbox: Outbox
+  transport: Transport
+  topic: string
+  probeId: string
+  region: string
+  logger: Logger
+  /** Results per MQTT message. 500 keeps a batch well under 1 MiB. */
+  batchSize?: number
+  /** Batches awaiting an ack at once; bounds memory and the replay after a lost connection. */
+  maxInFlight?: number
+  /** Wait this long for more results before sending a partial batch. 250 ms batches bursts cheaply. */
+  lingerMs?: number
+  /** Resend everything unacked when the oldest batch has waited this long for its ack. */
+  ackTimeoutMs?: number
+  now?: () => number
+}
+
+interface InFlightBatch {
+  seqs: number[]
+  sentAt: number
+}
+
+export class Publisher {
+  private readonly inFlight = new Map<string, InFlightBatch>()
+  private readonly nextBatchId = monotonicFactory()
+  /** Highest outbox seq sent on this connection; reset to 0 to replay everything unacked. */
+  private cursor = 0
+  private linger: NodeJS.Timeout | undefined
+  private pumping = false
+  private readonly opts: Required<Omit<PublisherOptions, 'logger'>> & { logger: Logger }
+  private ackTimer: NodeJS.Timeout | undefined
+
+  constructor(options: PublisherOptions) {
+    this.opts = {
+      batchSize: 500,
+      maxInFlight: 8,
+      lingerMs: 250,
+      ackTimeoutMs: 15_000,
+      now: Date.now,
+      ...options,
+    }
+    this.ackTimer = setInterval(() => this.checkAckTimeout(), 1_000)
+    this.ackTimer.unref()
+  }
+
+  /** New results are in the outbox: send them after a short linger so they share a batch. */
+  kick(): void {
+    if (this.linger) return
+    this.linger = setTimeout(() => {
+      this.linger = undefined
+      void this.pump()
+    }, this.opts.lingerMs)
+  }
+
+  /** The connection (re)opened: forget what was in flight and replay the outbox from the oldest row. */
+  restart(): void {
+    this.inFlight.clear()
+    this.cursor = 0
+    void this.pump()
+  }
+
+  /** The hub committed these batches: their results can go. */
+  acked(batchIds: readonly string[]): void {
+    const seqs: number[] = []
+    for (const batchId of batchIds) {
+      const batch = this.inFlight.get(batchId)
+      if (!batch) continue
+      this.inFlight.delete(batchId)
+      seqs.push(...batch.seqs)
+    }
+    if (seqs.length > 0) this.opts.outbox.remove(seqs)
+    void this.pump()
+  }
+
+  inFlightCount(): number {
+    return this.inFlight.size
+  }
+
+  close(): void {
+    clearTimeout(this.linger)
+    clearInterval(this.ackTimer)
+  }
+
+  /** Sends batches until the outbox is drained or the in-flight window is full. */
+  async pump(): Promise<void> {
+    if (this.pumping) return
+    this.pumping = true
+    try {
+      const { outbox, transport, batchSize, maxInFlight } = this.opts
+      while (transport.connected() && this.inFlight.size < maxInFlight) {
+        const rows = outbox.rowsAfter(this.cursor, batchSize)
+        if (rows.length === 0) break
+        const batchId = this.nextBatchId()
+        const seqs = rows.map((row) => row.seq)
+        this.cursor = seqs.at(-1)!
+        this.inFlight.set(batchId, { seqs, sentAt: this.opts.now() })
+        // Rows are already JSON; splice them in rather than parse and re-serialise each result.
+        const payload = `{"batchId":${JSON.stringify(batchId)},"probeId":${JSON.stringify(this.opts.probeId)},"region":${JSON.stringify(this.opts.region)},"sentAt":${this.opts.now()},"results":[${rows.map((row) => row.payload).join(',')}]}`
+        try {
+          await transport.publish(this.opts.topic, payload)
+        } catch (error) {
+          // The connection dropped mid-send; restart() replays from the outbox when it returns.
+          this.opts.logger.warn({ err: error, batchId }, 'publishing a result batch failed; will replay')
+          break
+        }
+      }
+    } finally {
+      this.pumping = false
+    }
+  }
+
+  private checkAckTimeout(): void {
+    const oldest = Math.min(...[...this.inFlight.values()].map((batch) => batch.sentAt))
+    if (this.inFlight.size > 0 && this.opts.now() - oldest > this.opts.ackTimeoutMs) {
+      this.opts.logger.warn(
+        { inFlight: this.inFlight.size },
+        'no ack from the hub in time; replaying unacked results',
+      )
+      this.restart()
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Applies config bundles from the hub. A bundle is opened (and verified when the
+ * probe has the hub's key) before anything is scheduled; a bad or older bundle is
+ * rejected and logged while the last good one keeps running. The last good
+ * envelope is kept on disk so a restarted probe resumes its checks before it
+ * reaches the broker.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import type { KeyObject } from 'node:crypto'
+import { openBundle, type Bundle, type ProbeCheck } from '../checks/bundle.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { ScheduleChange } from './scheduler.ts'
+
+export interface UpdaterOptions {
+  region: string
+  hubKey?: KeyObject
+  /** Where the last good envelope is kept. */
+  file: string
+  apply: (checks: ProbeCheck[]) => ScheduleChange
+  logger: Logger
+}
+
+export class BundleUpdater {
+  private bundle: Bundle | undefined
+  private rejectedCount = 0
+
+  constructor(private readonly options: UpdaterOptions) {}
+
+  /** Restores the last good bundle from disk, if any. */
+  restore(): void {
+    if (!existsSync(this.options.file)) return
+    const outcome = this.receive(readFileSync(this.options.file), { persist: false })
+    if (!outcome.applied) this.options.logger.warn({ error: outcome.error }, 'ignoring the saved bundle')
+  }
+
+  /** Handles a payload from the config topic. Never throws. */
+  receive(payload: Buffer, { persist = true } = {}): { applied: boolean; error?: string } {
+    if (payload.length === 0) return { applied: false, error: 'empty config (cleared retained message)' }
+    const opened = openBundle(payload, this.options.hubKey)
+    if (!opened.ok) return this.reject(opened.error)
+    const next = opened.bundle
+    if (this.bundle && next.seq < this.bundle.seq) {
+      return this.reject(`bundle ${next.version} is older than the running ${this.bundle.version}`)
+    }
+    if (this.bundle && next.version === this.bundle.version) return { applied: false }
+    this.bundle = next
+    const mine = next.checks.filter((check) => check.enabled && check.regions.includes(this.options.region))
+    const change = this.options.apply(mine)
+    if (persist) this.save(payload)
+    this.options.logger.info(
+      { version: next.version, checks: mine.length, ...change },
+      'applied config bundle',
+    )
+    return { applied: true }
+  }
+
+  version(): string | undefined {
+    return this.bundle?.version
+  }
+
+  rejected(): number {
+    return this.rejectedCount
+  }
+
+  private reject(error: string): { applied: false; error: string } {
+    this.rejectedCount += 1
+    this.options.logger.error({ error, running: this.bundle?.version }, 'rejected config bundle')
+    return { applied: false, error }
+  }
+
+  private save(payload: Buffer): void {
+    const temp = `${this.options.file}.tmp`
+    writeFileSync(temp, payload)
+    renameSync(temp, this.options.file)
+  }
+}
