@@ -1,0 +1,33 @@
+/** The `vantage` command. */
+import { Command } from 'commander'
+import { demoCommand } from './demo-command.ts'
+import { hubCommand } from './hub-command.ts'
+import { probeCommand } from './probe-command.ts'
+import { validateCommand } from './validate-command.ts'
+import { VERSION } from './version.ts'
+
+export function buildProgram(): Command {
+  return new Command('vantage')
+    .description('Vantage: synthetic monitoring with checks as code, regional probes and quorum alerts')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(hubCommand())
+    .addCommand(probeCommand())
+    .addCommand(demoCommand())
+    .addCommand(validateCommand())
+    .addHelpText(
+      'after',
+      `
+Every flag can also come from the environment variable shown with it (e.g. VANTAGE_PORT).
+
+Examples:
+  vantage demo                                   a hub, three probes and a flaky target on this machine
+  vantage hub --checks ./monitors.ts --port 8080 --mqtt-port 1883 --data ./data
+  vantage probe --hub mqtt://hub.example.com:1883 --id eu-west-1 --region eu-west
+  vantage validate ./monitors.ts                 check a monitors file in CI`,
+    )
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv)
+}

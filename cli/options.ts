@@ -1,0 +1,34 @@
+/** Small parsers shared by CLI commands: they turn flag text into values or say what is wrong. */
+import { InvalidArgumentError } from 'commander'
+
+export function parsePort(value: string): number {
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidArgumentError(`"${value}" is not a port number (0-65535)`)
+  }
+  return port
+}
+
+/** Parses `key=value` labels, from repeated flags or a comma-separated env var. */
+export function parseLabels(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const labels = { ...previous }
+  for (const pair of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [key, ...rest] = pair.split('=')
+    if (!key || rest.length === 0) throw new InvalidArgumentError(`"${pair}" is not a key=value label`)
+    labels[key] = rest.join('=')
+  }
+  return labels
+}
+
+export function parseMqttUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL (expected e.g. mqtt://hub.example.com:1883)`)
+  }
+  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
+    throw new InvalidArgumentError(`"${value}" must start with mqtt://, mqtts://, ws:// or wss://`)
+  }
+  return value
+}

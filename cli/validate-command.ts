@@ -1,0 +1,21 @@
+/** `vantage validate`: checks a monitors file and lists every error, for CI. */
+import { Command } from 'commander'
+import { loadMonitors } from '../hub/load-monitors.ts'
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('validate a monitors file and list every error with its path; exits 1 on errors')
+    .argument('<file>', 'monitors file, e.g. ./monitors.ts')
+    .action(async (file: string) => {
+      const outcome = await loadMonitors(file)
+      if (!outcome.ok) {
+        process.stderr.write(`${file}: ${outcome.errors.length} error(s)\n${outcome.errors.map((e) => `  ${e}`).join('\n')}\n`)
+        process.exit(1)
+      }
+      const { checks, channels } = outcome.config
+      process.stdout.write(`${file}: OK, ${checks.length} check(s), ${channels.length} channel(s)\n`)
+      for (const check of checks) {
+        process.stdout.write(`  ${check.id.padEnd(24)} ${check.kind.padEnd(5)} every ${check.every.padEnd(5)} ${check.regions.join(', ')}\n`)
+      }
+    })
+}

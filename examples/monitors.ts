@@ -1,0 +1,45 @@
+/**
+ * The demo's monitoring project, and an example to copy. The hub loads this file
+ * (`vantage hub --checks examples/monitors.ts`); secrets and URLs may come from the
+ * hub's environment because the file runs on the hub, never on probes.
+ */
+import { channels, defineMonitoring, http, ping } from 'vantage'
+
+const target = process.env.VANTAGE_DEMO_TARGET ?? 'http://127.0.0.1:8081'
+const webhookUrl = process.env.VANTAGE_WEBHOOK_URL
+
+export default defineMonitoring({
+  project: 'Vantage demo',
+  defaults: {
+    regions: ['eu-west', 'us-east', 'ap-south'],
+    every: '10s',
+    timeout: '5s',
+    // Two regions must each fail twice in a row before anyone is paged.
+    alert: { quorum: 2, failAfter: 2, recoverAfter: 2 },
+  },
+  channels: [
+    channels.console(),
+    ...(webhookUrl ? [channels.webhook('ops-webhook', { url: webhookUrl })] : []),
+  ],
+  checks: [
+    http('demo-api', {
+      name: 'Demo API',
+      url: `${target}/health`,
+      expect: { status: 200, degradedAbove: '500ms', failAbove: '3s' },
+      tags: ['demo', 'api'],
+    }),
+    http('demo-home', {
+      name: 'Demo home page',
+      url: `${target}/`,
+      every: '15s',
+      tags: ['demo', 'web'],
+    }),
+    ping('loopback', {
+      name: 'Loopback ping',
+      host: '127.0.0.1',
+      every: '30s',
+      count: 2,
+      tags: ['network'],
+    }),
+  ],
+})

@@ -1,0 +1,86 @@
+/**
+ * The hub's HTTP app: the read-only JSON API, the status page and the health check.
+ * Everything it reads comes in through `HubAppDeps`, so tests build it on a real
+ * store without a running hub.
+ */
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { CheckSpec } from '../../checks/spec.ts'
+import { createLogger, type Logger } from '../../lib/logger.ts'
+import { buildStatusPageModel } from '../pages/status-page-model.ts'
+import { renderStatusPage } from '../pages/status-page.tsx'
+import type { ResultStore } from '../store/result-store.ts'
+import type { CheckAlertState, Outage, ProbeInfo } from '../types.ts'
+import { buildCheckDetail, buildCheckView } from './check-view.ts'
+
+export interface HubAppDeps {
+  /** The project name shown on the status page. */
+  project: () => string
+  /** The deployed checks, in the order of the monitoring file. */
+  checks: () => CheckSpec[]
+  results: ResultStore
+  alertState: (checkId: string) => CheckAlertState
+  /** Confirmed outages of a check that overlap [from, to). */
+  outages: (checkId: string, from: number, to: number) => Outage[]
+  probes: () => ProbeInfo[]
+  /** `ok: false` makes /healthz answer 503; the other fields are shown as they are. */
+  health: () => { ok: boolean } & Record<string, unknown>
+  now: () => number
+  /** Where failed requests are logged. Default: a `hub-api` logger on standard error. */
+  logger?: Logger
+}
+
+/**
+ * Builds the hub's Hono app.
+ *
+ * - `GET /` the status page (HTML, refreshes itself)
+ * - `GET /healthz` 200 `{ ok: true, ... }`, or 503 when not ok
+ * - `GET /api/v1/checks` every check with state, latest result per region, availability
+ * - `GET /api/v1/checks/:id` one check, plus recent results, the last hour by minute and outages
+ * - `GET /api/v1/probes` the probe registry
+ *
+ * @example
+ * const app = createApp({ project: () => 'Acme', checks: () => config.checks, results, ... })
+ * serve({ fetch: app.fetch, port: 8080 })
+ */
+export function createApp(deps: HubAppDeps): Hono {
+  const logger = deps.logger ?? createLogger('hub-api')
+  const app = new Hono()
+
+  const findCheck = (id: string): CheckSpec => {
+    const spec = deps.checks().find((check) => check.id === id)
+    if (!spec) throw new HTTPException(404, { message: `no check "${id}"` })
+    return spec
+  }
+
+  app.get('/', async (c) => c.html(await renderStatusPage(buildStatusPageModel(deps, deps.now()))))
+
+  app.get('/healthz', (c) => {
+    const health = deps.health()
+    return c.json(health, health.ok ? 200 : 503)
+  })
+
+  app.get('/api/v1/checks', (c) => {
+    const now = deps.now()
+    return c.json(deps.checks().map((spec) => buildCheckView(deps, spec, now)))
+  })
+
+  app.get('/api/v1/checks/:id', (c) => {
+    const spec = findCheck(c.req.param('id'))
+    return c.json(buildCheckDetail(deps, spec, deps.now()))
+  })
+
+  app.get('/api/v1/probes', (c) => c.json(deps.probes()))
+
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404))
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return c.json({ error: error.message }, error.status)
+    // One bad request (a corrupt row, a bug in a view) must not take the hub down:
+    // log it with enough context to find, and answer the client plainly.
+    logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
+    return c.json({ error: 'internal error; see the hub log' }, 500)
+  })
+
+  return app
+}

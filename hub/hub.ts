@@ -1,0 +1,195 @@
+/**
+ * The hub: an embedded (or external) MQTT broker, the signed config bundle,
+ * result ingest, storage, the alert engine with its notifier, and the HTTP
+ * server for the API and status page. `startHub` wires the parts; each part
+ * lives in its own file.
+ */
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import type { CheckResult } from '../checks/result.ts'
+import { topics as topicsFor } from '../checks/topics.ts'
+import type { MonitoringConfig } from '../checks/validate.ts'
+import { systemClock, type Clock } from '../lib/clock.ts'
+import type { Logger } from '../lib/logger.ts'
+import { MqttConnection } from '../lib/mqtt-connection.ts'
+import { AlertEngine } from './alerts/alert-engine.ts'
+import { IncidentStore } from './alerts/incident-store.ts'
+import { createApp } from './api/app.ts'
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.ts'
+import { deployChecks, type Deployed } from './deploy.ts'
+import { DeadLetters } from './ingest/dead-letters.ts'
+import { Ingest } from './ingest/ingest.ts'
+import { loadOrCreateHubKey } from './keys.ts'
+import { createNotifier } from './notify/notifier.ts'
+import { ProbeRegistry } from './probe-registry.ts'
+import { HubState } from './state.ts'
+import { openDatabase } from './store/database.ts'
+import { ResultStore } from './store/result-store.ts'
+
+export interface HubOptions {
+  config: MonitoringConfig
+  /** Where the config came from, recorded with the deploy. */
+  source: string
+  dataDir: string
+  /** HTTP port for the API and status page; 0 picks a free one. */
+  port: number
+  host?: string
+  /** Port of the embedded broker; ignored with `brokerUrl`. 0 picks a free one. */
+  mqttPort: number
+  /** Use this external broker instead of the embedded one. */
+  brokerUrl?: string
+  brokerUsername?: string
+  brokerPassword?: string
+  topicPrefix?: string
+  /** Public base URL of the hub, used in notifications. */
+  publicUrl?: string
+  logger: Logger
+  clock?: Clock
+}
+
+export interface RunningHub {
+  httpUrl: string
+  mqttUrl: string
+  deployed: Deployed
+  ingest: Ingest
+  results: ResultStore
+  engine: AlertEngine
+  close(): Promise<void>
+}
+
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const { config, logger } = options
+  const clock = options.clock ?? systemClock
+  const topics = topicsFor(options.topicPrefix)
+  mkdirSync(options.dataDir, { recursive: true })
+
+  const db = openDatabase(join(options.dataDir, 'hub.db'))
+  const results = new ResultStore(db)
+  const incidents = new IncidentStore(db)
+  const deadLetters = new DeadLetters(db)
+  const state = await HubState.open(options.dataDir)
+  const key = loadOrCreateHubKey(options.dataDir)
+  const deployed = await deployChecks(config.checks, {
+    state,
+    key,
+    now: clock.now(),
+    source: options.source,
+  })
+  logger.info(
+    { version: deployed.bundle.version, checks: config.checks.length, keyId: key.keyId },
+    'config bundle ready',
+  )
+
+  const broker: EmbeddedBroker | undefined = options.brokerUrl
+    ? undefined
+    : await startEmbeddedBroker({ port: options.mqttPort, host: options.host, logger })
+  const mqttUrl = options.brokerUrl ?? broker!.url
+
+  const checksById = new Map(config.checks.map((check) => [check.id, check]))
+  const notifier = createNotifier({
+    channels: config.channels,
+    routeFor: (checkId) => checksById.get(checkId)?.notify,
+    incidents,
+    logger,
+    clock,
+    project: config.project,
+    statusUrl: options.publicUrl,
+  })
+  const engine = new AlertEngine({ clock, incidents, onEvent: (event) => notifier.notify(event) })
+  engine.setChecks(config.checks)
+  const registry = new ProbeRegistry(state, logger, () => clock.now())
+
+  const connection: MqttConnection = new MqttConnection({
+    url: mqttUrl,
+    clientId: `vantage-hub-${process.pid}`,
+    username: options.brokerUsername,
+    password: options.brokerPassword,
+    logger,
+    onConnect: async () => {
+      await connection.subscribe([topics.allResults, topics.allProbeStatus])
+      await connection.publish(topics.config, JSON.stringify(deployed.envelope), { retain: true })
+      logger.info({ version: deployed.bundle.version }, 'published config bundle')
+    },
+    onMessage: (topic, payload) => {
+      if (topic.endsWith('/status')) {
+        const probeId = topics.probeIdOf(topic)
+        if (probeId) registry.handle(probeId, payload)
+      } else {
+        ingest.handle(topic, payload)
+      }
+    },
+    onFatal: (error) => logger.fatal({ err: error.message }, 'the broker refused the hub'),
+  })
+
+  const ingest = new Ingest({
+    topics,
+    store: results,
+    deadLetters,
+    onStored: (stored: CheckResult[]) => {
+      for (const result of stored) engine.observe(result)
+    },
+    ack: (probeId, batchIds) => {
+      const payload = JSON.stringify({ batchIds, hubTime: clock.now() })
+      connection.publish(topics.acks(probeId), payload).catch((error: unknown) => {
+        // The probe resends after its ack timeout; the store dedupes the replay.
+        logger.warn({ err: (error as Error).message, probeId }, 'sending an ack failed')
+      })
+    },
+    logger,
+    now: () => clock.now(),
+  })
+
+  const app = createApp({
+    project: () => config.project,
+    checks: () => config.checks,
+    results,
+    alertState: (checkId) => engine.state(checkId),
+    outages: (checkId, from, to) => incidents.outages(checkId, from, to),
+    probes: () => registry.list(),
+    health: () => ({
+      ok: connection.connected(),
+      broker: connection.connected() ? 'connected' : 'disconnected',
+      configVersion: deployed.bundle.version,
+      ingest: { ...ingest.counters },
+    }),
+    now: () => clock.now(),
+  })
+
+  connection.start()
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const started = serve(
+      { fetch: app.fetch, port: options.port, hostname: options.host ?? '0.0.0.0' },
+      () => resolve(started),
+    )
+    started.once('error', reject)
+  })
+  const address = server.address()
+  const httpPort = typeof address === 'object' && address ? address.port : options.port
+  const httpUrl = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${httpPort}`
+
+  return {
+    httpUrl,
+    mqttUrl,
+    deployed,
+    ingest,
+    results,
+    engine,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Browsers keep status-page connections alive; don't let them hold shutdown.
+      if ('closeAllConnections' in server) server.closeAllConnections()
+      await closed
+      // Let notifications already on their way finish, but never hang shutdown on a dead webhook.
+      await Promise.race([
+        notifier.idle(),
+        new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+      ])
+      await notifier.close()
+      await connection.close()
+      await broker?.close()
+      await registry.flush()
+      db.close()
+    },
+  }
+}

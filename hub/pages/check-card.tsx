@@ -1,0 +1,168 @@
+// The hub may run from a user's project with another tsconfig: pin the JSX runtime here.
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+/**
+ * One check on the status page: name, target and state, the last hour as a bar of
+ * minutes, overall availability, and a tile per region with its last result.
+ */
+import type { FC } from 'hono/jsx'
+import type { MinuteBar, RegionView } from '../api/check-view.ts'
+import type { CheckAlertStatus } from '../types.ts'
+import {
+  formatAgo,
+  formatClock,
+  formatDateTime,
+  formatLatency,
+  formatPercent,
+  formatSpan,
+} from './format.ts'
+import type { StatusPageCheck } from './status-page-model.ts'
+
+const STATE_LABELS: Record<CheckAlertStatus, string> = {
+  up: 'Up',
+  partial: 'Partial',
+  down: 'Down',
+  unknown: 'Unknown',
+}
+
+const REGION_STATE_LABELS: Record<RegionView['state'], string> = {
+  passing: 'passing',
+  failing: 'failing',
+  unknown: 'no verdict yet',
+}
+
+function stateTitle(check: StatusPageCheck, now: number): string {
+  const { status, since, failingRegions, incidentId } = check.state
+  const lines = [
+    `${STATE_LABELS[status]}${since === null ? '' : ` for ${formatSpan(now - since)}, since ${formatDateTime(since)}`}`,
+  ]
+  if (failingRegions.length > 0) lines.push(`Failing in ${failingRegions.join(', ')}`)
+  if (incidentId) lines.push(`Incident ${incidentId}`)
+  return lines.join('\n')
+}
+
+/** The check's state as a pill, with how long it has been so. */
+const StateBadge: FC<{ check: StatusPageCheck; now: number }> = ({ check, now }) => {
+  if (!check.enabled) {
+    return (
+      <div class="state">
+        <span class="pill paused" title="This check is disabled in the monitoring config">
+          Paused
+        </span>
+      </div>
+    )
+  }
+  const { status, since } = check.state
+  return (
+    <div class="state" title={stateTitle(check, now)}>
+      <span class={`pill ${status}`}>{STATE_LABELS[status]}</span>
+      {since !== null && <span class="since">for {formatSpan(now - since)}</span>}
+    </div>
+  )
+}
+
+function minuteTitle(minute: MinuteBar, current: boolean): string {
+  const clock = `${formatClock(minute.start)} UTC`
+  if (minute.status === null) return `${clock}: ${current ? 'in progress' : 'no results'}`
+  const parts = [clock]
+  for (const status of ['up', 'degraded', 'down', 'inconclusive'] as const) {
+    if (minute[status] > 0) parts.push(`${minute[status]} ${status}`)
+  }
+  const conclusive = minute.up + minute.degraded + minute.down
+  if (conclusive > 0) parts.push(`avg ${formatLatency(minute.durationSum / conclusive)}`)
+  return parts.join(' · ')
+}
+
+/**
+ * The last hour, one segment per minute, coloured by the worst result in it. The
+ * current minute is still filling up: without results yet it is drawn as pending,
+ * not as a gap.
+ */
+const MinuteStrip: FC<{ minutes: MinuteBar[] }> = ({ minutes }) => (
+  <div class="bar" role="img" aria-label={`Results of the last ${minutes.length} minutes`}>
+    {minutes.map((minute, index) => {
+      const current = index === minutes.length - 1
+      const kind = minute.status ?? (current ? 'pending' : 'none')
+      return <span class={kind} title={minuteTitle(minute, current)}></span>
+    })}
+  </div>
+)
+
+function lastResultText(view: RegionView): string {
+  const latest = view.latest
+  if (!latest) return 'no data'
+  if (latest.status === 'down') return latest.error?.code ?? 'down'
+  if (latest.status === 'inconclusive') return 'inconclusive'
+  return formatLatency(latest.durationMs)
+}
+
+function regionTitle(region: string, view: RegionView, now: number): string {
+  const lines = [`${region}: ${REGION_STATE_LABELS[view.state]}`]
+  const latest = view.latest
+  if (!latest) return [...lines, 'No result yet'].join('\n')
+  lines.push(
+    `Last result: ${latest.status} in ${formatLatency(latest.durationMs)}, ${formatAgo(latest.at, now)} (${formatDateTime(latest.at)})`,
+    `Probe: ${latest.probeId}`,
+  )
+  if (latest.error) lines.push(`${latest.error.code}: ${latest.error.message}`)
+  return lines.join('\n')
+}
+
+const RegionTile: FC<{ region: string; check: StatusPageCheck; now: number }> = ({
+  region,
+  check,
+  now,
+}) => {
+  const view = check.regions[region]
+  if (!view) return null
+  return (
+    <li class={`region ${view.state}`} title={regionTitle(region, view, now)}>
+      <div class="line">
+        <span class="dot"></span>
+        <span class="name">{region}</span>
+        <span class={`last ${view.latest?.status ?? 'none'}`}>{lastResultText(view)}</span>
+      </div>
+      <div class="avail">
+        1 h {formatPercent(check.availability['1h'].regions[region] ?? null)} · 24 h{' '}
+        {formatPercent(check.availability['24h'].regions[region] ?? null)}
+      </div>
+    </li>
+  )
+}
+
+/** A check's card on the status page. */
+export const CheckCard: FC<{ check: StatusPageCheck; now: number }> = ({ check, now }) => (
+  <article class="card" id={`check-${check.id}`}>
+    <div class="card-head">
+      <div class="card-title">
+        <h3>
+          {check.name}
+          <span class="kind">{check.kind}</span>
+        </h3>
+        <div class="target mono" title={check.target}>
+          {check.target}
+        </div>
+      </div>
+      <div class="uptime" title="Time not in a confirmed outage">
+        <div>
+          <strong>{formatPercent(check.availability['1h'].overall)}</strong>
+          <span>1 hour</span>
+        </div>
+        <div>
+          <strong>{formatPercent(check.availability['24h'].overall)}</strong>
+          <span>24 hours</span>
+        </div>
+      </div>
+      <StateBadge check={check} now={now} />
+    </div>
+    <MinuteStrip minutes={check.minutes} />
+    <div class="axis">
+      <span>{check.minutes.length} min ago</span>
+      <span>now</span>
+    </div>
+    <ul class="regions">
+      {Object.keys(check.regions).map((region) => (
+        <RegionTile region={region} check={check} now={now} />
+      ))}
+    </ul>
+  </article>
+)

@@ -1,0 +1,38 @@
+// The hub may run from a user's project with another tsconfig: pin the JSX runtime here.
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+/** The probes section of the status page: who is measuring, from where, and whether it is alive. */
+import type { FC } from 'hono/jsx'
+import type { ProbeInfo } from '../types.ts'
+import { formatAgo, formatDateTime } from './format.ts'
+
+export const ProbeTable: FC<{ probes: ProbeInfo[]; now: number }> = ({ probes, now }) =>
+  probes.length === 0 ? (
+    <div class="card empty">No probe has connected yet.</div>
+  ) : (
+    <table class="probes">
+      <thead>
+        <tr>
+          <th>Probe</th>
+          <th>Region</th>
+          <th>Status</th>
+          <th>Last seen</th>
+          <th class="version">Version</th>
+        </tr>
+      </thead>
+      <tbody>
+        {probes.map((probe) => (
+          <tr>
+            <td class="mono">{probe.probeId}</td>
+            <td>{probe.region}</td>
+            <td>
+              <span class={`pill ${probe.state}`}>
+                {probe.state === 'online' ? 'Online' : 'Offline'}
+              </span>
+            </td>
+            <td title={formatDateTime(probe.lastSeen)}>{formatAgo(probe.lastSeen, now)}</td>
+            <td class="mono muted version">{probe.version}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )

@@ -1,0 +1,75 @@
+/**
+ * The hub's view of its probes, from their retained status topics (online with
+ * capabilities and stats, or offline from the Last Will). Persisted in lowdb so
+ * the page still lists probes right after a hub restart.
+ */
+import { probeStatusSchema } from '../probe/membership.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { HubState } from './state.ts'
+import type { ProbeInfo } from './types.ts'
+
+/** Coalesce registry writes: statuses arrive every 15 s per probe. */
+const SAVE_DELAY_MS = 2_000
+
+export class ProbeRegistry {
+  private readonly probes: Map<string, ProbeInfo>
+  private saveTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly state: HubState,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {
+    this.probes = new Map(Object.entries(state.probes()))
+  }
+
+  handle(probeId: string, payload: Buffer): void {
+    if (payload.length === 0) {
+      this.probes.delete(probeId)
+      return this.scheduleSave()
+    }
+    let json: unknown
+    try {
+      json = JSON.parse(payload.toString('utf8'))
+    } catch {
+      return this.logger.warn({ sender: probeId }, 'ignoring a probe status that is not JSON')
+    }
+    const parsed = probeStatusSchema.safeParse(json)
+    if (!parsed.success || parsed.data.probeId !== probeId) {
+      return this.logger.warn({ sender: probeId }, 'ignoring an invalid probe status')
+    }
+    const previous = this.probes.get(probeId)
+    const status = parsed.data
+    this.probes.set(probeId, { ...status, lastSeen: this.now() })
+    if (previous?.state !== status.state) {
+      this.logger.info(
+        { probeId, region: status.region, state: status.state },
+        'probe state changed',
+      )
+    }
+    this.scheduleSave()
+  }
+
+  list(): ProbeInfo[] {
+    return [...this.probes.values()].sort(
+      (a, b) => a.region.localeCompare(b.region) || a.probeId.localeCompare(b.probeId),
+    )
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.saveTimer)
+    this.saveTimer = undefined
+    await this.state.saveProbes(Object.fromEntries(this.probes))
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) return
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined
+      this.state.saveProbes(Object.fromEntries(this.probes)).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'saving the probe registry failed')
+      })
+    }, SAVE_DELAY_MS)
+    this.saveTimer.unref()
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The SQLite tables behind ResultStore. Their shape is driven by ingest: every batch
+ * writes to the newest page of every index it touches, once per check, so each index
+ * keyed by check costs dearly (measured here: one such index cut the rate of bare
+ * inserts by more than half). Hence one per-check index on raw results, and
+ * rollups clustered so that a check's regions share pages.
+ */
+
+/** Creates the result tables and their indexes when missing. */
+export const RESULT_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS results (
+    id TEXT PRIMARY KEY,
+    check_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    probe_id TEXT NOT NULL,
+    scheduled_at INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('up', 'degraded', 'down', 'inconclusive')),
+    duration_ms REAL NOT NULL,
+    error_code TEXT,
+    json TEXT NOT NULL
+  );
+  -- recent(). Not (check_id, region, scheduled_at): every (check, region) pair would
+  -- append to its own index page, and dirtying hundreds of pages per batch is what
+  -- limits ingest. A check's regions interleave here, so recent(region) reads a few
+  -- more rows instead.
+  CREATE INDEX IF NOT EXISTS results_check_time ON results (check_id, scheduled_at);
+  -- No index on scheduled_at alone: pruneRaw deletes a time range per check through
+  -- results_check_time, which saves one index write per result on the hot path.
+
+  -- The newest result of each (check, region), kept in step by insert: the status page
+  -- asks for it on every refresh, and it outlives raw retention.
+  CREATE TABLE IF NOT EXISTS latest_results (
+    check_id TEXT NOT NULL,
+    region TEXT NOT NULL,
+    scheduled_at INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (check_id, region)
+  );
+
+  -- Keyed by (check_id, region, minute_start), clustered with the minute before the
+  -- region so that a check's regions share pages (fewer pages written per batch) and a
+  -- check's time range is one contiguous scan.
+  CREATE TABLE IF NOT EXISTS rollup_minute (
+    check_id TEXT NOT NULL,
+    minute_start INTEGER NOT NULL,
+    region TEXT NOT NULL,
+    up INTEGER NOT NULL,
+    degraded INTEGER NOT NULL,
+    down INTEGER NOT NULL,
+    inconclusive INTEGER NOT NULL,
+    duration_sum REAL NOT NULL,
+    duration_max REAL NOT NULL,
+    -- Earliest scheduled_at in the minute: firstResultAt stays exact after raw rows are pruned.
+    first_at INTEGER NOT NULL,
+    PRIMARY KEY (check_id, minute_start, region)
+  ) WITHOUT ROWID;
+`

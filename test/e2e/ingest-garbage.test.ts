@@ -1,0 +1,94 @@
+/**
+ * Bad input on the results topic: garbage and schema-invalid batches are rejected
+ * and counted, the hub stays up, and valid results sent after them are stored and acked.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import mqtt, { type MqttClient } from 'mqtt'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { validateMonitoring } from '../../checks/validate.ts'
+import { startHub, type RunningHub } from '../../hub/hub.ts'
+import { silentLogger } from '../../lib/logger.ts'
+import { makeResult } from '../fixtures/results.ts'
+import { waitFor } from './processes.ts'
+
+describe('hub ingest under bad input', () => {
+  let dir: string
+  let hub: RunningHub
+  let client: MqttClient
+  const acks: string[] = []
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vantage-garbage-'))
+    const outcome = validateMonitoring({
+      defaults: { regions: ['eu-west'] },
+      checks: [{ kind: 'http', id: 'api', url: 'http://127.0.0.1:9/' }],
+    })
+    if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
+    hub = await startHub({
+      config: outcome.config,
+      source: 'test',
+      dataDir: dir,
+      port: 0,
+      host: '127.0.0.1',
+      mqttPort: 0,
+      logger: silentLogger(),
+    })
+    client = await mqtt.connectAsync(hub.mqttUrl, { clientId: 'evil-probe' })
+    await client.subscribeAsync('vantage/v1/probes/evil-probe/acks', { qos: 1 })
+    client.on('message', (_topic, payload) => acks.push(...JSON.parse(payload.toString()).batchIds))
+  })
+
+  afterAll(async () => {
+    await client?.endAsync()
+    await hub?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('rejects garbage, keeps running, and stores valid results sent afterwards', async () => {
+    const topic = 'vantage/v1/results/0/evil-probe'
+    const valid = makeResult({ probeId: 'evil-probe', scheduledAt: Date.now() })
+    const garbage = [
+      'not json at all',
+      '{"truncated": ',
+      JSON.stringify({ hello: 'world' }),
+      JSON.stringify({ batchId: 'b1', probeId: 'someone-else', region: 'eu-west', sentAt: 1, results: [valid] }),
+      JSON.stringify({
+        batchId: 'b2',
+        probeId: 'evil-probe',
+        region: 'eu-west',
+        sentAt: 1,
+        results: [{ ...valid, id: 'nope', status: 'sideways' }],
+      }),
+      Buffer.from([0xff, 0xfe, 0x00, 0x01]),
+    ]
+    for (const payload of garbage) await client.publishAsync(topic, payload, { qos: 1 })
+    await client.publishAsync(
+      topic,
+      JSON.stringify({ batchId: 'good', probeId: 'evil-probe', region: 'eu-west', sentAt: Date.now(), results: [valid] }),
+      { qos: 1 },
+    )
+
+    await waitFor('the valid batch to be acked', () => acks.includes('good'), 10_000)
+    expect(hub.results.countRaw('api')).toBe(1)
+    expect(hub.ingest.counters.rejectedMessages).toBe(5)
+    expect(hub.ingest.counters.rejectedResults).toBe(1)
+    const health = await fetch(`${hub.httpUrl}/healthz`)
+    expect(health.status).toBe(200)
+    // The schema-invalid result's batch was acked too: resending it could never succeed.
+    expect(acks).toContain('b2')
+  })
+
+  it('stores a redelivered batch once', async () => {
+    const topic = 'vantage/v1/results/0/evil-probe'
+    const result = makeResult({ probeId: 'evil-probe', scheduledAt: Date.now() })
+    const batch = JSON.stringify({ batchId: 'dup', probeId: 'evil-probe', region: 'eu-west', sentAt: Date.now(), results: [result] })
+    await client.publishAsync(topic, batch, { qos: 1 })
+    await client.publishAsync(topic, batch, { qos: 1 })
+    await waitFor('both deliveries to be acked', () => acks.filter((id) => id === 'dup').length === 2, 10_000)
+    expect(hub.results.countRaw('api')).toBe(2)
+    expect(hub.results.countRollup('api')).toBe(2)
+    expect(hub.ingest.counters.duplicates).toBe(1)
+  })
+})
