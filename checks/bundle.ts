@@ -9,7 +9,11 @@ import { z } from 'zod'
 import { checkSpecSchema, type CheckSpec } from './spec.ts'
 
 /** A check as probes see it: no notification routing. Distributes over the union so per-kind fields survive. */
-export type ProbeCheck = CheckSpec extends infer S ? (S extends CheckSpec ? Omit<S, 'notify'> : never) : never
+export type ProbeCheck = CheckSpec extends infer S
+  ? S extends CheckSpec
+    ? Omit<S, 'notify'>
+    : never
+  : never
 
 export const bundleSchema = z.strictObject({
   /** Monotonic deploy number; probes ignore a bundle older than the one they run. */
@@ -41,7 +45,10 @@ export function toProbeChecks(checks: CheckSpec[]): ProbeCheck[] {
 
 /** A short content hash of the probe checks; equal checks give an equal hash. */
 export function checksHash(checks: CheckSpec[]): string {
-  return createHash('sha256').update(JSON.stringify(toProbeChecks(checks))).digest('hex').slice(0, 8)
+  return createHash('sha256')
+    .update(JSON.stringify(toProbeChecks(checks)))
+    .digest('hex')
+    .slice(0, 8)
 }
 
 /** Builds the bundle for deploy number `seq`. */
@@ -77,11 +84,16 @@ export function openBundle(payload: Buffer | string, trustedKey?: KeyObject): Op
     return { ok: false, error: `config is not JSON: ${(error as Error).message}` }
   }
   const envelope = envelopeSchema.safeParse(json)
-  if (!envelope.success) return { ok: false, error: `config envelope is invalid: ${z.prettifyError(envelope.error)}` }
+  if (!envelope.success)
+    return { ok: false, error: `config envelope is invalid: ${z.prettifyError(envelope.error)}` }
   const bytes = Buffer.from(envelope.data.bundle, 'base64')
   if (trustedKey) {
     const valid = verify(null, bytes, trustedKey, Buffer.from(envelope.data.sig, 'base64'))
-    if (!valid) return { ok: false, error: `config signature does not verify with hub key ${keyIdOf(trustedKey)}` }
+    if (!valid)
+      return {
+        ok: false,
+        error: `config signature does not verify with hub key ${keyIdOf(trustedKey)}`,
+      }
   }
   let inner: unknown
   try {
@@ -90,6 +102,7 @@ export function openBundle(payload: Buffer | string, trustedKey?: KeyObject): Op
     return { ok: false, error: `config bundle is not JSON: ${(error as Error).message}` }
   }
   const bundle = bundleSchema.safeParse(inner)
-  if (!bundle.success) return { ok: false, error: `config bundle is invalid: ${z.prettifyError(bundle.error)}` }
+  if (!bundle.success)
+    return { ok: false, error: `config bundle is invalid: ${z.prettifyError(bundle.error)}` }
   return { ok: true, bundle: bundle.data }
 }

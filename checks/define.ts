@@ -69,8 +69,7 @@ export interface PingProps extends CommonCheckProps {
 }
 
 export type CheckInput =
-  | ({ kind: 'http'; id: string } & HttpProps)
-  | ({ kind: 'ping'; id: string } & PingProps)
+  ({ kind: 'http'; id: string } & HttpProps) | ({ kind: 'ping'; id: string } & PingProps)
 
 /** An HTTP(S) check. @example http('api', { url: 'https://api.example.com/health' }) */
 export function http(id: string, props: HttpProps): CheckInput {
@@ -103,7 +102,10 @@ export const channels = {
     return { type: 'console', name }
   },
   /** POSTs a JSON document per alert. @example channels.webhook('ops', { url: 'https://hooks.example.com/x' }) */
-  webhook(name: string, props: { url: string; headers?: Record<string, string> }): WebhookChannelInput {
+  webhook(
+    name: string,
+    props: { url: string; headers?: Record<string, string> },
+  ): WebhookChannelInput {
     return { type: 'webhook', name, ...props }
   },
 }

@@ -35,13 +35,42 @@ function parseDurationFlag(value: string): string {
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('run a demo network on this machine: hub, three regional probes and a flaky target')
-    .addOption(new Option('-p, --port <port>', 'status page and API port').env('VANTAGE_PORT').default(8080).argParser(parsePort))
-    .addOption(new Option('--mqtt-port <port>', 'embedded MQTT broker port').env('VANTAGE_MQTT_PORT').default(1883).argParser(parsePort))
-    .addOption(new Option('--target-port <port>', 'port of the demo target service').env('VANTAGE_DEMO_TARGET_PORT').default(8081).argParser(parsePort))
-    .addOption(new Option('--up <duration>', 'how long the target stays up each cycle').default('90s').argParser(parseDurationFlag))
-    .addOption(new Option('--down <duration>', 'how long the target stays down each cycle').default('60s').argParser(parseDurationFlag))
-    .addOption(new Option('-d, --data <dir>', 'demo data directory, wiped at start').env('VANTAGE_DEMO_DATA').default('./data/demo'))
+    .description(
+      'run a demo network on this machine: hub, three regional probes and a flaky target',
+    )
+    .addOption(
+      new Option('-p, --port <port>', 'status page and API port')
+        .env('VANTAGE_PORT')
+        .default(8080)
+        .argParser(parsePort),
+    )
+    .addOption(
+      new Option('--mqtt-port <port>', 'embedded MQTT broker port')
+        .env('VANTAGE_MQTT_PORT')
+        .default(1883)
+        .argParser(parsePort),
+    )
+    .addOption(
+      new Option('--target-port <port>', 'port of the demo target service')
+        .env('VANTAGE_DEMO_TARGET_PORT')
+        .default(8081)
+        .argParser(parsePort),
+    )
+    .addOption(
+      new Option('--up <duration>', 'how long the target stays up each cycle')
+        .default('90s')
+        .argParser(parseDurationFlag),
+    )
+    .addOption(
+      new Option('--down <duration>', 'how long the target stays down each cycle')
+        .default('60s')
+        .argParser(parseDurationFlag),
+    )
+    .addOption(
+      new Option('-d, --data <dir>', 'demo data directory, wiped at start')
+        .env('VANTAGE_DEMO_DATA')
+        .default('./data/demo'),
+    )
     .addOption(new Option('-c, --checks <file>', 'monitors file').default(EXAMPLE_MONITORS))
     .action(async (flags: DemoFlags) => runDemo(flags))
 }
@@ -79,10 +108,25 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   const hubData = join(dataDir, 'hub')
   const hub = spawnVantage(
     'hub',
-    ['hub', '--checks', flags.checks, '--port', String(flags.port), '--mqtt-port', String(flags.mqttPort), '--data', hubData, '--host', '127.0.0.1'],
+    [
+      'hub',
+      '--checks',
+      flags.checks,
+      '--port',
+      String(flags.port),
+      '--mqtt-port',
+      String(flags.mqttPort),
+      '--data',
+      hubData,
+      '--host',
+      '127.0.0.1',
+    ],
     {
       logFile: join(logDir, 'hub.log'),
-      env: { VANTAGE_DEMO_TARGET: target.url, VANTAGE_PUBLIC_URL: `http://localhost:${flags.port}` },
+      env: {
+        VANTAGE_DEMO_TARGET: target.url,
+        VANTAGE_PUBLIC_URL: `http://localhost:${flags.port}`,
+      },
       onLine: (line) => say(line),
     },
   )
@@ -100,7 +144,21 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     const probeId = `${region}-1`
     const probe = spawnVantage(
       probeId,
-      ['probe', '--hub', `mqtt://127.0.0.1:${flags.mqttPort}`, '--id', probeId, '--region', region, '--data', join(dataDir, 'probes', probeId), '--hub-key', join(hubData, 'hub-key.pub.pem'), '--keepalive', '10'],
+      [
+        'probe',
+        '--hub',
+        `mqtt://127.0.0.1:${flags.mqttPort}`,
+        '--id',
+        probeId,
+        '--region',
+        region,
+        '--data',
+        join(dataDir, 'probes', probeId),
+        '--hub-key',
+        join(hubData, 'hub-key.pub.pem'),
+        '--keepalive',
+        '10',
+      ],
       { logFile: join(logDir, `${probeId}.log`) },
     )
     children.push(probe)
@@ -108,19 +166,30 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   }
 
   say('')
-  say(`[demo] Vantage demo is running: 1 hub, ${REGIONS.length} probes (${REGIONS.join(', ')}), target ${target.url}`)
+  say(
+    `[demo] Vantage demo is running: 1 hub, ${REGIONS.length} probes (${REGIONS.join(', ')}), target ${target.url}`,
+  )
   say(`[demo]   status page   http://localhost:${flags.port}`)
   say(`[demo]   API           http://localhost:${flags.port}/api/v1/checks`)
-  say(`[demo]   target cycle  up ${flags.up}, down ${flags.down}; flip it now with: curl -X POST ${target.url}/admin/down  (or /admin/up)`)
+  say(
+    `[demo]   target cycle  up ${flags.up}, down ${flags.down}; flip it now with: curl -X POST ${target.url}/admin/down  (or /admin/up)`,
+  )
   say(`[demo]   logs          ${logDir}`)
   say('[demo] Alert lines appear below as they fire and resolve. Ctrl-C stops everything.')
   say('')
 }
 
-function watchForCrash(child: Child, stopping: () => boolean, stop: () => Promise<void>, logFile: string): void {
+function watchForCrash(
+  child: Child,
+  stopping: () => boolean,
+  stop: () => Promise<void>,
+  logFile: string,
+): void {
   void child.exited.then(async (code) => {
     if (stopping()) return
-    process.stdout.write(`[demo] ${child.name} exited unexpectedly (code ${code}); last log lines:\n${tail(logFile, 8)}\n`)
+    process.stdout.write(
+      `[demo] ${child.name} exited unexpectedly (code ${code}); last log lines:\n${tail(logFile, 8)}\n`,
+    )
     await stop()
     process.exit(1)
   })
@@ -128,7 +197,12 @@ function watchForCrash(child: Child, stopping: () => boolean, stop: () => Promis
 
 function tail(file: string, lines: number): string {
   try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).map((line) => `    ${line}`).join('\n')
+    return readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .map((line) => `    ${line}`)
+      .join('\n')
   } catch {
     return '    (no log)'
   }

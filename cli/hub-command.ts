@@ -23,23 +23,64 @@ export function hubCommand(): Command {
   return new Command('hub')
     .description('run the hub: embedded MQTT broker, result store, alerts, API and status page')
     .addOption(
-      new Option('-c, --checks <file>', 'monitors file (TypeScript or JavaScript) whose default export is defineMonitoring(...)')
+      new Option(
+        '-c, --checks <file>',
+        'monitors file (TypeScript or JavaScript) whose default export is defineMonitoring(...)',
+      )
         .env('VANTAGE_CHECKS')
         .makeOptionMandatory(),
     )
-    .addOption(new Option('-p, --port <port>', 'HTTP port for the status page and API').env('VANTAGE_PORT').default(8080).argParser(parsePort))
-    .addOption(new Option('--host <address>', 'address to listen on (HTTP and embedded MQTT)').env('VANTAGE_HOST').default('0.0.0.0'))
-    .addOption(new Option('--mqtt-port <port>', 'port of the embedded MQTT broker').env('VANTAGE_MQTT_PORT').default(1883).argParser(parsePort))
     .addOption(
-      new Option('--broker <url>', 'use an external MQTT broker (e.g. mqtt://mosquitto:1883) instead of the embedded one')
+      new Option('-p, --port <port>', 'HTTP port for the status page and API')
+        .env('VANTAGE_PORT')
+        .default(8080)
+        .argParser(parsePort),
+    )
+    .addOption(
+      new Option('--host <address>', 'address to listen on (HTTP and embedded MQTT)')
+        .env('VANTAGE_HOST')
+        .default('0.0.0.0'),
+    )
+    .addOption(
+      new Option('--mqtt-port <port>', 'port of the embedded MQTT broker')
+        .env('VANTAGE_MQTT_PORT')
+        .default(1883)
+        .argParser(parsePort),
+    )
+    .addOption(
+      new Option(
+        '--broker <url>',
+        'use an external MQTT broker (e.g. mqtt://mosquitto:1883) instead of the embedded one',
+      )
         .env('VANTAGE_BROKER')
         .argParser(parseMqttUrl),
     )
-    .addOption(new Option('--broker-username <name>', 'username for the external broker').env('VANTAGE_BROKER_USERNAME'))
-    .addOption(new Option('--broker-password <secret>', 'password for the external broker').env('VANTAGE_BROKER_PASSWORD'))
-    .addOption(new Option('-d, --data <dir>', 'data directory: results database, state, signing key').env('VANTAGE_DATA').default('./data'))
-    .addOption(new Option('--topic-prefix <prefix>', 'MQTT topic prefix shared with the probes').env('VANTAGE_TOPIC_PREFIX').default('vantage/v1'))
-    .addOption(new Option('--public-url <url>', 'URL people use to reach this hub, put in notifications').env('VANTAGE_PUBLIC_URL'))
+    .addOption(
+      new Option('--broker-username <name>', 'username for the external broker').env(
+        'VANTAGE_BROKER_USERNAME',
+      ),
+    )
+    .addOption(
+      new Option('--broker-password <secret>', 'password for the external broker').env(
+        'VANTAGE_BROKER_PASSWORD',
+      ),
+    )
+    .addOption(
+      new Option('-d, --data <dir>', 'data directory: results database, state, signing key')
+        .env('VANTAGE_DATA')
+        .default('./data'),
+    )
+    .addOption(
+      new Option('--topic-prefix <prefix>', 'MQTT topic prefix shared with the probes')
+        .env('VANTAGE_TOPIC_PREFIX')
+        .default('vantage/v1'),
+    )
+    .addOption(
+      new Option(
+        '--public-url <url>',
+        'URL people use to reach this hub, put in notifications',
+      ).env('VANTAGE_PUBLIC_URL'),
+    )
     .action(async (flags: HubFlags) => {
       const outcome = await loadMonitors(flags.checks)
       if (!outcome.ok) {

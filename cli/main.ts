@@ -8,7 +8,9 @@ import { VERSION } from './version.ts'
 
 export function buildProgram(): Command {
   return new Command('vantage')
-    .description('Vantage: synthetic monitoring with checks as code, regional probes and quorum alerts')
+    .description(
+      'Vantage: synthetic monitoring with checks as code, regional probes and quorum alerts',
+    )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(hubCommand())

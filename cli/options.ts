@@ -10,11 +10,18 @@ export function parsePort(value: string): number {
 }
 
 /** Parses `key=value` labels, from repeated flags or a comma-separated env var. */
-export function parseLabels(value: string, previous: Record<string, string> = {}): Record<string, string> {
+export function parseLabels(
+  value: string,
+  previous: Record<string, string> = {},
+): Record<string, string> {
   const labels = { ...previous }
-  for (const pair of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const pair of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [key, ...rest] = pair.split('=')
-    if (!key || rest.length === 0) throw new InvalidArgumentError(`"${pair}" is not a key=value label`)
+    if (!key || rest.length === 0)
+      throw new InvalidArgumentError(`"${pair}" is not a key=value label`)
     labels[key] = rest.join('=')
   }
   return labels
@@ -25,7 +32,9 @@ export function parseMqttUrl(value: string): string {
   try {
     url = new URL(value)
   } catch {
-    throw new InvalidArgumentError(`"${value}" is not a URL (expected e.g. mqtt://hub.example.com:1883)`)
+    throw new InvalidArgumentError(
+      `"${value}" is not a URL (expected e.g. mqtt://hub.example.com:1883)`,
+    )
   }
   if (!['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(url.protocol)) {
     throw new InvalidArgumentError(`"${value}" must start with mqtt://, mqtts://, ws:// or wss://`)

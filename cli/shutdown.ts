@@ -2,7 +2,10 @@
  * Runs `stop` once on SIGINT or SIGTERM, then exits. A second signal while
  * stopping exits at once, for the impatient Ctrl-C Ctrl-C.
  */
-export function onShutdown(stop: () => Promise<void>, write = (line: string) => process.stderr.write(line)): void {
+export function onShutdown(
+  stop: () => Promise<void>,
+  write = (line: string) => process.stderr.write(line),
+): void {
   let stopping = false
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -9,13 +9,19 @@ export function validateCommand(): Command {
     .action(async (file: string) => {
       const outcome = await loadMonitors(file)
       if (!outcome.ok) {
-        process.stderr.write(`${file}: ${outcome.errors.length} error(s)\n${outcome.errors.map((e) => `  ${e}`).join('\n')}\n`)
+        process.stderr.write(
+          `${file}: ${outcome.errors.length} error(s)\n${outcome.errors.map((e) => `  ${e}`).join('\n')}\n`,
+        )
         process.exit(1)
       }
       const { checks, channels } = outcome.config
-      process.stdout.write(`${file}: OK, ${checks.length} check(s), ${channels.length} channel(s)\n`)
+      process.stdout.write(
+        `${file}: OK, ${checks.length} check(s), ${channels.length} channel(s)\n`,
+      )
       for (const check of checks) {
-        process.stdout.write(`  ${check.id.padEnd(24)} ${check.kind.padEnd(5)} every ${check.every.padEnd(5)} ${check.regions.join(', ')}\n`)
+        process.stdout.write(
+          `  ${check.id.padEnd(24)} ${check.kind.padEnd(5)} every ${check.every.padEnd(5)} ${check.regions.join(', ')}\n`,
+        )
       }
     })
 }

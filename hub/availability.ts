@@ -45,7 +45,8 @@ export function countAvailability(c: StatusCounts): number | null {
  *
  * @example
  * // a 6-minute outage in the last hour
- * timeAvailability([{ startedAt: now - 10 * MIN, endedAt: now - 4 * MIN, ... }], { from: now - HOUR, to: now }, 0) // 0.9
+ * const outage = { startedAt: now - 10 * MIN, endedAt: now - 4 * MIN, ... }
+ * timeAvailability([outage], { from: now - HOUR, to: now }, 0) // 0.9
  */
 export function timeAvailability(
   outages: Outage[],

@@ -39,7 +39,8 @@ function executable(path: string | undefined): path is string {
 }
 
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.VANTAGE_CHROMIUM) return executable(env.VANTAGE_CHROMIUM) ? env.VANTAGE_CHROMIUM : undefined
+  if (env.VANTAGE_CHROMIUM)
+    return executable(env.VANTAGE_CHROMIUM) ? env.VANTAGE_CHROMIUM : undefined
   let playwrightOwn: string | undefined
   try {
     playwrightOwn = chromium.executablePath()
@@ -53,7 +54,9 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
 export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium()
   if (!executablePath) {
-    throw new Error('no Chromium found: set VANTAGE_CHROMIUM or install one (Debian: apt-get install chromium)')
+    throw new Error(
+      'no Chromium found: set VANTAGE_CHROMIUM or install one (Debian: apt-get install chromium)',
+    )
   }
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS })
 }

@@ -6,7 +6,10 @@ import { pino, type Logger } from 'pino'
 
 export type { Logger }
 
-export function createLogger(name: string, level = process.env.VANTAGE_LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(
+  name: string,
+  level = process.env.VANTAGE_LOG_LEVEL ?? 'info',
+): Logger {
   return pino({ name, level, base: { pid: process.pid } }, pino.destination(2))
 }
 

@@ -13,7 +13,10 @@ import type { Logger } from './logger.ts'
 const FATAL_CONNACK_CODES = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8c])
 
 export class FatalConnectionError extends Error {
-  constructor(message: string, readonly code?: number) {
+  constructor(
+    message: string,
+    readonly code?: number,
+  ) {
     super(message)
     this.name = 'FatalConnectionError'
   }
@@ -102,16 +105,24 @@ export class MqttConnection {
     return this.isUp && this.client?.connected === true
   }
 
-  async publish(topic: string, payload: string | Buffer, opts: { retain?: boolean; qos?: 0 | 1 } = {}): Promise<void> {
+  async publish(
+    topic: string,
+    payload: string | Buffer,
+    opts: { retain?: boolean; qos?: 0 | 1 } = {},
+  ): Promise<void> {
     if (!this.client) throw new Error('not started')
-    await this.client.publishAsync(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false })
+    await this.client.publishAsync(topic, payload, {
+      qos: opts.qos ?? 1,
+      retain: opts.retain ?? false,
+    })
   }
 
   async subscribe(topicsToSubscribe: string[]): Promise<void> {
     if (!this.client) throw new Error('not started')
     const grants = await this.client.subscribeAsync(topicsToSubscribe, { qos: 1 })
     const refused = grants.filter((grant) => grant.qos === 128).map((grant) => grant.topic)
-    if (refused.length > 0) throw new Error(`the broker refused subscriptions to ${refused.join(', ')}`)
+    if (refused.length > 0)
+      throw new Error(`the broker refused subscriptions to ${refused.join(', ')}`)
   }
 
   /** Closes with a clean DISCONNECT, so the broker does not fire the will: publish your own goodbye first. */

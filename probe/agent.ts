@@ -53,10 +53,14 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   const { probeId, region, logger } = options
   const topics = topicsFor(options.topicPrefix)
   mkdirSync(options.dataDir, { recursive: true })
-  const outbox = new Outbox(join(options.dataDir, 'outbox.db'), options.outboxLimits ?? DEFAULT_OUTBOX_LIMITS)
+  const outbox = new Outbox(
+    join(options.dataDir, 'outbox.db'),
+    options.outboxLimits ?? DEFAULT_OUTBOX_LIMITS,
+  )
   const capabilities = await detectCapabilities()
   const membership = new Membership({ probeId, region, capabilities: () => capabilities })
   let runs = 0
+  let stopping = false
 
   const scheduler = new Scheduler(runScheduled, logger)
   const updater = new BundleUpdater({
@@ -73,9 +77,19 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     password: options.password,
     keepaliveSec: options.keepaliveSec,
     logger,
-    will: { topic: topics.probeStatus(probeId), payload: JSON.stringify(status('offline')), retain: true, qos: 1 },
+    will: {
+      topic: topics.probeStatus(probeId),
+      payload: JSON.stringify(status('offline')),
+      retain: true,
+      qos: 1,
+    },
     onConnect: async () => {
-      await connection.subscribe([topics.config, topics.allProbeStatus, topics.acks(probeId), topics.commands(probeId)])
+      await connection.subscribe([
+        topics.config,
+        topics.allProbeStatus,
+        topics.acks(probeId),
+        topics.commands(probeId),
+      ])
       await announce()
       publisher.restart()
     },
@@ -88,7 +102,10 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
 
   const publisher = new Publisher({
     outbox,
-    transport: { connected: () => connection.connected(), publish: (topic, payload) => connection.publish(topic, payload) },
+    transport: {
+      connected: () => connection.connected(),
+      publish: (topic, payload) => connection.publish(topic, payload),
+    },
     // One shard until several hubs split the checks; then batches split by hash(checkId) mod RESULT_SHARDS.
     topic: topics.results(RESULT_SHARDS - 1, probeId),
     probeId,
@@ -117,7 +134,9 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   }
 
   async function announce(): Promise<void> {
-    await connection.publish(topics.probeStatus(probeId), JSON.stringify(status('online')), { retain: true })
+    await connection.publish(topics.probeStatus(probeId), JSON.stringify(status('online')), {
+      retain: true,
+    })
   }
 
   async function runScheduled(check: ProbeCheck, scheduledAt: number): Promise<void> {
@@ -157,11 +176,22 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     const parsed = probeStatusSchema.safeParse(JSON.parse(payload.toString()))
     if (!parsed.success) return logger.warn({ topic }, 'ignoring a malformed probe status')
     membership.update(peerId, parsed.data)
-    // A previous session's Last Will can land after we reconnected with the same id; correct the record.
-    if (peerId === probeId && parsed.data.state === 'offline' && connection.connected()) void announce()
+    // A previous session's Last Will can land after we reconnected with the same id; correct the
+    // record. Our own goodbye while stopping comes back here too, and must stay.
+    if (
+      peerId === probeId &&
+      parsed.data.state === 'offline' &&
+      !stopping &&
+      connection.connected()
+    ) {
+      announce().catch((error: unknown) =>
+        logger.warn({ err: (error as Error).message }, 'announcing online failed'),
+      )
+    }
   }
 
   const statusTimer = setInterval(() => {
+    // A failed refresh is harmless: the next one, or the next reconnect, announces again.
     if (connection.connected()) announce().catch(() => undefined)
   }, STATUS_INTERVAL_MS)
   statusTimer.unref()
@@ -171,6 +201,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
 
   return {
     async stop() {
+      stopping = true
       clearInterval(statusTimer)
       scheduler.stop()
       publisher.close()
@@ -183,6 +214,11 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       outbox.close()
       logger.info({ probeId }, 'probe stopped')
     },
-    stats: () => ({ queueDepth: outbox.depth(), dropped: outbox.dropped(), configVersion: updater.version(), runs }),
+    stats: () => ({
+      queueDepth: outbox.depth(),
+      dropped: outbox.dropped(),
+      configVersion: updater.version(),
+      runs,
+    }),
   }
 }

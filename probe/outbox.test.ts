@@ -31,7 +31,10 @@ describe('Outbox', () => {
   it('survives reopening: unacked rows are still there, acked rows are gone', () => {
     const file = tempFile()
     const outbox = new Outbox(file)
-    const results = [makeResult(), makeResult(), makeResult()].map((r) => ({ ...r, scheduledAt: Date.now() }))
+    const results = [makeResult(), makeResult(), makeResult()].map((r) => ({
+      ...r,
+      scheduledAt: Date.now(),
+    }))
     outbox.add(results)
     outbox.remove([outbox.rowsAfter(0, 1)[0]!.seq])
     outbox.close()
@@ -52,7 +55,9 @@ describe('Outbox', () => {
 
   it('drops the oldest rows past the byte bound and counts them', () => {
     const outbox = new Outbox(tempFile(), { maxBytes: 2_000, maxAgeMs: 3_600_000 })
-    const results = Array.from({ length: 20 }, (_, i) => makeResult({ scheduledAt: Date.now() + i }))
+    const results = Array.from({ length: 20 }, (_, i) =>
+      makeResult({ scheduledAt: Date.now() + i }),
+    )
     outbox.add(results)
     const kept = outbox.rowsAfter(0, 100)
     expect(kept.length).toBeGreaterThan(0)

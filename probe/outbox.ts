@@ -56,7 +56,9 @@ export class Outbox {
       insert: this.db.prepare(
         'INSERT OR IGNORE INTO outbox (id, measured_at, bytes, payload) VALUES (?, ?, ?, ?)',
       ),
-      after: this.db.prepare('SELECT seq, id, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?'),
+      after: this.db.prepare(
+        'SELECT seq, id, payload FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
       remove: this.db.prepare('DELETE FROM outbox WHERE seq = ?'),
       count: this.db.prepare('SELECT COUNT(*) AS n FROM outbox'),
       sumBytes: this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS n FROM outbox'),

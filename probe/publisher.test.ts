@@ -54,7 +54,8 @@ afterEach(() => {
   cleanups = []
 })
 
-const results = (n: number) => Array.from({ length: n }, () => makeResult({ scheduledAt: Date.now() }))
+const results = (n: number) =>
+  Array.from({ length: n }, () => makeResult({ scheduledAt: Date.now() }))
 
 describe('Publisher', () => {
   it('sends oldest first in batches and deletes only what the hub acked', async () => {
@@ -70,7 +71,11 @@ describe('Publisher', () => {
     ])
     t.publisher.acked([t.sent[1]!.batchId])
     expect(t.outbox.depth()).toBe(3)
-    expect(t.outbox.rowsAfter(0, 10).map((row) => row.id)).toEqual([stored[0]!.id, stored[1]!.id, stored[4]!.id])
+    expect(t.outbox.rowsAfter(0, 10).map((row) => row.id)).toEqual([
+      stored[0]!.id,
+      stored[1]!.id,
+      stored[4]!.id,
+    ])
   })
 
   it('keeps at most maxInFlight batches unacked', async () => {

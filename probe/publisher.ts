@@ -115,7 +115,10 @@ export class Publisher {
           await transport.publish(this.opts.topic, payload)
         } catch (error) {
           // The connection dropped mid-send; restart() replays from the outbox when it returns.
-          this.opts.logger.warn({ err: error, batchId }, 'publishing a result batch failed; will replay')
+          this.opts.logger.warn(
+            { err: error, batchId },
+            'publishing a result batch failed; will replay',
+          )
           break
         }
       }

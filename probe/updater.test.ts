@@ -14,7 +14,12 @@ const attackerKeys = generateKeyPairSync('ed25519')
 function checks(ids: string[]) {
   const outcome = validateMonitoring({
     defaults: { regions: ['eu-west', 'us-east'] },
-    checks: ids.map((id) => ({ kind: 'http', id, url: `http://127.0.0.1:9/${id}`, regions: id.startsWith('us') ? ['us-east'] : undefined })),
+    checks: ids.map((id) => ({
+      kind: 'http',
+      id,
+      url: `http://127.0.0.1:9/${id}`,
+      regions: id.startsWith('us') ? ['us-east'] : undefined,
+    })),
   })
   if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
   return outcome.config.checks
@@ -65,7 +70,9 @@ describe('BundleUpdater', () => {
     const { updater, applied } = setup()
     updater.receive(envelope(['api', 'web'], 2))
     const tampered = JSON.parse(envelope(['api'], 3).toString())
-    const bytes = Buffer.from(tampered.bundle, 'base64').toString().replace('127.0.0.1', '127.0.0.2')
+    const bytes = Buffer.from(tampered.bundle, 'base64')
+      .toString()
+      .replace('127.0.0.1', '127.0.0.2')
     tampered.bundle = Buffer.from(bytes).toString('base64')
     expect(updater.receive(Buffer.from(JSON.stringify(tampered))).applied).toBe(false)
     expect(updater.receive(Buffer.from('{not json')).applied).toBe(false)
@@ -77,10 +84,13 @@ describe('BundleUpdater', () => {
   it('restores the last good bundle from disk after a restart', () => {
     const first = setup()
     first.updater.receive(envelope(['api'], 1))
-    const second = new BundleUpdater({ ...first.options, apply: (list) => {
-      first.applied.push(list)
-      return { added: [], updated: [], removed: [] }
-    } })
+    const second = new BundleUpdater({
+      ...first.options,
+      apply: (list) => {
+        first.applied.push(list)
+        return { added: [], updated: [], removed: [] }
+      },
+    })
     second.restore()
     expect(second.version()).toBe(first.updater.version())
     expect(first.applied.at(-1)!.map((c) => c.id)).toEqual(['api'])

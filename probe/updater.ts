@@ -30,12 +30,14 @@ export class BundleUpdater {
   restore(): void {
     if (!existsSync(this.options.file)) return
     const outcome = this.receive(readFileSync(this.options.file), { persist: false })
-    if (!outcome.applied) this.options.logger.warn({ error: outcome.error }, 'ignoring the saved bundle')
+    if (!outcome.applied)
+      this.options.logger.warn({ error: outcome.error }, 'ignoring the saved bundle')
   }
 
   /** Handles a payload from the config topic. Never throws. */
   receive(payload: Buffer, { persist = true } = {}): { applied: boolean; error?: string } {
-    if (payload.length === 0) return { applied: false, error: 'empty config (cleared retained message)' }
+    if (payload.length === 0)
+      return { applied: false, error: 'empty config (cleared retained message)' }
     const opened = openBundle(payload, this.options.hubKey)
     if (!opened.ok) return this.reject(opened.error)
     const next = opened.bundle
@@ -44,7 +46,9 @@ export class BundleUpdater {
     }
     if (this.bundle && next.version === this.bundle.version) return { applied: false }
     this.bundle = next
-    const mine = next.checks.filter((check) => check.enabled && check.regions.includes(this.options.region))
+    const mine = next.checks.filter(
+      (check) => check.enabled && check.regions.includes(this.options.region),
+    )
     const change = this.options.apply(mine)
     if (persist) this.save(payload)
     this.options.logger.info(

@@ -34,7 +34,9 @@ export function spawnVantage(
     for (const line of lines) options.onLine?.(line)
     log.write(chunk)
   })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  )
   return { name, process: child, exited }
 }
 

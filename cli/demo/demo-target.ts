@@ -33,16 +33,23 @@ export async function startDemoTarget(options: {
   }
 
   const server: Server = createServer((request, response) => {
-    if (request.method === 'POST' && (request.url === '/admin/down' || request.url === '/admin/up')) {
+    if (
+      request.method === 'POST' &&
+      (request.url === '/admin/down' || request.url === '/admin/up')
+    ) {
       setUp(request.url === '/admin/up', 'on demand')
       response.writeHead(200, { 'content-type': 'text/plain' }).end(up ? 'up\n' : 'down\n')
       return
     }
     if (!up) {
-      response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '60' }).end('down for the demo\n')
+      response
+        .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '60' })
+        .end('down for the demo\n')
       return
     }
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, path: request.url }))
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ok: true, path: request.url }))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

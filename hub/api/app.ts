@@ -13,6 +13,10 @@ import type { ResultStore } from '../store/result-store.ts'
 import type { CheckAlertState, Outage, ProbeInfo } from '../types.ts'
 import { buildCheckDetail, buildCheckView } from './check-view.ts'
 
+/**
+ * Everything the HTTP app reads from the running hub: functions, so that each
+ * request sees the current config, alert state and probes.
+ */
 export interface HubAppDeps {
   /** The project name shown on the status page. */
   project: () => string

@@ -71,7 +71,10 @@ export interface CheckView {
 /** One minute of a status bar: counts over all regions, and the worst status seen. */
 export interface MinuteBar extends StatusCounts {
   start: number
-  /** Worst conclusive status in the minute; `inconclusive` only when nothing else ran; null without results. */
+  /**
+   * The worst conclusive status in the minute; `inconclusive` only when nothing else
+   * ran; null without results.
+   */
   status: CheckStatus | null
 }
 

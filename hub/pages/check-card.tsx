@@ -33,7 +33,9 @@ const REGION_STATE_LABELS: Record<RegionView['state'], string> = {
 function stateTitle(check: StatusPageCheck, now: number): string {
   const { status, since, failingRegions, incidentId } = check.state
   const lines = [
-    `${STATE_LABELS[status]}${since === null ? '' : ` for ${formatSpan(now - since)}, since ${formatDateTime(since)}`}`,
+    since === null
+      ? STATE_LABELS[status]
+      : `${STATE_LABELS[status]} for ${formatSpan(now - since)}, since ${formatDateTime(since)}`,
   ]
   if (failingRegions.length > 0) lines.push(`Failing in ${failingRegions.join(', ')}`)
   if (incidentId) lines.push(`Incident ${incidentId}`)
@@ -99,35 +101,35 @@ function regionTitle(region: string, view: RegionView, now: number): string {
   const lines = [`${region}: ${REGION_STATE_LABELS[view.state]}`]
   const latest = view.latest
   if (!latest) return [...lines, 'No result yet'].join('\n')
+  const when = `${formatAgo(latest.at, now)} (${formatDateTime(latest.at)})`
   lines.push(
-    `Last result: ${latest.status} in ${formatLatency(latest.durationMs)}, ${formatAgo(latest.at, now)} (${formatDateTime(latest.at)})`,
+    `Last result: ${latest.status} in ${formatLatency(latest.durationMs)}, ${when}`,
     `Probe: ${latest.probeId}`,
   )
   if (latest.error) lines.push(`${latest.error.code}: ${latest.error.message}`)
   return lines.join('\n')
 }
 
-const RegionTile: FC<{ region: string; check: StatusPageCheck; now: number }> = ({
-  region,
-  check,
-  now,
-}) => {
-  const view = check.regions[region]
-  if (!view) return null
-  return (
-    <li class={`region ${view.state}`} title={regionTitle(region, view, now)}>
-      <div class="line">
-        <span class="dot"></span>
-        <span class="name">{region}</span>
-        <span class={`last ${view.latest?.status ?? 'none'}`}>{lastResultText(view)}</span>
-      </div>
-      <div class="avail">
-        1 h {formatPercent(check.availability['1h'].regions[region] ?? null)} · 24 h{' '}
-        {formatPercent(check.availability['24h'].regions[region] ?? null)}
-      </div>
-    </li>
-  )
+interface RegionTileProps {
+  region: string
+  view: RegionView
+  check: StatusPageCheck
+  now: number
 }
+
+const RegionTile: FC<RegionTileProps> = ({ region, view, check, now }) => (
+  <li class={`region ${view.state}`} title={regionTitle(region, view, now)}>
+    <div class="line">
+      <span class="dot"></span>
+      <span class="name">{region}</span>
+      <span class={`last ${view.latest?.status ?? 'none'}`}>{lastResultText(view)}</span>
+    </div>
+    <div class="avail">
+      1 h {formatPercent(check.availability['1h'].regions[region] ?? null)} · 24 h{' '}
+      {formatPercent(check.availability['24h'].regions[region] ?? null)}
+    </div>
+  </li>
+)
 
 /** A check's card on the status page. */
 export const CheckCard: FC<{ check: StatusPageCheck; now: number }> = ({ check, now }) => (
@@ -160,8 +162,8 @@ export const CheckCard: FC<{ check: StatusPageCheck; now: number }> = ({ check, 
       <span>now</span>
     </div>
     <ul class="regions">
-      {Object.keys(check.regions).map((region) => (
-        <RegionTile region={region} check={check} now={now} />
+      {Object.entries(check.regions).map(([region, view]) => (
+        <RegionTile region={region} view={view} check={check} now={now} />
       ))}
     </ul>
   </article>

@@ -5,6 +5,7 @@ import type { FC } from 'hono/jsx'
 import type { ProbeInfo } from '../types.ts'
 import { formatAgo, formatDateTime } from './format.ts'
 
+/** Probes sorted as given, with their state and how long ago they were last heard from. */
 export const ProbeTable: FC<{ probes: ProbeInfo[]; now: number }> = ({ probes, now }) =>
   probes.length === 0 ? (
     <div class="card empty">No probe has connected yet.</div>

@@ -18,6 +18,7 @@ export interface StatusPageCheck extends CheckView {
   minutes: MinuteBar[]
 }
 
+/** The status page at one instant. */
 export interface StatusPageModel {
   project: string
   generatedAt: number

@@ -24,11 +24,27 @@ const DEADLINE_MS = 10 * 60_000
 
 const dir = mkdtempSync(join(tmpdir(), 'vantage-bench-'))
 const checksFile = join(dir, 'monitors.ts')
-const checks = Array.from({ length: CHECKS }, (_, i) => ({ kind: 'http', id: `c${i}`, url: 'http://127.0.0.1:9/', every: '1h' }))
-writeFileSync(checksFile, `export default ${JSON.stringify({ defaults: { regions: ['bench'] }, checks })}\n`)
+const checks = Array.from({ length: CHECKS }, (_, i) => ({
+  kind: 'http',
+  id: `c${i}`,
+  url: 'http://127.0.0.1:9/',
+  every: '1h',
+}))
+writeFileSync(
+  checksFile,
+  `export default ${JSON.stringify({ defaults: { regions: ['bench'] }, checks })}\n`,
+)
 
-const hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub'), env: { VANTAGE_LOG_LEVEL: 'warn' } })
-const latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000, numberOfSignificantValueDigits: 3 })
+const hub = await startHubProcess({
+  checksFile,
+  dataDir: join(dir, 'hub'),
+  env: { VANTAGE_LOG_LEVEL: 'warn' },
+})
+const latency = hdr.build({
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 600_000,
+  numberOfSignificantValueDigits: 3,
+})
 const nextId = monotonicFactory()
 const perProbe = Math.ceil(TOTAL / PROBES)
 const started = Date.now()
@@ -52,7 +68,10 @@ function makeBatch(probeId: string, count: number): { batchId: string; payload: 
     trigger: 'schedule',
   }))
   const batchId = nextId(now)
-  return { batchId, payload: JSON.stringify({ batchId, probeId, region: 'bench', sentAt: now, results }) }
+  return {
+    batchId,
+    payload: JSON.stringify({ batchId, probeId, region: 'bench', sentAt: now, results }),
+  }
 }
 
 async function runProbe(index: number): Promise<number> {
@@ -74,7 +93,9 @@ async function runProbe(index: number): Promise<number> {
   while (sent < perProbe && Date.now() < deadline) {
     const count = Math.min(BATCH, perProbe - sent)
     const { batchId, payload } = makeBatch(probeId, count)
-    const acked = new Promise<void>((resolve) => pending.set(batchId, { sentAt: Date.now(), resolve }))
+    const acked = new Promise<void>((resolve) =>
+      pending.set(batchId, { sentAt: Date.now(), resolve }),
+    )
     inflight.add(acked)
     void acked.then(() => inflight.delete(acked))
     await client.publishAsync(`vantage/v1/results/0/${probeId}`, payload, { qos: 1 })
@@ -97,11 +118,19 @@ try {
   const elapsedS = (Date.now() - started) / 1_000
   const total = counts.reduce((a, b) => a + b, 0)
   const rss = peakRssMiB(hub.child.pid!)
-  const health = (await (await fetch(`${hub.httpUrl}/healthz`)).json()) as { ingest: { results: number } }
-  console.log(`bench:ingest  ${total} results from ${PROBES} probes in batches of ${BATCH} through the embedded broker`)
+  const health = (await (await fetch(`${hub.httpUrl}/healthz`)).json()) as {
+    ingest: { results: number }
+  }
+  console.log(
+    `bench:ingest  ${total} results from ${PROBES} probes in batches of ${BATCH} through the embedded broker`,
+  )
   console.log(`  stored            ${health.ingest.results}`)
-  console.log(`  throughput        ${Math.round(total / elapsedS).toLocaleString('en-US')} results/s  (${elapsedS.toFixed(1)} s)`)
-  console.log(`  publish→commit    p50 ${latency.getValueAtPercentile(50)} ms   p99 ${latency.getValueAtPercentile(99)} ms   max ${latency.maxValue} ms`)
+  console.log(
+    `  throughput        ${Math.round(total / elapsedS).toLocaleString('en-US')} results/s  (${elapsedS.toFixed(1)} s)`,
+  )
+  console.log(
+    `  publish→commit    p50 ${latency.getValueAtPercentile(50)} ms   p99 ${latency.getValueAtPercentile(99)} ms   max ${latency.maxValue} ms`,
+  )
   console.log(`  hub peak RSS      ${rss.toFixed(0)} MiB`)
 } finally {
   await hub.stop()

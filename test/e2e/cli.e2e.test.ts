@@ -11,18 +11,25 @@ const dir = mkdtempSync(join(tmpdir(), 'vantage-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function vantage(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [VANTAGE_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 })
+  return spawnSync(process.execPath, [VANTAGE_BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  })
 }
 
 describe('vantage CLI', () => {
   it('explains its commands and every flag', () => {
     const top = vantage(['--help'])
     expect(top.status).toBe(0)
-    for (const command of ['hub', 'probe', 'demo', 'validate']) expect(top.stdout).toContain(command)
+    for (const command of ['hub', 'probe', 'demo', 'validate'])
+      expect(top.stdout).toContain(command)
     const hub = vantage(['hub', '--help'])
-    for (const flag of ['--checks', '--port', '--mqtt-port', '--data', '--broker', 'VANTAGE_PORT']) expect(hub.stdout).toContain(flag)
+    for (const flag of ['--checks', '--port', '--mqtt-port', '--data', '--broker', 'VANTAGE_PORT'])
+      expect(hub.stdout).toContain(flag)
     const probe = vantage(['probe', '--help'])
-    for (const flag of ['--hub', '--id', '--region', '--label', '--hub-key', 'VANTAGE_HUB']) expect(probe.stdout).toContain(flag)
+    for (const flag of ['--hub', '--id', '--region', '--label', '--hub-key', 'VANTAGE_HUB'])
+      expect(probe.stdout).toContain(flag)
   })
 
   it('refuses to start a hub on a monitors file with errors and lists them all', () => {
@@ -39,7 +46,17 @@ describe('vantage CLI', () => {
         ],
       }\n`,
     )
-    const run = vantage(['hub', '--checks', file, '--port', '0', '--mqtt-port', '0', '--data', join(dir, 'data')])
+    const run = vantage([
+      'hub',
+      '--checks',
+      file,
+      '--port',
+      '0',
+      '--mqtt-port',
+      '0',
+      '--data',
+      join(dir, 'data'),
+    ])
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('checks[1].every: "7x" is not a duration')
     expect(run.stderr).toContain('checks[2].kind: unknown kind "smtp"')
@@ -48,7 +65,9 @@ describe('vantage CLI', () => {
   })
 
   it('reads its options from the environment', () => {
-    const run = vantage(['hub', '--port', '0', '--mqtt-port', '0'], { VANTAGE_CHECKS: join(dir, 'missing.ts') })
+    const run = vantage(['hub', '--port', '0', '--mqtt-port', '0'], {
+      VANTAGE_CHECKS: join(dir, 'missing.ts'),
+    })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('missing.ts: no such file')
   })

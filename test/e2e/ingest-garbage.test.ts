@@ -53,7 +53,13 @@ describe('hub ingest under bad input', () => {
       'not json at all',
       '{"truncated": ',
       JSON.stringify({ hello: 'world' }),
-      JSON.stringify({ batchId: 'b1', probeId: 'someone-else', region: 'eu-west', sentAt: 1, results: [valid] }),
+      JSON.stringify({
+        batchId: 'b1',
+        probeId: 'someone-else',
+        region: 'eu-west',
+        sentAt: 1,
+        results: [valid],
+      }),
       JSON.stringify({
         batchId: 'b2',
         probeId: 'evil-probe',
@@ -66,7 +72,13 @@ describe('hub ingest under bad input', () => {
     for (const payload of garbage) await client.publishAsync(topic, payload, { qos: 1 })
     await client.publishAsync(
       topic,
-      JSON.stringify({ batchId: 'good', probeId: 'evil-probe', region: 'eu-west', sentAt: Date.now(), results: [valid] }),
+      JSON.stringify({
+        batchId: 'good',
+        probeId: 'evil-probe',
+        region: 'eu-west',
+        sentAt: Date.now(),
+        results: [valid],
+      }),
       { qos: 1 },
     )
 
@@ -83,10 +95,20 @@ describe('hub ingest under bad input', () => {
   it('stores a redelivered batch once', async () => {
     const topic = 'vantage/v1/results/0/evil-probe'
     const result = makeResult({ probeId: 'evil-probe', scheduledAt: Date.now() })
-    const batch = JSON.stringify({ batchId: 'dup', probeId: 'evil-probe', region: 'eu-west', sentAt: Date.now(), results: [result] })
+    const batch = JSON.stringify({
+      batchId: 'dup',
+      probeId: 'evil-probe',
+      region: 'eu-west',
+      sentAt: Date.now(),
+      results: [result],
+    })
     await client.publishAsync(topic, batch, { qos: 1 })
     await client.publishAsync(topic, batch, { qos: 1 })
-    await waitFor('both deliveries to be acked', () => acks.filter((id) => id === 'dup').length === 2, 10_000)
+    await waitFor(
+      'both deliveries to be acked',
+      () => acks.filter((id) => id === 'dup').length === 2,
+      10_000,
+    )
     expect(hub.results.countRaw('api')).toBe(2)
     expect(hub.results.countRollup('api')).toBe(2)
     expect(hub.ingest.counters.duplicates).toBe(1)

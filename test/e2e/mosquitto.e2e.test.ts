@@ -14,55 +14,61 @@ import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
 import { startProbeProcess, waitFor, type VantageProcess } from './processes.ts'
 
-describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('through a real Mosquitto broker', () => {
-  let dir: string
-  let broker: Mosquitto
-  let target: TargetServer
-  let hub: RunningHub
-  let probe: VantageProcess
+describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
+  'through a real Mosquitto broker',
+  () => {
+    let dir: string
+    let broker: Mosquitto
+    let target: TargetServer
+    let hub: RunningHub
+    let probe: VantageProcess
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-mosquitto-e2e-'))
-    broker = await startMosquitto()
-    target = await startTargetServer()
-    const outcome = validateMonitoring({
-      defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
-      checks: [{ kind: 'http', id: 'site', url: `${target.url}/` }],
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'vantage-mosquitto-e2e-'))
+      broker = await startMosquitto()
+      target = await startTargetServer()
+      const outcome = validateMonitoring({
+        defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
+        checks: [{ kind: 'http', id: 'site', url: `${target.url}/` }],
+      })
+      if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
+      hub = await startHub({
+        config: outcome.config,
+        source: 'test',
+        dataDir: join(dir, 'hub'),
+        port: 0,
+        host: '127.0.0.1',
+        mqttPort: 0,
+        brokerUrl: broker.url,
+        logger: silentLogger(),
+      })
+      probe = await startProbeProcess({
+        mqttUrl: broker.url,
+        id: 'eu-west-1',
+        region: 'eu-west',
+        dataDir: join(dir, 'probe'),
+        hubKeyFile: join(dir, 'hub', 'hub-key.pub.pem'),
+      })
     })
-    if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
-    hub = await startHub({
-      config: outcome.config,
-      source: 'test',
-      dataDir: join(dir, 'hub'),
-      port: 0,
-      host: '127.0.0.1',
-      mqttPort: 0,
-      brokerUrl: broker.url,
-      logger: silentLogger(),
-    })
-    probe = await startProbeProcess({
-      mqttUrl: broker.url,
-      id: 'eu-west-1',
-      region: 'eu-west',
-      dataDir: join(dir, 'probe'),
-      hubKeyFile: join(dir, 'hub', 'hub-key.pub.pem'),
-    })
-  })
 
-  afterAll(async () => {
-    await probe?.stop()
-    await hub?.close()
-    await target?.close()
-    await broker?.stop()
-    rmSync(dir, { recursive: true, force: true })
-  })
+    afterAll(async () => {
+      await probe?.stop()
+      await hub?.close()
+      await target?.close()
+      await broker?.stop()
+      rmSync(dir, { recursive: true, force: true })
+    })
 
-  it('carries the signed config, results and acks', async () => {
-    await waitFor('results stored through Mosquitto', () => hub.results.countRaw('site') >= 3)
-    const probes = (await (await fetch(`${hub.httpUrl}/api/v1/probes`)).json()) as Array<{ probeId: string; state: string }>
-    expect(probes.find((p) => p.probeId === 'eu-west-1')?.state).toBe('online')
-    expect(hub.ingest.counters.rejectedMessages).toBe(0)
-    const check = (await (await fetch(`${hub.httpUrl}/api/v1/checks/site`)).json()) as any
-    expect(check.state.status).toBe('up')
-  })
-})
+    it('carries the signed config, results and acks', async () => {
+      await waitFor('results stored through Mosquitto', () => hub.results.countRaw('site') >= 3)
+      const probes = (await (await fetch(`${hub.httpUrl}/api/v1/probes`)).json()) as Array<{
+        probeId: string
+        state: string
+      }>
+      expect(probes.find((p) => p.probeId === 'eu-west-1')?.state).toBe('online')
+      expect(hub.ingest.counters.rejectedMessages).toBe(0)
+      const check = (await (await fetch(`${hub.httpUrl}/api/v1/checks/site`)).json()) as any
+      expect(check.state.status).toBe('up')
+    })
+  },
+)

@@ -9,7 +9,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
 import { startWebhookSink, type WebhookSink } from '../fixtures/webhook-sink.ts'
-import { startHubProcess, startProbeProcess, waitFor, type HubProcess, type VantageProcess } from './processes.ts'
+import {
+  startHubProcess,
+  startProbeProcess,
+  waitFor,
+  type HubProcess,
+  type VantageProcess,
+} from './processes.ts'
 
 const REGIONS = ['eu-west', 'us-east', 'ap-south']
 
@@ -56,7 +62,8 @@ describe('a hub and three probes, end to end', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const getCheck = async () => (await fetch(`${hub.httpUrl}/api/v1/checks/site`)).json() as Promise<any>
+  const getCheck = async () =>
+    (await fetch(`${hub.httpUrl}/api/v1/checks/site`)).json() as Promise<any>
 
   it('alerts when the target is down in all regions, resolves when it is back, and shows the dip', async () => {
     await waitFor('every region to report the target up', async () => {

@@ -9,7 +9,13 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { startHubProcess, startProbeProcess, waitFor, type HubProcess, type VantageProcess } from './processes.ts'
+import {
+  startHubProcess,
+  startProbeProcess,
+  waitFor,
+  type HubProcess,
+  type VantageProcess,
+} from './processes.ts'
 
 function readIds(file: string, sql: string): string[] {
   const db = new Database(file, { readonly: true, fileMustExist: true })
@@ -23,9 +29,14 @@ function readIds(file: string, sql: string): string[] {
 function hubCounts(file: string): { raw: number; distinct: number; rollup: number } {
   const db = new Database(file, { readonly: true, fileMustExist: true })
   try {
-    const raw = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM results').get() as { n: number; d: number }
+    const raw = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM results').get() as {
+      n: number
+      d: number
+    }
     const rollup = db
-      .prepare('SELECT COALESCE(SUM(up + degraded + down + inconclusive), 0) AS n FROM rollup_minute')
+      .prepare(
+        'SELECT COALESCE(SUM(up + degraded + down + inconclusive), 0) AS n FROM rollup_minute',
+      )
       .get() as { n: number }
     return { raw: raw.n, distinct: raw.d, rollup: rollup.n }
   } finally {
@@ -68,14 +79,24 @@ describe('a probe killed with unacked results', () => {
     const probeDir = join(dir, 'probe')
     const hubDb = join(dir, 'hub', 'hub.db')
     const outboxDb = join(probeDir, 'outbox.db')
-    const start = () => startProbeProcess({ mqttUrl: hub.mqttUrl, id: 'eu-west-1', region: 'eu-west', dataDir: probeDir })
+    const start = () =>
+      startProbeProcess({
+        mqttUrl: hub.mqttUrl,
+        id: 'eu-west-1',
+        region: 'eu-west',
+        dataDir: probeDir,
+      })
 
     probe = await start()
     await waitFor('results to reach the hub', () => hubCounts(hubDb).raw >= 4)
 
     // Freeze the hub (and its embedded broker): the probe keeps measuring, nothing is acked.
     hub.kill('SIGSTOP')
-    await waitFor('unacked results to pile up in the outbox', () => readIds(outboxDb, 'SELECT id FROM outbox').length >= 4, 15_000)
+    await waitFor(
+      'unacked results to pile up in the outbox',
+      () => readIds(outboxDb, 'SELECT id FROM outbox').length >= 4,
+      15_000,
+    )
     probe.kill('SIGKILL')
     await probe.stop()
     const unacked = readIds(outboxDb, 'SELECT id FROM outbox')

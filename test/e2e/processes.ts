@@ -26,7 +26,9 @@ function spawnVantage(args: string[], env: NodeJS.ProcessEnv = {}): VantageProce
   let stderr = ''
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  )
   return {
     child,
     output: () => stdout,
@@ -39,7 +41,11 @@ function spawnVantage(args: string[], env: NodeJS.ProcessEnv = {}): VantageProce
   }
 }
 
-async function waitForOutput(proc: VantageProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+async function waitForOutput(
+  proc: VantageProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     const match = proc.output().match(pattern)
@@ -47,7 +53,9 @@ async function waitForOutput(proc: VantageProcess, pattern: RegExp, timeoutMs: n
     if (proc.child.exitCode !== null) break
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  throw new Error(`process did not print ${pattern} (exit ${proc.child.exitCode})\nstdout:\n${proc.output()}\nstderr:\n${proc.logs().slice(-4000)}`)
+  throw new Error(
+    `process did not print ${pattern} (exit ${proc.child.exitCode})\nstdout:\n${proc.output()}\nstderr:\n${proc.logs().slice(-4000)}`,
+  )
 }
 
 export interface HubProcess extends VantageProcess {
@@ -63,7 +71,19 @@ export async function startHubProcess(options: {
   env?: NodeJS.ProcessEnv
 }): Promise<HubProcess> {
   const proc = spawnVantage(
-    ['hub', '--checks', options.checksFile, '--data', options.dataDir, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--mqtt-port', String(options.mqttPort ?? 0)],
+    [
+      'hub',
+      '--checks',
+      options.checksFile,
+      '--data',
+      options.dataDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(options.port ?? 0),
+      '--mqtt-port',
+      String(options.mqttPort ?? 0),
+    ],
     options.env,
   )
   const http = await waitForOutput(proc, /status page\s+(http:\/\/\S+)/, 30_000)
@@ -80,7 +100,19 @@ export async function startProbeProcess(options: {
   labels?: string
   env?: NodeJS.ProcessEnv
 }): Promise<VantageProcess> {
-  const args = ['probe', '--hub', options.mqttUrl, '--id', options.id, '--region', options.region, '--data', options.dataDir, '--keepalive', '5']
+  const args = [
+    'probe',
+    '--hub',
+    options.mqttUrl,
+    '--id',
+    options.id,
+    '--region',
+    options.region,
+    '--data',
+    options.dataDir,
+    '--keepalive',
+    '5',
+  ]
   if (options.hubKeyFile) args.push('--hub-key', options.hubKeyFile)
   if (options.labels) args.push('--label', options.labels)
   const proc = spawnVantage(args, options.env)
@@ -89,7 +121,12 @@ export async function startProbeProcess(options: {
 }
 
 /** Polls `probe` until it returns a truthy value or the time is up. */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 200): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 30_000,
+  everyMs = 200,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   while (Date.now() < deadline) {
@@ -101,5 +138,7 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs))
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+  )
 }

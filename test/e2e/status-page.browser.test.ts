@@ -16,55 +16,82 @@ import { makeResult } from '../fixtures/results.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { waitFor } from './processes.ts'
 
-describe.runIf(toolAvailable('chromium', findChromium() !== undefined))('the status page in Chromium', () => {
-  let dir: string
-  let hub: RunningHub
-  let browser: Browser
+describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
+  'the status page in Chromium',
+  () => {
+    let dir: string
+    let hub: RunningHub
+    let browser: Browser
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-page-'))
-    const outcome = validateMonitoring({
-      project: 'Acme',
-      defaults: { regions: ['eu-west', 'us-east'] },
-      checks: [
-        { kind: 'http', id: 'site', name: 'Public site', url: 'http://127.0.0.1:9/' },
-        { kind: 'ping', id: 'gateway', name: 'Gateway', host: '127.0.0.1' },
-      ],
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'vantage-page-'))
+      const outcome = validateMonitoring({
+        project: 'Acme',
+        defaults: { regions: ['eu-west', 'us-east'] },
+        checks: [
+          { kind: 'http', id: 'site', name: 'Public site', url: 'http://127.0.0.1:9/' },
+          { kind: 'ping', id: 'gateway', name: 'Gateway', host: '127.0.0.1' },
+        ],
+      })
+      if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
+      hub = await startHub({
+        config: outcome.config,
+        source: 'test',
+        dataDir: dir,
+        port: 0,
+        host: '127.0.0.1',
+        mqttPort: 0,
+        logger: silentLogger(),
+      })
+      const now = Date.now()
+      const client = await mqtt.connectAsync(hub.mqttUrl, { clientId: 'page-test' })
+      for (const [probeId, region, status] of [
+        ['eu-1', 'eu-west', 'up'],
+        ['us-1', 'us-east', 'down'],
+      ] as const) {
+        const results = [0, 1, 2].map((i) =>
+          makeResult({
+            checkId: 'site',
+            probeId,
+            region,
+            status,
+            scheduledAt: now - (3 - i) * 10_000,
+            ...(status === 'down'
+              ? { error: { code: 'HTTP_STATUS', message: 'expected 200..399, got 503' } }
+              : {}),
+          }),
+        )
+        await client.publishAsync(
+          `vantage/v1/results/0/${probeId}`,
+          JSON.stringify({ batchId: `b-${probeId}`, probeId, region, sentAt: now, results }),
+          { qos: 1 },
+        )
+      }
+      await client.endAsync()
+      await waitFor('results to be stored', () => hub.results.countRaw('site') === 6)
+      browser = await launchChromium()
     })
-    if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
-    hub = await startHub({ config: outcome.config, source: 'test', dataDir: dir, port: 0, host: '127.0.0.1', mqttPort: 0, logger: silentLogger() })
-    const now = Date.now()
-    const client = await mqtt.connectAsync(hub.mqttUrl, { clientId: 'page-test' })
-    for (const [probeId, region, status] of [['eu-1', 'eu-west', 'up'], ['us-1', 'us-east', 'down']] as const) {
-      const results = [0, 1, 2].map((i) =>
-        makeResult({ checkId: 'site', probeId, region, status, scheduledAt: now - (3 - i) * 10_000, ...(status === 'down' ? { error: { code: 'HTTP_STATUS', message: 'expected 200..399, got 503' } } : {}) }),
-      )
-      await client.publishAsync(`vantage/v1/results/0/${probeId}`, JSON.stringify({ batchId: `b-${probeId}`, probeId, region, sentAt: now, results }), { qos: 1 })
-    }
-    await client.endAsync()
-    await waitFor('results to be stored', () => hub.results.countRaw('site') === 6)
-    browser = await launchChromium()
-  })
 
-  afterAll(async () => {
-    await browser?.close()
-    await hub?.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+    afterAll(async () => {
+      await browser?.close()
+      await hub?.close()
+      rmSync(dir, { recursive: true, force: true })
+    })
 
-  it('shows each check with its state per region and its availability, and refreshes itself', async () => {
-    const page = await browser.newPage()
-    await page.goto(hub.httpUrl)
-    const text = await page.locator('body').innerText()
-    expect(text).toContain('Acme')
-    expect(text).toContain('Public site')
-    expect(text).toContain('Gateway')
-    expect(text).toContain('eu-west')
-    expect(text).toContain('us-east')
-    // us-east failed every run: 0 % there, while the check overall is partial, not down.
-    expect(text).toMatch(/(^|[^0-9.])0(\.0+)?\s*%/m)
-    const refresh = await page.locator('meta[http-equiv="refresh"]').getAttribute('content')
-    expect(Number(refresh)).toBeGreaterThan(0)
-    await page.screenshot({ path: join(dir, 'status.png'), fullPage: true })
-  })
-})
+    it('shows each check with its state per region and its availability, and refreshes itself', async () => {
+      const page = await browser.newPage()
+      await page.goto(hub.httpUrl)
+      const text = await page.locator('body').innerText()
+      expect(text).toContain('Acme')
+      expect(text).toContain('Public site')
+      expect(text).toContain('Gateway')
+      expect(text).toContain('eu-west')
+      expect(text).toContain('us-east')
+      // us-east failed every run: 0 % there, while the check overall is partial, not down.
+      expect(text).toMatch(/(^|[^0-9.])0(\.0+)?\s*%/m)
+      const refresh = await page.locator('meta[http-equiv="refresh"]').getAttribute('content')
+      expect(Number(refresh)).toBeGreaterThan(0)
+      await page.screenshot({ path: join(dir, 'status.png'), fullPage: true })
+    })
+  },
+)

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { validateMonitoring } from '../../checks/validate.ts'
+import { emptyCounts } from '../store/status-counts.ts'
+import { checkTarget, worstStatus } from './check-view.ts'
+
+describe('worstStatus', () => {
+  it('shows down over degraded over up', () => {
+    expect(worstStatus({ ...emptyCounts(), up: 5, degraded: 1, down: 1 })).toBe('down')
+    expect(worstStatus({ ...emptyCounts(), up: 5, degraded: 1 })).toBe('degraded')
+    expect(worstStatus({ ...emptyCounts(), up: 5, inconclusive: 3 })).toBe('up')
+  })
+
+  it('shows inconclusive only when nothing conclusive ran, and null without results', () => {
+    expect(worstStatus({ ...emptyCounts(), inconclusive: 2 })).toBe('inconclusive')
+    expect(worstStatus(emptyCounts())).toBeNull()
+  })
+})
+
+describe('checkTarget', () => {
+  it('is the URL of an HTTP check and the host of a ping', () => {
+    const outcome = validateMonitoring({
+      defaults: { regions: ['eu-west'] },
+      checks: [
+        { kind: 'http', id: 'site', url: 'https://example.com/health' },
+        { kind: 'ping', id: 'gw', host: 'gw.example.com' },
+      ],
+    })
+    if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
+    expect(outcome.config.checks.map(checkTarget)).toEqual([
+      'https://example.com/health',
+      'gw.example.com',
+    ])
+  })
+})

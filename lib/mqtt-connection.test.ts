@@ -1,0 +1,104 @@
+/**
+ * The connection against a real in-process aedes broker: it reconnects on its own
+ * after the broker goes away and comes back, and stops for good (without retrying)
+ * when the broker refuses its credentials.
+ */
+import { createServer, type Server } from 'node:net'
+import { Aedes, type AedesOptions } from 'aedes'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Backoff } from './backoff.ts'
+import { silentLogger } from './logger.ts'
+import { MqttConnection, type FatalConnectionError } from './mqtt-connection.ts'
+
+interface RunningBroker {
+  port: number
+  broker: Aedes
+  server: Server
+  /** TCP connections accepted, successful or not. */
+  attempts: number
+}
+
+async function startBroker(port = 0, options: AedesOptions = {}): Promise<RunningBroker> {
+  const broker = await Aedes.createBroker({ drainTimeout: 1_000, ...options })
+  const running: RunningBroker = { port, broker, server: createServer(broker.handle), attempts: 0 }
+  running.server.on('connection', () => (running.attempts += 1))
+  await new Promise<void>((resolve) => running.server.listen(port, '127.0.0.1', resolve))
+  running.port = (running.server.address() as { port: number }).port
+  return running
+}
+
+async function stopBroker(running: RunningBroker): Promise<void> {
+  await new Promise<void>((resolve) => running.broker.close(() => resolve()))
+  await new Promise<void>((resolve) => running.server.close(() => resolve()))
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+describe('MqttConnection', () => {
+  it('reconnects by itself after the broker restarts, and runs onConnect again', async () => {
+    let broker = await startBroker()
+    const port = broker.port
+    let onConnectCalls = 0
+    const connection = new MqttConnection({
+      url: `mqtt://127.0.0.1:${port}`,
+      clientId: 'reconnect-test',
+      logger: silentLogger(),
+      backoff: new Backoff({ initialMs: 50, maxMs: 200 }),
+      onConnect: () => {
+        onConnectCalls += 1
+      },
+      onMessage: () => undefined,
+      onFatal: () => undefined,
+    })
+    cleanups.push(() => connection.close())
+    connection.start()
+    await until(() => connection.connected())
+    await stopBroker(broker)
+    await until(() => !connection.connected())
+    broker = await startBroker(port)
+    cleanups.push(() => stopBroker(broker))
+    await until(() => connection.connected())
+    expect(onConnectCalls).toBe(2)
+  })
+
+  it('treats refused credentials as fatal and stops retrying', async () => {
+    const broker = await startBroker(0, {
+      authenticate: (_client, _username, _password, done) => {
+        const error = Object.assign(new Error('bad credentials'), { returnCode: 4 as const })
+        done(error, false)
+      },
+    })
+    cleanups.push(() => stopBroker(broker))
+    const fatal: FatalConnectionError[] = []
+    const connection = new MqttConnection({
+      url: `mqtt://127.0.0.1:${broker.port}`,
+      clientId: 'fatal-test',
+      username: 'eu-west-1',
+      password: 'wrong',
+      logger: silentLogger(),
+      backoff: new Backoff({ initialMs: 20, maxMs: 40 }),
+      onConnect: () => undefined,
+      onMessage: () => undefined,
+      onFatal: (error) => fatal.push(error),
+    })
+    cleanups.push(() => connection.close())
+    connection.start()
+    await until(() => fatal.length > 0)
+    expect(fatal[0]!.message).toMatch(/refused the connection.*credentials/)
+    // With a 20-40 ms backoff, a transient-error loop would have tried many times by now.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(broker.attempts).toBe(1)
+    expect(fatal).toHaveLength(1)
+  })
+})
