@@ -12,6 +12,15 @@ import type { Logger } from './logger.ts'
 /** CONNACK return codes (MQTT 3.1.1) and reason codes (MQTT 5) that retrying cannot fix. */
 const FATAL_CONNACK_CODES = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8c])
 
+/**
+ * mqtt.js does not set TCP_NODELAY. Results, acks and statuses are small writes, and
+ * Nagle's algorithm meeting the peer's delayed ACK adds about 40 ms to each of them.
+ */
+export function disableNagle(client: MqttClient): void {
+  const stream = client.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined
+  stream?.setNoDelay?.(true)
+}
+
 export class FatalConnectionError extends Error {
   constructor(
     message: string,
@@ -67,6 +76,7 @@ export class MqttConnection {
     })
     this.client = client
     client.on('connect', () => {
+      disableNagle(client)
       this.isUp = true
       this.backoff.reset()
       logger.info({ url }, 'connected to broker')

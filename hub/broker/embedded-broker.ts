@@ -28,7 +28,8 @@ export async function startEmbeddedBroker(options: {
   broker.on('clientError', (client, error) => {
     options.logger.debug({ clientId: client.id, err: error.message }, 'mqtt client error')
   })
-  const server: Server = createServer(broker.handle)
+  // No Nagle: acks and results are small writes, and Nagle plus delayed ACKs adds ~40 ms to each.
+  const server: Server = createServer({ noDelay: true }, broker.handle)
   const host = options.host ?? '0.0.0.0'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
