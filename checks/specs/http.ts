@@ -4,11 +4,10 @@ import { baseFields, latencyExpectationFields, regionFields } from './common.ts'
 
 /** A range of acceptable HTTP status codes, inclusive. */
 const statusRangeSchema = z.strictObject({ min: z.int(), max: z.int() })
-export const statusExpectationSchema = z.union([
-  z.int().min(100).max(599),
-  z.array(z.int().min(100).max(599)).min(1),
-  statusRangeSchema,
-])
+export const statusExpectationSchema = z.union(
+  [z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1), statusRangeSchema],
+  { error: 'expected a status code (200), a list ([200, 204]) or a range ({ min: 200, max: 299 })' },
+)
 export type StatusExpectation = z.infer<typeof statusExpectationSchema>
 
 export const httpSpecSchema = z.strictObject({

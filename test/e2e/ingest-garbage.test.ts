@@ -2,38 +2,21 @@
  * Bad input on the results topic: garbage and schema-invalid batches are rejected
  * and counted, the hub stays up, and valid results sent after them are stored and acked.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import mqtt, { type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { validateMonitoring } from '../../checks/validate.ts'
-import { startHub, type RunningHub } from '../../hub/hub.ts'
-import { silentLogger } from '../../lib/logger.ts'
 import { makeResult } from '../fixtures/results.ts'
+import { startTestHub, type TestHub } from '../fixtures/test-hub.ts'
 import { waitFor } from './processes.ts'
 
 describe('hub ingest under bad input', () => {
-  let dir: string
-  let hub: RunningHub
+  let hub: TestHub
   let client: MqttClient
   const acks: string[] = []
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-garbage-'))
-    const outcome = validateMonitoring({
+    hub = await startTestHub({
       defaults: { regions: ['eu-west'] },
       checks: [{ kind: 'http', id: 'api', url: 'http://127.0.0.1:9/' }],
-    })
-    if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
-    hub = await startHub({
-      config: outcome.config,
-      source: 'test',
-      dataDir: dir,
-      port: 0,
-      host: '127.0.0.1',
-      mqttPort: 0,
-      logger: silentLogger(),
     })
     client = await mqtt.connectAsync(hub.mqttUrl, { clientId: 'evil-probe' })
     await client.subscribeAsync('vantage/v1/probes/evil-probe/acks', { qos: 1 })
@@ -43,7 +26,6 @@ describe('hub ingest under bad input', () => {
   afterAll(async () => {
     await client?.endAsync()
     await hub?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('rejects garbage, keeps running, and stores valid results sent afterwards', async () => {

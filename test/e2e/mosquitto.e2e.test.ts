@@ -6,12 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { validateMonitoring } from '../../checks/validate.ts'
-import { startHub, type RunningHub } from '../../hub/hub.ts'
-import { silentLogger } from '../../lib/logger.ts'
 import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { startTestHub, type TestHub } from '../fixtures/test-hub.ts'
 import { startProbeProcess, waitFor, type VantageProcess } from './processes.ts'
 
 describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
@@ -20,28 +18,20 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
     let dir: string
     let broker: Mosquitto
     let target: TargetServer
-    let hub: RunningHub
+    let hub: TestHub
     let probe: VantageProcess
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'vantage-mosquitto-e2e-'))
       broker = await startMosquitto()
       target = await startTargetServer()
-      const outcome = validateMonitoring({
-        defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
-        checks: [{ kind: 'http', id: 'site', url: `${target.url}/` }],
-      })
-      if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
-      hub = await startHub({
-        config: outcome.config,
-        source: 'test',
-        dataDir: join(dir, 'hub'),
-        port: 0,
-        host: '127.0.0.1',
-        mqttPort: 0,
-        brokerUrl: broker.url,
-        logger: silentLogger(),
-      })
+      hub = await startTestHub(
+        {
+          defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
+          checks: [{ kind: 'http', id: 'site', url: `${target.url}/` }],
+        },
+        { dataDir: join(dir, 'hub'), brokerUrl: broker.url },
+      )
       probe = await startProbeProcess({
         mqttUrl: broker.url,
         id: 'eu-west-1',

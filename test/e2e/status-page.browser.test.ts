@@ -2,46 +2,30 @@
  * The status page as a person sees it: a real headless Chromium loads the page a
  * running hub serves, with real results ingested over MQTT.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mqtt from 'mqtt'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { validateMonitoring } from '../../checks/validate.ts'
-import { startHub, type RunningHub } from '../../hub/hub.ts'
 import { findChromium, launchChromium } from '../../lib/chromium.ts'
-import { silentLogger } from '../../lib/logger.ts'
 import { makeResult } from '../fixtures/results.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
+import { startTestHub, type TestHub } from '../fixtures/test-hub.ts'
 import { waitFor } from './processes.ts'
 
 describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
   'the status page in Chromium',
   () => {
-    let dir: string
-    let hub: RunningHub
+    let hub: TestHub
     let browser: Browser
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'vantage-page-'))
-      const outcome = validateMonitoring({
+      hub = await startTestHub({
         project: 'Acme',
         defaults: { regions: ['eu-west', 'us-east'] },
         checks: [
           { kind: 'http', id: 'site', name: 'Public site', url: 'http://127.0.0.1:9/' },
           { kind: 'ping', id: 'gateway', name: 'Gateway', host: '127.0.0.1' },
         ],
-      })
-      if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
-      hub = await startHub({
-        config: outcome.config,
-        source: 'test',
-        dataDir: dir,
-        port: 0,
-        host: '127.0.0.1',
-        mqttPort: 0,
-        logger: silentLogger(),
       })
       const now = Date.now()
       const client = await mqtt.connectAsync(hub.mqttUrl, { clientId: 'page-test' })
@@ -75,7 +59,6 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
     afterAll(async () => {
       await browser?.close()
       await hub?.close()
-      rmSync(dir, { recursive: true, force: true })
     })
 
     it('shows each check with its state per region and its availability, and refreshes itself', async () => {
@@ -91,7 +74,7 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
       expect(text).toMatch(/(^|[^0-9.])0(\.0+)?\s*%/m)
       const refresh = await page.locator('meta[http-equiv="refresh"]').getAttribute('content')
       expect(Number(refresh)).toBeGreaterThan(0)
-      await page.screenshot({ path: join(dir, 'status.png'), fullPage: true })
+      await page.screenshot({ path: join(hub.dataDir, 'status.png'), fullPage: true })
     })
   },
 )
