@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
+  applyShouldFail,
+  assertCertDays,
   assertLatency,
   assertPacketLoss,
   assertStatus,
   formatMs,
   statusFromAssertions,
+  type Verdict,
 } from './assertions.ts'
 
 describe('assertStatus', () => {
@@ -109,5 +112,74 @@ describe('formatMs', () => {
     expect(formatMs(950.4)).toBe('950ms')
     expect(formatMs(1_250)).toBe('1.25s')
     expect(formatMs(6_000)).toBe('6s')
+  })
+})
+
+describe('assertCertDays', () => {
+  it('is degraded, not down, below the days asked for', () => {
+    expect(assertCertDays(3.46, 14)).toEqual({
+      status: 'degraded',
+      assertions: [{ name: 'certificate days left', ok: false, expected: '>= 14', actual: '3.5' }],
+    })
+    expect(assertCertDays(-2, 14).status).toBe('degraded')
+    expect(assertCertDays(14, 14).status).toBe('up')
+  })
+})
+
+describe('applyShouldFail', () => {
+  const passed: Verdict = {
+    status: 'up',
+    assertions: [{ name: 'status', ok: true, expected: '200', actual: '200' }],
+  }
+  const failed = {
+    status: 'down' as const,
+    error: { code: 'ASSERTION_FAILED', message: 'body: expected contains "x", actual "y"' },
+    assertions: [{ name: 'body', ok: false, expected: 'contains "x"', actual: '"y"' }],
+  }
+
+  it('turns a failure into up, keeping what failed', () => {
+    expect(applyShouldFail(failed)).toEqual({
+      status: 'up',
+      assertions: [
+        {
+          name: 'should fail',
+          ok: true,
+          expected: 'the check to fail (shouldFail: true)',
+          actual: 'it failed: ASSERTION_FAILED body: expected contains "x", actual "y"',
+        },
+        ...failed.assertions,
+      ],
+    })
+  })
+
+  it('turns a pass, degraded included, into down with ASSERTION_FAILED', () => {
+    for (const verdict of [passed, { ...passed, status: 'degraded' as const }]) {
+      const inverted = applyShouldFail(verdict)
+      expect(inverted.status).toBe('down')
+      expect(inverted.error?.code).toBe('ASSERTION_FAILED')
+      expect(inverted.assertions[0]).toMatchObject({
+        name: 'should fail',
+        ok: false,
+        actual: 'it passed',
+      })
+    }
+  })
+
+  it('names the failed assertion when there is no error', () => {
+    const inverted = applyShouldFail({ status: 'down', assertions: failed.assertions })
+    expect(inverted.assertions[0]?.actual).toBe(
+      'it failed: body: expected contains "x", actual "y"',
+    )
+  })
+
+  it('keeps timeouts and inconclusive runs as they are: they prove nothing', () => {
+    const timeout = {
+      status: 'down' as const,
+      error: { code: 'TIMEOUT', message: 't' },
+      assertions: [],
+    }
+    expect(applyShouldFail(timeout)).toBe(timeout)
+    const bug = { status: 'inconclusive' as const, assertions: [] }
+    expect(applyShouldFail(bug)).toBe(bug)
   })
 })

@@ -4,7 +4,7 @@
  * `status: expected 200..399, actual 503` rather than "failed".
  */
 import { parseDuration } from './duration.ts'
-import type { AssertionResult, CheckStatus } from './result.ts'
+import { ERROR_CODES, type AssertionResult, type CheckStatus } from './result.ts'
 import type { StatusExpectation } from './spec.ts'
 
 /** The verdict assertions can reach; `inconclusive` is decided elsewhere (probe health, runner bugs). */
@@ -108,6 +108,86 @@ export function assertPacketLoss(actualPercent: number, maxPercent: number): Ass
     ok: actualPercent <= maxPercent,
     expected: `<= ${maxPercent}%`,
     actual: `${Number(actualPercent.toFixed(1))}%`,
+  }
+}
+
+/**
+ * Checks that a TLS certificate stays valid for `minDays` more days. A failure is
+ * `degraded`, not `down`: the site still works, someone must renew before it stops.
+ * @example assertCertDays(3.5, 14)
+ * // { status: 'degraded', assertions: [{ name: 'certificate days left', ok: false, expected: '>= 14', actual: '3.5' }] }
+ */
+export function assertCertDays(daysLeft: number, minDays: number): GradedAssertions {
+  const ok = daysLeft >= minDays
+  return {
+    status: ok ? 'up' : 'degraded',
+    assertions: [
+      {
+        name: 'certificate days left',
+        ok,
+        expected: `>= ${minDays}`,
+        actual: String(Number(daysLeft.toFixed(1))),
+      },
+    ],
+  }
+}
+
+/** The parts of a run's outcome that `shouldFail` turns around. */
+export interface Verdict {
+  status: CheckStatus
+  error?: { code: string; message: string }
+  assertions: AssertionResult[]
+}
+
+const SHOULD_FAIL = 'should fail'
+const SHOULD_FAIL_EXPECTED = 'the check to fail (shouldFail: true)'
+
+/**
+ * Turns a verdict around for a check with `shouldFail: true` (e.g. "the admin port
+ * must not answer from outside"): a run that failed for any reason is `up`, and a run
+ * that passed, even `degraded`, is `down` with ASSERTION_FAILED. An assertion named
+ * `should fail`, placed first, says which way it went; the original assertions stay.
+ * Two verdicts are kept as they are: `inconclusive` (nothing was learnt about the
+ * target) and TIMEOUT (a run that never finished proved nothing either).
+ * @example applyShouldFail({ status: 'down', error: { code: 'HTTP_STATUS', message: 'status 404, expected 200..399' }, assertions: [] })
+ * // { status: 'up', assertions: [{ name: 'should fail', ok: true,
+ * //   expected: 'the check to fail (shouldFail: true)', actual: 'it failed: HTTP_STATUS status 404, expected 200..399' }] }
+ */
+export function applyShouldFail<V extends Verdict>(verdict: V): V {
+  if (verdict.status === 'inconclusive' || verdict.error?.code === ERROR_CODES.TIMEOUT) {
+    return verdict
+  }
+  if (verdict.status === 'down') {
+    const { error, ...rest } = verdict
+    const failed = verdict.assertions.find((assertion) => !assertion.ok)
+    const why = error
+      ? `${error.code} ${error.message}`
+      : `${failed?.name}: expected ${failed?.expected}, actual ${failed?.actual}`
+    return {
+      ...rest,
+      status: 'up',
+      assertions: [
+        {
+          name: SHOULD_FAIL,
+          ok: true,
+          expected: SHOULD_FAIL_EXPECTED,
+          actual: `it failed: ${why}`,
+        },
+        ...verdict.assertions,
+      ],
+    } as V
+  }
+  return {
+    ...verdict,
+    status: 'down',
+    error: {
+      code: ERROR_CODES.ASSERTION_FAILED,
+      message: 'the check passed, but shouldFail is set: it was expected to fail',
+    },
+    assertions: [
+      { name: SHOULD_FAIL, ok: false, expected: SHOULD_FAIL_EXPECTED, actual: 'it passed' },
+      ...verdict.assertions,
+    ],
   }
 }
 

@@ -2,15 +2,17 @@
  * The config bundle: the checks the hub publishes (retained) to every probe.
  * It is signed with the hub's ed25519 key; the envelope carries the exact signed
  * bytes so that probes verify what they will parse, not a re-serialisation.
- * Bundles never carry alert channels or secrets.
+ * Bundles never carry alert channels or secrets, nor heartbeats: those are watched
+ * by the hub alone, and an older probe that does not know the kind would otherwise
+ * reject the whole bundle.
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
 import { z } from 'zod'
-import { checkSpecSchema, type CheckSpec } from './spec.ts'
+import { checkSpecSchema, runsOnProbes, type CheckSpec, type ProbeSpec } from './spec.ts'
 
 /** A check as probes see it: no notification routing. Distributes over the union so per-kind fields survive. */
-export type ProbeCheck = CheckSpec extends infer S
-  ? S extends CheckSpec
+export type ProbeCheck = ProbeSpec extends infer S
+  ? S extends ProbeSpec
     ? Omit<S, 'notify'>
     : never
   : never
@@ -38,9 +40,9 @@ export function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256').update(der).digest('hex').slice(0, 16)
 }
 
-/** The checks as probes get them: routing to alert channels stays on the hub. */
+/** The checks as probes get them: heartbeats and routing to alert channels stay on the hub. */
 export function toProbeChecks(checks: CheckSpec[]): ProbeCheck[] {
-  return checks.map(({ notify: _notify, ...rest }) => rest as ProbeCheck)
+  return checks.filter(runsOnProbes).map(({ notify: _notify, ...rest }) => rest as ProbeCheck)
 }
 
 /** A short content hash of the probe checks; equal checks give an equal hash. */

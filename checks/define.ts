@@ -9,7 +9,13 @@
  *   checks: [http('api-health', { url: 'https://api.example.com/health', expect: { status: 200 } })],
  * })
  */
-import type { AlertPolicy, HttpSpec, PingSpec, StatusExpectation } from './spec.ts'
+import type { AlertPolicy, DnsRcode, DnsRecordType, PingSpec } from './spec.ts'
+import type { HostCheckInput } from './define-host.ts'
+import type { HttpProps } from './define-http.ts'
+
+export type { HttpProps }
+export { host } from './define-host.ts'
+export type * from './define-host.ts'
 
 /** A duration string: `250ms`, `30s`, `5m`, `1h30m`, `1d`. */
 export type Duration = string
@@ -34,30 +40,20 @@ export interface CommonCheckProps {
   notify?: string[]
 }
 
-export interface HttpProps extends CommonCheckProps {
-  /** The URL to request. @example 'https://api.example.com/health' */
-  url: string
-  /** Default `GET`. */
-  method?: HttpSpec['method']
-  /** Request headers. Default `{}`. */
-  headers?: Record<string, string>
-  /** Request body, sent as is. */
-  body?: string
-  expect?: {
-    /** Accepted status: a code, a list, or `{ min, max }`. Default `{ min: 200, max: 399 }`. */
-    status?: StatusExpectation
-    /** Total time above which the result is `degraded`. @example '800ms' */
-    degradedAbove?: Duration
-    /** Total time above which the result is `down`. @example '5s' */
-    failAbove?: Duration
-  }
-}
-
 export interface PingProps extends CommonCheckProps {
   /** Host name or IP address to ping. @example 'db.internal' */
   host: string
-  /** Echo requests per run. Default 3. */
+  /** Echo requests per run, 1 to 20. Default 3. @example 5 */
   count?: number
+  /** Time between echo requests, at least `200ms`. Default `1s`. @example '500ms' */
+  interval?: Duration
+  /**
+   * How long to wait for each reply; ping counts whole seconds, so this is rounded up.
+   * Default `2s`. @example '1s'
+   */
+  packetTimeout?: Duration
+  /** IP version to ping over: `4`, `6`, or `'auto'`. Default `'auto'`. @example 6 */
+  ipFamily?: 4 | 6 | 'auto'
   expect?: {
     /** Packet loss (%) above which the result is `down`. Default 0. */
     maxLossPercent?: number
@@ -68,8 +64,97 @@ export interface PingProps extends CommonCheckProps {
   }
 }
 
+/**
+ * A heartbeat is watched by the hub, not run by probes, so it takes no regions or
+ * timeout, and ignores `defaults` except `tags` and `enabled`.
+ */
+export interface HeartbeatProps extends Omit<CommonCheckProps, 'every' | 'timeout' | 'regions'> {
+  /** How often the job pings. Required. @example '1d' */
+  every: Duration
+  /**
+   * How late a ping may arrive, and how long a run announced by `/start` may last,
+   * before the heartbeat is down. Default `1h`. @example '2h'
+   */
+  grace?: Duration
+  /** Defaults: failAfter 1 and recoverAfter 1 (a missed run is already confirmed). */
+  alert?: Partial<AlertPolicy>
+}
+
+export interface TcpProps extends CommonCheckProps {
+  /** Host name or IP address to connect to. @example 'mail.example.com' */
+  host: string
+  /** TCP port, 1 to 65535. @example 25 */
+  port: number
+  /**
+   * Connect with TLS: `true` verifies the certificate against `host`. Default `false`.
+   * @example { servername: 'mail.example.com' }
+   */
+  tls?:
+    | boolean
+    | {
+        /** Name for SNI and the certificate check. Default: `host` when it is a name. */
+        servername?: string
+        /** Accept an expired, self-signed or wrongly named certificate. Default `false`. */
+        insecure?: boolean
+      }
+  /** Written once connected (after the TLS handshake), as is. @example 'PING\r\n' */
+  send?: string
+  expect?: {
+    /**
+     * What the server must send (the response to `send`, or its banner): a text it
+     * contains, or `{ matches }` with a regular expression. Read until it matches, the
+     * server closes the connection, or the timeout. Default: nothing is read.
+     * @example '220 ' or { matches: '^SSH-2\\.0-' }
+     */
+    banner?: string | { matches: string }
+    /** Total time above which the result is `degraded`. @example '500ms' */
+    degradedAbove?: Duration
+    /** Total time above which the result is `down`. @example '3s' */
+    failAbove?: Duration
+  }
+}
+
+export interface DnsProps extends CommonCheckProps {
+  /** The domain name to query. @example 'api.example.com' */
+  name: string
+  /** Record type: A, AAAA, CNAME, MX, TXT, NS or SOA. Default `A`. */
+  type?: DnsRecordType
+  /**
+   * The resolver to ask: an IP address and an optional port (default 53), IPv6 in
+   * brackets. Default: the probe's system resolvers.
+   * @example '1.1.1.1:53' or '[2606:4700:4700::1111]:53'
+   */
+  server?: string
+  expect?: {
+    /** The response code. Default `NOERROR`; `NXDOMAIN` checks that a name does not exist. */
+    rcode?: DnsRcode
+    /**
+     * The answers, as `dig +short` prints them: `127.0.0.1`, `10 mail.example.com`, TXT
+     * text joined, SOA as `mname rname serial refresh retry expire minimum`. Names
+     * compare without case or trailing dot. Default: any answers.
+     */
+    answers?: {
+      /** Exactly these answers, in any order. @example ['192.0.2.10', '192.0.2.11'] */
+      equals?: string[]
+      /** One of the answers is exactly this. @example '192.0.2.10' */
+      contains?: string
+      /** At least one answer matches this regular expression. @example '^v=spf1 ' */
+      matches?: string
+    }
+    /** Lookup time above which the result is `degraded`. @example '200ms' */
+    degradedAbove?: Duration
+    /** Lookup time above which the result is `down`. @example '2s' */
+    failAbove?: Duration
+  }
+}
+
 export type CheckInput =
-  ({ kind: 'http'; id: string } & HttpProps) | ({ kind: 'ping'; id: string } & PingProps)
+  | ({ kind: 'http'; id: string } & HttpProps)
+  | ({ kind: 'ping'; id: string } & PingProps)
+  | ({ kind: 'tcp'; id: string } & TcpProps)
+  | ({ kind: 'dns'; id: string } & DnsProps)
+  | ({ kind: 'heartbeat'; id: string } & HeartbeatProps)
+  | HostCheckInput
 
 /** An HTTP(S) check. @example http('api', { url: 'https://api.example.com/health' }) */
 export function http(id: string, props: HttpProps): CheckInput {
@@ -79,6 +164,34 @@ export function http(id: string, props: HttpProps): CheckInput {
 /** An ICMP ping check, run with the system `ping`. @example ping('gateway', { host: '10.0.0.1' }) */
 export function ping(id: string, props: PingProps): CheckInput {
   return { kind: 'ping', id, ...props }
+}
+
+/**
+ * A TCP check: connects, optionally over TLS, optionally sends a payload and expects
+ * a banner or a response.
+ * @example tcp('smtp', { host: 'mail.example.com', port: 25, expect: { banner: '220 ' } })
+ */
+export function tcp(id: string, props: TcpProps): CheckInput {
+  return { kind: 'tcp', id, ...props }
+}
+
+/**
+ * A DNS check: one query, its response code, its answers and the lookup time.
+ * @example dns('api-a', { name: 'api.example.com', expect: { answers: { contains: '192.0.2.10' } } })
+ */
+export function dns(id: string, props: DnsProps): CheckInput {
+  return { kind: 'dns', id, ...props }
+}
+
+/**
+ * A push monitor: the job calls a secret ping URL on the hub (`vantage status` shows
+ * it) when it succeeds, and optionally `/start` and `/fail`. Down when no ping comes
+ * within `every` + `grace`, at once on a fail, and when a started run does not end
+ * within `grace`.
+ * @example heartbeat('nightly-backup', { every: '1d', grace: '2h' })
+ */
+export function heartbeat(id: string, props: HeartbeatProps): CheckInput {
+  return { kind: 'heartbeat', id, ...props }
 }
 
 export interface ConsoleChannelInput {

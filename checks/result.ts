@@ -16,6 +16,25 @@ export const assertionResultSchema = z.strictObject({
 })
 export type AssertionResult = z.infer<typeof assertionResultSchema>
 
+/** Longest `message` a result may carry; longer text is cut by whoever sets it. */
+export const MAX_MESSAGE_LENGTH = 10_240
+
+/** Bounds of `details`: a few short facts per result, not a second payload. */
+export const MAX_DETAILS = 16
+export const MAX_DETAIL_KEY_LENGTH = 64
+/** Long enough for the SAN list of a typical multi-domain certificate; runners cut longer. */
+export const MAX_DETAIL_LENGTH = 1_024
+
+/**
+ * Cuts a detail to MAX_DETAIL_LENGTH, saying how much was left out.
+ * @example boundDetail('DNS:a.example.com, ...') // unchanged when short enough
+ */
+export function boundDetail(text: string): string {
+  if (text.length <= MAX_DETAIL_LENGTH) return text
+  const suffix = ` … (${text.length - MAX_DETAIL_LENGTH} more characters)`
+  return text.slice(0, MAX_DETAIL_LENGTH - suffix.length) + suffix
+}
+
 const epochMs = z.number().int().nonnegative()
 const nonNegativeMs = z.number().nonnegative()
 
@@ -43,6 +62,18 @@ export const checkResultSchema = z.strictObject({
     .optional(),
   assertions: z.array(assertionResultSchema),
   metrics: z.record(z.string(), z.number()).optional(),
+  /**
+   * Facts that are text, not numbers: the TLS certificate's subject, issuer and SANs,
+   * the URL a redirect chain ended at. Bounded, because every result carries them.
+   */
+  details: z
+    .record(z.string().max(MAX_DETAIL_KEY_LENGTH), z.string().max(MAX_DETAIL_LENGTH))
+    .refine((details) => Object.keys(details).length <= MAX_DETAILS, {
+      error: `at most ${MAX_DETAILS} details`,
+    })
+    .optional(),
+  /** Free text the checked thing reported, e.g. the body of a heartbeat ping. At most 10 KiB. */
+  message: z.string().max(MAX_MESSAGE_LENGTH).optional(),
   trigger: z.enum(['schedule', 'confirm', 'manual']),
 })
 export type CheckResult = z.infer<typeof checkResultSchema>
@@ -62,15 +93,40 @@ export const ERROR_CODES = {
   TIMEOUT: 'TIMEOUT',
   DNS_NXDOMAIN: 'DNS_NXDOMAIN',
   DNS_TIMEOUT: 'DNS_TIMEOUT',
+  DNS_SERVFAIL: 'DNS_SERVFAIL',
+  DNS_REFUSED: 'DNS_REFUSED',
   CONNECT_REFUSED: 'CONNECT_REFUSED',
   CONNECT_TIMEOUT: 'CONNECT_TIMEOUT',
   CONNECT_RESET: 'CONNECT_RESET',
   TLS_ERROR: 'TLS_ERROR',
+  TLS_CERT_EXPIRED: 'TLS_CERT_EXPIRED',
+  TLS_CERT_UNTRUSTED: 'TLS_CERT_UNTRUSTED',
+  TLS_HOSTNAME_MISMATCH: 'TLS_HOSTNAME_MISMATCH',
   HTTP_STATUS: 'HTTP_STATUS',
+  REDIRECT_LOOP: 'REDIRECT_LOOP',
+  TOO_MANY_REDIRECTS: 'TOO_MANY_REDIRECTS',
   ASSERTION_FAILED: 'ASSERTION_FAILED',
   LATENCY: 'LATENCY',
   PACKET_LOSS: 'PACKET_LOSS',
   CAPABILITY_MISSING: 'CAPABILITY_MISSING',
   RUNNER_BUG: 'RUNNER_BUG',
+  PROBE_UNHEALTHY: 'PROBE_UNHEALTHY',
   NETWORK: 'NETWORK',
+  HEARTBEAT_MISSED: 'HEARTBEAT_MISSED',
+  HEARTBEAT_FAILED: 'HEARTBEAT_FAILED',
+  HEARTBEAT_HUNG: 'HEARTBEAT_HUNG',
+  HOST_READ_ONLY: 'HOST_READ_ONLY',
+  HOST_WRITE_FAILED: 'HOST_WRITE_FAILED',
+  HOST_DISK_FULL: 'HOST_DISK_FULL',
+  HOST_FS_ERROR: 'HOST_FS_ERROR',
+  HOST_FILE_MISSING: 'HOST_FILE_MISSING',
+  HOST_FILE_STALE: 'HOST_FILE_STALE',
+  HOST_FILE_TOO_SMALL: 'HOST_FILE_TOO_SMALL',
+  HOST_PROCESS_COUNT: 'HOST_PROCESS_COUNT',
+  HOST_UNIT_INACTIVE: 'HOST_UNIT_INACTIVE',
+  HOST_PORT_CLOSED: 'HOST_PORT_CLOSED',
+  HOST_COMMAND_WARNING: 'HOST_COMMAND_WARNING',
+  HOST_COMMAND_CRITICAL: 'HOST_COMMAND_CRITICAL',
+  HOST_COMMAND_UNKNOWN: 'HOST_COMMAND_UNKNOWN',
+  HOST_COMMAND_FAILED: 'HOST_COMMAND_FAILED',
 } as const

@@ -4,14 +4,20 @@
  * do what is particular to their kind (see runners/types.ts).
  */
 import { performance } from 'node:perf_hooks'
-import { ulid } from 'ulid'
 import { z } from 'zod'
+import { ulid } from '../lib/ulid.ts'
 import type { ProbeCheck } from './bundle.ts'
 import { parseDuration } from './duration.ts'
 import { checkResultSchema, ERROR_CODES, type CheckResult } from './result.ts'
 import { runners as defaultRunners } from './runners/index.ts'
 import type { RunContext, RunnerRegistry, RunOutcome } from './runners/types.ts'
-import type { CheckKind, CheckSpec, SpecOf } from './spec.ts'
+import {
+  runsOnProbes,
+  type CheckSpec,
+  type ProbeKind,
+  type ProbeSpec,
+  type SpecOf,
+} from './spec.ts'
 
 export interface RunCheckOptions {
   probeId: string
@@ -35,12 +41,24 @@ function bug(message: string): RunOutcome {
   }
 }
 
+/** The outcome for a kind that only the hub watches, such as a heartbeat. */
+function hubOnly(kind: CheckSpec['kind']): RunOutcome {
+  return {
+    status: 'inconclusive',
+    error: {
+      code: ERROR_CODES.CAPABILITY_MISSING,
+      message: `"${kind}" checks are watched by the hub, not run by probes`,
+    },
+    assertions: [],
+  }
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }
 
 /** Calls the runner of `kind`; the generic keeps the spec and its runner of one kind together. */
-function invoke<K extends CheckKind>(
+function invoke<K extends ProbeKind>(
   registry: RunnerRegistry,
   kind: K,
   spec: SpecOf<K>,
@@ -54,7 +72,7 @@ function invoke<K extends CheckKind>(
  * should stop, but the wrapper returns at the timeout even if it does not.
  */
 async function outcomeWithin(
-  check: CheckSpec,
+  check: ProbeSpec,
   registry: RunnerRegistry,
   ctx: RunContext,
   controller: AbortController,
@@ -123,7 +141,10 @@ export async function runCheck(
   const startedMono = performance.now()
   let outcome: RunOutcome
   try {
-    outcome = await outcomeWithin(check, opts.runners ?? defaultRunners, ctx, controller)
+    // Bundles carry no heartbeats; this keeps a hand-made call from reaching a missing runner.
+    outcome = runsOnProbes(check)
+      ? await outcomeWithin(check, opts.runners ?? defaultRunners, ctx, controller)
+      : hubOnly(check.kind)
   } catch (error) {
     outcome = bug(`running ${check.kind} check failed: ${describeError(error)}`)
   }

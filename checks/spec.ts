@@ -4,10 +4,20 @@
  * A discriminated union on `kind`; each kind adds its own fields to the common ones.
  */
 import { z } from 'zod'
+import { heartbeatSpecSchema } from './specs/heartbeat.ts'
+import { hostSpecSchemas, isHostKind } from './specs/host.ts'
 import { httpSpecSchema } from './specs/http.ts'
 import { pingSpecSchema } from './specs/ping.ts'
+import { dnsSpecSchema } from './specs/dns.ts'
+import { tcpSpecSchema } from './specs/tcp.ts'
 
 export { alertPolicySchema, durationSchema, type AlertPolicy } from './specs/common.ts'
+export {
+  DEFAULT_HEARTBEAT_GRACE,
+  HUB_REGION,
+  heartbeatSpecSchema,
+  type HeartbeatSpec,
+} from './specs/heartbeat.ts'
 export {
   httpSpecSchema,
   statusExpectationSchema,
@@ -15,14 +25,83 @@ export {
   type StatusExpectation,
 } from './specs/http.ts'
 export { pingSpecSchema, type PingSpec } from './specs/ping.ts'
+export { tcpSpecSchema, tcpTarget, type BannerExpectation, type TcpSpec } from './specs/tcp.ts'
+export {
+  DNS_RCODES,
+  DNS_RECORD_TYPES,
+  dnsSpecSchema,
+  formatDnsServer,
+  parseDnsServer,
+  type DnsRcode,
+  type DnsRecordType,
+  type DnsSpec,
+} from './specs/dns.ts'
+export { HOST_KINDS, hostSpecSchemas, isHostKind, type HostKind } from './specs/host.ts'
+export {
+  describeSelector,
+  hostSelectorSchema,
+  selects,
+  type HostSelector,
+  type SelectableProbe,
+} from './specs/host-common.ts'
+export type { HostCommandSpec } from './specs/host-command.ts'
+export type { HostDiskSpec } from './specs/host-disk.ts'
+export type { HostFileSpec } from './specs/host-file.ts'
+export type { HostPortSpec } from './specs/host-port.ts'
+export type { HostProcessSpec } from './specs/host-process.ts'
+export type { HostReadOnlySpec } from './specs/host-read-only.ts'
+export type { HostSystemdSpec } from './specs/host-systemd.ts'
 
-export const checkSpecSchema = z.discriminatedUnion('kind', [httpSpecSchema, pingSpecSchema])
+export const checkSpecSchema = z.discriminatedUnion('kind', [
+  httpSpecSchema,
+  pingSpecSchema,
+  tcpSpecSchema,
+  dnsSpecSchema,
+  heartbeatSpecSchema,
+  ...hostSpecSchemas,
+])
 export type CheckSpec = z.infer<typeof checkSpecSchema>
 export type CheckKind = CheckSpec['kind']
 export type SpecOf<K extends CheckKind> = Extract<CheckSpec, { kind: K }>
 
-/** The quorum in force for a check: its own, or min(2, number of regions). */
-export function effectiveQuorum(spec: Pick<CheckSpec, 'alert' | 'regions'>): number {
-  const regions = spec.regions.length
+/** Kinds that probes run. Heartbeats are pushed to the hub instead: no runner, no bundle entry. */
+export type ProbeKind = Exclude<CheckKind, 'heartbeat'>
+export type ProbeSpec = SpecOf<ProbeKind>
+
+/** True for checks that probes run; false for heartbeats, which only the hub watches. */
+export function runsOnProbes<S extends Pick<CheckSpec, 'kind'>>(
+  spec: S,
+): spec is Exclude<S, { kind: 'heartbeat' }> {
+  return spec.kind !== 'heartbeat'
+}
+
+/**
+ * The regions a check runs in, or null for host checks, which run on the probes they
+ * select (`on`) and have no regions.
+ * @example regionsOf(httpSpec) // ['eu-west', 'us-east']
+ */
+export function regionsOf(spec: { kind: string; regions?: string[] }): string[] | null {
+  return isHostKind(spec.kind) ? null : (spec.regions ?? null)
+}
+
+/**
+ * The series of a check that a result belongs to: its region, or for host checks the
+ * probe that ran it, since every selected host is judged on its own.
+ */
+export function seriesOf(result: { kind: string; region: string; probeId: string }): string {
+  return isHostKind(result.kind) ? result.probeId : result.region
+}
+
+/**
+ * The quorum in force for a check: its own, or min(2, number of regions). Host checks
+ * have a quorum of 1: any failing host makes the check DOWN.
+ */
+export function effectiveQuorum(spec: {
+  kind: string
+  regions?: string[]
+  alert: { quorum?: number }
+}): number {
+  const regions = regionsOf(spec)?.length
+  if (regions === undefined) return 1
   return Math.min(spec.alert.quorum ?? Math.min(2, regions), regions)
 }

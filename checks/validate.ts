@@ -4,7 +4,15 @@
  * user fixes them all in one pass instead of one per deploy.
  */
 import { z } from 'zod'
-import { alertPolicySchema, checkSpecSchema, durationSchema, type CheckSpec } from './spec.ts'
+import {
+  alertPolicySchema,
+  checkSpecSchema,
+  durationSchema,
+  HUB_REGION,
+  isHostKind,
+  regionsOf,
+  type CheckSpec,
+} from './spec.ts'
 
 const KINDS = checkSpecSchema.options.map((option) => option.shape.kind.value)
 
@@ -68,16 +76,33 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+const DEFAULTED = ['every', 'timeout', 'regions', 'tags', 'enabled'] as const
+/**
+ * Heartbeats take only these: the other defaults describe probe runs (a one-minute
+ * `every`, regions, a quorum of 2) and would make every nightly job page or not validate.
+ */
+const HEARTBEAT_DEFAULTED = ['tags', 'enabled'] as const
+
 /** Applies project defaults to one raw check: the check's own options win. */
 function withDefaults(check: Record<string, unknown>, defaults: z.infer<typeof defaultsSchema>) {
   const merged: Record<string, unknown> = { ...check }
-  for (const key of ['every', 'timeout', 'regions', 'tags', 'enabled'] as const) {
+  const heartbeat = check.kind === 'heartbeat'
+  const host = isHostKind(String(check.kind))
+  for (const key of heartbeat ? HEARTBEAT_DEFAULTED : DEFAULTED) {
+    // Host checks run on the probes they select, not in regions.
+    if (host && key === 'regions') continue
     if (merged[key] === undefined && defaults[key] !== undefined) merged[key] = defaults[key]
   }
+  if (heartbeat) return merged
   if (defaults.alert || merged.alert !== undefined) {
     merged.alert = isRecord(merged.alert)
       ? { ...defaults.alert, ...merged.alert }
       : (merged.alert ?? defaults.alert)
+  }
+  // A project-wide quorum counts regions; a host check pages on any failing host.
+  if (host && isRecord(merged.alert) && !(isRecord(check.alert) && 'quorum' in check.alert)) {
+    const { quorum: _quorum, ...alert } = merged.alert
+    merged.alert = alert
   }
   return merged
 }
@@ -123,15 +148,32 @@ function validateChecks(
       )
       return
     }
-    const parsed = checkSpecSchema.safeParse(withDefaults(raw, defaults))
+    const input = withDefaults(raw, defaults)
+    if (isHostKind(raw.kind) && raw.regions !== undefined) {
+      errors.push(
+        `checks[${index}].regions: host checks have no regions; they run on the probes that "on" selects`,
+      )
+      delete input.regions
+    }
+    const parsed = checkSpecSchema.safeParse(input)
     if (!parsed.success) {
       errors.push(...issuesToErrors(parsed.error.issues, ['checks', index]))
       return
     }
     const spec = parsed.data
-    if (spec.alert.quorum !== undefined && spec.alert.quorum > spec.regions.length) {
+    const regions = regionsOf(spec)
+    if (regions === null && spec.alert.quorum !== undefined && spec.alert.quorum !== 1) {
       errors.push(
-        `checks[${index}].alert.quorum: ${spec.alert.quorum} is more than the check's ${spec.regions.length} region(s)`,
+        `checks[${index}].alert.quorum: host checks alert when any selected host fails; leave quorum out`,
+      )
+    } else if (regions && spec.alert.quorum !== undefined && spec.alert.quorum > regions.length) {
+      errors.push(
+        `checks[${index}].alert.quorum: ${spec.alert.quorum} is more than the check's ${regions.length} region(s)`,
+      )
+    }
+    if (spec.kind !== 'heartbeat' && regions?.includes(HUB_REGION)) {
+      errors.push(
+        `checks[${index}].regions: "${HUB_REGION}" is reserved for heartbeats; no probe runs in it`,
       )
     }
     spec.notify?.forEach((name, position) => {

@@ -120,6 +120,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       hubData,
       '--host',
       '127.0.0.1',
+      // The demo's probes have no tokens; the hub prints a warning saying so.
+      '--insecure-demo',
     ],
     {
       logFile: join(logDir, 'hub.log'),

@@ -3,10 +3,17 @@ import { Command, Option } from 'commander'
 import { loadMonitors } from '../hub/load-monitors.ts'
 import { startHub } from '../hub/hub.ts'
 import { createLogger } from '../lib/logger.ts'
+import {
+  addHubSecurityOptions,
+  INSECURE_DEMO_WARNING,
+  resolveHubSecurity,
+  type HubSecurity,
+  type HubSecurityFlags,
+} from './hub-security-options.ts'
 import { parseMqttUrl, parsePort } from './options.ts'
 import { onShutdown } from './shutdown.ts'
 
-interface HubFlags {
+interface HubFlags extends HubSecurityFlags {
   checks: string
   port: number
   host: string
@@ -17,10 +24,11 @@ interface HubFlags {
   data: string
   topicPrefix: string
   publicUrl?: string
+  apiToken?: string
 }
 
 export function hubCommand(): Command {
-  return new Command('hub')
+  const command = new Command('hub')
     .description('run the hub: embedded MQTT broker, result store, alerts, API and status page')
     .addOption(
       new Option(
@@ -78,10 +86,24 @@ export function hubCommand(): Command {
     .addOption(
       new Option(
         '--public-url <url>',
-        'URL people use to reach this hub, put in notifications',
+        'URL people use to reach this hub, put in notifications and heartbeat ping URLs',
       ).env('VANTAGE_PUBLIC_URL'),
     )
+    .addOption(
+      new Option(
+        '--api-token <token>',
+        'bearer token for API routes that show secrets (heartbeat ping URLs, used by `vantage status`); ' +
+          'when unset, those routes answer only clients on this machine (loopback, not via a proxy)',
+      ).env('VANTAGE_API_TOKEN'),
+    )
     .action(async (flags: HubFlags) => {
+      let security: HubSecurity
+      try {
+        security = resolveHubSecurity(flags)
+      } catch (error) {
+        process.stderr.write(`vantage hub: ${(error as Error).message}\n`)
+        process.exit(2)
+      }
       const outcome = await loadMonitors(flags.checks)
       if (!outcome.ok) {
         process.stderr.write(
@@ -102,16 +124,22 @@ export function hubCommand(): Command {
         brokerPassword: flags.brokerPassword,
         topicPrefix: flags.topicPrefix,
         publicUrl: flags.publicUrl,
+        apiToken: flags.apiToken,
+        insecureDemo: security.insecureDemo,
+        mqttTls: security.mqttTls,
         logger,
       })
       process.stdout.write(
         `Vantage hub running: ${outcome.config.checks.length} checks, config ${hub.deployed.bundle.version}\n` +
           `  status page  ${flags.publicUrl ?? hub.httpUrl}\n` +
-          `  MQTT         ${hub.mqttUrl}\n`,
+          `  MQTT         ${hub.mqttUrl}\n` +
+          (flags.broker ? '' : `  MQTT over WS ${hub.httpUrl.replace(/^http/, 'ws')}/mqtt\n`) +
+          (security.insecureDemo && !flags.broker ? `${INSECURE_DEMO_WARNING}\n` : ''),
       )
       onShutdown(async () => {
         logger.info('hub stopping')
         await hub.close()
       })
     })
+  return addHubSecurityOptions(command)
 }

@@ -2,7 +2,11 @@
 import { Command } from 'commander'
 import { demoCommand } from './demo-command.ts'
 import { hubCommand } from './hub-command.ts'
+import { infraCommand } from './infra-command.ts'
 import { probeCommand } from './probe-command.ts'
+import { statusCommand } from './status-command.ts'
+import { testCommand } from './test-command.ts'
+import { tokenCommand } from './token-command.ts'
 import { validateCommand } from './validate-command.ts'
 import { VERSION } from './version.ts'
 
@@ -17,6 +21,10 @@ export function buildProgram(): Command {
     .addCommand(probeCommand())
     .addCommand(demoCommand())
     .addCommand(validateCommand())
+    .addCommand(statusCommand())
+    .addCommand(testCommand())
+    .addCommand(tokenCommand())
+    .addCommand(infraCommand())
     .addHelpText(
       'after',
       `
@@ -26,7 +34,9 @@ Examples:
   vantage demo                                   a hub, three probes and a flaky target on this machine
   vantage hub --checks ./monitors.ts --port 8080 --mqtt-port 1883 --data ./data
   vantage probe --hub mqtt://hub.example.com:1883 --id eu-west-1 --region eu-west
-  vantage validate ./monitors.ts                 check a monitors file in CI`,
+  vantage token create probe eu-west-1 --region eu-west   a broker token for that probe (printed once)
+  vantage validate ./monitors.ts                 check a monitors file in CI
+  vantage status --hub http://hub.example.com:8080  checks, states and heartbeat ping URLs`,
     )
 }
 

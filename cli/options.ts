@@ -1,5 +1,6 @@
 /** Small parsers shared by CLI commands: they turn flag text into values or say what is wrong. */
 import { InvalidArgumentError } from 'commander'
+import { parseDuration } from '../checks/duration.ts'
 
 export function parsePort(value: string): number {
   const port = Number(value)
@@ -40,4 +41,36 @@ export function parseMqttUrl(value: string): string {
     throw new InvalidArgumentError(`"${value}" must start with mqtt://, mqtts://, ws:// or wss://`)
   }
   return value
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+}
+
+/** Parses a size such as `1GiB`, `500MB` or `1048576` into bytes. */
+export function parseBytes(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim())
+  const unit = BYTE_UNITS[match?.[2]?.toLowerCase() ?? 'none']
+  if (!match || unit === undefined) {
+    throw new InvalidArgumentError(
+      `"${value}" is not a size (use e.g. 1GiB, 500MB or a byte count)`,
+    )
+  }
+  return Math.round(Number(match[1]) * unit)
+}
+
+/** Parses a duration flag such as `48h` or `5s` into milliseconds. */
+export function parseDurationFlag(value: string): number {
+  try {
+    return parseDuration(value)
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message)
+  }
 }

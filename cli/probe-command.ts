@@ -1,15 +1,24 @@
 /** `vantage probe`: runs a probe agent that takes its checks from a hub. */
 import { hostname } from 'node:os'
-import { Command, Option } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { HUB_REGION } from '../checks/spec.ts'
 import { PROBE_ID } from '../checks/topics.ts'
 import { readPublicKey } from '../hub/keys.ts'
 import { createLogger } from '../lib/logger.ts'
 import { startProbe } from '../probe/agent.ts'
-import { parseLabels, parseMqttUrl } from './options.ts'
+import { DEFAULT_OUTBOX_LIMITS } from '../probe/outbox.ts'
+import { parseBytes, parseDurationFlag, parseLabels, parseMqttUrl } from './options.ts'
+import {
+  addProbeSecurityOptions,
+  refusalHint,
+  resolveProbeSecurity,
+  type ProbeSecurity,
+  type ProbeSecurityFlags,
+} from './probe-security-options.ts'
 import { onShutdown } from './shutdown.ts'
 import { VERSION } from './version.ts'
 
-interface ProbeFlags {
+interface ProbeFlags extends ProbeSecurityFlags {
   hub: string
   id: string
   region: string
@@ -20,15 +29,32 @@ interface ProbeFlags {
   password?: string
   topicPrefix: string
   keepalive: string
+  outboxMaxBytes: number
+  outboxMaxAge: number
+  healthDnsName: string
+  maxClockSkew: number
+}
+
+/** A probe region; the hub's own region is refused, as it is where heartbeats are judged. */
+function parseRegion(value: string): string {
+  if (value === HUB_REGION) {
+    throw new InvalidArgumentError(
+      `"${HUB_REGION}" is the hub's own region, where heartbeats are watched; pick another name (e.g. eu-west)`,
+    )
+  }
+  return value
 }
 
 export function probeCommand(): Command {
-  return new Command('probe')
+  const command = new Command('probe')
     .description(
       'run a probe: receive checks from the hub, run them on schedule, send results back',
     )
     .addOption(
-      new Option('--hub <url>', "the hub's MQTT broker, e.g. mqtt://hub.example.com:1883")
+      new Option(
+        '--hub <url>',
+        "the hub's MQTT broker, e.g. mqtt://hub.example.com:1883, mqtts://...:8883 or ws://hub.example.com:8080/mqtt",
+      )
         .env('VANTAGE_HUB')
         .makeOptionMandatory()
         .argParser(parseMqttUrl),
@@ -39,8 +65,12 @@ export function probeCommand(): Command {
         .default(hostname()),
     )
     .addOption(
-      new Option('--region <name>', 'the region this probe runs checks for, e.g. eu-west')
+      new Option(
+        '--region <name>',
+        `the region this probe runs checks for, e.g. eu-west (not "${HUB_REGION}": reserved for heartbeats)`,
+      )
         .env('VANTAGE_REGION')
+        .argParser(parseRegion)
         .makeOptionMandatory(),
     )
     .addOption(
@@ -78,6 +108,41 @@ export function probeCommand(): Command {
         .env('VANTAGE_KEEPALIVE')
         .default('30'),
     )
+    .addOption(
+      new Option(
+        '--outbox-max-bytes <size>',
+        'the outbox drops its oldest results past this size (e.g. 512MiB, 2GB); dropped results are counted',
+      )
+        .env('VANTAGE_OUTBOX_MAX_BYTES')
+        .argParser(parseBytes)
+        .default(DEFAULT_OUTBOX_LIMITS.maxBytes, '1GiB, over 24 h at 1,000 checks/min'),
+    )
+    .addOption(
+      new Option(
+        '--outbox-max-age <duration>',
+        'the outbox drops results measured longer ago than this (e.g. 24h, 7d)',
+      )
+        .env('VANTAGE_OUTBOX_MAX_AGE')
+        .argParser(parseDurationFlag)
+        .default(DEFAULT_OUTBOX_LIMITS.maxAgeMs, '48h'),
+    )
+    .addOption(
+      new Option(
+        '--health-dns-name <name>',
+        'self-health: a name the system resolver must answer for (e.g. the hub host)',
+      )
+        .env('VANTAGE_HEALTH_DNS_NAME')
+        .default('localhost'),
+    )
+    .addOption(
+      new Option(
+        '--max-clock-skew <duration>',
+        "self-health: the probe is unhealthy when its clock is further than this from the hub's",
+      )
+        .env('VANTAGE_MAX_CLOCK_SKEW')
+        .argParser(parseDurationFlag)
+        .default(5_000, '5s'),
+    )
     .action(async (flags: ProbeFlags) => {
       if (!PROBE_ID.test(flags.id)) {
         process.stderr.write(
@@ -103,6 +168,13 @@ export function probeCommand(): Command {
           process.exit(2)
         }
       }
+      let security: ProbeSecurity
+      try {
+        security = resolveProbeSecurity(flags)
+      } catch (error) {
+        process.stderr.write(`vantage probe: ${(error as Error).message}\n`)
+        process.exit(2)
+      }
       const logger = createLogger('probe').child({ probeId: flags.id, region: flags.region })
       const probe = await startProbe({
         hubUrl: flags.hub,
@@ -111,14 +183,20 @@ export function probeCommand(): Command {
         labels: flags.label,
         dataDir: flags.data ?? `./probe-data/${flags.id}`,
         hubKey,
-        username: flags.username,
-        password: flags.password,
+        username: security.username,
+        password: security.password,
+        tls: security.tls,
         topicPrefix: flags.topicPrefix,
         keepaliveSec,
+        outboxLimits: { maxBytes: flags.outboxMaxBytes, maxAgeMs: flags.outboxMaxAge },
+        healthDnsName: flags.healthDnsName,
+        maxClockSkewMs: flags.maxClockSkew,
         version: VERSION,
         logger,
         onFatal: (error) => {
-          process.stderr.write(`vantage probe: ${error.message}\n`)
+          process.stderr.write(
+            `vantage probe: ${error.message}\n  ${refusalHint(error.code, flags.id)}\n`,
+          )
           void probe.stop().finally(() => process.exit(3))
         },
       })
@@ -127,4 +205,5 @@ export function probeCommand(): Command {
       )
       onShutdown(() => probe.stop())
     })
+  return addProbeSecurityOptions(command)
 }

@@ -1,5 +1,6 @@
 /** `vantage validate`: checks a monitors file and lists every error, for CI. */
 import { Command } from 'commander'
+import { describeSelector } from '../checks/spec.ts'
 import { loadMonitors } from '../hub/load-monitors.ts'
 
 export function validateCommand(): Command {
@@ -19,8 +20,10 @@ export function validateCommand(): Command {
         `${file}: OK, ${checks.length} check(s), ${channels.length} channel(s)\n`,
       )
       for (const check of checks) {
+        // Host checks run on the probes they select rather than in regions.
+        const where = 'on' in check ? `on ${describeSelector(check.on)}` : check.regions.join(', ')
         process.stdout.write(
-          `  ${check.id.padEnd(24)} ${check.kind.padEnd(5)} every ${check.every.padEnd(5)} ${check.regions.join(', ')}\n`,
+          `  ${check.id.padEnd(24)} ${check.kind.padEnd(5)} every ${check.every.padEnd(5)} ${where}\n`,
         )
       }
     })

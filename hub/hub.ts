@@ -5,6 +5,7 @@
  * lives in its own file.
  */
 import { mkdirSync } from 'node:fs'
+import type { Server as HttpServer } from 'node:http'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import type { CheckResult } from '../checks/result.ts'
@@ -16,8 +17,14 @@ import { MqttConnection } from '../lib/mqtt-connection.ts'
 import { AlertEngine } from './alerts/alert-engine.ts'
 import { IncidentStore } from './alerts/incident-store.ts'
 import { createApp } from './api/app.ts'
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.ts'
+import {
+  startEmbeddedBroker,
+  type BrokerTls,
+  type EmbeddedBroker,
+} from './broker/embedded-broker.ts'
+import { credentialsPath } from './credentials.ts'
 import { deployChecks, type Deployed } from './deploy.ts'
+import { Heartbeats } from './heartbeats/heartbeats.ts'
 import { DeadLetters } from './ingest/dead-letters.ts'
 import { Ingest } from './ingest/ingest.ts'
 import { loadOrCreateHubKey } from './keys.ts'
@@ -42,8 +49,17 @@ export interface HubOptions {
   brokerUsername?: string
   brokerPassword?: string
   topicPrefix?: string
-  /** Public base URL of the hub, used in notifications. */
+  /** Public base URL of the hub, used in notifications and heartbeat ping URLs. */
   publicUrl?: string
+  /**
+   * Bearer token for API routes that show secrets (heartbeat ping URLs). Without it,
+   * those routes answer loopback clients only.
+   */
+  apiToken?: string
+  /** Embedded broker: accept clients without credentials (hub/broker/access-control.ts). */
+  insecureDemo?: boolean
+  /** Embedded broker: listen with TLS; with a CA, require client certificates. */
+  mqttTls?: BrokerTls
   logger: Logger
   clock?: Clock
 }
@@ -55,6 +71,7 @@ export interface RunningHub {
   ingest: Ingest
   results: ResultStore
   engine: AlertEngine
+  heartbeats: Heartbeats
   close(): Promise<void>
 }
 
@@ -83,7 +100,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
   const broker: EmbeddedBroker | undefined = options.brokerUrl
     ? undefined
-    : await startEmbeddedBroker({ port: options.mqttPort, host: options.host, logger })
+    : await startEmbeddedBroker({
+        port: options.mqttPort,
+        host: options.host,
+        logger,
+        topicPrefix: options.topicPrefix,
+        credentialsFile: credentialsPath(options.dataDir),
+        insecureDemo: options.insecureDemo,
+        tls: options.mqttTls,
+      })
   const mqttUrl = options.brokerUrl ?? broker!.url
 
   const checksById = new Map(config.checks.map((check) => [check.id, check]))
@@ -103,8 +128,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const connection: MqttConnection = new MqttConnection({
     url: mqttUrl,
     clientId: `vantage-hub-${process.pid}`,
-    username: options.brokerUsername,
-    password: options.brokerPassword,
+    ...(broker
+      ? broker.internalClient()
+      : { username: options.brokerUsername, password: options.brokerPassword }),
     logger,
     onConnect: async () => {
       await connection.subscribe([topics.allResults, topics.allProbeStatus])
@@ -140,6 +166,21 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     now: () => clock.now(),
   })
 
+  // Heartbeat results take the same path as a probe's: stored once, then judged.
+  const heartbeats = await Heartbeats.open(config.checks, {
+    state,
+    clock,
+    configVersion: deployed.bundle.version,
+    onResults: (produced) => {
+      try {
+        for (const result of results.insert(produced)) engine.observe(result)
+      } catch (error) {
+        logger.error({ err: error }, 'storing heartbeat results failed')
+      }
+    },
+    logger,
+  })
+
   const app = createApp({
     project: () => config.project,
     checks: () => config.checks,
@@ -154,9 +195,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       ingest: { ...ingest.counters },
     }),
     now: () => clock.now(),
+    heartbeats,
+    apiToken: options.apiToken,
+    publicUrl: options.publicUrl,
   })
 
   connection.start()
+  heartbeats.start()
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve(
       { fetch: app.fetch, port: options.port, hostname: options.host ?? '0.0.0.0' },
@@ -164,6 +209,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     )
     started.once('error', reject)
   })
+  const webSocket = broker?.serveWebSocket(server as HttpServer)
   const address = server.address()
   const httpPort = typeof address === 'object' && address ? address.port : options.port
   const httpUrl = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${httpPort}`
@@ -175,11 +221,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     ingest,
     results,
     engine,
+    heartbeats,
     async close() {
+      // MQTT-over-WebSocket sockets left HTTP behind: server.close() would wait for every probe.
+      webSocket?.close()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       // Browsers keep status-page connections alive; don't let them hold shutdown.
       if ('closeAllConnections' in server) server.closeAllConnections()
       await closed
+      // After the server: no ping can arrive any more, and its state write is waited for.
+      await heartbeats.close()
       // Let notifications already on their way finish, but never hang shutdown on a dead webhook.
       await Promise.race([
         notifier.idle(),

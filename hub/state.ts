@@ -1,12 +1,14 @@
 /**
  * The hub's small editable state in lowdb (one JSON file, rewritten whole on each
- * write): deployed bundle versions and the last known probe registry. Results,
+ * write): deployed bundle versions, the last known probe registry and heartbeat
+ * ping tokens with what the heartbeat monitor must remember. Results,
  * rollups and incidents live in SQLite instead. `Low` + `JSONFile` are used
  * directly because lowdb's preset silently switches to memory under NODE_ENV=test.
  */
 import { join } from 'node:path'
 import { Low } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
+import type { HeartbeatMemory } from './heartbeats/heartbeat-monitor.ts'
 import type { ProbeInfo } from './types.ts'
 
 export interface DeployRecord {
@@ -19,9 +21,25 @@ export interface DeployRecord {
   checks: number
 }
 
+/**
+ * A heartbeat's ping token and memory, keyed by check id. The token outlives
+ * redeploys, restarts and even removing the check, so the URL a cron job already
+ * calls keeps working when the check comes back. It is stored as is (not hashed)
+ * because `vantage status` must show it; this file sits beside the hub's signing
+ * key, and the data directory must be kept private for that key anyway.
+ */
+export interface HeartbeatRecord {
+  /** The secret in `/ping/{token}`: 192 random bits, base64url. */
+  token: string
+  createdAt: number
+  /** Absent while the check is disabled or not deployed: re-enabling starts afresh. */
+  memory?: HeartbeatMemory
+}
+
 export interface HubStateData {
   deploys: DeployRecord[]
   probes: Record<string, ProbeInfo>
+  heartbeats: Record<string, HeartbeatRecord>
 }
 
 /** Deploy history kept; older entries are dropped. */
@@ -34,10 +52,12 @@ export class HubState {
     const low = new Low<HubStateData>(new JSONFile(join(dataDir, 'state.json')), {
       deploys: [],
       probes: {},
+      heartbeats: {},
     })
     await low.read()
     low.data.deploys ??= []
     low.data.probes ??= {}
+    low.data.heartbeats ??= {}
     return new HubState(low)
   }
 
@@ -61,6 +81,16 @@ export class HubState {
 
   async saveProbes(probes: Record<string, ProbeInfo>): Promise<void> {
     this.low.data.probes = probes
+    await this.low.write()
+  }
+
+  heartbeats(): Record<string, HeartbeatRecord> {
+    return this.low.data.heartbeats
+  }
+
+  /** Replaces the records of the given checks; others are kept. */
+  async saveHeartbeats(records: Record<string, HeartbeatRecord>): Promise<void> {
+    Object.assign(this.low.data.heartbeats, records)
     await this.low.write()
   }
 }

@@ -15,6 +15,7 @@ export type CheckAlertStatus = 'unknown' | 'up' | 'partial' | 'down'
 export interface CheckAlertState {
   checkId: string
   status: CheckAlertStatus
+  /** Per region; for host checks per probe id, each selected host being its own series. */
   regions: Record<string, RegionAlertState>
   failingRegions: string[]
   /** When the check entered its current status (epoch ms), or null if unknown. */
@@ -38,7 +39,7 @@ export interface AlertEvent {
   checkId: string
   checkName: string
   at: number
-  /** Regions failing when the alert fired (or last failing, on resolve). */
+  /** Regions failing when the alert fired (or last failing, on resolve); probe ids for host checks. */
   regions: string[]
   quorum: number
   /** The first error that made a region fail, for the notification text. */
@@ -57,4 +58,6 @@ export interface ProbeInfo {
   version: string
   lastSeen: number
   stats?: Record<string, number | string>
+  /** The probe's self-health; while not ok its down results arrive as inconclusive. */
+  health?: { ok: boolean; reasons: string[] }
 }

@@ -72,6 +72,37 @@ describe('MqttConnection', () => {
     expect(onConnectCalls).toBe(2)
   })
 
+  it('fails a publish the broker never acked when the connection drops, and still closes', async () => {
+    // The broker takes the message but never sends its PUBACK, then goes away.
+    const broker = await startBroker(0, { authorizePublish: () => undefined })
+    const connection = new MqttConnection({
+      url: `mqtt://127.0.0.1:${broker.port}`,
+      clientId: 'in-flight-test',
+      logger: silentLogger(),
+      backoff: new Backoff({ initialMs: 50, maxMs: 200 }),
+      onConnect: () => undefined,
+      onMessage: () => undefined,
+      onFatal: () => undefined,
+    })
+    connection.start()
+    await until(() => connection.connected())
+    const published = connection.publish('in/flight', 'x').then(
+      () => 'acked',
+      (error: Error) => error.message,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await stopBroker(broker)
+    // Settled, not pending forever: the probe's publisher would wait on it for good, and
+    // close() would wait for it before saying goodbye.
+    const settled = (promise: Promise<string>) =>
+      Promise.race([
+        promise,
+        new Promise<string>((resolve) => setTimeout(() => resolve('still pending'), 5_000)),
+      ])
+    expect(await settled(published)).toBe('Connection closed')
+    expect(await settled(connection.close().then(() => 'closed'))).toBe('closed')
+  })
+
   it('treats refused credentials as fatal and stops retrying', async () => {
     const broker = await startBroker(0, {
       authenticate: (_client, _username, _password, done) => {

@@ -5,7 +5,8 @@
  * transient (network, broker restarting: back off and retry) or fatal (the broker
  * refused our credentials: stop with a clear message instead of hammering it).
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import type { Duplex } from 'node:stream'
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt'
 import { Backoff } from './backoff.ts'
 import type { Logger } from './logger.ts'
 
@@ -19,6 +20,22 @@ const FATAL_CONNACK_CODES = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8c])
 export function disableNagle(client: MqttClient): void {
   const stream = client.stream as { setNoDelay?: (noDelay: boolean) => void } | undefined
   stream?.setNoDelay?.(true)
+}
+
+/**
+ * Fails the QoS 1 publishes still waiting for a PUBACK when the connection drops.
+ * With a clean session and `reconnectPeriod: 0`, mqtt.js does this itself only when
+ * it closes the socket (keepalive timeout, `end(true)`); when the broker closes it or
+ * dies, it keeps them waiting for a session that is never resumed. Their promises
+ * never settle, which stalled the probe's publisher for good, and `end()` waits for
+ * them, so a probe or hub never exited on SIGTERM after a broker outage. Nothing is
+ * lost by failing them: the outbox replays unacked results, and status and config
+ * are published again on every connect.
+ */
+function failUnacked(client: MqttClient): void {
+  // `_flush` is what mqtt.js's own forced clean-up calls; mqtt-connection.test.ts
+  // fails if an upgrade renames it.
+  ;(client as unknown as { _flush?: () => void })._flush?.()
 }
 
 export class FatalConnectionError extends Error {
@@ -47,6 +64,8 @@ export interface MqttConnectionOptions {
   onDisconnect?: () => void
   backoff?: Backoff
   tls?: Pick<IClientOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>
+  /** Talk MQTT over this stream instead of dialling `url` (the hub's in-process link to its embedded broker). */
+  streamBuilder?: () => Duplex
 }
 
 export class MqttConnection {
@@ -62,7 +81,7 @@ export class MqttConnection {
 
   start(): void {
     const { url, clientId, username, password, will, keepaliveSec, logger } = this.options
-    const client = mqtt.connect(url, {
+    const clientOptions: IClientOptions = {
       clientId,
       username,
       password,
@@ -73,7 +92,11 @@ export class MqttConnection {
       clean: true,
       protocolVersion: 4,
       ...this.options.tls,
-    })
+    }
+    const { streamBuilder } = this.options
+    const client = streamBuilder
+      ? new MqttClient(() => streamBuilder(), clientOptions)
+      : mqtt.connect(url, clientOptions)
     this.client = client
     client.on('connect', () => {
       disableNagle(client)
@@ -101,6 +124,7 @@ export class MqttConnection {
       logger.warn({ err: error.message, url }, 'broker connection error')
     })
     client.on('close', () => {
+      failUnacked(client)
       const wasUp = this.isUp
       this.isUp = false
       if (wasUp) {

@@ -8,14 +8,22 @@ import type { KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import type { ProbeCheck } from '../checks/bundle.ts'
 import { runCheck } from '../checks/run-check.ts'
+import { isHostKind } from '../checks/spec.ts'
 import { RESULT_SHARDS, topics as topicsFor } from '../checks/topics.ts'
-import { MqttConnection, type FatalConnectionError } from '../lib/mqtt-connection.ts'
+import {
+  MqttConnection,
+  type FatalConnectionError,
+  type MqttConnectionOptions,
+} from '../lib/mqtt-connection.ts'
 import type { Logger } from '../lib/logger.ts'
+import { auditLogFromEnv } from './audit-log.ts'
 import { capabilityFor, detectCapabilities } from './capabilities.ts'
+import { ClockOffset } from './clock-offset.ts'
 import { Membership, probeStatusSchema, type ProbeStatus } from './membership.ts'
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
 import { Publisher } from './publisher.ts'
 import { Scheduler } from './scheduler.ts'
+import { markIfUnhealthy, SelfHealth, type HealthReport } from './self-health.ts'
 import { BundleUpdater } from './updater.ts'
 
 export interface ProbeOptions {
@@ -30,8 +38,14 @@ export interface ProbeOptions {
   hubKey?: KeyObject
   username?: string
   password?: string
+  /** CA and client certificate for mqtts:// and wss:// brokers. */
+  tls?: MqttConnectionOptions['tls']
   keepaliveSec?: number
   outboxLimits?: OutboxLimits
+  /** Name the self-health check resolves to prove DNS works. Default `localhost`. */
+  healthDnsName?: string
+  /** Beyond this distance from the hub's clock the probe is unhealthy. Default 5 s. */
+  maxClockSkewMs?: number
   version: string
   logger: Logger
   /** Called when the broker refuses us for good (bad credentials): the process should exit. */
@@ -43,10 +57,24 @@ const ackSchema = z.object({ batchIds: z.array(z.string()), hubTime: z.number().
 /** How often the probe refreshes its retained status (queue depth, drops). */
 const STATUS_INTERVAL_MS = 15_000
 
+/**
+ * How often the probe checks its disk and resolver. 15 s bounds how long a sick probe
+ * can report down results before they turn inconclusive; each run costs one fsync and
+ * one lookup.
+ */
+const HEALTH_INTERVAL_MS = 15_000
+
 export interface RunningProbe {
   stop(): Promise<void>
   /** For tests: what the probe is doing. */
-  stats(): { queueDepth: number; dropped: number; configVersion: string | undefined; runs: number }
+  stats(): {
+    queueDepth: number
+    dropped: number
+    configVersion: string | undefined
+    runs: number
+    clockOffsetMs: number | undefined
+    health: HealthReport
+  }
 }
 
 export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
@@ -61,10 +89,25 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   const membership = new Membership({ probeId, region, capabilities: () => capabilities })
   let runs = 0
   let stopping = false
+  const audit = auditLogFromEnv()
+  const clockOffset = new ClockOffset()
+  const selfHealth = new SelfHealth({
+    dataDir: options.dataDir,
+    dnsName: options.healthDnsName ?? 'localhost',
+    maxClockSkewMs: options.maxClockSkewMs ?? 5_000,
+    clockOffsetMs: () => clockOffset.offsetMs(),
+    onChange: (report) => {
+      logger[report.ok ? 'info' : 'warn']({ health: report }, 'probe self-health changed')
+      // Say it on the status topic now rather than at the next refresh.
+      if (connection.connected()) announce().catch(() => undefined)
+    },
+  })
 
   const scheduler = new Scheduler(runScheduled, logger)
   const updater = new BundleUpdater({
+    probeId,
     region,
+    labels: options.labels,
     hubKey: options.hubKey,
     file: join(options.dataDir, 'bundle.json'),
     apply: (checks) => scheduler.apply(checks),
@@ -75,6 +118,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     clientId: `vantage-probe-${probeId}`,
     username: options.username,
     password: options.password,
+    tls: options.tls,
     keepaliveSec: options.keepaliveSec,
     logger,
     will: {
@@ -116,6 +160,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   updater.restore()
 
   function status(state: 'online' | 'offline'): ProbeStatus {
+    const offset = clockOffset.offsetMs()
     return {
       state,
       probeId,
@@ -129,7 +174,9 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         configVersion: updater.version() ?? 'none',
         bundlesRejected: updater.rejected(),
         runs,
+        ...(offset === undefined ? {} : { clockOffsetMs: offset }),
       },
+      health: selfHealth.report(),
     }
   }
 
@@ -140,16 +187,23 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   }
 
   async function runScheduled(check: ProbeCheck, scheduledAt: number): Promise<void> {
-    if (!membership.owns(check.id, capabilityFor(check.kind))) return
-    const result = await runCheck(check, {
+    // Host checks run on every probe they select; region checks on one live probe per region.
+    if (!isHostKind(check.kind) && !membership.owns(check.id, capabilityFor(check.kind))) return
+    const measured = await runCheck(check, {
       probeId,
       region,
       configVersion: updater.version() ?? 'none',
       scheduledAt,
       trigger: 'schedule',
     })
+    // A host check's down is about this machine, sick or not: a read-only or full disk
+    // is the very thing it reports, so self-health must not turn it inconclusive.
+    const result = isHostKind(check.kind)
+      ? measured
+      : markIfUnhealthy(measured, selfHealth.report())
     runs += 1
     outbox.add([result])
+    audit?.([result])
     publisher.kick()
   }
 
@@ -159,8 +213,11 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         updater.receive(payload)
       } else if (topic === topics.acks(probeId)) {
         const ack = ackSchema.safeParse(JSON.parse(payload.toString()))
-        if (ack.success) publisher.acked(ack.data.batchIds)
-        else logger.warn({ topic }, 'ignoring a malformed ack')
+        if (!ack.success) return logger.warn({ topic }, 'ignoring a malformed ack')
+        const sentAt = publisher.acked(ack.data.batchIds)
+        if (sentAt !== undefined && ack.data.hubTime !== undefined) {
+          clockOffset.observe(sentAt, Date.now(), ack.data.hubTime)
+        }
       } else if (topic.endsWith('/status')) {
         handleStatus(topic, payload)
       }
@@ -196,6 +253,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   }, STATUS_INTERVAL_MS)
   statusTimer.unref()
 
+  selfHealth.start(HEALTH_INTERVAL_MS)
   connection.start()
   logger.info({ probeId, region, capabilities, hub: options.hubUrl }, 'probe started')
 
@@ -203,6 +261,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     async stop() {
       stopping = true
       clearInterval(statusTimer)
+      selfHealth.stop()
       scheduler.stop()
       publisher.close()
       if (connection.connected()) {
@@ -219,6 +278,8 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       dropped: outbox.dropped(),
       configVersion: updater.version(),
       runs,
+      clockOffsetMs: clockOffset.offsetMs(),
+      health: selfHealth.report(),
     }),
   }
 }

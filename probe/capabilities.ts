@@ -2,16 +2,19 @@
  * What this probe can run, advertised on its status topic so that checks that
  * need a capability are assigned only to probes that have it.
  */
-import type { CheckKind } from '../checks/spec.ts'
+import { isHostKind, type CheckKind } from '../checks/spec.ts'
 import { pingAvailable } from '../checks/runners/ping.ts'
 
 /** The capability a kind needs beyond plain networking, if any. */
 export function capabilityFor(kind: CheckKind): string | undefined {
+  if (isHostKind(kind)) return 'host'
   return kind === 'ping' ? 'ping' : undefined
 }
 
 export async function detectCapabilities(): Promise<string[]> {
   const capabilities = ['http']
   if (await pingAvailable()) capabilities.push('ping')
+  // Host checks read /proc (mounts, processes, sockets), which only Linux has.
+  if (process.platform === 'linux') capabilities.push('host')
   return capabilities
 }

@@ -15,7 +15,10 @@ export const probeStatusSchema = z.object({
   labels: z.record(z.string(), z.string()).default({}),
   capabilities: z.array(z.string()).default([]),
   version: z.string().default('unknown'),
+  /** Queue depth, dropped count, config version, clock offset (`clockOffsetMs`), run counts. */
   stats: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+  /** The probe's self-health (probe/self-health.ts): why its results are inconclusive, if they are. */
+  health: z.object({ ok: z.boolean(), reasons: z.array(z.string()) }).optional(),
 })
 export type ProbeStatus = z.infer<typeof probeStatusSchema>
 

@@ -103,6 +103,11 @@ export class Outbox {
     return (this.statements.count.get() as { n: number }).n
   }
 
+  /** Payload bytes waiting for an ack, the figure `maxBytes` bounds. */
+  sizeBytes(): number {
+    return this.bytes
+  }
+
   /** Results dropped over the outbox's lifetime because of the byte or age bound. */
   dropped(): number {
     return (this.statements.dropped.get() as { value: number }).value

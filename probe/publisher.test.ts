@@ -108,6 +108,18 @@ describe('Publisher', () => {
     expect(t.outbox.depth()).toBe(0)
   })
 
+  it('tells when an acked batch was sent, for the clock-offset estimate', async () => {
+    const t = setup({ batchSize: 1 })
+    cleanups.push(t.cleanup)
+    t.outbox.add(results(1))
+    await t.publisher.pump()
+    t.advance(500)
+    t.outbox.add(results(1))
+    await t.publisher.pump()
+    expect(t.publisher.acked([t.sent[0]!.batchId, t.sent[1]!.batchId])).toBe(1_000_500)
+    expect(t.publisher.acked([t.sent[0]!.batchId])).toBeUndefined()
+  })
+
   it('sends nothing while disconnected', async () => {
     const t = setup()
     cleanups.push(t.cleanup)

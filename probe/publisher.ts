@@ -74,17 +74,23 @@ export class Publisher {
     void this.pump()
   }
 
-  /** The hub committed these batches: their results can go. */
-  acked(batchIds: readonly string[]): void {
+  /**
+   * The hub committed these batches: their results can go. Returns when the newest
+   * of them was sent (undefined if none was in flight), for the clock-offset estimate.
+   */
+  acked(batchIds: readonly string[]): number | undefined {
     const seqs: number[] = []
+    let sentAt: number | undefined
     for (const batchId of batchIds) {
       const batch = this.inFlight.get(batchId)
       if (!batch) continue
       this.inFlight.delete(batchId)
       seqs.push(...batch.seqs)
+      sentAt = Math.max(sentAt ?? batch.sentAt, batch.sentAt)
     }
     if (seqs.length > 0) this.opts.outbox.remove(seqs)
     void this.pump()
+    return sentAt
   }
 
   inFlightCount(): number {

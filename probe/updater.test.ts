@@ -33,6 +33,7 @@ function setup() {
   dirs.push(dir)
   const applied: ProbeCheck[][] = []
   const options = {
+    probeId: 'eu-west-1',
     region: 'eu-west',
     hubKey: hubKeys.publicKey,
     file: join(dir, 'bundle.json'),

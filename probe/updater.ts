@@ -8,11 +8,16 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { KeyObject } from 'node:crypto'
 import { openBundle, type Bundle, type ProbeCheck } from '../checks/bundle.ts'
+import { runsOnProbes } from '../checks/spec.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { ScheduleChange } from './scheduler.ts'
+import { scheduledHere, type ProbeIdentity } from './selection.ts'
 
 export interface UpdaterOptions {
+  probeId: string
   region: string
+  /** This probe's labels, matched against host checks' selectors. Default `{}`. */
+  labels?: Record<string, string>
   hubKey?: KeyObject
   /** Where the last good envelope is kept. */
   file: string
@@ -46,9 +51,10 @@ export class BundleUpdater {
     }
     if (this.bundle && next.version === this.bundle.version) return { applied: false }
     this.bundle = next
-    const mine = next.checks.filter(
-      (check) => check.enabled && check.regions.includes(this.options.region),
-    )
+    // Hubs leave heartbeats out of bundles; a probe never runs one even if a bundle has it.
+    const mine = next.checks
+      .filter(runsOnProbes)
+      .filter((check) => check.enabled && scheduledHere(check, this.identity()))
     const change = this.options.apply(mine)
     if (persist) this.save(payload)
     this.options.logger.info(
@@ -56,6 +62,11 @@ export class BundleUpdater {
       'applied config bundle',
     )
     return { applied: true }
+  }
+
+  private identity(): ProbeIdentity {
+    const { probeId, region, labels = {} } = this.options
+    return { probeId, region, labels }
   }
 
   version(): string | undefined {

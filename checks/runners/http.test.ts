@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startTargetServer, type TargetServer } from '../../test/fixtures/target-server.ts'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  SLOW_BODY_CHUNKS,
+  startTargetServer,
+  type TargetServer,
+} from '../../test/fixtures/target-server.ts'
 import { httpSpecSchema, type HttpSpec } from '../spec.ts'
-import { classifyNetworkError, createHttpRunner, run } from './http.ts'
+import { classifyNetworkError, run } from './http.ts'
 import type { RunContext } from './types.ts'
-import { commandWorks, toolAvailable } from '../../test/fixtures/require-tool.ts'
 
 function spec(url: string, extra: Record<string, unknown> = {}): HttpSpec {
   return httpSpecSchema.parse({ kind: 'http', id: 'target', url, regions: ['local'], ...extra })
@@ -36,7 +33,14 @@ describe('http runner against a real loopback server', () => {
     expect(outcome.assertions).toEqual([
       { name: 'status', ok: true, expected: '200..399', actual: '200' },
     ])
-    expect(outcome.metrics).toEqual({ httpStatus: 200, responseBytes: 2 })
+    expect(outcome.metrics).toEqual({
+      httpStatus: 200,
+      httpVersion: 1.1,
+      redirects: 0,
+      responseBytes: 2,
+      ipVersion: 4,
+    })
+    expect(outcome.details).toEqual({ remoteAddress: '127.0.0.1' })
     for (const phase of ['connectMs', 'ttfbMs', 'transferMs'] as const) {
       expect(outcome.phases?.[phase]).toBeGreaterThanOrEqual(0)
     }
@@ -137,50 +141,24 @@ describe('http runner against a real loopback server', () => {
   })
 })
 
-const hasOpenssl = toolAvailable('openssl', commandWorks('openssl', ['version']))
+describe('http runner against a slow chunked body', () => {
+  let target: TargetServer
 
-describe.skipIf(!hasOpenssl)('http runner over TLS', () => {
-  let dir: string
-  let cert: Buffer
-  let server: Server
-  let url: string
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-tls-'))
-    execFileSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
-        ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1'],
-        ...['-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'],
-      ],
-      { stdio: 'ignore' },
-    )
-    cert = readFileSync(join(dir, 'cert.pem'))
-    server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (_req, res) => {
-      res.end('secure')
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`
+  beforeEach(async () => {
+    target = await startTargetServer()
   })
-  afterAll(async () => {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-    rmSync(dir, { recursive: true, force: true })
+  afterEach(async () => {
+    await target.close()
   })
 
-  it('is down with TLS_ERROR when the certificate is not trusted', async () => {
-    const outcome = await run(spec(url), context())
-    expect(outcome.status).toBe('down')
-    expect(outcome.error?.code).toBe('TLS_ERROR')
-    expect(outcome.phases?.connectMs).toBeGreaterThanOrEqual(0)
-  })
-
-  it('measures the TLS handshake when the certificate is trusted', async () => {
-    const outcome = await createHttpRunner({ tls: { ca: cert } })(spec(url), context())
+  it('reads the whole body and counts its time as transfer', async () => {
+    // Three gaps of 100ms between the four chunks: the transfer cannot take much less
+    // than 300ms; the bound leaves 100ms for headers that reach the runner late.
+    await target.setMode('slow-body', { delayMs: 100 })
+    const outcome = await run(spec(`${target.url}/`), context())
     expect(outcome.status).toBe('up')
-    expect(outcome.phases?.tlsMs).toBeGreaterThanOrEqual(0)
-    expect(outcome.metrics).toEqual({ httpStatus: 200, responseBytes: 6 })
+    expect(outcome.metrics?.responseBytes).toBe('chunk 1\n'.length * SLOW_BODY_CHUNKS)
+    expect(outcome.phases?.transferMs).toBeGreaterThanOrEqual(200)
   })
 })
 
@@ -214,7 +192,28 @@ describe('classifyNetworkError', () => {
     const tls = new Error('request failed', {
       cause: withCode('certificate has expired', 'CERT_HAS_EXPIRED'),
     })
-    expect(classifyNetworkError(tls).code).toBe('TLS_ERROR')
+    expect(classifyNetworkError(tls).code).toBe('TLS_CERT_EXPIRED')
+  })
+
+  it('gives certificate problems codes of their own, and TLS_ERROR to the rest', () => {
+    const codes = {
+      CERT_HAS_EXPIRED: 'TLS_CERT_EXPIRED',
+      CERT_NOT_YET_VALID: 'TLS_CERT_EXPIRED',
+      ERR_TLS_CERT_ALTNAME_INVALID: 'TLS_HOSTNAME_MISMATCH',
+      UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS_CERT_UNTRUSTED',
+      UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TLS_CERT_UNTRUSTED',
+      SELF_SIGNED_CERT_IN_CHAIN: 'TLS_CERT_UNTRUSTED',
+      DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS_CERT_UNTRUSTED',
+      ERR_SSL_WRONG_VERSION_NUMBER: 'TLS_ERROR',
+      CERT_REVOKED: 'TLS_ERROR',
+    }
+    for (const [nodeCode, code] of Object.entries(codes)) {
+      expect(classifyNetworkError(withCode('handshake failed', nodeCode)).code, nodeCode).toBe(code)
+    }
+    expect(classifyNetworkError(withCode('certificate has expired', 'CERT_HAS_EXPIRED'))).toEqual({
+      code: 'TLS_CERT_EXPIRED',
+      message: 'TLS: certificate has expired (certificate has expired)',
+    })
   })
 
   it('falls back to NETWORK with the whole message chain', () => {

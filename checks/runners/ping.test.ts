@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -48,6 +48,13 @@ describe('ping runner with the system ping', () => {
     expect(outcome.assertions[1]).toMatchObject({ name: 'rtt avg', ok: false, expected: '<= 0ms' })
   })
 
+  it('pings ::1 over IPv6 when asked, with the same metrics', async () => {
+    const outcome = await run(spec('::1', { ipFamily: 6, interval: '200ms' }), context())
+    expect(outcome.status).toBe('up')
+    expect(outcome.metrics?.lossPercent).toBe(0)
+    expect(typeof outcome.metrics?.rttStddevMs).toBe('number')
+  })
+
   it('puts LANG back after ping 0.4 overwrote it', async () => {
     const before = process.env.LANG
     process.env.LANG = 'de_DE.UTF-8'
@@ -86,10 +93,17 @@ describe('ping runner on a probe that cannot ping', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  /** A stand-in for the system binary that prints what a real one prints in a given situation. */
+  /**
+   * A stand-in for the system binary that prints what a real one prints in a given
+   * situation, and records the arguments it was given in `args`.
+   */
   function fakePing(lines: string[], exitCode: number): void {
     const quoted = lines.map((line) => `'${line}'`).join(' ')
-    writeFileSync(join(dir, 'ping'), `#!/bin/sh\nprintf '%s\\n' ${quoted}\nexit ${exitCode}\n`)
+    const record = `echo "$@" > '${join(dir, 'args')}'`
+    writeFileSync(
+      join(dir, 'ping'),
+      `#!/bin/sh\n${record}\nprintf '%s\\n' ${quoted}\nexit ${exitCode}\n`,
+    )
     chmodSync(join(dir, 'ping'), 0o755)
   }
 
@@ -135,6 +149,42 @@ describe('ping runner on a probe that cannot ping', () => {
       message: 'packet loss 66.7%, expected <= 0%',
     })
     expect(outcome.metrics).toMatchObject({ lossPercent: 66.667, rttAvgMs: 0.04 })
+  })
+
+  it('passes the interval, the reply timeout and the IP version to ping', async () => {
+    fakePing(
+      [
+        'PING ::1(::1) 56 data bytes',
+        '64 bytes from ::1: icmp_seq=1 ttl=64 time=0.030 ms',
+        '64 bytes from ::1: icmp_seq=2 ttl=64 time=0.050 ms',
+        '',
+        '--- ::1 ping statistics ---',
+        '2 packets transmitted, 2 received, 0% packet loss, time 250ms',
+        'rtt min/avg/max/mdev = 0.030/0.040/0.050/0.010 ms',
+      ],
+      0,
+    )
+    const outcome = await run(
+      spec('::1', { interval: '250ms', packetTimeout: '1500ms', ipFamily: 6 }),
+      context(),
+    )
+    expect(outcome.metrics).toEqual({
+      lossPercent: 0,
+      rttMinMs: 0.03,
+      rttAvgMs: 0.04,
+      rttMaxMs: 0.05,
+      rttStddevMs: 0.01,
+    })
+    const args = readFileSync(join(dir, 'args'), 'utf8').trim().split(' ')
+    expect(args.join(' ')).toMatch(/ -i 0\.25 -6 -- ::1$/)
+    expect(args[args.indexOf('-W') + 1]).toBe('2')
+    expect(args[args.indexOf('-c') + 1]).toBe('2')
+  })
+
+  it('is down with DNS_NXDOMAIN when the name has no address of the IP version asked', async () => {
+    fakePing(['ping: gw.example.com: Address family for hostname not supported'], 2)
+    const outcome = await run(spec('gw.example.com', { ipFamily: 6 }), context())
+    expect(outcome.error?.code).toBe('DNS_NXDOMAIN')
   })
 
   it('is down with DNS_NXDOMAIN when the name does not resolve', async () => {

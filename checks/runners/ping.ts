@@ -13,6 +13,7 @@ import ping from 'ping'
 import { assertLatency, assertPacketLoss, statusFromAssertions } from '../assertions.ts'
 import { parseDuration } from '../duration.ts'
 import { ERROR_CODES } from '../result.ts'
+import { pingWaitMs, type PingSpec } from '../specs/ping.ts'
 import type { Runner, RunOutcome } from './types.ts'
 
 type PingResponse = Awaited<ReturnType<typeof ping.promise.probe>>
@@ -22,9 +23,9 @@ const PING_BINARY = 'ping'
 /** What iputils, BSD and busybox print when the process may not open an ICMP socket. */
 const NO_PERMISSION =
   /operation not permitted|permission denied|missing cap_net_raw|are you root|must be root|lacking privilege/i
-/** Resolver failures as printed by iputils (glibc messages) and BSD ping. */
+/** Resolver failures as printed by iputils (glibc messages) and BSD ping; with -4/-6, no address of that family. */
 const NAME_NOT_FOUND =
-  /unknown host|name or service not known|no address associated|nodename nor servname/i
+  /unknown host|name or service not known|no address associated|nodename nor servname|address family for hostname not supported/i
 const NAME_TEMPORARY_FAILURE = /temporary failure in name resolution/i
 
 /** Full path of `name` in a PATH directory when it is an executable file. */
@@ -47,21 +48,28 @@ async function findOnPath(name: string): Promise<string | undefined> {
  * process (so that it can parse English output); we put LANG back right after the
  * spawn so the rest of the probe keeps its locale.
  */
-function probe(host: string, config: PingConfig): Promise<PingResponse> {
+function probe(host: string, config: PingConfig, flags: string[] = []): Promise<PingResponse> {
   const lang = process.env.LANG
   try {
     return ping.promise.probe(host, {
       ...config,
-      // iputils' `ping` handles IPv6 itself; with v6 true, ping 0.4 would run the
+      // iputils' `ping` handles IPv6 itself (-6); with v6 true, ping 0.4 would run the
       // separate `ping6` binary, which current distributions no longer ship.
       v6: false,
-      // Ends option parsing, so a host such as "-f" is never read as a flag.
-      extra: ['--'],
+      // "--" ends option parsing, so a host such as "-f" is never read as a flag.
+      extra: [...flags, '--'],
     })
   } finally {
     if (lang === undefined) delete process.env.LANG
     else process.env.LANG = lang
   }
+}
+
+/** The options ping 0.4 has no setting for: the interval and the IP version. */
+function pingFlags(spec: PingSpec): string[] {
+  const flags = ['-i', String(parseDuration(spec.interval) / 1_000)]
+  if (spec.ipFamily !== 'auto') flags.push(`-${spec.ipFamily}`)
+  return flags
 }
 
 /** ping 0.4 reports numbers as strings, and 'unknown' when it found none. */
@@ -128,11 +136,15 @@ export const run: Runner<'ping'> = async (spec, ctx) => {
   }
   if (ctx.signal.aborted) return timedOut()
   const deadlineS = Math.max(1, Math.floor(parseDuration(spec.timeout) / 1_000) - 1)
-  const pending = probe(spec.host, {
-    min_reply: spec.count,
-    timeout: Math.min(2, deadlineS),
-    deadline: deadlineS,
-  })
+  const pending = probe(
+    spec.host,
+    {
+      min_reply: spec.count,
+      timeout: Math.min(pingWaitMs(spec.packetTimeout) / 1_000, deadlineS),
+      deadline: deadlineS,
+    },
+    pingFlags(spec),
+  )
 
   let response: PingResponse
   try {

@@ -4,7 +4,7 @@
  * the times, the hard timeout and the final CheckResult around it.
  */
 import type { AssertionResult, CheckResult, CheckStatus } from '../result.ts'
-import type { CheckKind, SpecOf } from '../spec.ts'
+import type { ProbeKind, SpecOf } from '../spec.ts'
 
 export interface RunContext {
   /** Aborted when the run's hard timeout fires; runners pass it to their I/O. */
@@ -22,9 +22,14 @@ export interface RunOutcome {
   phases?: CheckResult['phases']
   assertions: AssertionResult[]
   metrics?: Record<string, number>
+  /** Text facts, such as the certificate's issuer; see `details` in result.ts for the bounds. */
+  details?: Record<string, string>
 }
 
-export type Runner<K extends CheckKind> = (spec: SpecOf<K>, ctx: RunContext) => Promise<RunOutcome>
+export type Runner<K extends ProbeKind> = (spec: SpecOf<K>, ctx: RunContext) => Promise<RunOutcome>
 
-/** Every kind must have a runner: a missing one fails to compile. */
-export type RunnerRegistry = { [K in CheckKind]: Runner<K> }
+/**
+ * Every kind that probes run must have a runner: a missing one fails to compile.
+ * Heartbeats are not among them; the hub watches them (hub/heartbeats/).
+ */
+export type RunnerRegistry = { [K in ProbeKind]: Runner<K> }

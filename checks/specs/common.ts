@@ -3,6 +3,7 @@
  * file beside this one and spreads `baseFields` (plus `regionFields` for checks
  * that run from regions).
  */
+import { isIP } from 'node:net'
 import { z } from 'zod'
 import { isDuration } from '../duration.ts'
 
@@ -44,6 +45,39 @@ export const latencyExpectationFields = {
   degradedAbove: durationSchema.optional(),
   /** Above this the result is `down`. */
   failAbove: durationSchema.optional(),
+}
+
+/** Why `source` does not compile as a JavaScript regular expression; undefined when it does. */
+function regexProblem(source: string): string | undefined {
+  try {
+    new RegExp(source)
+    return undefined
+  } catch (error) {
+    // V8 repeats the pattern: "Invalid regular expression: /(/: Unterminated group".
+    return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')
+  }
+}
+
+/** A regular expression as a string (JavaScript syntax, no flags), checked to compile. */
+export const regexSchema = z.string().refine((source) => regexProblem(source) === undefined, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a valid regular expression (${regexProblem(String(issue.input))})`,
+})
+
+/** The IP version a check connects over: 4, 6, or `auto` (both, as the resolver orders them). */
+export const ipFamilySchema = z
+  .literal([4, 6, 'auto'], { error: 'must be 4, 6 or "auto"' })
+  .default('auto')
+export type IpFamily = z.infer<typeof ipFamilySchema>
+
+/**
+ * Why an IP-literal host cannot be reached over `family`, e.g. `::1` with 4; undefined
+ * when it can, or when the host is a name (the resolver is asked for that family then).
+ */
+export function ipFamilyConflict(host: string, family: IpFamily): string | undefined {
+  const literal = isIP(host.replace(/^\[(.*)\]$/, '$1'))
+  if (family === 'auto' || literal === 0 || literal === family) return undefined
+  return `${host} is an IPv${literal} address, so it cannot be reached over IPv${family}`
 }
 
 /** For checks that run from regions (http, ping, tcp, dns, browser). */

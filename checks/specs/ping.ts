@@ -1,21 +1,78 @@
 /** The ping check kind: ICMP echo through the system ping. */
 import { z } from 'zod'
-import { baseFields, latencyExpectationFields, regionFields } from './common.ts'
+import { isDuration, parseDuration } from '../duration.ts'
+import {
+  baseFields,
+  durationSchema,
+  ipFamilyConflict,
+  ipFamilySchema,
+  latencyExpectationFields,
+  regionFields,
+} from './common.ts'
 
-export const pingSpecSchema = z.strictObject({
-  ...baseFields,
-  ...regionFields,
-  kind: z.literal('ping'),
-  host: z.string().min(1),
-  /** Echo requests per run. Default 3. */
-  count: z.int().min(1).max(20).default(3),
-  expect: z
-    .strictObject({
-      /** Packet loss above this percentage is `down`. Default 0 (any loss fails). */
-      maxLossPercent: z.number().min(0).max(100).default(0),
-      /** Average RTT thresholds. */
-      ...latencyExpectationFields,
-    })
-    .default({ maxLossPercent: 0 }),
-})
+/** iputils refuses a shorter interval to users other than root (before 2020: 200 ms too). */
+const MIN_INTERVAL_MS = 200
+/** ping waits whole seconds for a reply (its -W); less would round to nothing. */
+const MIN_PACKET_TIMEOUT_MS = 1_000
+
+function atLeast(minMs: number, what: string) {
+  // A text that is no duration at all is reported by durationSchema already.
+  return durationSchema.refine((text) => !isDuration(text) || parseDuration(text) >= minMs, {
+    error: (issue) => `${JSON.stringify(issue.input)} is too short: ${what}`,
+  })
+}
+
+export const pingSpecSchema = z
+  .strictObject({
+    ...baseFields,
+    ...regionFields,
+    kind: z.literal('ping'),
+    host: z.string().min(1),
+    /** Echo requests per run. Default 3. */
+    count: z.int().min(1).max(20).default(3),
+    /** Time between echo requests. Default `1s`, at least `200ms`. */
+    interval: atLeast(MIN_INTERVAL_MS, 'ping sends at most one packet per 200ms').default('1s'),
+    /** How long to wait for each reply, in whole seconds (rounded up). Default `2s`. */
+    packetTimeout: atLeast(MIN_PACKET_TIMEOUT_MS, 'ping waits whole seconds, at least 1s').default(
+      '2s',
+    ),
+    ipFamily: ipFamilySchema,
+    expect: z
+      .strictObject({
+        /** Packet loss above this percentage is `down`. Default 0 (any loss fails). */
+        maxLossPercent: z.number().min(0).max(100).default(0),
+        /** Average RTT thresholds. */
+        ...latencyExpectationFields,
+      })
+      .default({ maxLossPercent: 0 }),
+  })
+  .check((ctx) => {
+    // Options that are wrong on their own are reported already; comparing them means nothing.
+    if (ctx.issues.length > 0) return
+    const spec = ctx.value
+    const conflict = ipFamilyConflict(spec.host, spec.ipFamily)
+    if (conflict) {
+      ctx.issues.push({ code: 'custom', path: ['ipFamily'], message: conflict, input: spec })
+    }
+    // Past the timeout ping is stopped and the packets not yet sent are never counted,
+    // so a run that cannot send them all would report less than it was asked to.
+    const neededMs =
+      (spec.count - 1) * parseDuration(spec.interval) + pingWaitMs(spec.packetTimeout)
+    if (neededMs > parseDuration(spec.timeout)) {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['timeout'],
+        message:
+          `${spec.count} packet(s) ${spec.interval} apart, waiting ${spec.packetTimeout} for the ` +
+          `last reply, take ${neededMs / 1_000}s: more than the ${spec.timeout} timeout ` +
+          '(lower count or interval, or raise timeout)',
+        input: spec,
+      })
+    }
+  })
 export type PingSpec = z.infer<typeof pingSpecSchema>
+
+/** The per-reply wait ping really uses: whole seconds, rounded up. */
+export function pingWaitMs(packetTimeout: string): number {
+  return Math.ceil(parseDuration(packetTimeout) / 1_000) * 1_000
+}

@@ -6,11 +6,21 @@
  * dropping below the quorum resolves it and emits `resolved` once. Fewer failing
  * regions than the quorum is `partial`: shown by state(), never paged.
  *
+ * Host checks (`host.*`) are judged per host instead: each probe that reports is its own
+ * series (keyed by probe id, added as its first result arrives), and the quorum is 1, so
+ * any failing host makes the check DOWN and the event's `regions` lists the failing probes.
+ *
  * A later issue replaces this with a richer engine (confirmation runs, flap detection,
  * inhibition, durable delivery); this one stays deliberately small.
  */
 import type { CheckResult } from '../../checks/result.ts'
-import { effectiveQuorum, type AlertPolicy, type CheckSpec } from '../../checks/spec.ts'
+import {
+  effectiveQuorum,
+  regionsOf,
+  seriesOf,
+  type AlertPolicy,
+  type CheckSpec,
+} from '../../checks/spec.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { AlertEvent, CheckAlertState, CheckAlertStatus, RegionAlertState } from '../types.ts'
 import type { Incident, IncidentError, IncidentStore } from './incident-store.ts'
@@ -51,6 +61,7 @@ interface OpenIncident {
 
 interface CheckTrack {
   spec: CheckSpec
+  /** Keyed by series: the region, or the probe id for host checks. */
   regions: Map<string, RegionTrack>
   status: CheckAlertStatus
   since: number | null
@@ -168,25 +179,29 @@ export class AlertEngine {
 
   /**
    * Feeds one result to the rule. Ignored: unknown checks, regions the check does not
-   * run in, late results (not newer than the last one seen for the check and region),
-   * results older than maxResultAgeMs, and inconclusive results (the probe could not
-   * tell, so they neither count as down nor break a streak).
+   * run in (a host check takes every probe that reports), late results (not newer than
+   * the last one seen for the check and series), results older than maxResultAgeMs,
+   * and inconclusive results (the probe could not tell, so they neither count as down
+   * nor break a streak).
    */
   observe(result: CheckResult): void {
     const track = this.#checks.get(result.checkId)
-    const region = track?.regions.get(result.region)
-    if (!track || !region) return
-    if (result.scheduledAt <= region.lastScheduledAt) return
+    if (!track) return
+    // Checked before a host series is added, so an old replay cannot add a host.
     if (this.#clock.now() - result.scheduledAt > this.#maxResultAgeMs) return
+    const series = seriesOf(result)
+    const region = track.regions.get(series) ?? this.#newHostSeries(track, series)
+    if (!region) return
+    if (result.scheduledAt <= region.lastScheduledAt) return
     region.lastScheduledAt = result.scheduledAt
     if (result.status === 'inconclusive') return
     if (!advanceRegion(region, result, track.spec.alert)) return
 
     const cause = { result: summarize(result) }
     if (track.incident) {
-      if (region.state === 'failing') track.incident.regions.add(result.region)
+      if (region.state === 'failing') track.incident.regions.add(series)
       this.#incidents.addEvent(track.incident.id, this.#clock.now(), 'region', {
-        region: result.region,
+        region: series,
         state: region.state,
         ...cause,
       })
@@ -227,13 +242,17 @@ export class AlertEngine {
   /** The track for a deployed spec: kept, restored from an open incident, or new. */
   #reconcile(spec: CheckSpec): CheckTrack {
     const existing = this.#checks.get(spec.id)
+    // Host checks have no configured series: theirs appear as hosts report.
+    const configured = regionsOf(spec)
     if (existing) {
-      const regions = new Map(spec.regions.map((r) => [r, existing.regions.get(r) ?? newRegion()]))
+      const regions = configured
+        ? new Map(configured.map((r) => [r, existing.regions.get(r) ?? newRegion()]))
+        : existing.regions
       return { ...existing, spec, regions }
     }
     const track: CheckTrack = {
       spec,
-      regions: new Map(spec.regions.map((r) => [r, newRegion()])),
+      regions: new Map((configured ?? []).map((r) => [r, newRegion()])),
       status: 'unknown',
       since: null,
       incident: null,
@@ -243,7 +262,7 @@ export class AlertEngine {
       // The incident's regions fail again as if failAfter downs had just been seen,
       // so recovery still takes recoverAfter ups in each of them.
       for (const name of restored.regions) {
-        const region = track.regions.get(name)
+        const region = track.regions.get(name) ?? this.#newHostSeries(track, name)
         if (!region) continue
         region.state = 'failing'
         region.downStreak = spec.alert.failAfter
@@ -317,6 +336,14 @@ export class AlertEngine {
     }
   }
 
+  /** A host check's series for a probe seen for the first time; none for region checks. */
+  #newHostSeries(track: CheckTrack, probeId: string): RegionTrack | undefined {
+    if (regionsOf(track.spec) !== null) return undefined
+    const series = newRegion()
+    track.regions.set(probeId, series)
+    return series
+  }
+
   #closeQuietly(incidentId: string, at: number, message: string): void {
     this.#incidents.resolve(incidentId, at)
     this.#incidents.addEvent(incidentId, at, 'note', { message })
@@ -330,9 +357,10 @@ function statusOf(track: CheckTrack, failing: string[]): CheckAlertStatus {
   return 'unknown'
 }
 
-/** Failing regions in the order the check lists them. */
+/** Failing regions in the order the check lists them; failing hosts sorted by probe id. */
 function failingRegions(track: CheckTrack): string[] {
-  return [...track.regions].filter(([, r]) => r.state === 'failing').map(([name]) => name)
+  const failing = [...track.regions].filter(([, r]) => r.state === 'failing').map(([name]) => name)
+  return regionsOf(track.spec) ? failing : failing.sort()
 }
 
 /** The earliest-measured error among the given regions' current failure streaks. */

@@ -7,11 +7,14 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { CheckSpec } from '../../checks/spec.ts'
 import { createLogger, type Logger } from '../../lib/logger.ts'
+import type { HeartbeatDirectory } from '../heartbeats/heartbeats.ts'
 import { buildStatusPageModel } from '../pages/status-page-model.ts'
 import { renderStatusPage } from '../pages/status-page.tsx'
 import type { ResultStore } from '../store/result-store.ts'
 import type { CheckAlertState, Outage, ProbeInfo } from '../types.ts'
 import { buildCheckDetail, buildCheckView } from './check-view.ts'
+import { heartbeatRoutes, heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
+import { secretAccess } from './secret-access.ts'
 
 /**
  * Everything the HTTP app reads from the running hub: functions, so that each
@@ -32,6 +35,12 @@ export interface HubAppDeps {
   now: () => number
   /** Where failed requests are logged. Default: a `hub-api` logger on standard error. */
   logger?: Logger
+  /** Heartbeat pings and tokens; without it there are no `/ping` routes. */
+  heartbeats?: HeartbeatDirectory
+  /** Bearer token for routes that show secrets. Default: none, loopback clients only. */
+  apiToken?: string
+  /** Base of the URLs the API hands out (ping URLs). Default: the request's origin. */
+  publicUrl?: string
 }
 
 /**
@@ -40,8 +49,10 @@ export interface HubAppDeps {
  * - `GET /` the status page (HTML, refreshes itself)
  * - `GET /healthz` 200 `{ ok: true, ... }`, or 503 when not ok
  * - `GET /api/v1/checks` every check with state, latest result per region, availability
- * - `GET /api/v1/checks/:id` one check, plus recent results, the last hour by minute and outages
+ * - `GET /api/v1/checks/:id` one check, plus recent results, the last hour by minute and outages;
+ *   a heartbeat adds `heartbeat` (its ping URL only for callers allowed to see secrets)
  * - `GET /api/v1/probes` the probe registry
+ * - `/ping/...` and `GET /api/v1/heartbeats`: see heartbeat-routes.ts
  *
  * @example
  * const app = createApp({ project: () => 'Acme', checks: () => config.checks, results, ... })
@@ -71,10 +82,19 @@ export function createApp(deps: HubAppDeps): Hono {
 
   app.get('/api/v1/checks/:id', (c) => {
     const spec = findCheck(c.req.param('id'))
-    return c.json(buildCheckDetail(deps, spec, deps.now()))
+    const detail = buildCheckDetail(deps, spec, deps.now())
+    const heartbeat = deps.heartbeats?.info(spec.id)
+    if (!heartbeat) return c.json(detail)
+    const base = secretAccess(c, deps.apiToken).ok ? pingBaseUrl(c, deps.publicUrl) : null
+    return c.json({ ...detail, heartbeat: heartbeatView(heartbeat, base) })
   })
 
   app.get('/api/v1/probes', (c) => c.json(deps.probes()))
+
+  if (deps.heartbeats) {
+    const { heartbeats, apiToken, publicUrl } = deps
+    app.route('/', heartbeatRoutes({ heartbeats, apiToken, publicUrl }))
+  }
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404))
 

@@ -31,4 +31,23 @@ describe('checkTarget', () => {
       'gw.example.com',
     ])
   })
+
+  it('is host:port for TCP and the query with its resolver for DNS', () => {
+    const outcome = validateMonitoring({
+      defaults: { regions: ['eu-west'] },
+      checks: [
+        { kind: 'tcp', id: 'smtp', host: 'mail.example.com', port: 25 },
+        { kind: 'tcp', id: 'v6', host: '2001:db8::25', port: 25 },
+        { kind: 'dns', id: 'api-a', name: 'api.example.com' },
+        { kind: 'dns', id: 'mx', name: 'example.com', type: 'MX', server: '[2001:db8::53]:53' },
+      ],
+    })
+    if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
+    expect(outcome.config.checks.map(checkTarget)).toEqual([
+      'mail.example.com:25',
+      '[2001:db8::25]:25',
+      'api.example.com A',
+      'example.com MX @[2001:db8::53]:53',
+    ])
+  })
 })

@@ -4,11 +4,19 @@
  * never disagree.
  */
 import type { CheckResult, CheckStatus } from '../../checks/result.ts'
-import type { CheckKind, CheckSpec, SpecOf } from '../../checks/spec.ts'
+import {
+  describeSelector,
+  regionsOf,
+  tcpTarget,
+  type CheckKind,
+  type CheckSpec,
+  type SpecOf,
+} from '../../checks/spec.ts'
 import { checkAvailability, type Availability } from '../availability.ts'
 import type { ResultStore } from '../store/result-store.ts'
 import { ROLLUP_MS, minuteStart, type StatusCounts } from '../store/status-counts.ts'
 import type { CheckAlertState, CheckAlertStatus, Outage, RegionAlertState } from '../types.ts'
+import { HOST_TARGETS } from './host-targets.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -63,7 +71,12 @@ export interface CheckView {
     since: number | null
     incidentId: string | null
   }
-  /** Every configured region, in configured order. */
+  /** What the keys of `regions` are: region names, or probe ids for host checks. */
+  seriesBy: 'region' | 'probe'
+  /**
+   * Every configured region, in configured order. For host checks: every probe that
+   * reported in the last 24 hours or has an alert state, by probe id.
+   */
   regions: Record<string, RegionView>
   availability: Record<AvailabilityWindow, Availability>
 }
@@ -95,11 +108,17 @@ export interface CheckDetailView extends CheckView {
 const TARGETS: { [K in CheckKind]: (spec: SpecOf<K>) => string } = {
   http: (spec) => spec.url,
   ping: (spec) => spec.host,
+  tcp: (spec) => tcpTarget(spec),
+  dns: (spec) => `${spec.name} ${spec.type}${spec.server ? ` @${spec.server}` : ''}`,
+  // Never the ping URL: this text is public, and the URL's token is the secret.
+  heartbeat: (spec) => `a ping every ${spec.every} (grace ${spec.grace})`,
+  ...HOST_TARGETS,
 }
 
 /** The URL, host or other thing a check watches. */
 export function checkTarget(spec: CheckSpec): string {
-  return (TARGETS[spec.kind] as (spec: CheckSpec) => string)(spec)
+  const what = (TARGETS[spec.kind] as (spec: CheckSpec) => string)(spec)
+  return 'on' in spec ? `${what} on ${describeSelector(spec.on)}` : what
 }
 
 /**
@@ -129,8 +148,10 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
   const { results } = sources
   const alert = sources.alertState(spec.id)
   const latest = results.latestPerRegion(spec.id)
+  const longest = Math.max(...Object.values(AVAILABILITY_WINDOWS))
+  const series = regionsOf(spec) ?? hostSeries(results, spec.id, alert, now - longest, now)
   const regions: Record<string, RegionView> = {}
-  for (const region of spec.regions) {
+  for (const region of series) {
     const result = latest[region]
     regions[region] = {
       state: alert.regions[region] ?? 'unknown',
@@ -139,7 +160,6 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
   }
 
   const monitoredSince = results.firstResultAt(spec.id)
-  const longest = Math.max(...Object.values(AVAILABILITY_WINDOWS))
   const outages = sources.outages(spec.id, now - longest, now)
   const availability = {} as Record<AvailabilityWindow, Availability>
   for (const [name, length] of Object.entries(AVAILABILITY_WINDOWS)) {
@@ -147,14 +167,14 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
     const counts = results.regionCounts(spec.id, window.from, window.to)
     // Regions dropped from the config still have rollups; the view shows configured ones.
     const regionCounts = Object.fromEntries(
-      spec.regions.flatMap((region) => (counts[region] ? [[region, counts[region]]] : [])),
+      series.flatMap((region) => (counts[region] ? [[region, counts[region]]] : [])),
     )
     availability[name as AvailabilityWindow] = checkAvailability({
       window,
       regionCounts,
       outages,
       monitoredSince,
-      regions: spec.regions,
+      regions: series,
     })
   }
 
@@ -172,9 +192,26 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
       since: alert.since,
       incidentId: alert.incidentId,
     },
+    seriesBy: regionsOf(spec) ? 'region' : 'probe',
     regions,
     availability,
   }
+}
+
+/**
+ * The series of a host check, sorted by probe id: the probes that reported within
+ * `[from, to)` and those the alert engine tracks (a failing host stays visible even
+ * when it went silent). A host that left the selection drops out after a day.
+ */
+function hostSeries(
+  results: ResultStore,
+  checkId: string,
+  alert: CheckAlertState,
+  from: number,
+  to: number,
+): string[] {
+  const reported = Object.keys(results.regionCounts(checkId, from, to))
+  return [...new Set([...reported, ...Object.keys(alert.regions)])].sort()
 }
 
 /** The last `BAR_MINUTES` minutes of a check up to `now`, the current minute included. */

@@ -28,7 +28,8 @@ export const RESULT_SCHEMA = `
   -- results_check_time, which saves one index write per result on the hot path.
 
   -- The newest result of each (check, region), kept in step by insert: the status page
-  -- asks for it on every refresh, and it outlives raw retention.
+  -- asks for it on every refresh, and it outlives raw retention. Here and in the rollups
+  -- "region" is the series: for host checks it holds the probe id (checks/spec.ts seriesOf).
   CREATE TABLE IF NOT EXISTS latest_results (
     check_id TEXT NOT NULL,
     region TEXT NOT NULL,

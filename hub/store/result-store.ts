@@ -11,6 +11,7 @@
  * only in the transaction that stored it, so a re-delivered batch changes nothing.
  */
 import type { CheckResult, CheckStatus } from '../../checks/result.ts'
+import { seriesOf } from '../../checks/spec.ts'
 import type { Database } from './database.ts'
 import { RESULT_SCHEMA } from './result-schema.ts'
 import { addCounts, emptyCounts, minuteStart, type StatusCounts } from './status-counts.ts'
@@ -171,7 +172,9 @@ export class ResultStore {
       if (changes === 0) continue
       inserted.push(result)
 
-      const pair = `${result.checkId}\u0000${result.region}`
+      // Latest results and rollups are per series: the region, or the probe of a host check.
+      const series = seriesOf(result)
+      const pair = `${result.checkId}\u0000${series}`
       const current = newest.get(pair)?.result
       if (!current || isNewer(result, current)) newest.set(pair, { result, json })
 
@@ -179,8 +182,8 @@ export class ResultStore {
       const key = `${pair}\u0000${minute}`
       let delta = rollups.get(key)
       if (!delta) {
-        const { checkId, region, scheduledAt } = result
-        delta = { checkId, region, minute, firstAt: scheduledAt, counts: emptyCounts() }
+        const { checkId, scheduledAt } = result
+        delta = { checkId, region: series, minute, firstAt: scheduledAt, counts: emptyCounts() }
         rollups.set(key, delta)
       }
       delta.firstAt = Math.min(delta.firstAt, result.scheduledAt)
@@ -191,7 +194,7 @@ export class ResultStore {
       }
     }
     for (const { result, json } of newest.values()) {
-      this.#upsertLatest.run(result.checkId, result.region, result.scheduledAt, result.id, json)
+      this.#upsertLatest.run(result.checkId, seriesOf(result), result.scheduledAt, result.id, json)
     }
     for (const { checkId, region, minute, firstAt, counts } of rollups.values()) {
       this.#upsertRollup.run(
@@ -211,14 +214,14 @@ export class ResultStore {
   }
 
   /**
-   * The newest result of each region that ever reported, keyed by region. Kept apart
-   * from raw results, so it survives `pruneRaw`.
+   * The newest result of each region that ever reported, keyed by region (by probe id
+   * for host checks, see `seriesOf`). Kept apart from raw results, so it survives `pruneRaw`.
    */
   latestPerRegion(checkId: string): Record<string, CheckResult> {
     const latest: Record<string, CheckResult> = {}
     for (const { json } of this.#latestPerRegion.all(checkId)) {
       const result = JSON.parse(json) as CheckResult
-      latest[result.region] = result
+      latest[seriesOf(result)] = result
     }
     return latest
   }
@@ -233,8 +236,8 @@ export class ResultStore {
   }
 
   /**
-   * Counts per region over the rollup minutes that start in `[from, to)`.
-   * Regions without results in the range are absent.
+   * Counts per region (per probe id for host checks) over the rollup minutes that start
+   * in `[from, to)`. Regions without results in the range are absent.
    */
   regionCounts(checkId: string, from: number, to: number): Record<string, StatusCounts> {
     const counts: Record<string, StatusCounts> = {}

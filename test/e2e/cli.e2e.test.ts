@@ -22,13 +22,22 @@ describe('vantage CLI', () => {
   it('explains its commands and every flag', () => {
     const top = vantage(['--help'])
     expect(top.status).toBe(0)
-    for (const command of ['hub', 'probe', 'demo', 'validate'])
+    for (const command of ['hub', 'probe', 'demo', 'validate', 'token', 'infra'])
       expect(top.stdout).toContain(command)
     const hub = vantage(['hub', '--help'])
     for (const flag of ['--checks', '--port', '--mqtt-port', '--data', '--broker', 'VANTAGE_PORT'])
       expect(hub.stdout).toContain(flag)
+    for (const flag of [
+      '--insecure-demo',
+      'VANTAGE_INSECURE_DEMO',
+      '--mqtt-tls-cert',
+      '--mqtt-tls-ca',
+    ])
+      expect(hub.stdout).toContain(flag)
     const probe = vantage(['probe', '--help'])
     for (const flag of ['--hub', '--id', '--region', '--label', '--hub-key', 'VANTAGE_HUB'])
+      expect(probe.stdout).toContain(flag)
+    for (const flag of ['--ca', '--cert', '--key', 'VANTAGE_TLS_CA', 'VANTAGE_PASSWORD'])
       expect(probe.stdout).toContain(flag)
   })
 

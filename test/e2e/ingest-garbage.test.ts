@@ -95,4 +95,29 @@ describe('hub ingest under bad input', () => {
     expect(hub.results.countRollup('api')).toBe(2)
     expect(hub.ingest.counters.duplicates).toBe(1)
   })
+
+  it('stores a result replayed inside a new batch once, next to the new results', async () => {
+    // The probe's replay after an ack timeout: same results, a new batch id, more results behind.
+    const topic = 'vantage/v1/results/0/evil-probe'
+    const first = makeResult({ probeId: 'evil-probe', scheduledAt: Date.now() })
+    const second = makeResult({ probeId: 'evil-probe', scheduledAt: Date.now() })
+    const batch = (batchId: string, results: unknown[]) =>
+      JSON.stringify({
+        batchId,
+        probeId: 'evil-probe',
+        region: 'eu-west',
+        sentAt: Date.now(),
+        results,
+      })
+    await client.publishAsync(topic, batch('lost-ack', [first]), { qos: 1 })
+    await client.publishAsync(topic, batch('replay', [first, second]), { qos: 1 })
+    await waitFor(
+      'both batches to be acked',
+      () => acks.includes('lost-ack') && acks.includes('replay'),
+      10_000,
+    )
+    expect(hub.results.countRaw('api')).toBe(4)
+    expect(hub.results.countRollup('api')).toBe(4)
+    expect(hub.ingest.counters.duplicates).toBe(2)
+  })
 })

@@ -1,14 +1,15 @@
 /**
  * Store-and-forward under a crash: a probe is killed with SIGKILL while the hub
  * has not acked its latest results. After a restart, every result the probe had
- * measured is stored, exactly once (raw rows and rollup counts agree).
+ * measured is stored, exactly once (raw rows and rollup counts agree), counted
+ * against the probe's audit log of every result it produced.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { drainOutbox, hubCounts, outboxIds, readAudit, storedResults } from './fault-counts.ts'
 import {
   startHubProcess,
   startProbeProcess,
@@ -16,33 +17,6 @@ import {
   type HubProcess,
   type VantageProcess,
 } from './processes.ts'
-
-function readIds(file: string, sql: string): string[] {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
-  try {
-    return (db.prepare(sql).all() as { id: string }[]).map((row) => row.id)
-  } finally {
-    db.close()
-  }
-}
-
-function hubCounts(file: string): { raw: number; distinct: number; rollup: number } {
-  const db = new Database(file, { readonly: true, fileMustExist: true })
-  try {
-    const raw = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM results').get() as {
-      n: number
-      d: number
-    }
-    const rollup = db
-      .prepare(
-        'SELECT COALESCE(SUM(up + degraded + down + inconclusive), 0) AS n FROM rollup_minute',
-      )
-      .get() as { n: number }
-    return { raw: raw.n, distinct: raw.d, rollup: rollup.n }
-  } finally {
-    db.close()
-  }
-}
 
 describe('a probe killed with unacked results', () => {
   let dir: string
@@ -79,12 +53,14 @@ describe('a probe killed with unacked results', () => {
     const probeDir = join(dir, 'probe')
     const hubDb = join(dir, 'hub', 'hub.db')
     const outboxDb = join(probeDir, 'outbox.db')
+    const auditLog = join(dir, 'produced.jsonl')
     const start = () =>
       startProbeProcess({
         mqttUrl: hub.mqttUrl,
         id: 'eu-west-1',
         region: 'eu-west',
         dataDir: probeDir,
+        env: { VANTAGE_PROBE_AUDIT_LOG: auditLog },
       })
 
     probe = await start()
@@ -94,25 +70,34 @@ describe('a probe killed with unacked results', () => {
     hub.kill('SIGSTOP')
     await waitFor(
       'unacked results to pile up in the outbox',
-      () => readIds(outboxDb, 'SELECT id FROM outbox').length >= 4,
+      () => outboxIds(outboxDb).length >= 4,
       15_000,
     )
     probe.kill('SIGKILL')
     await probe.stop()
-    const unacked = readIds(outboxDb, 'SELECT id FROM outbox')
+    const unacked = outboxIds(outboxDb)
     expect(unacked.length).toBeGreaterThanOrEqual(4)
+    // The audit line follows the outbox commit, so a kill between the two leaves a
+    // result in the outbox only: what was produced is the audit log plus the outbox.
+    const producedBeforeKill = new Set([...readAudit(auditLog).map((e) => e.id), ...unacked])
 
     hub.kill('SIGCONT')
     probe = await start()
     await waitFor('every unacked result to be stored', () => {
-      const stored = new Set(readIds(hubDb, 'SELECT id FROM results'))
+      const stored = storedResults(hubDb)
       return unacked.every((id) => stored.has(id))
     })
     await probe.stop()
     probe = undefined
+    await drainOutbox({ mqttUrl: hub.mqttUrl, id: 'eu-west-1', dataDir: probeDir, outboxDb })
 
-    const counts = hubCounts(hubDb)
-    expect(counts.distinct).toBe(counts.raw)
-    expect(counts.rollup).toBe(counts.raw)
+    const produced = new Set([...producedBeforeKill, ...readAudit(auditLog).map((e) => e.id)])
+    const stored = storedResults(hubDb)
+    expect([...stored.keys()].sort()).toEqual([...produced].sort())
+    expect(hubCounts(hubDb)).toEqual({
+      raw: produced.size,
+      distinct: produced.size,
+      rollup: produced.size,
+    })
   })
 })

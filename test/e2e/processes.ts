@@ -69,6 +69,10 @@ export async function startHubProcess(options: {
   port?: number
   mqttPort?: number
   env?: NodeJS.ProcessEnv
+  /** Accept probes without credentials (`--insecure-demo`); default true. */
+  insecureDemo?: boolean
+  /** More flags, e.g. `--mqtt-tls-cert`. */
+  args?: string[]
 }): Promise<HubProcess> {
   const proc = spawnVantage(
     [
@@ -83,11 +87,13 @@ export async function startHubProcess(options: {
       String(options.port ?? 0),
       '--mqtt-port',
       String(options.mqttPort ?? 0),
+      ...(options.insecureDemo === false ? [] : ['--insecure-demo']),
+      ...(options.args ?? []),
     ],
     options.env,
   )
   const http = await waitForOutput(proc, /status page\s+(http:\/\/\S+)/, 30_000)
-  const mqtt = await waitForOutput(proc, /MQTT\s+(mqtt:\/\/\S+)/, 5_000)
+  const mqtt = await waitForOutput(proc, /MQTT\s+(mqtts?:\/\/\S+)/, 5_000)
   return { ...proc, httpUrl: http[1]!, mqttUrl: mqtt[1]! }
 }
 
@@ -99,6 +105,11 @@ export async function startProbeProcess(options: {
   hubKeyFile?: string
   labels?: string
   env?: NodeJS.ProcessEnv
+  /** Broker credentials; the password goes through VANTAGE_PASSWORD, as a service would pass it. */
+  username?: string
+  password?: string
+  /** More flags, e.g. `--ca`. */
+  args?: string[]
 }): Promise<VantageProcess> {
   const args = [
     'probe',
@@ -115,7 +126,12 @@ export async function startProbeProcess(options: {
   ]
   if (options.hubKeyFile) args.push('--hub-key', options.hubKeyFile)
   if (options.labels) args.push('--label', options.labels)
-  const proc = spawnVantage(args, options.env)
+  if (options.username) args.push('--username', options.username)
+  args.push(...(options.args ?? []))
+  const env = options.password
+    ? { ...options.env, VANTAGE_PASSWORD: options.password }
+    : options.env
+  const proc = spawnVantage(args, env)
   await waitForOutput(proc, /Vantage probe .* running/, 30_000)
   return proc
 }

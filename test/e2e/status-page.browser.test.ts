@@ -28,11 +28,14 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
         ],
       })
       const now = Date.now()
-      const client = await mqtt.connectAsync(hub.mqttUrl, { clientId: 'page-test' })
       for (const [probeId, region, status] of [
         ['eu-1', 'eu-west', 'up'],
         ['us-1', 'us-east', 'down'],
       ] as const) {
+        // The broker lets a client publish results only under the probe id it connected as.
+        const client = await mqtt.connectAsync(hub.mqttUrl, {
+          clientId: `vantage-probe-${probeId}`,
+        })
         const results = [0, 1, 2].map((i) =>
           makeResult({
             checkId: 'site',
@@ -50,8 +53,8 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
           JSON.stringify({ batchId: `b-${probeId}`, probeId, region, sentAt: now, results }),
           { qos: 1 },
         )
+        await client.endAsync()
       }
-      await client.endAsync()
       await waitFor('results to be stored', () => hub.results.countRaw('site') === 6)
       browser = await launchChromium()
     })

@@ -1,0 +1,98 @@
+/** The dns check kind: one query, its rcode and its answers. */
+import { isIP } from 'node:net'
+import { z } from 'zod'
+import { baseFields, latencyExpectationFields, regexSchema, regionFields } from './common.ts'
+
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA'] as const
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number]
+
+/** The response codes a resolver reports distinctly (RFC 1035 §4.1.1). */
+export const DNS_RCODES = [
+  'NOERROR',
+  'FORMERR',
+  'SERVFAIL',
+  'NXDOMAIN',
+  'NOTIMP',
+  'REFUSED',
+] as const
+export type DnsRcode = (typeof DNS_RCODES)[number]
+
+/** Labels of 1-63 characters (underscores allowed, for `_dmarc` and the like), 253 at most. */
+const DOMAIN_NAME = /^(?=.{1,253}\.?$)([^.\s]{1,63}\.)*[^.\s]{1,63}\.?$/
+const DEFAULT_DNS_PORT = 53
+
+/** A resolver address: an IP address and a port. */
+export interface DnsServer {
+  host: string
+  port: number
+}
+
+/**
+ * Parses `1.2.3.4`, `1.2.3.4:53`, `2001:db8::1` or `[2001:db8::1]:53`; undefined when
+ * the text is none of these. Resolvers are addressed by IP: resolving a resolver's
+ * own name would need another resolver.
+ * @example parseDnsServer('[::1]:5353') // { host: '::1', port: 5353 }
+ */
+export function parseDnsServer(text: string): DnsServer | undefined {
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text)
+  const v4 = /^([\d.]+)(?::(\d{1,5}))?$/.exec(text)
+  const [host, port] = bracketed
+    ? [bracketed[1], bracketed[2]]
+    : v4
+      ? [v4[1], v4[2]]
+      : [text, undefined]
+  const family = bracketed || !v4 ? 6 : 4
+  if (host === undefined || isIP(host) !== family) return undefined
+  const portNumber = port === undefined ? DEFAULT_DNS_PORT : Number(port)
+  if (portNumber < 1 || portNumber > 65_535) return undefined
+  return { host, port: portNumber }
+}
+
+/** `host:port`, with brackets around an IPv6 address. */
+export function formatDnsServer(server: DnsServer): string {
+  return isIP(server.host) === 6
+    ? `[${server.host}]:${server.port}`
+    : `${server.host}:${server.port}`
+}
+
+export const dnsSpecSchema = z.strictObject({
+  ...baseFields,
+  ...regionFields,
+  kind: z.literal('dns'),
+  name: z.string().regex(DOMAIN_NAME, { error: 'must be a domain name, e.g. api.example.com' }),
+  type: z
+    .enum(DNS_RECORD_TYPES, {
+      error: (issue) =>
+        `unknown record type ${JSON.stringify(issue.input)} (expected one of ${DNS_RECORD_TYPES.join(', ')})`,
+    })
+    .default('A'),
+  server: z
+    .string()
+    .refine((text) => parseDnsServer(text) !== undefined, {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a resolver address (use an IP and an optional port, e.g. 1.1.1.1:53 or [2606:4700:4700::1111]:53)`,
+    })
+    .optional(),
+  expect: z
+    .strictObject({
+      rcode: z
+        .enum(DNS_RCODES, {
+          error: (issue) =>
+            `unknown rcode ${JSON.stringify(issue.input)} (expected one of ${DNS_RCODES.join(', ')})`,
+        })
+        .default('NOERROR'),
+      answers: z
+        .strictObject({
+          /** The whole answer set, in any order. */
+          equals: z.array(z.string().min(1)).optional(),
+          /** One answer is exactly this. */
+          contains: z.string().min(1).optional(),
+          /** At least one answer matches. */
+          matches: regexSchema.optional(),
+        })
+        .optional(),
+      ...latencyExpectationFields,
+    })
+    .default({ rcode: 'NOERROR' }),
+})
+export type DnsSpec = z.infer<typeof dnsSpecSchema>

@@ -1,0 +1,61 @@
+/**
+ * What every host check shares. Host checks look at the machine a probe runs on, so
+ * they do not run in regions: they run on every probe their `on` selector picks, and
+ * each selected probe is its own series on the hub (DESIGN.md §4).
+ */
+import { z } from 'zod'
+
+export const NO_SELECTOR =
+  "host checks need a selector: on: { labels: { role: 'app' } } or on: { probes: ['app-1'] }"
+
+export const hostSelectorSchema = z
+  .strictObject(
+    {
+      /** Probe ids that run the check. */
+      probes: z.array(z.string().min(1)).optional(),
+      /** Labels a probe must all carry to run the check (`--label role=app`). */
+      labels: z.record(z.string().min(1), z.string()).optional(),
+    },
+    { error: (issue) => (issue.input === undefined ? NO_SELECTOR : undefined) },
+  )
+  .refine((on) => (on.probes?.length ?? 0) > 0 || Object.keys(on.labels ?? {}).length > 0, {
+    error: 'select at least one probe id or one label, e.g. { labels: { role: "app" } }',
+  })
+export type HostSelector = z.infer<typeof hostSelectorSchema>
+
+/** Spread into every host kind's schema beside `baseFields`. */
+export const hostFields = { on: hostSelectorSchema }
+
+/** Host checks name paths on the probe's machine; relative ones would depend on its cwd. */
+export const absolutePathSchema = z
+  .string()
+  .refine((path) => path.startsWith('/') && !path.includes('\0'), {
+    error: 'must be an absolute path, e.g. /var/lib/postgresql',
+  })
+
+export const percentSchema = z.number().min(0).max(100)
+
+/** What a probe is known by when a selector is matched. */
+export interface SelectableProbe {
+  probeId: string
+  labels: Record<string, string>
+}
+
+/**
+ * True when `on` selects the probe: its id is listed in `probes`, or it carries every
+ * label in `labels` (an OR of the two, so a check can name a labelled group plus a
+ * few probes by id).
+ * @example selects({ labels: { role: 'app' } }, { probeId: 'app-1', labels: { role: 'app' } }) // true
+ */
+export function selects(on: HostSelector, probe: SelectableProbe): boolean {
+  if (on.probes?.includes(probe.probeId)) return true
+  const wanted = Object.entries(on.labels ?? {})
+  return wanted.length > 0 && wanted.every(([key, value]) => probe.labels[key] === value)
+}
+
+/** `role=app, probes app-1`: a selector in a few words, for targets and logs. */
+export function describeSelector(on: HostSelector): string {
+  const parts = Object.entries(on.labels ?? {}).map(([key, value]) => `${key}=${value}`)
+  if (on.probes?.length) parts.push(`probes ${on.probes.join(', ')}`)
+  return parts.join(', ')
+}

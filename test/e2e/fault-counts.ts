@@ -1,0 +1,79 @@
+/**
+ * Exact bookkeeping for the fault tests: which results the probes produced (their
+ * audit logs, probe/audit-log.ts), which the hub stored (its SQLite file, read while
+ * it runs), and a way to empty a probe's outbox without producing anything new.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import type { AuditEntry } from '../../probe/audit-log.ts'
+import { startProbeProcess, waitFor } from './processes.ts'
+
+export function query<T>(file: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare(sql).all(...params) as T[]
+  } finally {
+    db.close()
+  }
+}
+
+/** Raw rows, distinct ids, and results counted by the minute rollups: all equal when nothing is doubled. */
+export function hubCounts(hubDb: string): { raw: number; distinct: number; rollup: number } {
+  const [raw] = query<{ n: number; d: number }>(
+    hubDb,
+    'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM results',
+  )
+  const [rollup] = query<{ n: number }>(
+    hubDb,
+    'SELECT COALESCE(SUM(up + degraded + down + inconclusive), 0) AS n FROM rollup_minute',
+  )
+  return { raw: raw!.n, distinct: raw!.d, rollup: rollup!.n }
+}
+
+/** Stored result id → measurement time. */
+export function storedResults(hubDb: string): Map<string, number> {
+  const rows = query<{ id: string; scheduled_at: number }>(
+    hubDb,
+    'SELECT id, scheduled_at FROM results',
+  )
+  return new Map(rows.map((row) => [row.id, row.scheduled_at]))
+}
+
+/** Every result the probe committed to its outbox, from its audit log. */
+export function readAudit(file: string): AuditEntry[] {
+  if (!existsSync(file)) return []
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as AuditEntry)
+}
+
+export function outboxIds(outboxDb: string): string[] {
+  if (!existsSync(outboxDb)) return []
+  return query<{ id: string }>(outboxDb, 'SELECT id FROM outbox').map((row) => row.id)
+}
+
+/**
+ * Replays a stopped probe's outbox to the hub and waits until it is empty. The probe
+ * comes back with its id and data directory but a region no check runs in, so it
+ * replays through the normal publisher and acks, and measures nothing new: what the
+ * test counts afterwards is final.
+ */
+export async function drainOutbox(options: {
+  mqttUrl: string
+  id: string
+  dataDir: string
+  outboxDb: string
+}): Promise<void> {
+  const drainer = await startProbeProcess({
+    mqttUrl: options.mqttUrl,
+    id: options.id,
+    region: 'drain-only',
+    dataDir: options.dataDir,
+  })
+  try {
+    await waitFor('the outbox to drain', () => outboxIds(options.outboxDb).length === 0, 45_000)
+  } finally {
+    await drainer.stop()
+  }
+}
