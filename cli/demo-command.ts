@@ -11,6 +11,7 @@ import { Command, Option } from 'commander'
 import { formatDuration, parseDuration } from '../checks/duration.ts'
 import { sleep } from '../lib/backoff.ts'
 import { spawnVantage, stopAll, type Child } from './demo/children.ts'
+import { startDemoCron, type DemoCron } from './demo/demo-cron.ts'
 import { startDemoTarget } from './demo/demo-target.ts'
 import { parsePort } from './options.ts'
 import { onShutdown } from './shutdown.ts'
@@ -96,8 +97,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       ),
   })
 
+  let cron: DemoCron | undefined
   const stop = async () => {
     stopping = true
+    cron?.stop()
     say('[demo] stopping hub and probes...')
     await stopAll(children)
     await target.close()
@@ -160,11 +163,28 @@ async function runDemo(flags: DemoFlags): Promise<void> {
         join(hubData, 'hub-key.pub.pem'),
         '--keepalive',
         '10',
+        '--label',
+        'role=demo',
       ],
       { logFile: join(logDir, `${probeId}.log`) },
     )
     children.push(probe)
     watchForCrash(probe, () => stopping, stop, join(logDir, `${probeId}.log`))
+  }
+
+  // The example monitors carry a heartbeat for this fake cron job; another file may not.
+  if (flags.checks === EXAMPLE_MONITORS) {
+    let reported = false
+    cron = startDemoCron({
+      hubUrl: `http://127.0.0.1:${flags.port}`,
+      checkId: 'demo-cron',
+      everyMs: 30_000,
+      targetUp: () => target.isUp(),
+      onError: (message) => {
+        if (!reported) say(`[demo] the demo cron job could not report: ${message}`)
+        reported = true
+      },
+    })
   }
 
   say('')
@@ -175,6 +195,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   say(`[demo]   API           http://localhost:${flags.port}/api/v1/checks`)
   say(
     `[demo]   target cycle  up ${flags.up}, down ${flags.down}; flip it now with: curl -X POST ${target.url}/admin/down  (or /admin/up)`,
+  )
+  say(
+    `[demo]   heartbeat     a fake cron job pings demo-cron every 30 s (fails while the target is down)`,
   )
   say(`[demo]   logs          ${logDir}`)
   say('[demo] Alert lines appear below as they fire and resolve. Ctrl-C stops everything.')

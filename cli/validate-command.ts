@@ -23,7 +23,7 @@ export function validateCommand(): Command {
         // Host checks run on the probes they select rather than in regions.
         const where = 'on' in check ? `on ${describeSelector(check.on)}` : check.regions.join(', ')
         process.stdout.write(
-          `  ${check.id.padEnd(24)} ${check.kind.padEnd(5)} every ${check.every.padEnd(5)} ${where}\n`,
+          `  ${check.id.padEnd(24)} ${check.kind.padEnd(10)} every ${check.every.padEnd(5)} ${where}\n`,
         )
       }
     })

@@ -3,7 +3,7 @@
  * (`vantage hub --checks examples/monitors.ts`); secrets and URLs may come from the
  * hub's environment because the file runs on the hub, never on probes.
  */
-import { channels, defineMonitoring, http, ping } from 'vantage'
+import { channels, defineMonitoring, heartbeat, host, http, ping, tcp } from 'vantage'
 
 const target = process.env.VANTAGE_DEMO_TARGET ?? 'http://127.0.0.1:8081'
 const webhookUrl = process.env.VANTAGE_WEBHOOK_URL
@@ -40,6 +40,30 @@ export default defineMonitoring({
       every: '30s',
       count: 2,
       tags: ['network'],
+    }),
+    tcp('demo-port', {
+      name: 'Demo API port',
+      host: '127.0.0.1',
+      port: Number(new URL(target).port),
+      every: '30s',
+      tags: ['demo', 'network'],
+    }),
+    // Host checks run on every probe they select (here the demo's three, labelled role=demo),
+    // each host its own series: no region quorum.
+    host.disk('probe-disk', {
+      name: 'Probe disk space',
+      on: { labels: { role: 'demo' } },
+      path: '/',
+      every: '30s',
+      tags: ['host'],
+    }),
+    // A push monitor: the demo's fake cron job pings it every 30 s, and reports a failure
+    // while the API is down (the job needs it).
+    heartbeat('demo-cron', {
+      name: 'Demo cron job',
+      every: '30s',
+      grace: '10s',
+      tags: ['demo', 'jobs'],
     }),
   ],
 })

@@ -92,7 +92,8 @@ function history(): CheckResult[] {
             region,
             probeId: `${region}-1`,
             scheduledAt,
-            durationMs: 12,
+            durationMs: 2_012,
+            metrics: { rttAvgMs: 1.5, lossPercent: 0 },
           }),
         )
       }
@@ -223,6 +224,7 @@ describe('GET /api/v1/checks', () => {
         status: 'down',
         at: NOW - MIN + 3,
         durationMs: 10_000,
+        latencyMs: 10_000,
         error: { code: 'TIMEOUT', message: 'no response within 10s' },
         probeId: 'us-east-1',
       },
@@ -238,6 +240,8 @@ describe('GET /api/v1/checks', () => {
       every: '30s',
       state: { status: 'up' },
     })
+    // A ping's latency is its round trip, not the seconds the run spent waiting between packets.
+    expect(gateway!.regions['eu-west']?.latest).toMatchObject({ durationMs: 2_012, latencyMs: 1.5 })
     expect(billing!.state.status).toBe('unknown')
     expect(billing!.regions['eu-west']).toEqual({ state: 'unknown', latest: null })
   })

@@ -45,6 +45,11 @@ export interface ResultSummary {
   /** When the run started (epoch ms). */
   at: number
   durationMs: number
+  /**
+   * The latency people care about: the ping's average RTT where there is one (a ping
+   * run lasts `count` × interval, which says nothing about the network), else the run.
+   */
+  latencyMs: number
   error: { code: string; message: string } | null
   probeId: string
 }
@@ -138,6 +143,7 @@ function summarize(result: CheckResult): ResultSummary {
     status: result.status,
     at: result.startedAt,
     durationMs: result.durationMs,
+    latencyMs: result.metrics?.rttAvgMs ?? result.durationMs,
     error: result.error ?? null,
     probeId: result.probeId,
   }

@@ -94,7 +94,7 @@ function lastResultText(view: RegionView): string {
   if (!latest) return 'no data'
   if (latest.status === 'down') return latest.error?.code ?? 'down'
   if (latest.status === 'inconclusive') return 'inconclusive'
-  return formatLatency(latest.durationMs)
+  return formatLatency(latest.latencyMs)
 }
 
 function regionTitle(region: string, view: RegionView, now: number): string {
@@ -103,7 +103,7 @@ function regionTitle(region: string, view: RegionView, now: number): string {
   if (!latest) return [...lines, 'No result yet'].join('\n')
   const when = `${formatAgo(latest.at, now)} (${formatDateTime(latest.at)})`
   lines.push(
-    `Last result: ${latest.status} in ${formatLatency(latest.durationMs)}, ${when}`,
+    `Last result: ${latest.status}, ${formatLatency(latest.latencyMs)}, ${when}`,
     `Probe: ${latest.probeId}`,
   )
   if (latest.error) lines.push(`${latest.error.code}: ${latest.error.message}`)
