@@ -6,8 +6,14 @@
  * by the hub alone, and an older probe that does not know the kind would otherwise
  * reject the whole bundle.
  */
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto'
+import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto'
 import { z } from 'zod'
+import {
+  decodePublicKey,
+  encodePublicKey,
+  fingerprintOf,
+  type HubTrust,
+} from './hub-fingerprint.ts'
 import { checkSpecSchema, runsOnProbes, type CheckSpec, type ProbeSpec } from './spec.ts'
 
 /** A check as probes see it: no notification routing. Distributes over the union so per-kind fields survive. */
@@ -27,10 +33,19 @@ export const bundleSchema = z.strictObject({
 })
 export type Bundle = z.infer<typeof bundleSchema>
 
-export const envelopeSchema = z.strictObject({
+/**
+ * Not strict: fields added later (as `publicKey` was) are ignored by older probes
+ * rather than making them reject every bundle. Nothing outside `bundle` is trusted.
+ */
+export const envelopeSchema = z.object({
   bundle: z.string().min(1),
   sig: z.string().min(1),
   keyId: z.string().min(1),
+  /**
+   * The signing key (base64 SPKI DER), for probes that pin its fingerprint instead of
+   * holding the key file. A probe with the key file ignores it.
+   */
+  publicKey: z.string().min(1).optional(),
 })
 export type BundleEnvelope = z.infer<typeof envelopeSchema>
 
@@ -65,20 +80,59 @@ export function buildBundle(checks: CheckSpec[], seq: number, now: number): Bund
 
 export function signBundle(bundle: Bundle, privateKey: KeyObject): BundleEnvelope {
   const bytes = Buffer.from(JSON.stringify(bundle))
+  const publicKey = createPublicKey(privateKey)
   return {
     bundle: bytes.toString('base64'),
     sig: sign(null, bytes, privateKey).toString('base64'),
-    keyId: keyIdOf(createPublicKey(privateKey)),
+    keyId: keyIdOf(publicKey),
+    publicKey: encodePublicKey(publicKey),
   }
 }
 
 export type OpenedBundle = { ok: true; bundle: Bundle } | { ok: false; error: string }
 
 /**
- * Parses an envelope from the wire, verifies its signature when a key is given,
- * and validates the bundle. Never throws: a bad bundle is reported, not fatal.
+ * The key to verify an envelope with: the trusted key itself, or the key the envelope
+ * brings when its fingerprint is the pinned one.
  */
-export function openBundle(payload: Buffer | string, trustedKey?: KeyObject): OpenedBundle {
+function verifyingKey(
+  envelope: BundleEnvelope,
+  trust: HubTrust,
+): { ok: true; key: KeyObject } | { ok: false; error: string } {
+  if (trust instanceof KeyObject) return { ok: true, key: trust }
+  if (!envelope.publicKey) {
+    return {
+      ok: false,
+      error:
+        'config envelope carries no public key to check against the pinned fingerprint ' +
+        '(an older hub?); give the probe the key file instead: --hub-key hub-key.pub.pem',
+    }
+  }
+  let offered: KeyObject
+  try {
+    offered = decodePublicKey(envelope.publicKey)
+  } catch (error) {
+    return {
+      ok: false,
+      error: `config envelope's public key is invalid: ${(error as Error).message}`,
+    }
+  }
+  const fingerprint = fingerprintOf(offered)
+  if (offered.asymmetricKeyType !== 'ed25519' || fingerprint !== trust.fingerprint) {
+    return {
+      ok: false,
+      error: `config is signed by key ${fingerprint}, not by the pinned hub key ${trust.fingerprint}`,
+    }
+  }
+  return { ok: true, key: offered }
+}
+
+/**
+ * Parses an envelope from the wire, verifies its signature when the probe trusts a
+ * key (given, or pinned by fingerprint), and validates the bundle. Never throws: a
+ * bad bundle is reported, not fatal.
+ */
+export function openBundle(payload: Buffer | string, trust?: HubTrust): OpenedBundle {
   let json: unknown
   try {
     json = JSON.parse(payload.toString())
@@ -89,12 +143,14 @@ export function openBundle(payload: Buffer | string, trustedKey?: KeyObject): Op
   if (!envelope.success)
     return { ok: false, error: `config envelope is invalid: ${z.prettifyError(envelope.error)}` }
   const bytes = Buffer.from(envelope.data.bundle, 'base64')
-  if (trustedKey) {
-    const valid = verify(null, bytes, trustedKey, Buffer.from(envelope.data.sig, 'base64'))
+  if (trust) {
+    const key = verifyingKey(envelope.data, trust)
+    if (!key.ok) return key
+    const valid = verify(null, bytes, key.key, Buffer.from(envelope.data.sig, 'base64'))
     if (!valid)
       return {
         ok: false,
-        error: `config signature does not verify with hub key ${keyIdOf(trustedKey)}`,
+        error: `config signature does not verify with hub key ${keyIdOf(key.key)}`,
       }
   }
   let inner: unknown

@@ -1,7 +1,12 @@
 /** `vantage hub`: runs the hub with its embedded broker, API and status page. */
+import { mkdirSync } from 'node:fs'
 import { Command, Option } from 'commander'
+import type { MonitoringConfig } from '../checks/validate.ts'
+import { fingerprintOf } from '../checks/hub-fingerprint.ts'
 import { loadMonitors } from '../hub/load-monitors.ts'
-import { startHub } from '../hub/hub.ts'
+import { startHub, type RunningHub } from '../hub/hub.ts'
+import { loadOrCreateHubKey } from '../hub/keys.ts'
+import { DeployError } from '../hub/live-config.ts'
 import { createLogger } from '../lib/logger.ts'
 import {
   addHubSecurityOptions,
@@ -14,7 +19,8 @@ import { parseMqttUrl, parsePort } from './options.ts'
 import { onShutdown } from './shutdown.ts'
 
 interface HubFlags extends HubSecurityFlags {
-  checks: string
+  checks?: string
+  printKeyFingerprint?: boolean
   port: number
   host: string
   mqttPort: number
@@ -33,10 +39,9 @@ export function hubCommand(): Command {
     .addOption(
       new Option(
         '-c, --checks <file>',
-        'monitors file (TypeScript or JavaScript) whose default export is defineMonitoring(...)',
-      )
-        .env('VANTAGE_CHECKS')
-        .makeOptionMandatory(),
+        'monitors file (TypeScript or JavaScript) whose default export is defineMonitoring(...), ' +
+          'deployed at start; without it the hub resumes the last config deployed in --data',
+      ).env('VANTAGE_CHECKS'),
     )
     .addOption(
       new Option('-p, --port <port>', 'HTTP port for the status page and API')
@@ -96,7 +101,32 @@ export function hubCommand(): Command {
           'when unset, those routes answer only clients on this machine (loopback, not via a proxy)',
       ).env('VANTAGE_API_TOKEN'),
     )
+    .addOption(
+      new Option(
+        '--print-key-fingerprint',
+        "print the fingerprint of the hub's signing key (creating the key if --data has none) and exit; " +
+          'give it to probes as --hub-key',
+      ),
+    )
+    .addHelpText(
+      'after',
+      `
+The config: with --checks the file is deployed at start (unchanged checks keep their
+version, so probes do not reschedule). Without it the hub runs the config it ran last,
+kept in --data/deploys/, including what \`vantage deploy\` uploaded since; a data
+directory that never had a config is refused (exit 1).
+
+Examples:
+  vantage hub --checks ./monitors.ts --data ./data   deploy monitors.ts and run
+  vantage hub --data ./data                          resume the last deployed config
+  vantage hub --data ./data --print-key-fingerprint  the line probes take as --hub-key`,
+    )
     .action(async (flags: HubFlags) => {
+      if (flags.printKeyFingerprint) {
+        mkdirSync(flags.data, { recursive: true })
+        process.stdout.write(`${fingerprintOf(loadOrCreateHubKey(flags.data).publicKey)}\n`)
+        return
+      }
       let security: HubSecurity
       try {
         security = resolveHubSecurity(flags)
@@ -104,36 +134,51 @@ export function hubCommand(): Command {
         process.stderr.write(`vantage hub: ${(error as Error).message}\n`)
         process.exit(2)
       }
-      const outcome = await loadMonitors(flags.checks)
-      if (!outcome.ok) {
-        process.stderr.write(
-          `vantage hub: ${flags.checks} has ${outcome.errors.length} error(s); not starting:\n${outcome.errors.map((e) => `  ${e}`).join('\n')}\n`,
-        )
-        process.exit(1)
+      let config: MonitoringConfig | undefined
+      if (flags.checks) {
+        const outcome = await loadMonitors(flags.checks)
+        if (!outcome.ok) {
+          process.stderr.write(
+            `vantage hub: ${flags.checks} has ${outcome.errors.length} error(s); not starting:\n${outcome.errors.map((e) => `  ${e}`).join('\n')}\n`,
+          )
+          process.exit(1)
+        }
+        config = outcome.config
       }
       const logger = createLogger('hub')
-      const hub = await startHub({
-        config: outcome.config,
-        source: flags.checks,
-        dataDir: flags.data,
-        port: flags.port,
-        host: flags.host,
-        mqttPort: flags.mqttPort,
-        brokerUrl: flags.broker,
-        brokerUsername: flags.brokerUsername,
-        brokerPassword: flags.brokerPassword,
-        topicPrefix: flags.topicPrefix,
-        publicUrl: flags.publicUrl,
-        apiToken: flags.apiToken,
-        insecureDemo: security.insecureDemo,
-        mqttTls: security.mqttTls,
-        logger,
-      })
+      let hub: RunningHub
+      try {
+        hub = await startHub({
+          config,
+          source: flags.checks ?? 'resumed',
+          dataDir: flags.data,
+          port: flags.port,
+          host: flags.host,
+          mqttPort: flags.mqttPort,
+          brokerUrl: flags.broker,
+          brokerUsername: flags.brokerUsername,
+          brokerPassword: flags.brokerPassword,
+          topicPrefix: flags.topicPrefix,
+          publicUrl: flags.publicUrl,
+          apiToken: flags.apiToken,
+          insecureDemo: security.insecureDemo,
+          mqttTls: security.mqttTls,
+          logger,
+        })
+      } catch (error) {
+        if (!(error instanceof DeployError)) throw error
+        const errors = error.errors.map((e) => `\n  ${e}`).join('')
+        process.stderr.write(`vantage hub: ${error.message}; not starting${errors}\n`)
+        process.exit(1)
+      }
+      const running = hub.live.deployed().bundle.version
       process.stdout.write(
-        `Vantage hub running: ${outcome.config.checks.length} checks, config ${hub.deployed.bundle.version}\n` +
+        `Vantage hub running: ${hub.live.config().checks.length} checks, config ${running}` +
+          `${flags.checks ? '' : ` (resumed from ${flags.data})`}\n` +
           `  status page  ${flags.publicUrl ?? hub.httpUrl}\n` +
           `  MQTT         ${hub.mqttUrl}\n` +
           (flags.broker ? '' : `  MQTT over WS ${hub.httpUrl.replace(/^http/, 'ws')}/mqtt\n`) +
+          `  hub key      ${hub.keyFingerprint} (probes: --hub-key with this, or hub-key.pub.pem)\n` +
           (security.insecureDemo && !flags.broker ? `${INSECURE_DEMO_WARNING}\n` : ''),
       )
       onShutdown(async () => {

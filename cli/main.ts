@@ -1,6 +1,7 @@
 /** The `vantage` command. */
 import { Command } from 'commander'
 import { demoCommand } from './demo-command.ts'
+import { deployCommand } from './deploy-command.ts'
 import { hubCommand } from './hub-command.ts'
 import { infraCommand } from './infra-command.ts'
 import { probeCommand } from './probe-command.ts'
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .addCommand(probeCommand())
     .addCommand(demoCommand())
     .addCommand(validateCommand())
+    .addCommand(deployCommand())
     .addCommand(statusCommand())
     .addCommand(testCommand())
     .addCommand(tokenCommand())
@@ -36,6 +38,7 @@ Examples:
   vantage probe --hub mqtt://hub.example.com:1883 --id eu-west-1 --region eu-west
   vantage token create probe eu-west-1 --region eu-west   a broker token for that probe (printed once)
   vantage validate ./monitors.ts                 check a monitors file in CI
+  vantage deploy ./monitors.ts --hub http://hub.example.com:8080   plan and deploy to a running hub
   vantage status --hub http://hub.example.com:8080  checks, states and heartbeat ping URLs`,
     )
 }

@@ -28,6 +28,20 @@ export function parseLabels(
   return labels
 }
 
+/** Parses the hub's HTTP address (`--hub` of status and deploy), without a trailing slash. */
+export function parseHttpUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL (expected e.g. http://hub:8080)`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`"${value}" must start with http:// or https://`)
+  }
+  return value.replace(/\/+$/, '')
+}
+
 export function parseMqttUrl(value: string): string {
   let url: URL
   try {

@@ -3,10 +3,10 @@ import { hostname } from 'node:os'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { HUB_REGION } from '../checks/spec.ts'
 import { PROBE_ID } from '../checks/topics.ts'
-import { readPublicKey } from '../hub/keys.ts'
 import { createLogger } from '../lib/logger.ts'
 import { startProbe } from '../probe/agent.ts'
 import { DEFAULT_OUTBOX_LIMITS } from '../probe/outbox.ts'
+import { resolveHubKey } from './hub-key-option.ts'
 import { parseBytes, parseDurationFlag, parseLabels, parseMqttUrl } from './options.ts'
 import {
   addProbeSecurityOptions,
@@ -87,8 +87,9 @@ export function probeCommand(): Command {
     )
     .addOption(
       new Option(
-        '--hub-key <file>',
-        "the hub's public key (hub-key.pub.pem from the hub's data dir); bundles that do not verify are rejected",
+        '--hub-key <file or fingerprint>',
+        "the hub's public key (hub-key.pub.pem from the hub's data dir), or its fingerprint " +
+          '(sha256:..., printed by the hub); bundles that do not verify are rejected',
       ).env('VANTAGE_HUB_KEY'),
     )
     .addOption(new Option('--username <name>', 'broker username').env('VANTAGE_USERNAME'))
@@ -160,11 +161,9 @@ export function probeCommand(): Command {
       let hubKey
       if (flags.hubKey) {
         try {
-          hubKey = readPublicKey(flags.hubKey)
+          hubKey = resolveHubKey(flags.hubKey)
         } catch (error) {
-          process.stderr.write(
-            `vantage probe: cannot read --hub-key ${flags.hubKey}: ${(error as Error).message}\n`,
-          )
+          process.stderr.write(`vantage probe: ${(error as Error).message}\n`)
           process.exit(2)
         }
       }

@@ -1,7 +1,8 @@
 /** `vantage status`: every check of a running hub with its state, and heartbeats' ping URLs. */
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { Command, Option } from 'commander'
 import type { CheckView } from '../hub/api/check-view.ts'
 import type { HeartbeatListItem } from '../hub/api/heartbeat-routes.ts'
+import { parseHttpUrl } from './options.ts'
 import { formatStatus, type HeartbeatFetch } from './status-report.ts'
 
 interface StatusFlags {
@@ -11,19 +12,6 @@ interface StatusFlags {
 
 /** A hub that does not answer within this is reported as unreachable rather than waited on. */
 const REQUEST_TIMEOUT_MS = 10_000
-
-function parseHttpUrl(value: string): string {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    throw new InvalidArgumentError(`"${value}" is not a URL (expected e.g. http://hub:8080)`)
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidArgumentError(`"${value}" must start with http:// or https://`)
-  }
-  return value.replace(/\/+$/, '')
-}
 
 async function get(url: string, token?: string): Promise<Response> {
   return fetch(url, {

@@ -2,7 +2,8 @@
  * The hub: an embedded (or external) MQTT broker, the signed config bundle,
  * result ingest, storage, the alert engine with its notifier, and the HTTP
  * server for the API and status page. `startHub` wires the parts; each part
- * lives in its own file.
+ * lives in its own file. The config is live (live-config.ts): a deploy through the
+ * API reaches the probes, the alert engine, heartbeats and pages without a restart.
  */
 import { mkdirSync } from 'node:fs'
 import type { Server as HttpServer } from 'node:http'
@@ -11,10 +12,12 @@ import { serve, type ServerType } from '@hono/node-server'
 import type { CheckResult } from '../checks/result.ts'
 import { topics as topicsFor } from '../checks/topics.ts'
 import type { MonitoringConfig } from '../checks/validate.ts'
+import { fingerprintOf } from '../checks/hub-fingerprint.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import { MqttConnection } from '../lib/mqtt-connection.ts'
 import { AlertEngine } from './alerts/alert-engine.ts'
+import { recordDeployOnIncidents } from './alerts/deploy-timeline.ts'
 import { IncidentStore } from './alerts/incident-store.ts'
 import { createApp } from './api/app.ts'
 import {
@@ -23,11 +26,12 @@ import {
   type EmbeddedBroker,
 } from './broker/embedded-broker.ts'
 import { credentialsPath } from './credentials.ts'
-import { deployChecks, type Deployed } from './deploy.ts'
+import { DeployHistory } from './deploy-history.ts'
 import { Heartbeats } from './heartbeats/heartbeats.ts'
 import { DeadLetters } from './ingest/dead-letters.ts'
 import { Ingest } from './ingest/ingest.ts'
 import { loadOrCreateHubKey } from './keys.ts'
+import { LiveConfig } from './live-config.ts'
 import { createNotifier } from './notify/notifier.ts'
 import { ProbeRegistry } from './probe-registry.ts'
 import { HubState } from './state.ts'
@@ -35,7 +39,12 @@ import { openDatabase } from './store/database.ts'
 import { ResultStore } from './store/result-store.ts'
 
 export interface HubOptions {
-  config: MonitoringConfig
+  /**
+   * Deployed at start (kept as the running version when unchanged). Without it the hub
+   * resumes the last config deployed in `dataDir`, and throws a DeployError with reason
+   * `no-config` when there is none.
+   */
+  config?: MonitoringConfig
   /** Where the config came from, recorded with the deploy. */
   source: string
   dataDir: string
@@ -67,7 +76,10 @@ export interface HubOptions {
 export interface RunningHub {
   httpUrl: string
   mqttUrl: string
-  deployed: Deployed
+  /** The running config: `live.deployed().bundle.version`, `live.apply(...)`, ... */
+  live: LiveConfig
+  /** The signing key's fingerprint, which probes may pin with `--hub-key sha256:...`. */
+  keyFingerprint: string
   ingest: Ingest
   results: ResultStore
   engine: AlertEngine
@@ -76,7 +88,7 @@ export interface RunningHub {
 }
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
-  const { config, logger } = options
+  const { logger } = options
   const clock = options.clock ?? systemClock
   const topics = topicsFor(options.topicPrefix)
   mkdirSync(options.dataDir, { recursive: true })
@@ -87,14 +99,25 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const deadLetters = new DeadLetters(db)
   const state = await HubState.open(options.dataDir)
   const key = loadOrCreateHubKey(options.dataDir)
-  const deployed = await deployChecks(config.checks, {
-    state,
-    key,
-    now: clock.now(),
-    source: options.source,
-  })
+  const keyFingerprint = fingerprintOf(key.publicKey)
+  const history = new DeployHistory(options.dataDir)
+  const live = new LiveConfig({ state, history, key, clock, logger })
+  // Registered first, so that a changed file at start is on the timeline too.
+  live.onDeploy((event) => recordDeployOnIncidents(incidents, event))
+  try {
+    await (options.config ? live.apply(options.config, options.source) : live.resume())
+  } catch (error) {
+    db.close()
+    throw error
+  }
+  const config = () => live.config()
   logger.info(
-    { version: deployed.bundle.version, checks: config.checks.length, keyId: key.keyId },
+    {
+      version: live.deployed().bundle.version,
+      checks: config().checks.length,
+      keyId: key.keyId,
+      fingerprint: keyFingerprint,
+    },
     'config bundle ready',
   )
 
@@ -111,18 +134,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       })
   const mqttUrl = options.brokerUrl ?? broker!.url
 
-  const checksById = new Map(config.checks.map((check) => [check.id, check]))
   const notifier = createNotifier({
-    channels: config.channels,
-    routeFor: (checkId) => checksById.get(checkId)?.notify,
+    channels: () => config().channels,
+    routeFor: (checkId) => config().checks.find((check) => check.id === checkId)?.notify,
     incidents,
     logger,
     clock,
-    project: config.project,
+    project: () => config().project,
     statusUrl: options.publicUrl,
   })
   const engine = new AlertEngine({ clock, incidents, onEvent: (event) => notifier.notify(event) })
-  engine.setChecks(config.checks)
+  engine.setChecks(config().checks)
   const registry = new ProbeRegistry(state, logger, () => clock.now())
 
   const connection: MqttConnection = new MqttConnection({
@@ -134,8 +156,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
     onConnect: async () => {
       await connection.subscribe([topics.allResults, topics.allProbeStatus])
-      await connection.publish(topics.config, JSON.stringify(deployed.envelope), { retain: true })
-      logger.info({ version: deployed.bundle.version }, 'published config bundle')
+      await publishConfig()
     },
     onMessage: (topic, payload) => {
       if (topic.endsWith('/status')) {
@@ -166,11 +187,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     now: () => clock.now(),
   })
 
+  /** Publishes the running bundle, retained; read at the call, so the newest deploy wins. */
+  async function publishConfig(): Promise<void> {
+    const { envelope, bundle } = live.deployed()
+    await connection.publish(topics.config, JSON.stringify(envelope), { retain: true })
+    logger.info({ version: bundle.version }, 'published config bundle')
+  }
+
   // Heartbeat results take the same path as a probe's: stored once, then judged.
-  const heartbeats = await Heartbeats.open(config.checks, {
+  const heartbeats = await Heartbeats.open(config().checks, {
     state,
     clock,
-    configVersion: deployed.bundle.version,
+    configVersion: live.deployed().bundle.version,
     onResults: (produced) => {
       try {
         for (const result of results.insert(produced)) engine.observe(result)
@@ -181,9 +209,20 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
   })
 
+  live.onDeploy(async ({ config: next, deployed }) => {
+    // Without the broker the deploy still stands: every (re)connect publishes the running bundle.
+    if (connection.connected()) {
+      publishConfig().catch((error: unknown) => {
+        logger.warn({ err: (error as Error).message }, 'publishing the deployed bundle failed')
+      })
+    }
+    engine.setChecks(next.checks)
+    await heartbeats.setChecks(next.checks, deployed.bundle.version)
+  })
+
   const app = createApp({
-    project: () => config.project,
-    checks: () => config.checks,
+    project: () => config().project,
+    checks: () => config().checks,
     results,
     alertState: (checkId) => engine.state(checkId),
     outages: (checkId, from, to) => incidents.outages(checkId, from, to),
@@ -191,11 +230,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     health: () => ({
       ok: connection.connected(),
       broker: connection.connected() ? 'connected' : 'disconnected',
-      configVersion: deployed.bundle.version,
+      configVersion: live.deployed().bundle.version,
       ingest: { ...ingest.counters },
     }),
     now: () => clock.now(),
     heartbeats,
+    deploys: { live, key: { keyId: key.keyId, fingerprint: keyFingerprint } },
     apiToken: options.apiToken,
     publicUrl: options.publicUrl,
   })
@@ -217,7 +257,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   return {
     httpUrl,
     mqttUrl,
-    deployed,
+    live,
+    keyFingerprint,
     ingest,
     results,
     engine,

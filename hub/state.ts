@@ -14,8 +14,13 @@ import type { ProbeInfo } from './types.ts'
 export interface DeployRecord {
   seq: number
   version: string
-  /** Content hash of the probe checks, to tell a re-deploy of the same checks. */
+  /** Content hash of the probe checks (the version's suffix). */
   hash: string
+  /**
+   * Content hash of the whole deployed config (channels and heartbeats too), to tell a
+   * re-deploy of the same config. Absent in records from before configs were kept.
+   */
+  configHash?: string
   createdAt: number
   source: string
   checks: number

@@ -4,9 +4,9 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import type { ProbeCheck } from '../checks/bundle.ts'
+import type { HubTrust } from '../checks/hub-fingerprint.ts'
 import { runCheck } from '../checks/run-check.ts'
 import { isHostKind } from '../checks/spec.ts'
 import { RESULT_SHARDS, topics as topicsFor } from '../checks/topics.ts'
@@ -34,8 +34,8 @@ export interface ProbeOptions {
   labels?: Record<string, string>
   dataDir: string
   topicPrefix?: string
-  /** The hub's public key; when set, unsigned or tampered bundles are rejected. */
-  hubKey?: KeyObject
+  /** The hub's public key or its fingerprint; when set, unsigned or tampered bundles are rejected. */
+  hubKey?: HubTrust
   username?: string
   password?: string
   /** CA and client certificate for mqtts:// and wss:// brokers. */
@@ -210,7 +210,13 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   function handleMessage(topic: string, payload: Buffer): void {
     try {
       if (topic === topics.config) {
-        updater.receive(payload)
+        const outcome = updater.receive(payload)
+        // Say at once which config runs (or that one was refused): deploys wait for this.
+        if (outcome.applied || outcome.error) {
+          announce().catch((error: unknown) =>
+            logger.warn({ err: (error as Error).message }, 'announcing the new config failed'),
+          )
+        }
       } else if (topic === topics.acks(probeId)) {
         const ack = ackSchema.safeParse(JSON.parse(payload.toString()))
         if (!ack.success) return logger.warn({ topic }, 'ignoring a malformed ack')

@@ -75,4 +75,26 @@ describe('Outbox', () => {
     expect(outbox.dropped()).toBe(1)
     outbox.close()
   })
+
+  it('counts the bytes it holds through acks, drops and a reopen', () => {
+    const file = tempFile()
+    const outbox = new Outbox(file, { maxBytes: 3_000, maxAgeMs: 3_600_000 })
+    const size = (ids: string[]) =>
+      outbox
+        .rowsAfter(0, 100)
+        .filter((row) => ids.includes(row.id))
+        .reduce((sum, row) => sum + Buffer.byteLength(row.payload), 0)
+    outbox.add(Array.from({ length: 12 }, () => makeResult({ scheduledAt: Date.now() })))
+    const held = () => outbox.rowsAfter(0, 100).map((row) => row.id)
+    expect(outbox.sizeBytes()).toBe(size(held()))
+    expect(outbox.sizeBytes()).toBeLessThanOrEqual(3_000)
+    outbox.remove(outbox.rowsAfter(0, 2).map((row) => row.seq))
+    expect(outbox.sizeBytes()).toBe(size(held()))
+    outbox.close()
+    const reopened = new Outbox(file)
+    expect(reopened.sizeBytes()).toBe(
+      reopened.rowsAfter(0, 100).reduce((sum, row) => sum + Buffer.byteLength(row.payload), 0),
+    )
+    reopened.close()
+  })
 })

@@ -6,8 +6,8 @@
  * reaches the broker.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import type { KeyObject } from 'node:crypto'
 import { openBundle, type Bundle, type ProbeCheck } from '../checks/bundle.ts'
+import type { HubTrust } from '../checks/hub-fingerprint.ts'
 import { runsOnProbes } from '../checks/spec.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { ScheduleChange } from './scheduler.ts'
@@ -18,7 +18,8 @@ export interface UpdaterOptions {
   region: string
   /** This probe's labels, matched against host checks' selectors. Default `{}`. */
   labels?: Record<string, string>
-  hubKey?: KeyObject
+  /** The hub's key, or its pinned fingerprint; without it bundles are not verified. */
+  hubKey?: HubTrust
   /** Where the last good envelope is kept. */
   file: string
   apply: (checks: ProbeCheck[]) => ScheduleChange

@@ -26,9 +26,10 @@ export interface Incident extends Outage {
  * - fired / resolved: the alert transitions;
  * - region: a region started failing or passed again while the incident was open;
  * - note: a remark without a notification (e.g. closed because the check was removed);
- * - notification: one delivery attempt to one channel.
+ * - notification: one delivery attempt to one channel;
+ * - deploy: a config was deployed while the incident was open (a likely cause, or the fix).
  */
-export type TimelineEntryType = 'fired' | 'resolved' | 'region' | 'note' | 'notification'
+export type TimelineEntryType = 'fired' | 'resolved' | 'region' | 'note' | 'notification' | 'deploy'
 
 export interface TimelineEntry {
   at: number

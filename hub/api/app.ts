@@ -13,6 +13,7 @@ import { renderStatusPage } from '../pages/status-page.tsx'
 import type { ResultStore } from '../store/result-store.ts'
 import type { CheckAlertState, Outage, ProbeInfo } from '../types.ts'
 import { buildCheckDetail, buildCheckView } from './check-view.ts'
+import { deployRoutes, type DeployRouteDeps } from './deploy-routes.ts'
 import { heartbeatRoutes, heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
 import { secretAccess } from './secret-access.ts'
 
@@ -37,7 +38,9 @@ export interface HubAppDeps {
   logger?: Logger
   /** Heartbeat pings and tokens; without it there are no `/ping` routes. */
   heartbeats?: HeartbeatDirectory
-  /** Bearer token for routes that show secrets. Default: none, loopback clients only. */
+  /** The running config and deploys; without it there are no config and deploy routes. */
+  deploys?: Omit<DeployRouteDeps, 'apiToken'>
+  /** Bearer token for routes that show secrets or deploy. Default: none, loopback clients only. */
   apiToken?: string
   /** Base of the URLs the API hands out (ping URLs). Default: the request's origin. */
   publicUrl?: string
@@ -53,6 +56,7 @@ export interface HubAppDeps {
  *   a heartbeat adds `heartbeat` (its ping URL only for callers allowed to see secrets)
  * - `GET /api/v1/probes` the probe registry
  * - `/ping/...` and `GET /api/v1/heartbeats`: see heartbeat-routes.ts
+ * - `/api/v1/config` and `/api/v1/deploys...`: see deploy-routes.ts
  *
  * @example
  * const app = createApp({ project: () => 'Acme', checks: () => config.checks, results, ... })
@@ -95,6 +99,8 @@ export function createApp(deps: HubAppDeps): Hono {
     const { heartbeats, apiToken, publicUrl } = deps
     app.route('/', heartbeatRoutes({ heartbeats, apiToken, publicUrl }))
   }
+
+  if (deps.deploys) app.route('/', deployRoutes({ ...deps.deploys, apiToken: deps.apiToken }))
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404))
 

@@ -193,7 +193,7 @@ describe('heartbeat secrets', () => {
     const token = url.split('/').at(-1)!
     await fetch(url)
 
-    const bundle = Buffer.from(hub.deployed.envelope.bundle, 'base64').toString('utf8')
+    const bundle = Buffer.from(hub.live.deployed().envelope.bundle, 'base64').toString('utf8')
     expect(bundle).not.toContain(token)
     expect(bundle).not.toContain('nightly-backup')
     expect(bundle).toContain('"api"')

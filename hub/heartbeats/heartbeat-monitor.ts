@@ -110,7 +110,7 @@ function iso(ms: number): string {
  */
 export class HeartbeatMonitor {
   readonly #clock: Clock
-  readonly #configVersion: string
+  #configVersion: string
   readonly #maxPauseMs: number
   #tracks = new Map<string, Track>()
   /** The latest time any call has seen; null before the first call (as after a restart). */
@@ -140,6 +140,11 @@ export class HeartbeatMonitor {
       next.set(spec.id, track)
     }
     this.#tracks = next
+  }
+
+  /** Stamps results from now on with this deploy's version. */
+  setConfigVersion(version: string): void {
+    this.#configVersion = version
   }
 
   /**

@@ -61,7 +61,7 @@ function isHeartbeat(spec: CheckSpec): spec is HeartbeatSpec {
  */
 export class Heartbeats implements HeartbeatDirectory {
   readonly #options: HeartbeatsOptions
-  readonly #specs: Map<string, HeartbeatSpec>
+  #specs: Map<string, HeartbeatSpec>
   readonly #byToken = new Map<string, string>()
   readonly #monitor: HeartbeatMonitor
   #timer: NodeJS.Timeout | undefined
@@ -86,6 +86,19 @@ export class Heartbeats implements HeartbeatDirectory {
     const heartbeats = new Heartbeats(specs, options)
     await heartbeats.#restore()
     return heartbeats
+  }
+
+  /**
+   * Follows a new deploy: new heartbeats get a token (or the one they had before) and
+   * count their first period from now, kept ones keep their state, removed or disabled
+   * ones stop (their token is kept), and results carry the new version.
+   */
+  async setChecks(checks: CheckSpec[], configVersion: string): Promise<void> {
+    this.#specs = new Map(checks.filter(isHeartbeat).map((spec) => [spec.id, spec]))
+    this.#monitor.setConfigVersion(configVersion)
+    // After any save in flight, so that an older write cannot land after this one.
+    await this.#saving
+    await this.#restore()
   }
 
   /** Starts checking deadlines in the background. */
@@ -142,6 +155,7 @@ export class Heartbeats implements HeartbeatDirectory {
     }
   }
 
+  /** Watches #specs, from saved memory where the monitor does not watch a check yet. */
   async #restore(): Promise<void> {
     const { state, clock } = this.#options
     const saved = state.heartbeats()

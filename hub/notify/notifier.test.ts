@@ -38,12 +38,12 @@ function setup(channels: ChannelConfig[], overrides: Partial<NotifierOptions> = 
   })
   const written: string[] = []
   const notifier = createNotifier({
-    channels,
+    channels: () => channels,
     routeFor: () => undefined,
     incidents,
     logger: silentLogger(),
     clock,
-    project: 'Acme',
+    project: () => 'Acme',
     // Zero delays keep retries instant; retryDelayMs is tested on its own below.
     retry: { attempts: 3, baseDelayMs: 0 },
     write: (text) => written.push(text),

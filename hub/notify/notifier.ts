@@ -30,14 +30,15 @@ export interface RetryPolicy {
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 2_000 }
 
 export interface NotifierOptions {
-  channels: ChannelConfig[]
+  /** The channels of the running config, read for each event so that deploys take effect. */
+  channels: () => ChannelConfig[]
   /** The check's `notify` channel names; undefined sends to every channel. */
   routeFor: (checkId: string) => string[] | undefined
   incidents: IncidentStore
   logger: Logger
   clock: Clock
-  /** The project name that webhook payloads carry. */
-  project: string
+  /** The project name that webhook payloads carry, read for each event. */
+  project: () => string
   /** The public status page URL that webhook payloads link to. */
   statusUrl?: string
   retry?: RetryPolicy
@@ -77,14 +78,14 @@ function isRetryable(outcome: webhookChannel.SendOutcome): boolean {
  *
  * @example
  * const notifier = createNotifier({
- *   channels: config.channels,
+ *   channels: () => live.config().channels,
  *   routeFor: (id) => specs.get(id)?.notify,
- *   incidents, logger, clock: systemClock, project: config.project,
+ *   incidents, logger, clock: systemClock, project: () => live.config().project,
  * })
  * const engine = new AlertEngine({ clock: systemClock, incidents, onEvent: notifier.notify })
  */
 export function createNotifier(options: NotifierOptions): Notifier {
-  const { channels, routeFor, incidents, logger, clock, project, statusUrl } = options
+  const { routeFor, incidents, logger, clock, statusUrl } = options
   const retry = options.retry ?? DEFAULT_RETRY
   const write = options.write ?? ((text: string) => process.stdout.write(text))
   const inFlight = new Set<Promise<void>>()
@@ -119,6 +120,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   function selectChannels(checkId: string): ChannelConfig[] {
+    const channels = options.channels()
     const names = routeFor(checkId)
     if (names === undefined) return channels
     const selected = channels.filter((channel) => names.includes(channel.name))
@@ -140,7 +142,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     event: AlertEvent,
     channel: webhookChannel.WebhookChannel,
   ): Promise<void> {
-    const payload = webhookChannel.buildPayload(event, { project, statusUrl })
+    const payload = webhookChannel.buildPayload(event, { project: options.project(), statusUrl })
     for (let attempt = 1; ; attempt++) {
       const result = await webhookChannel.send(channel, payload, { signal: stop.signal })
       const { ok: _ok, ...outcome } = result

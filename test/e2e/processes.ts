@@ -64,7 +64,8 @@ export interface HubProcess extends VantageProcess {
 }
 
 export async function startHubProcess(options: {
-  checksFile: string
+  /** Without it the hub resumes the last config deployed in `dataDir`. */
+  checksFile?: string
   dataDir: string
   port?: number
   mqttPort?: number
@@ -77,8 +78,7 @@ export async function startHubProcess(options: {
   const proc = spawnVantage(
     [
       'hub',
-      '--checks',
-      options.checksFile,
+      ...(options.checksFile ? ['--checks', options.checksFile] : []),
       '--data',
       options.dataDir,
       '--host',

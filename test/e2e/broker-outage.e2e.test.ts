@@ -1,0 +1,127 @@
+/**
+ * The broker is gone for 60 s: Mosquitto (persistence off) is stopped and started
+ * again on the same port, so it comes back empty, without retained messages or
+ * sessions. The probe keeps measuring into its outbox; once both it and the hub have
+ * reconnected (jittered backoff, up to 30 s), the outbox replays oldest first. Every
+ * result is stored once, with the time it was measured, spread across the outage.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
+import { toolAvailable } from '../fixtures/require-tool.ts'
+import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { drainOutbox, hubCounts, readAudit, storedResults } from './fault-counts.ts'
+import {
+  startHubProcess,
+  startProbeProcess,
+  waitFor,
+  type HubProcess,
+  type VantageProcess,
+} from './processes.ts'
+
+/** The issue's outage. */
+const OUTAGE_MS = 60_000
+const CHECKS = ['a', 'b']
+
+describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outage', () => {
+  let dir: string
+  let broker: Mosquitto | undefined
+  let target: TargetServer
+  let hub: HubProcess
+  let probe: VantageProcess | undefined
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vantage-outage-'))
+    broker = await startMosquitto()
+    target = await startTargetServer()
+    const checksFile = join(dir, 'monitors.ts')
+    const checks = CHECKS.map((id) => ({ kind: 'http', id, url: `${target.url}/${id}` }))
+    writeFileSync(
+      checksFile,
+      `export default ${JSON.stringify({ defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' }, checks })}\n`,
+    )
+    hub = await startHubProcess({
+      checksFile,
+      dataDir: join(dir, 'hub'),
+      env: { VANTAGE_BROKER: broker.url },
+    })
+  })
+
+  afterAll(async () => {
+    await probe?.stop()
+    await hub?.stop()
+    await target?.close()
+    await broker?.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('loses nothing and keeps measurement times', { timeout: 180_000 }, async () => {
+    const hubDb = join(dir, 'hub', 'hub.db')
+    const auditLog = join(dir, 'produced.jsonl')
+    const probeDir = join(dir, 'probe')
+    const mqttUrl = broker!.url
+    probe = await startProbeProcess({
+      mqttUrl,
+      id: 'eu-west-1',
+      region: 'eu-west',
+      dataDir: probeDir,
+      env: { VANTAGE_PROBE_AUDIT_LOG: auditLog },
+    })
+    await waitFor('results to reach the hub', () => hubCounts(hubDb).raw >= 4)
+
+    const port = broker!.port
+    await broker!.stop()
+    const outageStart = Date.now()
+    broker = undefined
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS))
+    broker = await startMosquitto('', { port })
+    const outageEnd = Date.now()
+
+    const producedByEnd = readAudit(auditLog).map((entry) => entry.id)
+    await waitFor(
+      'the outage backlog to be stored',
+      () => {
+        const stored = storedResults(hubDb)
+        return producedByEnd.every((id) => stored.has(id))
+      },
+      // Both clients may wait out a 30 s backoff step before they reconnect.
+      60_000,
+    )
+
+    await probe.stop()
+    probe = undefined
+    await drainOutbox({
+      mqttUrl,
+      id: 'eu-west-1',
+      dataDir: probeDir,
+      outboxDb: join(probeDir, 'outbox.db'),
+    })
+
+    const produced = readAudit(auditLog)
+    const stored = storedResults(hubDb)
+    expect([...stored.keys()].sort()).toEqual(produced.map((entry) => entry.id).sort())
+    expect(hubCounts(hubDb)).toEqual({
+      raw: produced.length,
+      distinct: produced.length,
+      rollup: produced.length,
+    })
+    // Each result is stored with the time it was measured, not the time it arrived.
+    expect(produced.filter((entry) => stored.get(entry.id) !== entry.scheduledAt)).toEqual([])
+
+    for (const check of CHECKS) {
+      const during = produced
+        .filter((entry) => entry.checkId === check)
+        .map((entry) => stored.get(entry.id)!)
+        .filter((at) => at > outageStart && at < outageEnd)
+        .sort((a, b) => a - b)
+      // One run a second all through the outage, not a burst when the broker came back.
+      expect(during.length, `runs of ${check} during the outage`).toBeGreaterThanOrEqual(
+        OUTAGE_MS / 1_000 - 3,
+      )
+      const gaps = during.slice(1).map((at, i) => at - during[i]!)
+      expect(Math.max(...gaps), `largest gap between runs of ${check}`).toBeLessThanOrEqual(2_000)
+    }
+  })
+})
