@@ -2,11 +2,14 @@
  * The spine end to end, with real processes: a hub and three probe processes
  * monitor a local target. The target goes down in every region, an alert reaches
  * a local webhook sink, it comes back, a resolve arrives, and the API shows the dip.
+ * The same run goes through the hub's embedded aedes broker and through a real Mosquitto.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
+import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
 import { startWebhookSink, type WebhookSink } from '../fixtures/webhook-sink.ts'
 import {
@@ -18,9 +21,14 @@ import {
 } from './processes.ts'
 
 const REGIONS = ['eu-west', 'us-east', 'ap-south']
+const BROKERS = [
+  'embedded aedes',
+  ...(toolAvailable('mosquitto', mosquittoWorks()) ? ['Mosquitto'] : []),
+]
 
-describe('a hub and three probes, end to end', () => {
+describe.each(BROKERS)('a hub and three probes, end to end, through %s', (broker) => {
   let dir: string
+  let mosquitto: Mosquitto | undefined
   let target: TargetServer
   let sink: WebhookSink
   let hub: HubProcess
@@ -40,7 +48,12 @@ describe('a hub and three probes, end to end', () => {
         checks: [{ kind: 'http', id: 'site', name: 'Site', url: '${target.url}/', alert: { quorum: 2, failAfter: 2, recoverAfter: 2 } }],
       }\n`,
     )
-    hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub') })
+    if (broker === 'Mosquitto') mosquitto = await startMosquitto()
+    hub = await startHubProcess({
+      checksFile,
+      dataDir: join(dir, 'hub'),
+      args: mosquitto ? ['--broker', mosquitto.url] : [],
+    })
     for (const region of REGIONS) {
       probes.push(
         await startProbeProcess({
@@ -57,6 +70,7 @@ describe('a hub and three probes, end to end', () => {
   afterAll(async () => {
     await Promise.all(probes.map((probe) => probe.stop()))
     await hub?.stop()
+    await mosquitto?.stop()
     await target?.close()
     await sink?.close()
     rmSync(dir, { recursive: true, force: true })
