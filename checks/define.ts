@@ -9,7 +9,7 @@
  *   checks: [http('api-health', { url: 'https://api.example.com/health', expect: { status: 200 } })],
  * })
  */
-import type { AlertPolicy, DnsRcode, DnsRecordType, PingSpec } from './spec.ts'
+import type { AlertPolicy, DnsRcode, DnsRecordType } from './spec.ts'
 import type { HostCheckInput } from './define-host.ts'
 import type { HttpProps } from './define-http.ts'
 

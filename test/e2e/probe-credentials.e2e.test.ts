@@ -4,7 +4,7 @@
  * a wrong token or none makes the probe exit with code 3 and say why (no retry
  * loop), and revoking the token drops a running probe the same way.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +13,9 @@ import { startTargetServer, type TargetServer } from '../fixtures/target-server.
 import {
   startHubProcess,
   startProbeProcess,
+  siteMonitors,
   waitFor,
+  writeMonitors,
   type HubProcess,
   type VantageProcess,
 } from './processes.ts'
@@ -60,14 +62,7 @@ describe('probe credentials on a hub without --insecure-demo', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vantage-credentials-e2e-'))
     target = await startTargetServer()
-    const checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `export default {
-        defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
-        checks: [{ kind: 'http', id: 'site', url: '${target.url}/' }],
-      }\n`,
-    )
+    const checksFile = writeMonitors(dir, siteMonitors(`${target.url}/`))
     hub = await startHubProcess({ checksFile, dataDir: hubData(), insecureDemo: false })
   })
 

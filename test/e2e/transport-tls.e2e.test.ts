@@ -5,7 +5,7 @@
  * mqtts:// with `--ca/--cert/--key` and delivers results, identified by its
  * certificate's CN. A client without a certificate, or with another probe's, is refused.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,7 +16,9 @@ import { makeTestCa, type TestCa } from '../fixtures/test-ca.ts'
 import {
   startHubProcess,
   startProbeProcess,
+  siteMonitors,
   waitFor,
+  writeMonitors,
   type HubProcess,
   type VantageProcess,
 } from './processes.ts'
@@ -32,14 +34,7 @@ describe.runIf(hasOpenssl())('MQTT over TLS with client certificates', () => {
     dir = mkdtempSync(join(tmpdir(), 'vantage-tls-'))
     ca = makeTestCa(dir)
     target = await startTargetServer()
-    const checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `export default {
-        defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
-        checks: [{ kind: 'http', id: 'site', url: '${target.url}/' }],
-      }\n`,
-    )
+    const checksFile = writeMonitors(dir, siteMonitors(`${target.url}/`))
     hub = await startHubProcess({
       checksFile,
       dataDir: join(dir, 'hub'),

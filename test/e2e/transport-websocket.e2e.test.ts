@@ -3,7 +3,7 @@
  * with a token connects to ws://127.0.0.1:PORT/mqtt and delivers results; the same
  * access control applies there as on the TCP port.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +13,9 @@ import { startTargetServer, type TargetServer } from '../fixtures/target-server.
 import {
   startHubProcess,
   startProbeProcess,
+  siteMonitors,
   waitFor,
+  writeMonitors,
   type HubProcess,
   type VantageProcess,
 } from './processes.ts'
@@ -28,14 +30,7 @@ describe('MQTT over WebSocket on the hub\u2019s HTTP port', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vantage-ws-'))
     target = await startTargetServer()
-    const checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `export default {
-        defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
-        checks: [{ kind: 'http', id: 'site', url: '${target.url}/' }],
-      }\n`,
-    )
+    const checksFile = writeMonitors(dir, siteMonitors(`${target.url}/`))
     hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub'), insecureDemo: false })
     wsUrl = `${hub.httpUrl.replace(/^http/, 'ws')}/mqtt`
   })
