@@ -142,6 +142,55 @@ describe('validateMonitoring: errors', () => {
     expect(errors).toEqual(['channels[1].name: duplicate channel "ops"'])
   })
 
+  it('accepts every channel type and fills their defaults', () => {
+    const config = configOf({
+      defaults: { regions: ['eu-west'] },
+      channels: [
+        channels.webhook('hook', { url: 'https://hooks.example.com/x', secret: 'whsec' }),
+        channels.slack('slack', { webhookUrl: 'https://hooks.slack.com/services/T/B/x' }),
+        channels.pagerduty('pd', { routingKey: 'rk' }),
+        channels.email('mail', {
+          smtp: { host: 'smtp.example.com', port: 587 },
+          from: 'alerts@example.com',
+          to: ['oncall@example.com'],
+        }),
+        channels.teams('teams', { webhookUrl: 'https://example.webhook.office.com/x' }),
+        channels.opsgenie('genie', { apiKey: 'key' }),
+        channels.telegram('tg', { botToken: '1:T', chatId: -100 }),
+      ],
+      checks: [api()],
+    })
+    expect(config.channels).toMatchObject([
+      { type: 'webhook', headers: {}, secret: 'whsec' },
+      { type: 'slack' },
+      { type: 'pagerduty', url: 'https://events.pagerduty.com/v2/enqueue' },
+      { type: 'email', smtp: { secure: false } },
+      { type: 'teams' },
+      { type: 'opsgenie', url: 'https://api.opsgenie.com' },
+      { type: 'telegram', apiUrl: 'https://api.telegram.org' },
+    ])
+  })
+
+  it('reports channel errors with their paths', () => {
+    const errors = errorsOf({
+      channels: [
+        { type: 'sms', name: 'x' },
+        { type: 'pagerduty', name: 'pd' },
+        { type: 'email', name: 'mail', smtp: { host: 'h', port: 0 }, from: 'a@b.c', to: [] },
+        { type: 'telegram', name: 'tg', botToken: '', chatId: 1, token: 'x' },
+      ],
+      checks: [],
+    })
+    expect(errors).toEqual([
+      'channels[0].type: unknown channel type "sms" (expected one of console, webhook, slack, pagerduty, email, teams, opsgenie, telegram)',
+      'channels[1].routingKey: expected an Events API v2 routing key',
+      'channels[2].smtp.port: Too small: expected number to be >=1',
+      'channels[2].to: list at least one recipient',
+      'channels[3].botToken: a bot token is empty',
+      'channels[3]: unknown option "token"',
+    ])
+  })
+
   it('rejects input that is not a project', () => {
     expect(errorsOf(null)).toEqual(['(root): Invalid input: expected object, received null'])
     expect(errorsOf({ checks: 'api' })).toEqual([

@@ -104,6 +104,32 @@ describe('planDeploy', () => {
     expect(JSON.stringify(plan)).not.toContain('hooks.example.com')
   })
 
+  it('names changed channel secrets without their values', () => {
+    const secrets = (key: string) => ({
+      channels: [
+        { type: 'pagerduty', name: 'pd', routingKey: `rk-${key}` },
+        { type: 'telegram', name: 'tg', botToken: `bot-${key}`, chatId: 1 },
+        {
+          type: 'email',
+          name: 'mail',
+          smtp: { host: 'smtp.example.com', port: 587, user: 'u', pass: `pass-${key}` },
+          from: 'a@example.com',
+          to: ['b@example.com'],
+        },
+        { ...hook, secret: `whsec-${key}` },
+      ],
+      checks: [],
+    })
+    const plan = planDeploy(config(secrets('old')), config(secrets('new')))
+    expect(plan.channels.changed.map(({ name, fields }) => [name, fields])).toEqual([
+      ['pd', ['routingKey']],
+      ['tg', ['botToken']],
+      ['mail', ['smtp.pass']],
+      ['ops', ['secret']],
+    ])
+    expect(JSON.stringify(plan)).not.toMatch(/old|new/)
+  })
+
   it('notices a new order and a new project name', () => {
     const before = config({ project: 'Acme', checks: [api, gateway] })
     const plan = planDeploy(before, config({ project: 'Acme EU', checks: [gateway, api] }))

@@ -4,32 +4,7 @@
  * lines stay readable on their own.
  */
 import type { AlertEvent } from '../types.ts'
-
-const UNITS = [
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1_000],
-] as const
-
-/** 150000 -> "2m30s", 7200000 -> "2h": the two largest units are precise enough for an outage. */
-function formatDuration(ms: number): string {
-  let rest = Math.max(0, Math.round(ms / 1000)) * 1000
-  const largest = UNITS.findIndex(([, size]) => rest >= size)
-  if (largest === -1) return '0s'
-  return UNITS.slice(largest, largest + 2)
-    .map(([unit, size]) => {
-      const count = Math.floor(rest / size)
-      rest -= count * size
-      return count > 0 ? `${count}${unit}` : ''
-    })
-    .join('')
-}
-
-/** The check's name, with its id when the two differ so the line can be grepped by id. */
-function checkLabel(event: AlertEvent): string {
-  return event.checkName === event.checkId ? event.checkId : `${event.checkName} (${event.checkId})`
-}
+import { checkLabel, formatDuration } from './alert-text.ts'
 
 /**
  * The line for an alert event, without a trailing newline.

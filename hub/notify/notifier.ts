@@ -1,5 +1,5 @@
 /**
- * Delivers alert events to the channels a check routes to, retries webhooks that
+ * Delivers alert events to the channels a check routes to, retries deliveries that
  * failed for a reason that may pass, and records every attempt in the log and in the
  * incident timeline.
  *
@@ -13,8 +13,48 @@ import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
 import type { IncidentStore } from '../alerts/incident-store.ts'
 import type { AlertEvent } from '../types.ts'
+import type { PayloadContext } from './alert-text.ts'
 import * as consoleChannel from './console-channel.ts'
+import * as emailChannel from './email-channel.ts'
+import type { SendOptions, SendOutcome } from './http-delivery.ts'
+import * as opsgenieChannel from './opsgenie-channel.ts'
+import * as pagerdutyChannel from './pagerduty-channel.ts'
+import * as slackChannel from './slack-channel.ts'
+import * as teamsChannel from './teams-channel.ts'
+import * as telegramChannel from './telegram-channel.ts'
 import * as webhookChannel from './webhook-channel.ts'
+
+/** Every channel but the console, which writes a line and cannot fail in a way worth retrying. */
+type RemoteChannel = Exclude<ChannelConfig, { type: 'console' }>
+
+/** Builds the payload once per event; the returned function sends it, once per attempt. */
+type Prepare<C> = (channel: C, event: AlertEvent, ctx: PayloadContext) => Attempt
+type Attempt = (options: SendOptions) => Promise<SendOutcome>
+
+/** Binds a channel module's pure `buildPayload` to its `send`. */
+function plug<C, P>(module: {
+  buildPayload(event: AlertEvent, ctx: PayloadContext): P
+  send(channel: C, payload: P, options?: SendOptions): Promise<SendOutcome>
+}): Prepare<C> {
+  return (channel, event, ctx) => {
+    const payload = module.buildPayload(event, ctx)
+    return (options) => module.send(channel, payload, options)
+  }
+}
+
+/**
+ * One entry per channel type: a new channel is its file and a line here. The mapped
+ * type makes a channel type without an entry fail to compile.
+ */
+const CHANNELS: { [T in RemoteChannel['type']]: Prepare<Extract<RemoteChannel, { type: T }>> } = {
+  webhook: plug(webhookChannel),
+  slack: plug(slackChannel),
+  pagerduty: plug(pagerdutyChannel),
+  email: plug(emailChannel),
+  teams: plug(teamsChannel),
+  opsgenie: plug(opsgenieChannel),
+  telegram: plug(telegramChannel),
+}
 
 export interface RetryPolicy {
   /** Tries in all, the first one included. */
@@ -29,6 +69,13 @@ export interface RetryPolicy {
  */
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 2_000 }
 
+/**
+ * The longest Retry-After honoured as asked. Retries live in memory and block nothing
+ * else, but a receiver asking for an hour would keep the delivery (and `idle()`) open
+ * that long; past this cap the wait is cut, and the attempt limit still applies.
+ */
+const MAX_RETRY_AFTER_MS = 5 * 60_000
+
 export interface NotifierOptions {
   /** The channels of the running config, read for each event so that deploys take effect. */
   channels: () => ChannelConfig[]
@@ -37,9 +84,9 @@ export interface NotifierOptions {
   incidents: IncidentStore
   logger: Logger
   clock: Clock
-  /** The project name that webhook payloads carry, read for each event. */
+  /** The project name that payloads carry, read for each event. */
   project: () => string
-  /** The public status page URL that webhook payloads link to. */
+  /** The public status page URL that payloads link to. */
   statusUrl?: string
   retry?: RetryPolicy
   /** Where console channels write; standard output by default. */
@@ -68,9 +115,19 @@ export function retryDelayMs(attempt: number, baseDelayMs: number, random = Math
   return Math.round(ceiling / 2 + random() * (ceiling / 2))
 }
 
-/** Network errors, 5xx and 429 may pass; any other answer will not change on a retry. */
-function isRetryable(outcome: webhookChannel.SendOutcome): boolean {
+/**
+ * Network errors, 5xx and 429 may pass; any other answer will not change on a retry.
+ * A channel that is not HTTP (email) says so itself.
+ */
+function isRetryable(outcome: SendOutcome): boolean {
+  if (outcome.retryable !== undefined) return outcome.retryable
   return outcome.status === undefined || outcome.status >= 500 || outcome.status === 429
+}
+
+/** The wait before the next try: what the receiver asked for, if it did, else the backoff. */
+function nextDelayMs(outcome: SendOutcome, attempt: number, policy: RetryPolicy): number {
+  if (outcome.retryAfterMs !== undefined) return Math.min(outcome.retryAfterMs, MAX_RETRY_AFTER_MS)
+  return retryDelayMs(attempt, policy.baseDelayMs)
 }
 
 /**
@@ -138,20 +195,19 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   }
 
-  async function deliverToWebhook(
-    event: AlertEvent,
-    channel: webhookChannel.WebhookChannel,
-  ): Promise<void> {
-    const payload = webhookChannel.buildPayload(event, { project: options.project(), statusUrl })
+  async function deliver(event: AlertEvent, channel: RemoteChannel): Promise<void> {
+    // The map is keyed by type, so the entry always matches the channel; TS cannot see that.
+    const prepare = CHANNELS[channel.type] as Prepare<RemoteChannel>
+    const attemptOnce = prepare(channel, event, { project: options.project(), statusUrl })
     for (let attempt = 1; ; attempt++) {
-      const result = await webhookChannel.send(channel, payload, { signal: stop.signal })
-      const { ok: _ok, ...outcome } = result
+      const result = await attemptOnce({ signal: stop.signal })
+      const { ok: _ok, retryable: _retryable, retryAfterMs: _retryAfterMs, ...outcome } = result
       if (result.ok) return record(event, channel, attempt, 'delivered', outcome)
       if (stop.signal.aborted) return record(event, channel, attempt, 'abandoned', outcome)
       if (!isRetryable(result) || attempt >= retry.attempts) {
         return record(event, channel, attempt, 'failed', outcome)
       }
-      const retryInMs = retryDelayMs(attempt, retry.baseDelayMs)
+      const retryInMs = nextDelayMs(result, attempt, retry)
       record(event, channel, attempt, 'retrying', { ...outcome, retryInMs })
       try {
         await sleep(retryInMs, undefined, { signal: stop.signal })
@@ -176,8 +232,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
         if (channel.type === 'console') deliverToConsole(event, channel)
         else
           track(
-            deliverToWebhook(event, channel).catch((err) =>
-              logger.error({ err }, 'webhook delivery failed unexpectedly'),
+            deliver(event, channel).catch((err) =>
+              logger.error({ err, channel: channel.name }, 'delivery failed unexpectedly'),
             ),
           )
       }

@@ -1,6 +1,8 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AlertEvent } from '../types.ts'
-import { buildPayload, send, type WebhookPayload } from './webhook-channel.ts'
+import { describeDelivery } from './channel-delivery.fixture.ts'
+import { buildPayload, send, sign, type WebhookPayload } from './webhook-channel.ts'
 import { refusedUrl, startWebhookSink, type WebhookSink } from './webhook-sink.fixture.ts'
 
 const at = Date.UTC(2026, 0, 1, 0, 2)
@@ -72,6 +74,27 @@ describe('webhook send', () => {
     expect(JSON.parse(request!.body)).toEqual(payload)
   })
 
+  it('sends no signature headers without a secret', async () => {
+    sink = await startWebhookSink([200])
+    await send({ url: sink.url, headers: {} }, payload)
+    expect(sink.requests[0]!.headers['x-vantage-signature']).toBeUndefined()
+    expect(sink.requests[0]!.headers['x-vantage-timestamp']).toBeUndefined()
+  })
+
+  it('signs timestamp.body with HMAC-SHA256 when the channel has a secret', async () => {
+    sink = await startWebhookSink([200])
+    const now = () => Date.UTC(2026, 0, 1, 0, 2, 0, 900)
+    await send({ url: sink.url, headers: {}, secret: 'whsec-test' }, payload, { now })
+    const { headers, body } = sink.requests[0]!
+    expect(headers['x-vantage-timestamp']).toBe('1767225720')
+    // Verified the way the README tells a receiver to, not with sign() itself.
+    const expected = createHmac('sha256', 'whsec-test').update(`1767225720.${body}`).digest('hex')
+    const received = String(headers['x-vantage-signature'])
+    expect(received).toBe(`sha256=${expected}`)
+    expect(timingSafeEqual(Buffer.from(received), Buffer.from(`sha256=${expected}`))).toBe(true)
+    expect(JSON.parse(body)).toEqual(payload)
+  })
+
   it('reports an error status with the start of the answer', async () => {
     sink = await startWebhookSink([500])
     expect(await send({ url: sink.url, headers: {} }, payload)).toEqual({
@@ -98,3 +121,19 @@ describe('webhook send', () => {
     expect(await sending).toEqual({ ok: false, error: 'aborted' })
   })
 })
+
+describe('webhook signature', () => {
+  it('is a hex HMAC-SHA256 over timestamp, dot and body', () => {
+    expect(sign('key', 1, '{}')).toBe(
+      `sha256=${createHmac('sha256', 'key').update('1.{}').digest('hex')}`,
+    )
+    expect(sign('key', 1, '{}')).not.toBe(sign('key', 2, '{}'))
+    expect(sign('key', 1, '{}')).not.toBe(sign('other', 1, '{}'))
+  })
+})
+
+describeDelivery(
+  'webhook',
+  (url) => ({ type: 'webhook', name: 'ops', url, headers: {}, secret: 'whsec-test' }),
+  200,
+)

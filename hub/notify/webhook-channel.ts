@@ -1,10 +1,16 @@
 /**
  * The webhook channel: a JSON POST per alert event to a URL the user configured.
  * The payload shape is versioned and documented below, so receivers can rely on it.
+ * With a `secret`, each request is signed so the receiver can tell it came from the
+ * hub and is recent (see `sign`).
  */
-import { request } from 'undici'
+import { createHmac } from 'node:crypto'
 import type { ChannelConfig } from '../../checks/validate.ts'
 import type { AlertEvent } from '../types.ts'
+import type { PayloadContext } from './alert-text.ts'
+import { postJson, type SendOptions, type SendOutcome } from './http-delivery.ts'
+
+export type { SendOptions, SendOutcome }
 
 /**
  * The body of every webhook request (`content-type: application/json`).
@@ -50,28 +56,24 @@ export interface WebhookPayload {
 
 export type WebhookChannel = Extract<ChannelConfig, { type: 'webhook' }>
 
-/** The outcome of one POST. `status` is absent when no response came back. */
-export interface SendOutcome {
-  ok: boolean
-  status?: number
-  error?: string
-}
+/** The header names of a signed request. */
+export const TIMESTAMP_HEADER = 'x-vantage-timestamp'
+export const SIGNATURE_HEADER = 'x-vantage-signature'
 
-export interface SendOptions {
-  /** Aborts the request, e.g. on hub shutdown. */
-  signal?: AbortSignal
-  /** Whole-request limit. Default 10 s: receivers are expected to answer quickly. */
-  timeoutMs?: number
+/**
+ * The signature header value: HMAC-SHA256, keyed with the channel's secret, over the
+ * Unix timestamp in seconds, a dot and the exact body. The timestamp is signed so that
+ * a receiver can reject old requests replayed by whoever captured one.
+ *
+ * @example
+ * sign('s3cret', 1767225720, '{"version":1}') // 'sha256=5d1c...'
+ */
+export function sign(secret: string, timestamp: number, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
 }
-
-/** How much of an error response body to keep: enough for "invalid_token", not a whole HTML page. */
-const ERROR_BODY_LIMIT = 200
 
 /** Builds the JSON body for an alert event; pure, so it is tested without a network. */
-export function buildPayload(
-  event: AlertEvent,
-  ctx: { project: string; statusUrl?: string },
-): WebhookPayload {
+export function buildPayload(event: AlertEvent, ctx: PayloadContext): WebhookPayload {
   return {
     version: 1,
     type: event.type === 'fired' ? 'alert.fired' : 'alert.resolved',
@@ -88,39 +90,21 @@ export function buildPayload(
 }
 
 /**
- * POSTs the payload. Never throws: network errors, timeouts and non-2xx answers come
- * back as `{ ok: false }` so the caller decides whether to retry.
+ * POSTs the payload, signed when the channel has a secret. Never throws: network
+ * errors, timeouts and non-2xx answers come back as `{ ok: false }` so the caller
+ * decides whether to retry. Each attempt is signed with its own timestamp.
  */
 export async function send(
-  channel: Pick<WebhookChannel, 'url' | 'headers'>,
+  channel: Pick<WebhookChannel, 'url' | 'headers' | 'secret'>,
   payload: WebhookPayload,
-  { signal, timeoutMs = 10_000 }: SendOptions = {},
+  options: SendOptions & { now?: () => number } = {},
 ): Promise<SendOutcome> {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'user-agent': 'vantage-hub',
+  const body = JSON.stringify(payload)
+  const headers = { ...channel.headers }
+  if (channel.secret) {
+    const timestamp = Math.floor((options.now ?? Date.now)() / 1000)
+    headers[TIMESTAMP_HEADER] = String(timestamp)
+    headers[SIGNATURE_HEADER] = sign(channel.secret, timestamp, body)
   }
-  // Lower-cased so a user's "Content-Type" replaces ours instead of being sent twice.
-  for (const [name, value] of Object.entries(channel.headers)) headers[name.toLowerCase()] = value
-  const timeout = AbortSignal.timeout(timeoutMs)
-  try {
-    const response = await request(channel.url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(payload),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    })
-    const status = response.statusCode
-    if (status >= 200 && status < 300) {
-      await response.body.dump()
-      return { ok: true, status }
-    }
-    const text = (await response.body.text()).trim().slice(0, ERROR_BODY_LIMIT)
-    return { ok: false, status, error: `HTTP ${status}${text ? `: ${text}` : ''}` }
-  } catch (err) {
-    if (signal?.aborted) return { ok: false, error: 'aborted' }
-    if (timeout.aborted) return { ok: false, error: `no answer within ${timeoutMs} ms` }
-    const { code, message } = err as { code?: string; message?: string }
-    return { ok: false, error: [code, message].filter(Boolean).join(' ') || String(err) }
-  }
+  return postJson(channel.url, body, headers, options)
 }

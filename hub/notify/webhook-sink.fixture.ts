@@ -1,6 +1,8 @@
 /**
- * A real HTTP receiver on 127.0.0.1 for webhook tests: it answers each request with
- * the next status of a script and keeps what it received.
+ * A real HTTP receiver on 127.0.0.1 for channel tests: it answers each request with
+ * the next answer of a script and keeps what it received. Answers can carry headers
+ * and a body, so the sink can speak like Slack, PagerDuty and the rest (429 with
+ * Retry-After, 400 with a reason).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -12,8 +14,12 @@ export interface ReceivedRequest {
   body: string
 }
 
-/** A status to answer with, or 'hang' to keep the request open until the sink closes. */
-export type SinkAnswer = number | 'hang'
+/**
+ * A status to answer with, a full answer, or 'hang' to keep the request open until
+ * the sink closes.
+ */
+export type SinkAnswer =
+  number | 'hang' | { status: number; headers?: Record<string, string>; body?: string }
 
 export interface WebhookSink {
   url: string
@@ -40,8 +46,13 @@ export async function startWebhookSink(script: SinkAnswer[] = [200]): Promise<We
       })
       for (const waiter of waiters) if (requests.length >= waiter.count) waiter.resolve()
       if (answer === 'hang') return
-      res.writeHead(answer, { 'content-type': 'text/plain' })
-      res.end(answer < 300 ? 'ok' : `sink answered ${answer}`)
+      const {
+        status,
+        headers = {},
+        body,
+      } = typeof answer === 'number' ? { status: answer } : answer
+      res.writeHead(status, { 'content-type': 'text/plain', ...headers })
+      res.end(body ?? (status < 300 ? 'ok' : `sink answered ${status}`))
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
