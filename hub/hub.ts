@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import { MqttConnection } from '../lib/mqtt-connection.ts'
 import { AlertEngine } from './alerts/alert-engine.ts'
+import { Confirmations } from './alerts/confirmations.ts'
 import { recordDeployOnIncidents } from './alerts/deploy-timeline.ts'
 import { IncidentStore } from './alerts/incident-store.ts'
 import { createApp } from './api/app.ts'
@@ -135,6 +136,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const mqttUrl = options.brokerUrl ?? broker!.url
 
   const notifier = createNotifier({
+    db,
     channels: () => config().channels,
     routeFor: (checkId) => config().checks.find((check) => check.id === checkId)?.notify,
     incidents,
@@ -143,7 +145,22 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     project: () => config().project,
     statusUrl: options.publicUrl,
   })
-  const engine = new AlertEngine({ clock, incidents, onEvent: (event) => notifier.notify(event) })
+  const confirmations = new Confirmations({
+    clock,
+    check: (checkId) => config().checks.find((check) => check.id === checkId && check.enabled),
+    probes: () => registry.list(),
+    // A lost command costs nothing but speed: the check's own schedules still judge it.
+    send: ({ probeId, command }) => {
+      if (!connection.connected()) return
+      connection.publish(topics.commands(probeId), JSON.stringify(command)).catch(() => undefined)
+    },
+  })
+  const engine = new AlertEngine({
+    clock,
+    incidents,
+    onEvent: (event) => notifier.notify(event),
+    onFirstFailure: (checkId, region) => confirmations.firstFailure(checkId, region),
+  })
   engine.setChecks(config().checks)
   const registry = new ProbeRegistry(state, logger, () => clock.now())
 

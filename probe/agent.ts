@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import type { ProbeCheck } from '../checks/bundle.ts'
 import type { HubTrust } from '../checks/hub-fingerprint.ts'
+import type { CheckResult } from '../checks/result.ts'
 import { runCheck } from '../checks/run-check.ts'
 import { isHostKind } from '../checks/spec.ts'
 import { RESULT_SHARDS, topics as topicsFor } from '../checks/topics.ts'
@@ -18,6 +19,7 @@ import {
 import type { Logger } from '../lib/logger.ts'
 import { auditLogFromEnv } from './audit-log.ts'
 import { capabilityFor, detectCapabilities } from './capabilities.ts'
+import { parseCommand } from './commands.ts'
 import { ClockOffset } from './clock-offset.ts'
 import { Membership, probeStatusSchema, type ProbeStatus } from './membership.ts'
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
@@ -186,15 +188,42 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     })
   }
 
-  async function runScheduled(check: ProbeCheck, scheduledAt: number): Promise<void> {
+  /** Checks running now: a confirmation run must not overlap a scheduled run of the same check. */
+  const running = new Set<string>()
+
+  function runScheduled(check: ProbeCheck, scheduledAt: number): Promise<void> {
+    return runOwned(check, scheduledAt, 'schedule')
+  }
+
+  async function runOwned(
+    check: ProbeCheck,
+    scheduledAt: number,
+    trigger: CheckResult['trigger'],
+  ): Promise<void> {
     // Host checks run on every probe they select; region checks on one live probe per region.
     if (!isHostKind(check.kind) && !membership.owns(check.id, capabilityFor(check.kind))) return
+    if (running.has(check.id)) {
+      return logger.debug({ checkId: check.id, trigger }, 'skipping a run: the check is running')
+    }
+    running.add(check.id)
+    try {
+      await runAndQueue(check, scheduledAt, trigger)
+    } finally {
+      running.delete(check.id)
+    }
+  }
+
+  async function runAndQueue(
+    check: ProbeCheck,
+    scheduledAt: number,
+    trigger: CheckResult['trigger'],
+  ): Promise<void> {
     const measured = await runCheck(check, {
       probeId,
       region,
       configVersion: updater.version() ?? 'none',
       scheduledAt,
-      trigger: 'schedule',
+      trigger,
     })
     // A host check's down is about this machine, sick or not: a read-only or full disk
     // is the very thing it reports, so self-health must not turn it inconclusive.
@@ -224,12 +253,26 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         if (sentAt !== undefined && ack.data.hubTime !== undefined) {
           clockOffset.observe(sentAt, Date.now(), ack.data.hubTime)
         }
+      } else if (topic === topics.commands(probeId)) {
+        handleCommand(payload)
       } else if (topic.endsWith('/status')) {
         handleStatus(topic, payload)
       }
     } catch (error) {
       logger.warn({ topic, err: (error as Error).message }, 'ignoring a malformed message')
     }
+  }
+
+  /** Runs a check now if it is ours; the hub asks every probe of a region and lets them decide. */
+  function handleCommand(payload: Buffer): void {
+    const command = parseCommand(payload)
+    if (!command) return logger.warn({ probeId }, 'ignoring a malformed command')
+    const check = scheduler.scheduled().find((candidate) => candidate.id === command.checkId)
+    if (!check) return
+    logger.debug({ ...command }, 'running a check on request')
+    runOwned(check, Date.now(), command.trigger).catch((error: unknown) =>
+      logger.error({ err: error, checkId: check.id }, 'check run failed unexpectedly'),
+    )
   }
 
   function handleStatus(topic: string, payload: Buffer): void {

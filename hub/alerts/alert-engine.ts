@@ -31,6 +31,11 @@ export interface AlertEngineOptions {
   /** Called once per fired/resolved transition, after state and incident are saved. Must not throw. */
   onEvent: (event: AlertEvent) => void
   /**
+   * Called when a series sees its first down result while the check is not DOWN: the
+   * moment a confirmation run (confirmations.ts) pays off most. Must not throw.
+   */
+  onFirstFailure?: (checkId: string, series: string) => void
+  /**
    * Results measured longer ago than this are ignored. After a hub restart the
    * engine has no memory of what it last saw, so this is what keeps an outbox
    * replayed by a probe from paging about an outage that is already over.
@@ -132,6 +137,7 @@ export class AlertEngine {
   readonly #clock: Clock
   readonly #incidents: IncidentStore
   readonly #onEvent: (event: AlertEvent) => void
+  readonly #onFirstFailure: ((checkId: string, series: string) => void) | undefined
   readonly #maxResultAgeMs: number
   #checks = new Map<string, CheckTrack>()
   /** Incidents left open by the previous hub process, until setChecks claims them. */
@@ -141,6 +147,7 @@ export class AlertEngine {
     this.#clock = options.clock
     this.#incidents = options.incidents
     this.#onEvent = options.onEvent
+    this.#onFirstFailure = options.onFirstFailure
     this.#maxResultAgeMs = options.maxResultAgeMs ?? DEFAULT_MAX_RESULT_AGE_MS
     this.#restored = new Map(options.incidents.openIncidents().map((i) => [i.checkId, i]))
   }
@@ -195,7 +202,11 @@ export class AlertEngine {
     if (result.scheduledAt <= region.lastScheduledAt) return
     region.lastScheduledAt = result.scheduledAt
     if (result.status === 'inconclusive') return
-    if (!advanceRegion(region, result, track.spec.alert)) return
+    const firstDown = result.status === 'down' && region.downStreak === 0 && track.status !== 'down'
+    const changed = advanceRegion(region, result, track.spec.alert)
+    // Before the state change is judged: with failAfter > 1 a first down changes nothing yet.
+    if (firstDown) this.#onFirstFailure?.(result.checkId, series)
+    if (!changed) return
 
     const cause = { result: summarize(result) }
     if (track.incident) {

@@ -33,7 +33,8 @@ export async function deliverThroughSink(
 ): Promise<DeliveryRun> {
   const sink = await startWebhookSink(script)
   const clock = new ManualClock()
-  const incidents = new IncidentStore(new Database(':memory:'))
+  const db = new Database(':memory:')
+  const incidents = new IncidentStore(db)
   const incidentId = incidents.open({
     checkId: 'api-health',
     at: clock.now(),
@@ -43,6 +44,7 @@ export async function deliverThroughSink(
   let notifier: Notifier | undefined
   try {
     notifier = createNotifier({
+      db,
       channels: () => [channelAt(sink.url)],
       routeFor: () => undefined,
       incidents,

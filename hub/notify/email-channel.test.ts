@@ -173,7 +173,8 @@ describe('email delivery through the notifier', () => {
     const servers = [await startSmtp({ reject: 451 }), await startSmtp({ reject: 550 })]
     try {
       const clock = new ManualClock()
-      const incidents = new IncidentStore(new Database(':memory:'))
+      const db = new Database(':memory:')
+      const incidents = new IncidentStore(db)
       const incidentId = incidents.open({
         checkId: 'api-health',
         at: clock.now(),
@@ -181,6 +182,7 @@ describe('email delivery through the notifier', () => {
         firstError: null,
       })
       const notifier = createNotifier({
+        db,
         channels: () => [
           { ...channelFor(servers[0]!), name: 'busy' },
           { ...channelFor(servers[1]!), name: 'refusing' },

@@ -29,7 +29,8 @@ function webhook(name: string, target: WebhookSink): ChannelConfig {
 /** A notifier over a real in-memory store holding one open incident for api-health. */
 function setup(channels: ChannelConfig[], overrides: Partial<NotifierOptions> = {}) {
   const clock = new ManualClock()
-  const incidents = new IncidentStore(new Database(':memory:'))
+  const db = new Database(':memory:')
+  const incidents = new IncidentStore(db)
   const incidentId = incidents.open({
     checkId: 'api-health',
     at: clock.now(),
@@ -38,6 +39,7 @@ function setup(channels: ChannelConfig[], overrides: Partial<NotifierOptions> = 
   })
   const written: string[] = []
   const notifier = createNotifier({
+    db,
     channels: () => channels,
     routeFor: () => undefined,
     incidents,
