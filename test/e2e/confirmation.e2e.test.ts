@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWebhookSink, type WebhookSink } from '../fixtures/webhook-sink.ts'
 import {
   startHubProcess,
-  startProbeProcess,
+  startRegionProbes,
   waitFor,
   type HubProcess,
   type VantageProcess,
@@ -81,17 +81,7 @@ describe('confirmation runs', () => {
       }\n`,
     )
     hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub') })
-    for (const region of REGIONS) {
-      probes.push(
-        await startProbeProcess({
-          mqttUrl: hub.mqttUrl,
-          id: `${region}-1`,
-          region,
-          dataDir: join(dir, region),
-          hubKeyFile: join(dir, 'hub', 'hub-key.pub.pem'),
-        }),
-      )
-    }
+    probes.push(...(await startRegionProbes(hub, REGIONS, dir, join(dir, 'hub'))))
   })
 
   afterAll(async () => {

@@ -14,7 +14,7 @@ import { startTargetServer, type TargetServer } from '../fixtures/target-server.
 import { startWebhookSink, type WebhookSink } from '../fixtures/webhook-sink.ts'
 import {
   startHubProcess,
-  startProbeProcess,
+  startRegionProbes,
   waitFor,
   type HubProcess,
   type VantageProcess,
@@ -54,17 +54,7 @@ describe.each(BROKERS)('a hub and three probes, end to end, through %s', (broker
       dataDir: join(dir, 'hub'),
       args: mosquitto ? ['--broker', mosquitto.url] : [],
     })
-    for (const region of REGIONS) {
-      probes.push(
-        await startProbeProcess({
-          mqttUrl: hub.mqttUrl,
-          id: `${region}-1`,
-          region,
-          dataDir: join(dir, region),
-          hubKeyFile: join(dir, 'hub', 'hub-key.pub.pem'),
-        }),
-      )
-    }
+    probes.push(...(await startRegionProbes(hub, REGIONS, dir, join(dir, 'hub'))))
   })
 
   afterAll(async () => {

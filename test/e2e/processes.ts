@@ -175,3 +175,28 @@ export function siteMonitors(url: string): object {
     checks: [{ kind: 'http', id: 'site', url }],
   }
 }
+
+/**
+ * One probe per region (`<region>-1`), started in turn against `hub`, each keeping its
+ * data in `dir/<region>` and verifying bundles with the hub's key from `hubDataDir`.
+ */
+export async function startRegionProbes(
+  hub: HubProcess,
+  regions: readonly string[],
+  dir: string,
+  hubDataDir: string,
+): Promise<VantageProcess[]> {
+  const probes: VantageProcess[] = []
+  for (const region of regions) {
+    probes.push(
+      await startProbeProcess({
+        mqttUrl: hub.mqttUrl,
+        id: `${region}-1`,
+        region,
+        dataDir: join(dir, region),
+        hubKeyFile: join(hubDataDir, 'hub-key.pub.pem'),
+      }),
+    )
+  }
+  return probes
+}
