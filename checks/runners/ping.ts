@@ -6,15 +6,13 @@
  * socket) says so: the result is `inconclusive` with CAPABILITY_MISSING, never
  * `down`, because the target may be perfectly fine.
  */
-import { constants } from 'node:fs'
-import { access, stat } from 'node:fs/promises'
-import { delimiter, join } from 'node:path'
 import ping from 'ping'
 import { assertLatency, assertPacketLoss, statusFromAssertions } from '../assertions.ts'
 import { parseDuration } from '../duration.ts'
 import { ERROR_CODES } from '../result.ts'
 import { pingWaitMs, type PingSpec } from '../specs/ping.ts'
 import type { Runner, RunOutcome } from './types.ts'
+import { findOnPath } from './find-on-path.ts'
 
 type PingResponse = Awaited<ReturnType<typeof ping.promise.probe>>
 type PingConfig = NonNullable<Parameters<typeof ping.promise.probe>[1]>
@@ -27,21 +25,6 @@ const NO_PERMISSION =
 const NAME_NOT_FOUND =
   /unknown host|name or service not known|no address associated|nodename nor servname|address family for hostname not supported/i
 const NAME_TEMPORARY_FAILURE = /temporary failure in name resolution/i
-
-/** Full path of `name` in a PATH directory when it is an executable file. */
-async function findOnPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue
-    const candidate = join(dir, name)
-    try {
-      await access(candidate, constants.X_OK)
-      if ((await stat(candidate)).isFile()) return candidate
-    } catch {
-      // Not in this directory, or not executable: keep looking.
-    }
-  }
-  return undefined
-}
 
 /**
  * Runs the system ping once. ping 0.4 sets `process.env.LANG = 'C'` in our own
