@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { drainOutbox, hubCounts, readAudit, storedResults } from './fault-counts.ts'
+import { drainOutbox, hubCounts, readAudit, storedResults, waitForStored } from './fault-counts.ts'
 import {
   startHubProcess,
   startProbeProcess,
@@ -80,15 +80,8 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outa
     const outageEnd = Date.now()
 
     const producedByEnd = readAudit(auditLog).map((entry) => entry.id)
-    await waitFor(
-      'the outage backlog to be stored',
-      () => {
-        const stored = storedResults(hubDb)
-        return producedByEnd.every((id) => stored.has(id))
-      },
-      // Both clients may wait out a 30 s backoff step before they reconnect.
-      60_000,
-    )
+    // Both clients may wait out a 30 s backoff step before they reconnect.
+    await waitForStored(hubDb, producedByEnd, 'the outage backlog to be stored', 60_000)
 
     await probe.stop()
     probe = undefined

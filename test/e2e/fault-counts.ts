@@ -40,6 +40,23 @@ export function storedResults(hubDb: string): Map<string, number> {
 }
 
 /** Every result the probe committed to its outbox, from its audit log. */
+/** Waits until every id in `ids` is stored in the hub's database. */
+export async function waitForStored(
+  hubDb: string,
+  ids: readonly string[],
+  what: string,
+  timeoutMs?: number,
+): Promise<void> {
+  await waitFor(
+    what,
+    () => {
+      const stored = storedResults(hubDb)
+      return ids.every((id) => stored.has(id))
+    },
+    timeoutMs,
+  )
+}
+
 export function readAudit(file: string): AuditEntry[] {
   if (!existsSync(file)) return []
   return readFileSync(file, 'utf8')

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { drainOutbox, hubCounts, readAudit, storedResults } from './fault-counts.ts'
+import { drainOutbox, hubCounts, readAudit, storedResults, waitForStored } from './fault-counts.ts'
 import {
   startHubProcess,
   startProbeProcess,
@@ -84,12 +84,10 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
       const producedBeforeRestart = readAudit(auditLog).map((entry) => entry.id)
       expect(producedBeforeRestart.length).toBeGreaterThan(storedBeforeCrash)
       // Unacked batches are replayed after the probe's ack timeout (15 s).
-      await waitFor(
+      await waitForStored(
+        hubDb,
+        producedBeforeRestart,
         'every result produced before the restart to be stored',
-        () => {
-          const stored = storedResults(hubDb)
-          return producedBeforeRestart.every((id) => stored.has(id))
-        },
         40_000,
       )
 

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { drainOutbox, hubCounts, outboxIds, readAudit, storedResults } from './fault-counts.ts'
+import {
+  drainOutbox,
+  hubCounts,
+  outboxIds,
+  readAudit,
+  storedResults,
+  waitForStored,
+} from './fault-counts.ts'
 import {
   startHubProcess,
   startProbeProcess,
@@ -83,10 +90,7 @@ describe('a probe killed with unacked results', () => {
 
     hub.kill('SIGCONT')
     probe = await start()
-    await waitFor('every unacked result to be stored', () => {
-      const stored = storedResults(hubDb)
-      return unacked.every((id) => stored.has(id))
-    })
+    await waitForStored(hubDb, unacked, 'every unacked result to be stored')
     await probe.stop()
     probe = undefined
     await drainOutbox({ mqttUrl: hub.mqttUrl, id: 'eu-west-1', dataDir: probeDir, outboxDb })
