@@ -16,10 +16,13 @@ import {
 } from './hub-fingerprint.ts'
 import { checkSpecSchema, runsOnProbes, type CheckSpec, type ProbeSpec } from './spec.ts'
 
+/** Check fields only the hub reads: routing, dependencies, remediation (may hold URLs and headers). */
+type HubOnlyField = 'notify' | 'dependsOn' | 'remediate'
+
 /** A check as probes see it: no notification routing. Distributes over the union so per-kind fields survive. */
 export type ProbeCheck = ProbeSpec extends infer S
   ? S extends ProbeSpec
-    ? Omit<S, 'notify'>
+    ? Omit<S, HubOnlyField>
     : never
   : never
 
@@ -57,7 +60,12 @@ export function keyIdOf(publicKey: KeyObject): string {
 
 /** The checks as probes get them: heartbeats and routing to alert channels stay on the hub. */
 export function toProbeChecks(checks: CheckSpec[]): ProbeCheck[] {
-  return checks.filter(runsOnProbes).map(({ notify: _notify, ...rest }) => rest as ProbeCheck)
+  return checks
+    .filter(runsOnProbes)
+    .map(
+      ({ notify: _notify, dependsOn: _dependsOn, remediate: _remediate, ...rest }) =>
+        rest as ProbeCheck,
+    )
 }
 
 /** A short content hash of the probe checks; equal checks give an equal hash. */

@@ -34,11 +34,79 @@ export interface CommonCheckProps {
   tags?: string[]
   /** Set `false` to keep a check defined but not scheduled. Default `true`. */
   enabled?: boolean
-  /** When the check counts as DOWN. Defaults: quorum min(2, regions), failAfter 2, recoverAfter 2. */
+  /**
+   * When the check counts as DOWN. Defaults: quorum a majority of regions (at least 2),
+   * failAfter 2, recoverAfter 2, pageOnDegraded false, the project's flap thresholds.
+   */
   alert?: Partial<AlertPolicy>
-  /** Channel names to notify. Default: every channel. */
+  /** Channel names to notify. Default: every channel (or the routes that match). */
+  notify?: string[]
+  /**
+   * Check ids this check depends on: while one of them is DOWN this check's alerts are
+   * held back (recorded, not sent); they go out if it is still down once the dependency recovers.
+   * @example ['db-primary']
+   */
+  dependsOn?: string[]
+  /**
+   * Actions the hub runs once the check is confirmed DOWN: a webhook, or a command the
+   * hub's `--remediation` file allow-lists by name. Each has a cooldown (default `10m`)
+   * and an attempt limit per incident (default 3); a confirmation run follows each.
+   * @example [{ command: 'restart-api' }, { webhook: 'https://ops.example.com/hooks/recycle' }]
+   */
+  remediate?: RemediationInput[]
+}
+
+export type RemediationInput = {
+  cooldown?: Duration
+  maxAttempts?: number
+} & (
+  | { webhook: string; headers?: Record<string, string>; command?: never }
+  | { command: string; webhook?: never; headers?: never }
+)
+
+/** Selects checks by id or tag; empty selects every check. */
+export interface MatcherInput {
+  checks?: string[]
+  tags?: string[]
+}
+
+export interface RouteInput {
+  /** Default: every check. */
+  match?: MatcherInput
+  channels: string[]
+  /** Also notify when the incident resolves. Default true. */
+  notifyOnResolve?: boolean
+  /** Repeat the alert while the incident is open and unacknowledged. @example '30m' */
+  remindEvery?: Duration
+  /** Levels that add channels while nobody acknowledges. @example [{ after: '10m', channels: ['pagerduty'] }] */
+  escalate?: { after: Duration; channels: string[] }[]
+}
+
+export interface AlertingInput {
+  /** Alerts sharing a group key within this go out as one message. Default `5s`. */
+  groupWait?: Duration
+  /** Group by the check's tags (default) or send each alert alone. */
+  groupBy?: 'tags' | 'none'
+  /** Nagios flap thresholds (percent state change over 21 states), or false. Default 20/30. */
+  flapping?: false | { low?: number; high?: number }
+  /** When a region alert replaces per-check alerts. Default share 0.5 of at least 3 checks. */
+  regionLoss?: { share?: number; minChecks?: number }
+  /** A probe offline this long raises a probe alert. Default `1m`. */
+  probeOfflineAfter?: Duration
+  /** Consecutive failed deliveries that make a channel alert. Default 3. */
+  channelFailingAfter?: number
+  /** Channels for probe, region and channel alerts. Default: every channel. */
   notify?: string[]
 }
+
+/**
+ * Results inside a window count neither up nor down, and matched checks do not page.
+ * One-off with `start`/`end` (ISO 8601) or recurring with `cron` (UTC) and `duration`.
+ */
+export type MaintenanceInput = {
+  match: MatcherInput
+  reason?: string
+} & ({ start: string; end: string } | { cron: string; duration: Duration })
 
 export interface PingProps extends CommonCheckProps {
   /** Host name or IP address to ping. @example 'db.internal' */
@@ -369,6 +437,14 @@ export interface MonitoringInput {
   defaults?: Omit<CommonCheckProps, 'name' | 'notify'>
   /** Where alerts go. Default: a console channel. */
   channels?: ChannelInput[]
+  /** Grouping, flapping, region/probe/channel alerts. */
+  alerting?: AlertingInput
+  /** Notification routes by check id or tag, with reminders and escalation. */
+  routes?: RouteInput[]
+  /** Maintenance windows. */
+  maintenance?: MaintenanceInput[]
+  /** The availability objective incident reports measure error budget against. Default 99.9 % over 30d. */
+  slo?: { target?: number; window?: Duration }
   checks: CheckInput[]
 }
 

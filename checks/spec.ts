@@ -10,8 +10,19 @@ import { httpSpecSchema } from './specs/http.ts'
 import { pingSpecSchema } from './specs/ping.ts'
 import { dnsSpecSchema } from './specs/dns.ts'
 import { tcpSpecSchema } from './specs/tcp.ts'
+import type { Quorum } from './specs/common.ts'
 
-export { alertPolicySchema, durationSchema, type AlertPolicy } from './specs/common.ts'
+export {
+  alertPolicySchema,
+  durationSchema,
+  flappingSchema,
+  quorumSchema,
+  remediationSchema,
+  type AlertPolicy,
+  type FlappingThresholds,
+  type Quorum,
+  type RemediationAction,
+} from './specs/common.ts'
 export {
   DEFAULT_HEARTBEAT_GRACE,
   HUB_REGION,
@@ -93,15 +104,29 @@ export function seriesOf(result: { kind: string; region: string; probeId: string
 }
 
 /**
- * The quorum in force for a check: its own, or min(2, number of regions). Host checks
- * have a quorum of 1: any failing host makes the check DOWN.
+ * The number of failing regions a quorum asks for out of `regions`: a count is capped
+ * at the region count, a share is rounded up (`'50%'` of 3 is 2), and the default is a
+ * majority but at least 2 when there are 2 or more regions, so one vantage point alone
+ * never pages: 1 → 1, 2 → 2, 3 → 2, 4 → 3, 5 → 3.
+ */
+export function resolveQuorum(quorum: Quorum | undefined, regions: number): number {
+  if (regions <= 1) return 1
+  if (quorum === undefined) return Math.max(2, Math.floor(regions / 2) + 1)
+  if (typeof quorum === 'number') return Math.min(quorum, regions)
+  const share = Number(quorum.slice(0, -1)) / 100
+  return Math.min(regions, Math.max(1, Math.ceil(share * regions - 1e-9)))
+}
+
+/**
+ * The quorum in force for a check: its own, or the default majority (resolveQuorum).
+ * Host checks have a quorum of 1: any failing host makes the check DOWN.
  */
 export function effectiveQuorum(spec: {
   kind: string
   regions?: string[]
-  alert: { quorum?: number }
+  alert: { quorum?: Quorum }
 }): number {
   const regions = regionsOf(spec)?.length
   if (regions === undefined) return 1
-  return Math.min(spec.alert.quorum ?? Math.min(2, regions), regions)
+  return resolveQuorum(spec.alert.quorum, regions)
 }

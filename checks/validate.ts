@@ -5,6 +5,16 @@
  */
 import { z } from 'zod'
 import {
+  alertingSchema,
+  maintenanceWindowSchema,
+  routeSchema,
+  sloSchema,
+  type AlertingConfig,
+  type MaintenanceWindowConfig,
+  type RouteConfig,
+  type SloConfig,
+} from './alerting.ts'
+import {
   alertPolicySchema,
   checkSpecSchema,
   durationSchema,
@@ -97,6 +107,10 @@ const projectSchema = z.strictObject({
   project: z.string().min(1).default('Vantage'),
   defaults: defaultsSchema.default({}),
   channels: z.array(channelSchema).default([{ type: 'console', name: 'console' }]),
+  alerting: alertingSchema.default(alertingSchema.parse({})),
+  routes: z.array(routeSchema).default([]),
+  maintenance: z.array(maintenanceWindowSchema).default([]),
+  slo: sloSchema.default(sloSchema.parse({})),
   checks: z.array(z.unknown()),
 })
 
@@ -104,6 +118,13 @@ export interface MonitoringConfig {
   project: string
   channels: ChannelConfig[]
   checks: CheckSpec[]
+  /** Grouping, flap thresholds, region/probe/channel alerts. Defaults when absent. */
+  alerting?: AlertingConfig
+  /** Notification routes by check id or tag; a check's own `notify` is a route too. */
+  routes?: RouteConfig[]
+  /** Maintenance windows from the file (the API adds more at run time). */
+  maintenance?: MaintenanceWindowConfig[]
+  slo?: SloConfig
 }
 
 export type ValidationOutcome =
@@ -223,7 +244,11 @@ function validateChecks(
       errors.push(
         `checks[${index}].alert.quorum: host checks alert when any selected host fails; leave quorum out`,
       )
-    } else if (regions && spec.alert.quorum !== undefined && spec.alert.quorum > regions.length) {
+    } else if (
+      regions &&
+      typeof spec.alert.quorum === 'number' &&
+      spec.alert.quorum > regions.length
+    ) {
       errors.push(
         `checks[${index}].alert.quorum: ${spec.alert.quorum} is more than the check's ${regions.length} region(s)`,
       )
@@ -270,10 +295,76 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
     if (seenChannels.has(name)) errors.push(`channels[${index}].name: duplicate channel "${name}"`)
     seenChannels.add(name)
   })
+  if (project.success) {
+    errors.push(...routeErrors(project.data, seenChannels))
+    errors.push(...dependencyErrors(checks))
+  }
 
   if (!project.success || errors.length > 0) return { ok: false, errors }
+  const { alerting, routes, maintenance, slo } = project.data
   return {
     ok: true,
-    config: { project: project.data.project, channels: project.data.channels, checks },
+    config: {
+      project: project.data.project,
+      channels: project.data.channels,
+      checks,
+      alerting,
+      routes,
+      maintenance,
+      slo,
+    },
   }
+}
+
+/** Channel names in routes, escalation levels and `alerting.notify` that name no channel. */
+function routeErrors(
+  project: { routes: RouteConfig[]; alerting: AlertingConfig },
+  channelNames: ReadonlySet<string>,
+): string[] {
+  const errors: string[] = []
+  const check = (names: string[], path: string) =>
+    names.forEach((name, position) => {
+      if (!channelNames.has(name)) errors.push(`${path}[${position}]: no channel named "${name}"`)
+    })
+  project.routes.forEach((route, index) => {
+    check(route.channels, `routes[${index}].channels`)
+    route.escalate.forEach((level, position) =>
+      check(level.channels, `routes[${index}].escalate[${position}].channels`),
+    )
+  })
+  if (project.alerting.notify) check(project.alerting.notify, 'alerting.notify')
+  return errors
+}
+
+/** `dependsOn` entries that name no check, the check itself, or close a cycle. */
+function dependencyErrors(checks: CheckSpec[]): string[] {
+  const errors: string[] = []
+  const ids = new Map(checks.map((check, index) => [check.id, index]))
+  for (const [index, check] of checks.entries()) {
+    check.dependsOn?.forEach((id, position) => {
+      const path = `checks[${index}].dependsOn[${position}]`
+      if (id === check.id) errors.push(`${path}: a check cannot depend on itself`)
+      else if (!ids.has(id)) errors.push(`${path}: no check with id "${id}"`)
+    })
+  }
+  // A cycle would have each check wait for the other forever: report one per cycle start.
+  const visiting = new Set<string>()
+  const done = new Set<string>()
+  const byId = new Map(checks.map((check) => [check.id, check]))
+  const visit = (id: string, trail: string[]): void => {
+    if (done.has(id)) return
+    if (visiting.has(id)) {
+      const cycle = [...trail.slice(trail.indexOf(id)), id]
+      errors.push(`checks[${ids.get(id)}].dependsOn: dependency cycle ${cycle.join(' -> ')}`)
+      return
+    }
+    visiting.add(id)
+    for (const next of byId.get(id)?.dependsOn ?? []) {
+      if (next !== id && byId.has(next)) visit(next, [...trail, id])
+    }
+    visiting.delete(id)
+    done.add(id)
+  }
+  for (const check of checks) visit(check.id, [])
+  return errors
 }

@@ -14,15 +14,69 @@ export const durationSchema = z.string().refine(isDuration, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a duration (use e.g. 30s, 5m, 1h)`,
 })
 
+/** A quorum as a region count (`2`) or a share of the check's regions (`'60%'`). */
+export const quorumSchema = z.union([
+  z.int().min(1),
+  z
+    .string()
+    .regex(/^(100|[1-9]?[0-9])%$/, { error: 'must be a region count like 2 or a share like "60%"' }),
+])
+export type Quorum = z.infer<typeof quorumSchema>
+
+/** Nagios-style flap thresholds: percent state change over the last 21 states. */
+export const flappingSchema = z
+  .strictObject({
+    /** Below this a flapping series is stable again. Default 20. */
+    low: z.number().min(0).max(100).default(20),
+    /** Above this a series is flapping. Default 30. */
+    high: z.number().min(0).max(100).default(30),
+  })
+  .refine((t) => t.low < t.high, { error: 'low must be below high' })
+export type FlappingThresholds = z.infer<typeof flappingSchema>
+
 export const alertPolicySchema = z.strictObject({
-  /** Regions that must be failing at once before the check is DOWN. Default: min(2, regions). */
-  quorum: z.int().min(1).optional(),
+  /**
+   * Regions that must be failing at once before the check is DOWN: a count or a
+   * percentage. Default: a majority of the check's regions, at least 2 when it has 2 or more.
+   */
+  quorum: quorumSchema.optional(),
   /** Consecutive down results that make one region failing. Default 2. */
   failAfter: z.int().min(1).default(2),
   /** Consecutive up results that make a failing region pass again. Default 2. */
   recoverAfter: z.int().min(1).default(2),
+  /** DEGRADED (a quorum of regions degraded) pages like DOWN. Default false: shown only. */
+  pageOnDegraded: z.boolean().default(false),
+  /** Flap thresholds for this check, or false to turn flap detection off. Default: the project's. */
+  flapping: z.union([z.literal(false), flappingSchema]).optional(),
 })
 export type AlertPolicy = z.infer<typeof alertPolicySchema>
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+
+/**
+ * An auto-remediation action: POST to a webhook, or run a command that the hub's own
+ * config allow-lists by name (the deployed file only names it, so a deploy token can
+ * never run an arbitrary command on the hub).
+ */
+export const remediationSchema = z
+  .strictObject({
+    webhook: httpUrl.optional(),
+    /** Extra request headers for the webhook, e.g. an auth header. */
+    headers: z.record(z.string(), z.string()).optional(),
+    /** The name of a command in the hub's `--remediation` file. */
+    command: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'must be a command name like "restart-api"' })
+      .optional(),
+    /** Least time between two runs of this action for the same check. Default `10m`. */
+    cooldown: durationSchema.default('10m'),
+    /** Runs of this action per incident at most. Default 3. */
+    maxAttempts: z.int().min(1).max(20).default(3),
+  })
+  .refine((a) => (a.webhook === undefined) !== (a.command === undefined), {
+    error: 'give exactly one of webhook or command',
+  })
+export type RemediationAction = z.infer<typeof remediationSchema>
 
 export const NO_REGIONS = 'no regions given (set regions on the check or defaults.regions)'
 
@@ -35,9 +89,13 @@ export const baseFields = {
   timeout: durationSchema.default('10s'),
   tags: z.array(z.string().min(1)).default([]),
   enabled: z.boolean().default(true),
-  alert: alertPolicySchema.default({ failAfter: 2, recoverAfter: 2 }),
+  alert: alertPolicySchema.default({ failAfter: 2, recoverAfter: 2, pageOnDegraded: false }),
   /** Channel names to notify; all channels when omitted. Never sent to probes. */
   notify: z.array(z.string()).optional(),
+  /** Checks this one depends on: while one of them is DOWN, this check does not page. Hub only. */
+  dependsOn: z.array(z.string().min(1)).optional(),
+  /** Actions the hub runs once the check is confirmed DOWN. Hub only, never sent to probes. */
+  remediate: z.array(remediationSchema).optional(),
 }
 
 export const latencyExpectationFields = {

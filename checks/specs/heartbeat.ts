@@ -50,6 +50,6 @@ export const heartbeatSpecSchema = z.strictObject({
       failAfter: z.int().min(1).default(1),
       recoverAfter: z.int().min(1).default(1),
     })
-    .default({ failAfter: 1, recoverAfter: 1 }),
+    .default({ failAfter: 1, recoverAfter: 1, pageOnDegraded: false }),
 })
 export type HeartbeatSpec = z.infer<typeof heartbeatSpecSchema>

@@ -24,6 +24,9 @@ describe('IncidentStore', () => {
       endedAt: null,
       regions: ['eu', 'us'],
       firstError: refused,
+      kind: 'down',
+      ackedAt: null,
+      ackedBy: null,
     })
     expect(store.openFor('other')).toBeNull()
     expect(store.openIncidents().map((i) => i.incidentId)).toEqual([id])
@@ -109,5 +112,17 @@ describe('IncidentStore', () => {
     const again = new IncidentStore(db)
     expect(again.openFor('api')?.incidentId).toBe(id)
     expect(again.get(id)?.timeline).toHaveLength(1)
+  })
+
+  it('acknowledges once, and only down incidents are outages', () => {
+    const { store } = newStore()
+    const down = store.open({ checkId: 'api', at: T0, regions: ['eu'], firstError: null })
+    store.open({ kind: 'flapping', checkId: 'api', at: T0, regions: [], firstError: null })
+
+    expect(store.acknowledge(down, T0 + 5, 'alice')).toBe(true)
+    expect(store.acknowledge(down, T0 + 9, 'bob')).toBe(false)
+    expect(store.get(down)).toMatchObject({ ackedAt: T0 + 5, ackedBy: 'alice' })
+    expect(store.outages('api', T0 - 1, T0 + 10).map((o) => o.incidentId)).toEqual([down])
+    expect(store.openFor('api', 'flapping')?.kind).toBe('flapping')
   })
 })

@@ -13,12 +13,27 @@ export interface IncidentError {
   message: string
 }
 
+/**
+ * What an incident records. Only `down` incidents are outages (availability, error
+ * budget); the others are kept for the record and for their notifications:
+ * - down / degraded: a check confirmed DOWN, or DEGRADED with `alert.pageOnDegraded`;
+ * - flapping: a check that flapped (its own DOWN incidents are recorded apart);
+ * - region: a region whose checks failed together (checkId `region:<name>`);
+ * - probe: a probe offline (checkId `probe:<id>`);
+ * - channel: a notification channel that kept failing (checkId `channel:<name>`).
+ */
+export type IncidentKind = 'down' | 'degraded' | 'flapping' | 'region' | 'probe' | 'channel'
+
 /** An outage with what the alert saw when it fired. */
 export interface Incident extends Outage {
+  kind: IncidentKind
   /** Regions failing when the alert fired. */
   regions: string[]
   /** The first error among those regions, for the notification text. */
   firstError: IncidentError | null
+  /** When and by whom it was acknowledged; null until then. */
+  ackedAt: number | null
+  ackedBy: string | null
 }
 
 /**
@@ -29,7 +44,26 @@ export interface Incident extends Outage {
  * - notification: one delivery attempt to one channel;
  * - deploy: a config was deployed while the incident was open (a likely cause, or the fix).
  */
-export type TimelineEntryType = 'fired' | 'resolved' | 'region' | 'note' | 'notification' | 'deploy'
+export type TimelineEntryType =
+  | 'fired'
+  | 'resolved'
+  | 'region'
+  | 'note'
+  | 'notification'
+  | 'deploy'
+  /** Somebody acknowledged the incident: `{ by, comment }`. */
+  | 'ack'
+  /** A notification held back: `{ reason }` (silence, maintenance, dependency, flapping, inhibition). */
+  | 'suppressed'
+  /** A confirmation round asked other regions to run the check now: `{ regions, probes }`. */
+  | 'confirmation'
+  /** An auto-remediation action ran: `{ action, attempt, outcome, ... }`. */
+  | 'remediation'
+  /** A reminder or escalation level was sent: `{ level? }`. */
+  | 'reminder'
+  | 'escalation'
+  /** The check entered or left flapping: `{ flapping, percentStateChange }`. */
+  | 'flapping'
 
 export interface TimelineEntry {
   at: number
@@ -43,6 +77,8 @@ export interface IncidentWithTimeline extends Incident {
 }
 
 export interface OpenIncidentInput {
+  /** Default 'down'. */
+  kind?: IncidentKind
   checkId: string
   at: number
   regions: string[]
@@ -56,6 +92,9 @@ interface IncidentRow {
   ended_at: number | null
   regions: string
   first_error: string | null
+  kind: IncidentKind
+  acked_at: number | null
+  acked_by: string | null
 }
 
 interface EventRow {
@@ -84,7 +123,14 @@ CREATE TABLE IF NOT EXISTS incident_events (
 CREATE INDEX IF NOT EXISTS incident_events_by_incident ON incident_events (incident_id, at);
 `
 
-const COLUMNS = 'id, check_id, started_at, ended_at, regions, first_error'
+/** Columns added after the first release, added to older databases on open. */
+const ADDED_COLUMNS: [name: string, definition: string][] = [
+  ['kind', "kind TEXT NOT NULL DEFAULT 'down'"],
+  ['acked_at', 'acked_at INTEGER'],
+  ['acked_by', 'acked_by TEXT'],
+]
+
+const COLUMNS = 'id, check_id, started_at, ended_at, regions, first_error, kind, acked_at, acked_by'
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -94,6 +140,9 @@ function toIncident(row: IncidentRow): Incident {
     endedAt: row.ended_at,
     regions: JSON.parse(row.regions) as string[],
     firstError: row.first_error === null ? null : (JSON.parse(row.first_error) as IncidentError),
+    kind: row.kind,
+    ackedAt: row.acked_at,
+    ackedBy: row.acked_by,
   }
 }
 
@@ -117,16 +166,25 @@ export class IncidentStore {
   /** Creates the tables if they are missing; safe to call on every start. */
   constructor(db: Database) {
     db.exec(SCHEMA)
+    const existing = new Set(
+      (db.prepare('PRAGMA table_info(incidents)').all() as { name: string }[]).map((c) => c.name),
+    )
+    for (const [name, definition] of ADDED_COLUMNS) {
+      if (!existing.has(name)) db.exec(`ALTER TABLE incidents ADD COLUMN ${definition}`)
+    }
     this.#statements = {
-      insert: db.prepare<[string, string, number, string, string | null]>(
-        'INSERT INTO incidents (id, check_id, started_at, regions, first_error) VALUES (?, ?, ?, ?, ?)',
+      insert: db.prepare<[string, string, number, string, string | null, IncidentKind]>(
+        'INSERT INTO incidents (id, check_id, started_at, regions, first_error, kind) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      ack: db.prepare<[number, string, string]>(
+        'UPDATE incidents SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL',
       ),
       resolve: db.prepare<[number, string]>(
         'UPDATE incidents SET ended_at = ? WHERE id = ? AND ended_at IS NULL',
       ),
       get: db.prepare<[string], IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = ?`),
-      openFor: db.prepare<[string], IncidentRow>(
-        `SELECT ${COLUMNS} FROM incidents WHERE check_id = ? AND ended_at IS NULL
+      openFor: db.prepare<[string, IncidentKind], IncidentRow>(
+        `SELECT ${COLUMNS} FROM incidents WHERE check_id = ? AND kind = ? AND ended_at IS NULL
          ORDER BY started_at DESC, id DESC LIMIT 1`,
       ),
       open: db.prepare<[], IncidentRow>(
@@ -134,7 +192,7 @@ export class IncidentStore {
       ),
       overlapping: db.prepare<[string, number, number], IncidentRow>(
         `SELECT ${COLUMNS} FROM incidents
-         WHERE check_id = ? AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)
+         WHERE check_id = ? AND kind = 'down' AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)
          ORDER BY started_at, id`,
       ),
       list: db.prepare<[number], IncidentRow>(
@@ -151,11 +209,19 @@ export class IncidentStore {
   }
 
   /** Opens an incident and returns its id (a ULID). */
-  open({ checkId, at, regions, firstError }: OpenIncidentInput): string {
+  open({ checkId, at, regions, firstError, kind = 'down' }: OpenIncidentInput): string {
     const id = this.#nextId(at)
     const error = firstError === null ? null : JSON.stringify(firstError)
-    this.#statements.insert.run(id, checkId, at, JSON.stringify(regions), error)
+    this.#statements.insert.run(id, checkId, at, JSON.stringify(regions), error, kind)
     return id
+  }
+
+  /**
+   * Marks the incident acknowledged and returns true; false when it is unknown or was
+   * acknowledged already (the first acknowledgement stands).
+   */
+  acknowledge(id: string, at: number, by: string): boolean {
+    return this.#statements.ack.run(at, by, id).changes > 0
   }
 
   /** Ends an open incident; resolving one that already ended changes nothing. */
@@ -163,9 +229,9 @@ export class IncidentStore {
     this.#statements.resolve.run(at, id)
   }
 
-  /** The check's open incident, or null when it has none. */
-  openFor(checkId: string): Incident | null {
-    const row = this.#statements.openFor.get(checkId)
+  /** The check's open incident of `kind` (default 'down'), or null when it has none. */
+  openFor(checkId: string, kind: IncidentKind = 'down'): Incident | null {
+    const row = this.#statements.openFor.get(checkId, kind)
     return row ? toIncident(row) : null
   }
 
@@ -174,7 +240,7 @@ export class IncidentStore {
     return this.#statements.open.all().map(toIncident)
   }
 
-  /** The check's outages that overlap [from, to), oldest first; open ones count as ongoing. */
+  /** The check's outages (`down` incidents) that overlap [from, to), oldest first; open ones count as ongoing. */
   outages(checkId: string, from: number, to: number): Outage[] {
     return this.#statements.overlapping.all(checkId, to, from).map(toIncident).map(toOutage)
   }

@@ -19,14 +19,19 @@ import type { StatusPageCheck } from './status-page-model.ts'
 
 const STATE_LABELS: Record<CheckAlertStatus, string> = {
   up: 'Up',
+  degraded: 'Degraded',
   partial: 'Partial',
+  insufficient: 'Too few probes',
   down: 'Down',
   unknown: 'Unknown',
 }
 
 const REGION_STATE_LABELS: Record<RegionView['state'], string> = {
   passing: 'passing',
+  degraded: 'degraded',
   failing: 'failing',
+  inconclusive: 'inconclusive',
+  offline: 'no probe online',
   unknown: 'no verdict yet',
 }
 
