@@ -52,9 +52,12 @@ export const maintenanceWindowSchema = z
       (w.cron !== undefined && w.duration !== undefined && w.start === undefined),
     { error: 'give either start and end, or cron and duration' },
   )
-  .refine((w) => w.start === undefined || w.end === undefined || Date.parse(w.start) < Date.parse(w.end), {
-    error: 'end must be after start',
-  })
+  .refine(
+    (w) => w.start === undefined || w.end === undefined || Date.parse(w.start) < Date.parse(w.end),
+    {
+      error: 'end must be after start',
+    },
+  )
 export type MaintenanceWindowConfig = z.infer<typeof maintenanceWindowSchema>
 
 /**

@@ -19,7 +19,9 @@ export const quorumSchema = z.union([
   z.int().min(1),
   z
     .string()
-    .regex(/^(100|[1-9]?[0-9])%$/, { error: 'must be a region count like 2 or a share like "60%"' }),
+    .regex(/^(100|[1-9]?[0-9])%$/, {
+      error: 'must be a region count like 2 or a share like "60%"',
+    }),
 ])
 export type Quorum = z.infer<typeof quorumSchema>
 
