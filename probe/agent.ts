@@ -190,6 +190,12 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
 
   /** Checks running now: a confirmation run must not overlap a scheduled run of the same check. */
   const running = new Set<string>()
+  /**
+   * Requested runs (confirm, manual) that arrived while the check was running. Probes of
+   * every region run a check at the same offset, so the hub's confirmation request often
+   * lands mid-run; dropping it would cost a whole interval, so it runs right after.
+   */
+  const requestedDuringRun = new Map<string, CheckResult['trigger']>()
 
   function runScheduled(check: ProbeCheck, scheduledAt: number): Promise<void> {
     return runOwned(check, scheduledAt, 'schedule')
@@ -203,13 +209,19 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     // Host checks run on every probe they select; region checks on one live probe per region.
     if (!isHostKind(check.kind) && !membership.owns(check.id, capabilityFor(check.kind))) return
     if (running.has(check.id)) {
-      return logger.debug({ checkId: check.id, trigger }, 'skipping a run: the check is running')
+      if (trigger !== 'schedule') requestedDuringRun.set(check.id, trigger)
+      return logger.debug({ checkId: check.id, trigger }, 'the check is running; not overlapping')
     }
     running.add(check.id)
     try {
       await runAndQueue(check, scheduledAt, trigger)
     } finally {
       running.delete(check.id)
+    }
+    const requested = requestedDuringRun.get(check.id)
+    if (requested && !stopping) {
+      requestedDuringRun.delete(check.id)
+      await runOwned(check, Date.now(), requested)
     }
   }
 

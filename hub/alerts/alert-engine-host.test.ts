@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { CheckResult, CheckStatus } from '../../checks/result.ts'
 import { checkSpecSchema, type CheckSpec } from '../../checks/spec.ts'
 import { ManualClock } from '../../lib/clock.ts'
-import type { AlertEvent } from '../types.ts'
+import type { AlertEvent, ProbeInfo } from '../types.ts'
 import { AlertEngine } from './alert-engine.ts'
 import { IncidentStore } from './incident-store.ts'
 
@@ -148,5 +148,30 @@ describe('AlertEngine with host checks: one series per host', () => {
     clock.advance(MIN)
     engine.observe({ ...result('eu-west-1', 'up', clock.now()), checkId: 'site', kind: 'http' })
     expect(engine.state('site').regions).toEqual({ 'eu-west': 'passing' })
+  })
+
+  it('marks a host offline while its probe is, and never counts it toward DOWN', () => {
+    const { engine, events, round } = setup()
+    const host = (probeId: string, state: ProbeInfo['state']): ProbeInfo => ({
+      probeId,
+      state,
+      region: 'eu-west',
+      labels: { role: 'app' },
+      capabilities: [],
+      version: '1.0.0',
+      lastSeen: 0,
+    })
+    engine.setProbes([host('app-1', 'online'), host('app-2', 'online')])
+    round({ 'app-1': 'up', 'app-2': 'up' })
+    engine.setProbes([host('app-1', 'online'), host('app-2', 'offline')])
+    // An outbox replayed late by the offline host must not page.
+    round({ 'app-1': 'up', 'app-2': 'down' })
+    round({ 'app-1': 'up', 'app-2': 'down' })
+
+    expect(events).toEqual([])
+    expect(engine.state('app-disks')).toMatchObject({
+      status: 'up',
+      regions: { 'app-1': 'passing', 'app-2': 'offline' },
+    })
   })
 })

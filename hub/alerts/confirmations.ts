@@ -54,18 +54,19 @@ export interface ConfirmationsOptions {
 
 /**
  * The requests for one round: a run command to every online probe of the check's
- * regions other than `failingRegion`. Empty for host checks and heartbeats.
+ * regions other than `failingRegion` (every region when it is undefined). Empty for
+ * host checks and heartbeats.
  */
 export function planConfirmation(
   spec: CheckSpec,
-  failingRegion: string,
+  failingRegion: string | undefined,
   probes: ProbeInfo[],
   newId: () => string = ulid,
 ): ConfirmRequest[] {
   if (spec.kind === 'heartbeat' || isHostKind(spec.kind)) return []
-  const others = new Set((regionsOf(spec) ?? []).filter((region) => region !== failingRegion))
+  const asked = new Set((regionsOf(spec) ?? []).filter((region) => region !== failingRegion))
   return probes
-    .filter((probe) => probe.state === 'online' && others.has(probe.region))
+    .filter((probe) => probe.state === 'online' && asked.has(probe.region))
     .map((probe) => ({
       probeId: probe.probeId,
       command: { requestId: newId(), type: 'run', checkId: spec.id, trigger: 'confirm' },
@@ -85,6 +86,8 @@ export class Confirmations {
   readonly #lastRound = new Map<string, number>()
   /** Start times of the rounds in the last minute, oldest first. */
   #recent: number[] = []
+  /** Follow-up runs per (check, region) since the start of the current check interval. */
+  readonly #followUps = new Map<string, { since: number; count: number }>()
 
   constructor(options: ConfirmationsOptions) {
     this.#options = options
@@ -97,11 +100,67 @@ export class Confirmations {
     const now = this.#options.clock.now()
     const last = this.#lastRound.get(checkId)
     if (last !== undefined && now - last < intervalOf(spec)) return []
+    return this.#round(spec, region, now)
+  }
+
+  /**
+   * Called for each down result that leaves its region short of `failAfter` while the
+   * check is not DOWN: asks that region alone to run the check again now, so its streak
+   * reaches failAfter within a few run durations instead of failAfter schedules. At most
+   * failAfter − 1 follow-ups per region per check interval, so a check that fails every
+   * other run cannot keep a region busy; they count against the overall cap too.
+   */
+  followUp(checkId: string, region: string): ConfirmRequest[] {
+    const spec = this.#options.check(checkId)
+    if (!spec || spec.kind === 'heartbeat' || isHostKind(spec.kind)) return []
+    // A region the check does not run in has nothing to confirm, whatever probes it has.
+    if (!regionsOf(spec)?.includes(region)) return []
+    const now = this.#options.clock.now()
+    const key = `${checkId}\u0000${region}`
+    const window = this.#followUps.get(key)
+    const fresh = !window || now - window.since >= intervalOf(spec)
+    const used = fresh ? 0 : window.count
+    if (used >= spec.alert.failAfter - 1) return []
     this.#recent = this.#recent.filter((at) => now - at < MINUTE_MS)
     if (this.#recent.length >= MAX_ROUNDS_PER_MINUTE) return []
-    const requests = planConfirmation(spec, region, this.#options.probes())
+    const requests = this.#options
+      .probes()
+      .filter((probe) => probe.state === 'online' && probe.region === region)
+      .map((probe) => ({
+        probeId: probe.probeId,
+        command: {
+          requestId: ulid(),
+          type: 'run' as const,
+          checkId: spec.id,
+          trigger: 'confirm' as const,
+        },
+      }))
     if (requests.length === 0) return []
-    this.#lastRound.set(checkId, now)
+    this.#followUps.set(key, { since: fresh ? now : window.since, count: used + 1 })
+    this.#recent.push(now)
+    for (const request of requests) this.#options.send(request)
+    return requests
+  }
+
+  /**
+   * Called after an auto-remediation action ran: asks every region of the check,
+   * the failing ones included, whether the action helped. An action is rare and its
+   * answer is wanted now, so the per-check interval does not apply; the overall cap
+   * still does. Returns what was sent.
+   */
+  afterRemediation(checkId: string): ConfirmRequest[] {
+    const spec = this.#options.check(checkId)
+    if (!spec) return []
+    return this.#round(spec, undefined, this.#options.clock.now())
+  }
+
+  /** Sends one round unless the per-minute cap is reached. */
+  #round(spec: CheckSpec, failingRegion: string | undefined, now: number): ConfirmRequest[] {
+    this.#recent = this.#recent.filter((at) => now - at < MINUTE_MS)
+    if (this.#recent.length >= MAX_ROUNDS_PER_MINUTE) return []
+    const requests = planConfirmation(spec, failingRegion, this.#options.probes())
+    if (requests.length === 0) return []
+    this.#lastRound.set(spec.id, now)
     this.#recent.push(now)
     for (const request of requests) this.#options.send(request)
     return requests
