@@ -1,0 +1,212 @@
+/** Alerts held back: silences and maintenance, dependencies, flapping. */
+import { describe, expect, it } from 'vitest'
+import {
+  dispatcherFixture,
+  expectNothingSent,
+  MIN,
+  monitoringConfig,
+  summary,
+} from './dispatcher.fixture.ts'
+
+const config = monitoringConfig({
+  channels: ['slack', 'ops'],
+  routes: [{ match: { tags: ['web'] }, channels: ['slack'], remindEvery: '5m' }],
+  checks: [
+    { id: 'db-primary', tags: ['db'] },
+    { id: 'api', tags: ['web'], dependsOn: ['db-primary'] },
+    { id: 'blog', tags: ['web'] },
+  ],
+})
+
+describe('AlertDispatcher: silences and maintenance', () => {
+  it('sends nothing for a silenced check and records why on the timeline', () => {
+    const hub = dispatcherFixture(config)
+    hub.silenced.set('blog', 'maintenance: weekly vacuum')
+    const id = hub.fire('blog')
+    hub.runFor(10 * MIN)
+
+    expectNothingSent(hub.drain())
+    expect(hub.incidents.get(id)?.timeline.at(-1)).toMatchObject({
+      type: 'suppressed',
+      detail: { reason: 'maintenance: weekly vacuum' },
+    })
+    expect(hub.dispatcher.describe(id)).toMatchObject({
+      held: true,
+      heldReason: 'maintenance: weekly vacuum',
+      channels: [],
+    })
+
+    hub.resolve(id)
+    expectNothingSent(hub.drain())
+  })
+
+  it('sends the fired alert when the silence ends while the incident is still open', () => {
+    const hub = dispatcherFixture(config)
+    hub.silenced.set('blog', 'silenced by alice')
+    const id = hub.fire('blog')
+    hub.runFor(3 * MIN)
+    hub.silenced.delete('blog')
+    hub.runFor(1_000)
+
+    expect(summary(hub.drain())).toEqual([['fired', ['slack']]])
+    expect(hub.dispatcher.describe(id)).toMatchObject({ held: false, firedSentAt: hub.clock.now() })
+    hub.runFor(5 * MIN)
+    expect(summary(hub.drain())).toEqual([['reminder', ['slack']]])
+  })
+
+  it('never sends a held alert once somebody acknowledged it', () => {
+    const hub = dispatcherFixture(config)
+    hub.silenced.set('blog', 'silenced by alice')
+    const id = hub.fire('blog')
+    expect(hub.dispatcher.acknowledge(id, 'alice').ok).toBe(true)
+    hub.silenced.delete('blog')
+    hub.runFor(10 * MIN)
+
+    expectNothingSent(hub.drain())
+  })
+
+  it('applies silences to flapping notifications too', () => {
+    const hub = dispatcherFixture(config)
+    hub.silenced.set('blog', 'silenced by alice')
+    const id = hub.incidents.open({
+      kind: 'flapping',
+      checkId: 'blog',
+      at: 0,
+      regions: [],
+      firstError: null,
+    })
+    const event = {
+      incidentId: id,
+      checkId: 'blog',
+      checkName: 'blog',
+      at: 0,
+      regions: [],
+      quorum: 2,
+      firstError: null,
+    }
+    hub.dispatcher.handle({ ...event, type: 'flapping-started' })
+    hub.dispatcher.handle({ ...event, type: 'flapping-stopped' })
+
+    expectNothingSent(hub.drain())
+    expect(hub.timelineTypes(id)).toEqual(['suppressed', 'suppressed'])
+  })
+})
+
+describe('AlertDispatcher: dependencies', () => {
+  it('holds a dependent while its dependency is down, and pages once the dependency recovers first', () => {
+    const hub = dispatcherFixture(config)
+    const db = hub.fire('db-primary')
+    hub.clock.advance(10_000)
+    const api = hub.fire('api')
+    expect(summary(hub.drain())).toEqual([['fired', ['slack', 'ops']]])
+    expect(hub.incidents.get(api)?.timeline.at(-1)).toMatchObject({
+      type: 'suppressed',
+      detail: { reason: 'dependency down: db-primary' },
+    })
+
+    hub.runFor(3 * MIN)
+    expectNothingSent(hub.drain())
+    hub.resolve(db)
+    expect(summary(hub.drain())).toEqual([['resolved', ['slack', 'ops']]])
+    hub.runFor(1_000)
+
+    const [fired] = hub.drain()
+    expect(fired?.event).toMatchObject({ type: 'fired', incidentId: api })
+    expect(fired?.channels).toEqual(['slack'])
+    expect(fired?.groupKey).toBe('fired:tags:web')
+    hub.resolve(api)
+    expect(summary(hub.drain())).toEqual([['resolved', ['slack']]])
+  })
+
+  it('sends nothing for a dependent that recovers before its dependency', () => {
+    const hub = dispatcherFixture(config)
+    const db = hub.fire('db-primary')
+    const api = hub.fire('api')
+    hub.drain()
+    hub.runFor(MIN)
+    hub.resolve(api)
+    hub.runFor(MIN)
+    hub.resolve(db)
+    hub.runFor(MIN)
+
+    expect(summary(hub.drain())).toEqual([['resolved', ['slack', 'ops']]])
+    expect(hub.dispatcher.describe(api)).toMatchObject({ held: true, channels: [] })
+  })
+
+  it('keeps holding across a restart', () => {
+    const hub = dispatcherFixture(config)
+    const db = hub.fire('db-primary')
+    const api = hub.fire('api')
+    hub.drain()
+    hub.restart()
+    hub.runFor(MIN)
+    expectNothingSent(hub.drain())
+
+    hub.resolve(db)
+    hub.runFor(1_000)
+    expect(hub.drain().map((s) => [s.event.type, s.event.incidentId])).toEqual([
+      ['resolved', db],
+      ['fired', api],
+    ])
+  })
+})
+
+describe('AlertDispatcher: flapping', () => {
+  it('holds a fired alert while the check flaps and sends nothing when it resolves', () => {
+    const hub = dispatcherFixture(config)
+    hub.flapping.add('blog')
+    for (let round = 0; round < 5; round += 1) {
+      const id = hub.fire('blog')
+      hub.runFor(MIN)
+      hub.resolve(id)
+      hub.runFor(MIN)
+      expect(hub.incidents.get(id)?.timeline.at(0)).toMatchObject({
+        type: 'suppressed',
+        detail: { reason: 'flapping' },
+      })
+    }
+
+    expectNothingSent(hub.drain())
+  })
+
+  it('sends flapping-started and flapping-stopped to the check’s channels, ungrouped', () => {
+    const hub = dispatcherFixture(config)
+    const id = hub.incidents.open({
+      kind: 'flapping',
+      checkId: 'blog',
+      at: 0,
+      regions: [],
+      firstError: null,
+    })
+    const event = {
+      incidentId: id,
+      checkId: 'blog',
+      checkName: 'blog',
+      at: 0,
+      regions: [],
+      quorum: 2,
+      firstError: null,
+    }
+    hub.dispatcher.handle({ ...event, type: 'flapping-started' })
+    hub.runFor(10 * MIN)
+    hub.incidents.resolve(id, hub.clock.now())
+    hub.dispatcher.handle({ ...event, type: 'flapping-stopped' })
+
+    expect(hub.drain().map((s) => [s.event.type, s.channels, s.groupKey])).toEqual([
+      ['flapping-started', ['slack'], null],
+      ['flapping-stopped', ['slack'], null],
+    ])
+  })
+
+  it('pages an outage that is still open when the flapping settles', () => {
+    const hub = dispatcherFixture(config)
+    hub.flapping.add('blog')
+    hub.fire('blog')
+    hub.runFor(MIN)
+    expectNothingSent(hub.drain())
+
+    hub.flapping.delete('blog')
+    hub.runFor(1_000)
+    expect(summary(hub.drain())).toEqual([['fired', ['slack']]])
+  })
+})
