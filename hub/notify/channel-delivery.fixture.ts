@@ -42,11 +42,11 @@ export async function deliverThroughSink(
     firstError: null,
   })
   let notifier: Notifier | undefined
+  const channel = channelAt(sink.url)
   try {
     notifier = createNotifier({
       db,
-      channels: () => [channelAt(sink.url)],
-      routeFor: () => undefined,
+      channels: () => [channel],
       incidents,
       logger: silentLogger(),
       clock,
@@ -55,17 +55,21 @@ export async function deliverThroughSink(
       retry: { attempts: 3, baseDelayMs: 0 },
     })
     const started = performance.now()
-    notifier.notify({
-      type,
-      incidentId,
-      checkId: 'api-health',
-      checkName: 'API health',
-      at: clock.now(),
-      regions: ['eu-west'],
-      quorum: 1,
-      firstError: { code: 'HTTP_STATUS', message: 'status 503, expected 200' },
-      ...(type === 'resolved' ? { durationMs: 60_000 } : {}),
-    })
+    notifier.send(
+      {
+        type,
+        incidentId,
+        checkId: 'api-health',
+        checkName: 'API health',
+        at: clock.now(),
+        regions: ['eu-west'],
+        quorum: 1,
+        firstError: { code: 'HTTP_STATUS', message: 'status 503, expected 200' },
+        ...(type === 'resolved' ? { durationMs: 60_000 } : {}),
+      },
+      [channel.name],
+      { groupKey: null },
+    )
     await notifier.idle()
     const elapsedMs = performance.now() - started
     const attempts = incidents

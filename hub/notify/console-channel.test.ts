@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AlertEvent } from '../types.ts'
+import { acknowledged, degraded, group, probeOffline, reminder } from './alert-events.fixture.ts'
+import { headline } from './alert-text.ts'
 import { buildPayload, send } from './console-channel.ts'
 
 const at = Date.UTC(2026, 0, 1, 0, 2)
@@ -17,14 +19,14 @@ const fired: AlertEvent = {
 describe('console channel', () => {
   it('describes a fired alert in one line', () => {
     expect(buildPayload(fired)).toBe(
-      '2026-01-01T00:02:00.000Z ALERT  api-health is DOWN in 3 regions (eu-west, us-east, ap-south), quorum 2: CONNECT_REFUSED connect ECONNREFUSED 127.0.0.1:8081',
+      '2026-01-01T00:02:00.000Z ALERT  api-health is DOWN in 3 regions (eu-west, us-east, ap-south), quorum 2: CONNECT_REFUSED connect ECONNREFUSED 127.0.0.1:8081 [incident 01KDX2Q4Q8M0N6V8S9T1A2B3C4]',
     )
   })
 
   it('leaves out the error when there is none and names the check by name and id', () => {
     const event = { ...fired, checkName: 'API health', regions: ['eu-west'], quorum: 1 }
     expect(buildPayload({ ...event, firstError: null })).toBe(
-      '2026-01-01T00:02:00.000Z ALERT  API health (api-health) is DOWN in 1 region (eu-west), quorum 1',
+      '2026-01-01T00:02:00.000Z ALERT  API health (api-health) is DOWN in 1 region (eu-west), quorum 1 [incident 01KDX2Q4Q8M0N6V8S9T1A2B3C4]',
     )
   })
 
@@ -41,6 +43,13 @@ describe('console channel', () => {
       `${new Date(at + durationMs).toISOString()} RESOLVED api-health is back up after ${text}`,
     )
   })
+
+  it.each([reminder, acknowledged, degraded, probeOffline, group])(
+    'gives every other event its time and headline (%#)',
+    (event) => {
+      expect(buildPayload(event)).toBe(`${new Date(event.at).toISOString()} ${headline(event)}`)
+    },
+  )
 
   it('writes the line with a newline', () => {
     const written: string[] = []

@@ -9,7 +9,8 @@ import { IncidentStore } from '../alerts/incident-store.ts'
 import { openDatabase, type Database } from '../store/database.ts'
 import type { AlertEvent } from '../types.ts'
 import { DeliveryQueue } from './delivery-queue.ts'
-import { createNotifier, type Notifier, type RetryPolicy } from './notifier.ts'
+import { createNotifier, type Notifier } from './notifier.ts'
+import type { RetryPolicy } from './retry-policy.ts'
 import { refusedUrl, startWebhookSink, type WebhookSink } from './webhook-sink.fixture.ts'
 
 const cleanup: (() => Promise<void> | void)[] = []
@@ -56,7 +57,6 @@ function start(db: Database, channels: ChannelConfig[], retry?: RetryPolicy): No
   const notifier = createNotifier({
     db,
     channels: () => channels,
-    routeFor: () => undefined,
     incidents: new IncidentStore(db),
     logger: silentLogger(),
     clock,
@@ -89,14 +89,13 @@ describe('durable delivery', () => {
     const first = createNotifier({
       db: firstDb,
       channels: () => [down],
-      routeFor: () => undefined,
       incidents,
       logger: silentLogger(),
       clock,
       project: () => 'Acme',
       retry: slow,
     })
-    first.notify(alert)
+    first.send(alert, ['ops'], { groupKey: null })
     await vi.waitFor(() => expect(outcomes(incidents, alert.incidentId)).toHaveLength(1))
     await first.close()
     firstDb.close()
@@ -127,7 +126,7 @@ describe('durable delivery', () => {
     const alert = event(incidents)
     const notifier = start(db, [{ type: 'webhook', name: 'ops', url: hook.url, headers: {} }])
 
-    notifier.notify(alert)
+    notifier.send(alert, ['ops'], { groupKey: null })
     await vi.waitFor(() => expect(outcomes(incidents, alert.incidentId)).toHaveLength(1))
 
     const [row] = new DeliveryQueue(db, clock.now()).pending(1)
@@ -145,7 +144,7 @@ describe('durable delivery', () => {
     const alert = event(incidents)
     const notifier = start(db, [{ type: 'webhook', name: 'ops', url: hook.url, headers: {} }])
 
-    notifier.notify(alert)
+    notifier.send(alert, ['ops'], { groupKey: null })
     await notifier.idle()
 
     expect(hook.requests).toHaveLength(1)
@@ -161,8 +160,8 @@ describe('durable delivery', () => {
     const incidents = new IncidentStore(db)
     const notifier = start(db, [{ type: 'slack', name: 'team', webhookUrl: hook.url }])
 
-    notifier.notify(event(incidents))
-    notifier.notify(event(incidents))
+    notifier.send(event(incidents), ['team'], { groupKey: null })
+    notifier.send(event(incidents), ['team'], { groupKey: null })
     await hook.received(1)
     const queue = new DeliveryQueue(db, clock.now())
     await vi.waitFor(() =>

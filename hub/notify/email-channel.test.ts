@@ -5,17 +5,26 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../lib/clock.ts'
 import { silentLogger } from '../../lib/logger.ts'
 import { IncidentStore } from '../alerts/incident-store.ts'
-import { ctx, fired, resolved } from './alert-events.fixture.ts'
+import {
+  acknowledged,
+  ctx,
+  degraded,
+  escalated,
+  fired,
+  group,
+  resolved,
+} from './alert-events.fixture.ts'
+import { headline } from './alert-text.ts'
 import { buildPayload, send, type EmailChannel } from './email-channel.ts'
 import { createNotifier } from './notifier.ts'
 
 describe('email payload', () => {
   it('describes a fired alert in the subject, the text and the HTML', () => {
     const payload = buildPayload(fired, ctx)
-    expect(payload.subject).toBe('[Acme] DOWN: API health (api-health) in 2 regions')
+    expect(payload.subject).toBe('[Acme] DOWN: API health (api-health) in eu-west, us-east')
     expect(payload.text).toBe(
       [
-        'DOWN: API health (api-health) in 2 regions',
+        'DOWN: API health (api-health) in eu-west, us-east',
         '',
         'Check: api-health',
         'State: DOWN',
@@ -44,6 +53,29 @@ describe('email payload', () => {
   it('escapes HTML from an error message', () => {
     const event = { ...fired, firstError: { code: 'BODY', message: '<script>x</script>' } }
     expect(buildPayload(event, ctx).html).toContain('&lt;script&gt;x&lt;/script&gt;')
+  })
+})
+
+describe('email payload for every event type', () => {
+  it.each([
+    [escalated, '#c62828'],
+    [degraded, '#ef6c00'],
+    [acknowledged, '#1565c0'],
+  ])('puts the headline of %j in the subject and a coloured heading', (event, colour) => {
+    const payload = buildPayload(event, ctx)
+    expect(payload.subject).toBe(`[Acme] ${headline(event)}`)
+    expect(payload.html).toMatch(new RegExp(`^<h2 style="color:${colour}">`))
+  })
+
+  it('gives each alert of a group a heading and a table, and cuts a long subject', () => {
+    const payload = buildPayload(group, ctx)
+    expect(payload.subject).toBe(`[Acme] ${headline(group)}`)
+    expect(payload.html.match(/<h3 /g)).toHaveLength(3)
+    expect(payload.html.match(/<table>/g)).toHaveLength(3)
+    expect(payload.html).toContain('<h3 style="color:#c62828">DOWN: Shop (shop) in eu-west</h3>')
+    expect(payload.text).toContain('DOWN: login in us-east\nCheck: login')
+    const many = { ...fired, grouped: Array.from({ length: 20 }, () => fired) }
+    expect(buildPayload(many, ctx).subject).toHaveLength(250)
   })
 })
 
@@ -132,7 +164,9 @@ describe('email send', () => {
     const [message] = server.messages
     expect(message!.from).toBe('alerts@example.com')
     expect(message!.to).toEqual(['oncall@example.com', 'lead@example.com'])
-    expect(message!.data).toContain('Subject: [Acme] DOWN: API health (api-health) in 2 regions')
+    expect(message!.data).toContain(
+      'Subject: [Acme] DOWN: API health (api-health) in eu-west, us-east',
+    )
     expect(message!.data).toContain('To: oncall@example.com, lead@example.com')
     expect(message!.data).toContain('Check: api-health')
     expect(message!.data).toContain('Error: CONNECT_REFUSED connect ECONNREFUSED 127.0.0.1:8081')
@@ -187,14 +221,13 @@ describe('email delivery through the notifier', () => {
           { ...channelFor(servers[0]!), name: 'busy' },
           { ...channelFor(servers[1]!), name: 'refusing' },
         ],
-        routeFor: () => undefined,
         incidents,
         logger: silentLogger(),
         clock,
         project: () => 'Acme',
         retry: { attempts: 2, baseDelayMs: 0 },
       })
-      notifier.notify({ ...fired, incidentId })
+      notifier.send({ ...fired, incidentId }, ['busy', 'refusing'], { groupKey: null })
       await notifier.idle()
       await notifier.close()
 

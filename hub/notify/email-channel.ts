@@ -7,7 +7,15 @@
 import { createTransport } from 'nodemailer'
 import type { ChannelConfig } from '../../checks/validate.ts'
 import type { AlertEvent } from '../types.ts'
-import { facts, headline, plainText, type PayloadContext } from './alert-text.ts'
+import {
+  alertsIn,
+  facts,
+  headline,
+  plainText,
+  tone,
+  type PayloadContext,
+  type Tone,
+} from './alert-text.ts'
 import { redact, type SendOptions, type SendOutcome } from './http-delivery.ts'
 
 export type EmailChannel = Extract<ChannelConfig, { type: 'email' }>
@@ -27,16 +35,15 @@ function escapeHtml(text: string): string {
     .replace(/"/g, '&quot;')
 }
 
-/**
- * Builds the subject, a plain-text body, and the same facts as a small HTML table.
- *
- * @example
- * buildPayload(fired, { project: 'Acme' }).subject
- * // '[Acme] DOWN: API health (api-health) in 2 regions'
- */
-export function buildPayload(event: AlertEvent, ctx: PayloadContext): EmailPayload {
-  const title = headline(event)
-  const colour = event.type === 'fired' ? '#c62828' : '#2e7d32'
+/** Heading colours for each tone. */
+const COLOURS: Record<Tone, string> = {
+  down: '#c62828',
+  warning: '#ef6c00',
+  info: '#1565c0',
+  ok: '#2e7d32',
+}
+
+function factTable(event: AlertEvent, ctx: PayloadContext): string {
   const rows = facts(event, ctx)
     .map(([label, value]) => {
       const shown =
@@ -46,10 +53,39 @@ export function buildPayload(event: AlertEvent, ctx: PayloadContext): EmailPaylo
       return `<tr><th align="left">${escapeHtml(label)}</th><td>${shown}</td></tr>`
     })
     .join('')
+  return `<table>${rows}</table>`
+}
+
+/**
+ * Subjects longer than this are cut: mail clients show less, and a group of many
+ * alerts would otherwise make a subject of kilobytes.
+ */
+const SUBJECT_LIMIT = 250
+
+/**
+ * Builds the subject, a plain-text body, and the same facts as a small HTML table.
+ * A group gets one heading and table per alert.
+ *
+ * @example
+ * buildPayload(fired, { project: 'Acme' }).subject
+ * // '[Acme] DOWN: API health (api-health) in eu-west, us-east'
+ */
+export function buildPayload(event: AlertEvent, ctx: PayloadContext): EmailPayload {
+  const title = headline(event)
+  const alerts = alertsIn(event)
+  const sections =
+    alerts.length === 1
+      ? factTable(event, ctx)
+      : alerts
+          .map((alert) => {
+            const colour = COLOURS[tone(alert)]
+            return `<h3 style="color:${colour}">${escapeHtml(headline(alert))}</h3>${factTable(alert, ctx)}`
+          })
+          .join('')
   return {
-    subject: `[${ctx.project}] ${title}`,
+    subject: `[${ctx.project}] ${title}`.slice(0, SUBJECT_LIMIT),
     text: `${plainText(event, ctx)}\n`,
-    html: `<h2 style="color:${colour}">${escapeHtml(title)}</h2><table>${rows}</table>`,
+    html: `<h2 style="color:${COLOURS[tone(event)]}">${escapeHtml(title)}</h2>${sections}`,
   }
 }
 

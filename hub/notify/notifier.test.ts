@@ -6,7 +6,7 @@ import { ManualClock } from '../../lib/clock.ts'
 import { silentLogger } from '../../lib/logger.ts'
 import { IncidentStore } from '../alerts/incident-store.ts'
 import type { AlertEvent } from '../types.ts'
-import { createNotifier, retryDelayMs, type Notifier, type NotifierOptions } from './notifier.ts'
+import { createNotifier, type Notifier, type NotifierOptions } from './notifier.ts'
 import { startWebhookSink, type SinkAnswer, type WebhookSink } from './webhook-sink.fixture.ts'
 
 const sinks: WebhookSink[] = []
@@ -41,7 +41,6 @@ function setup(channels: ChannelConfig[], overrides: Partial<NotifierOptions> = 
   const notifier = createNotifier({
     db,
     channels: () => channels,
-    routeFor: () => undefined,
     incidents,
     logger: silentLogger(),
     clock,
@@ -72,14 +71,14 @@ function setup(channels: ChannelConfig[], overrides: Partial<NotifierOptions> = 
 }
 
 describe('notifier', () => {
-  it('delivers to every channel when the check names none, and records each delivery', async () => {
+  it('delivers to each channel it is given, and records each delivery', async () => {
     const hook = await sink([200])
     const { notifier, event, written, attempts } = setup([
       { type: 'console', name: 'console' },
       webhook('ops', hook),
     ])
 
-    notifier.notify(event)
+    notifier.send(event, ['console', 'ops'], { groupKey: null })
     await notifier.idle()
 
     expect(written).toEqual([expect.stringContaining('ALERT  api-health is DOWN in 2 regions')])
@@ -112,7 +111,7 @@ describe('notifier', () => {
     const hook = await sink([status, 200])
     const { notifier, event, attempts } = setup([webhook('ops', hook)])
 
-    notifier.notify(event)
+    notifier.send(event, ['ops'], { groupKey: null })
     await notifier.idle()
 
     expect(hook.requests).toHaveLength(2)
@@ -127,7 +126,7 @@ describe('notifier', () => {
     const hook = await sink([400, 200])
     const { notifier, event, attempts } = setup([webhook('ops', hook)])
 
-    notifier.notify(event)
+    notifier.send(event, ['ops'], { groupKey: null })
     await notifier.idle()
 
     expect(hook.requests).toHaveLength(1)
@@ -148,29 +147,49 @@ describe('notifier', () => {
     const hook = await sink([503])
     const { notifier, event, attempts } = setup([webhook('ops', hook)])
 
-    notifier.notify(event)
+    notifier.send(event, ['ops'], { groupKey: null })
     await notifier.idle()
 
     expect(hook.requests).toHaveLength(3)
     expect(attempts().map((a) => a.outcome)).toEqual(['retrying', 'retrying', 'failed'])
   })
 
-  it('routes only to the channels the check names', async () => {
+  it('sends only to the channels it is given, and records an unknown name as failed', async () => {
     const ops = await sink()
     const team = await sink()
-    const routes: Record<string, string[]> = { 'api-health': ['team'] }
-    const { notifier, event, written, attempts } = setup(
-      [{ type: 'console', name: 'console' }, webhook('ops', ops), webhook('team', team)],
-      { routeFor: (checkId) => routes[checkId] },
-    )
+    const { notifier, event, written, attempts } = setup([
+      { type: 'console', name: 'console' },
+      webhook('ops', ops),
+      webhook('team', team),
+    ])
 
-    notifier.notify(event)
+    notifier.send(event, ['team', 'pager'], { groupKey: null })
     await notifier.idle()
 
     expect(team.requests).toHaveLength(1)
     expect(ops.requests).toEqual([])
     expect(written).toEqual([])
-    expect(attempts().map((a) => a.channel)).toEqual(['team'])
+    expect(attempts()).toEqual([
+      {
+        channel: 'pager',
+        channelType: 'unknown',
+        alert: 'fired',
+        attempt: 0,
+        outcome: 'failed',
+        error: 'no channel named "pager" in the config; check the route\'s channels',
+      },
+      expect.objectContaining({ channel: 'team', outcome: 'delivered' }),
+    ])
+  })
+
+  it('sends once to a channel named twice', async () => {
+    const hook = await sink()
+    const { notifier, event } = setup([webhook('ops', hook)])
+
+    notifier.send(event, ['ops', 'ops'], { groupKey: null })
+    await notifier.idle()
+
+    expect(hook.requests).toHaveLength(1)
   })
 
   it('logs every attempt', async () => {
@@ -182,7 +201,7 @@ describe('notifier', () => {
     )
     const { notifier, event } = setup([webhook('ops', hook)], { logger })
 
-    notifier.notify(event)
+    notifier.send(event, ['ops'], { groupKey: null })
     await notifier.idle()
 
     expect(lines).toMatchObject([
@@ -192,14 +211,36 @@ describe('notifier', () => {
   })
 
   it('never throws into the caller', async () => {
-    const { notifier, event } = setup([{ type: 'console', name: 'console' }], {
-      routeFor: () => {
-        throw new Error('routing bug')
+    const { notifier, event } = setup([], {
+      channels: () => {
+        throw new Error('config bug')
       },
     })
-    expect(() => notifier.notify(event)).not.toThrow()
-    expect(() => notifier.notify({ ...event, incidentId: 'no-such-incident' })).not.toThrow()
+    expect(() => notifier.send(event, ['console'], { groupKey: null })).not.toThrow()
     await notifier.idle()
+  })
+
+  it('records a failed timeline entry even when the incident is unknown, without throwing', async () => {
+    const { notifier, event } = setup([{ type: 'console', name: 'console' }])
+    expect(() =>
+      notifier.send({ ...event, incidentId: 'no-such-incident' }, ['console'], { groupKey: null }),
+    ).not.toThrow()
+    await notifier.idle()
+  })
+
+  it('keeps delivering when the channel health handler throws', async () => {
+    const hook = await sink([500, 200])
+    const { notifier, event, attempts } = setup([webhook('ops', hook)], {
+      failingAfter: () => 1,
+      onChannelHealth: () => {
+        throw new Error('handler bug')
+      },
+    })
+
+    notifier.send(event, ['ops'], { groupKey: null })
+    await notifier.idle()
+
+    expect(attempts().map((a) => a.outcome)).toEqual(['retrying', 'delivered'])
   })
 
   it('abandons pending retries on close and records it', async () => {
@@ -208,22 +249,13 @@ describe('notifier', () => {
       retry: { attempts: 5, baseDelayMs: 3_600_000 },
     })
 
-    notifier.notify(event)
+    notifier.send(event, ['ops'], { groupKey: null })
     await hook.received(1)
     await notifier.close()
 
     expect(attempts().at(-1)).toMatchObject({ outcome: 'abandoned' })
-    notifier.notify(event)
+    notifier.send(event, ['ops'], { groupKey: null })
     await notifier.idle()
     expect(hook.requests).toHaveLength(1)
-  })
-})
-
-describe('retryDelayMs', () => {
-  it('doubles with each attempt and keeps at least half of it fixed', () => {
-    expect(retryDelayMs(1, 1_000, () => 0)).toBe(500)
-    expect(retryDelayMs(1, 1_000, () => 1)).toBe(1_000)
-    expect(retryDelayMs(3, 1_000, () => 0)).toBe(2_000)
-    expect(retryDelayMs(3, 1_000, () => 0.5)).toBe(3_000)
   })
 })

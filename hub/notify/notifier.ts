@@ -1,12 +1,16 @@
 /**
- * Delivers alert events to the channels a check routes to, and records every attempt
- * in the log and in the incident timeline.
+ * Delivers alert events to the channels the dispatcher chose, and records every
+ * attempt in the log, in the incident timeline and in each channel's health.
  *
  * Delivery is durable and at-least-once: each (event, channel) pair is written to the
  * SQLite queue before any network I/O, and a worker sends due rows, retries the ones
  * that failed for a reason that may pass and spaces them by per-channel rate limits.
  * Pending rows survive a restart. A crash between a send and marking its row delivered
  * sends it again on the next start: receivers see a duplicate rather than nothing.
+ *
+ * Grouping is durable too: an event sent with a group key waits `groupWait` in the
+ * queue, and the alerts with the same key and channel that arrive meanwhile go out
+ * with it as one message (see delivery-queue.ts).
  */
 import type { ChannelConfig } from '../../checks/validate.ts'
 import type { Clock } from '../../lib/clock.ts'
@@ -14,82 +18,29 @@ import type { Logger } from '../../lib/logger.ts'
 import type { IncidentStore } from '../alerts/incident-store.ts'
 import type { Database } from '../store/database.ts'
 import type { AlertEvent } from '../types.ts'
-import type { PayloadContext } from './alert-text.ts'
+import {
+  ChannelHealthTracker,
+  type ChannelHealth,
+  type ChannelHealthChange,
+} from './channel-health.ts'
+import { groupable, prepare, type Attempt } from './channel-registry.ts'
 import * as consoleChannel from './console-channel.ts'
 import { DeliveryQueue, type QueuedDelivery } from './delivery-queue.ts'
-import * as emailChannel from './email-channel.ts'
-import type { SendOptions, SendOutcome } from './http-delivery.ts'
-import * as opsgenieChannel from './opsgenie-channel.ts'
-import * as pagerdutyChannel from './pagerduty-channel.ts'
-import * as slackChannel from './slack-channel.ts'
-import * as teamsChannel from './teams-channel.ts'
-import * as telegramChannel from './telegram-channel.ts'
 import { RateLimiter, rateLimitFor } from './rate-limit.ts'
-import * as webhookChannel from './webhook-channel.ts'
+import { DEFAULT_RETRY, isRetryable, nextDelayMs, type RetryPolicy } from './retry-policy.ts'
 
-/** Every channel but the console, which writes a line and cannot fail in a way worth retrying. */
-type RemoteChannel = Exclude<ChannelConfig, { type: 'console' }>
+export type { ChannelHealth, ChannelHealthChange, RetryPolicy }
 
-/** Builds the payload once per event; the returned function sends it, once per attempt. */
-type Prepare<C> = (channel: C, event: AlertEvent, ctx: PayloadContext) => Attempt
-type Attempt = (options: SendOptions) => Promise<SendOutcome>
-
-/** Binds a channel module's pure `buildPayload` to its `send`. */
-function plug<C, P>(module: {
-  buildPayload(event: AlertEvent, ctx: PayloadContext): P
-  send(channel: C, payload: P, options?: SendOptions): Promise<SendOutcome>
-}): Prepare<C> {
-  return (channel, event, ctx) => {
-    const payload = module.buildPayload(event, ctx)
-    return (options) => module.send(channel, payload, options)
-  }
-}
-
-/**
- * One entry per channel type: a new channel is its file and a line here. The mapped
- * type makes a channel type without an entry fail to compile.
- */
-const CHANNELS: { [T in RemoteChannel['type']]: Prepare<Extract<RemoteChannel, { type: T }>> } = {
-  webhook: plug(webhookChannel),
-  slack: plug(slackChannel),
-  pagerduty: plug(pagerdutyChannel),
-  email: plug(emailChannel),
-  teams: plug(teamsChannel),
-  opsgenie: plug(opsgenieChannel),
-  telegram: plug(telegramChannel),
-}
-
-export interface RetryPolicy {
-  /** Tries in all, the first one included. */
-  attempts: number
-  /** Delay before the second try; it doubles for each one after, with jitter. */
-  baseDelayMs: number
-  /** Past this age (since the event was queued) a delivery is failed instead of retried. */
-  maxAgeMs?: number
-}
-
-/**
- * Twenty tries with doubling waits capped at an hour span about ten hours, and no
- * delivery is retried past a day: an alert that old misleads more than it helps.
- */
-const DEFAULT_RETRY: RetryPolicy = { attempts: 20, baseDelayMs: 2_000, maxAgeMs: 24 * 3_600_000 }
-
-/** The longest wait between two tries, so that a receiver back after an outage hears soon. */
-const MAX_BACKOFF_MS = 3_600_000
-
-/**
- * The longest Retry-After honoured as asked. The queue is durable, so a long wait
- * costs nothing, but a receiver asking for a day would outlive the delivery's max age.
- */
-const MAX_RETRY_AFTER_MS = 3_600_000
+/** Matches `alerting.groupWait`'s default: short enough that a page is not held back long. */
+const DEFAULT_GROUP_WAIT_MS = 5_000
+/** Matches `alerting.channelFailingAfter`'s default. */
+const DEFAULT_FAILING_AFTER = 3
 
 export interface NotifierOptions {
   /** The hub database; the delivery queue lives in it so that it survives restarts. */
   db: Database
   /** The channels of the running config, read for each event so that deploys take effect. */
   channels: () => ChannelConfig[]
-  /** The check's `notify` channel names; undefined sends to every channel. */
-  routeFor: (checkId: string) => string[] | undefined
   incidents: IncidentStore
   logger: Logger
   clock: Clock
@@ -100,11 +51,29 @@ export interface NotifierOptions {
   retry?: RetryPolicy
   /** Where console channels write; standard output by default. */
   write?: (text: string) => void
+  /** How long a grouped event waits for others (`alerting.groupWait`), read per event. Default 5 s. */
+  groupWaitMs?: () => number
+  /** Failed attempts in a row that make a channel failing (`alerting.channelFailingAfter`). Default 3. */
+  failingAfter?: () => number
+  /** Called once when a channel becomes failing and once when it works again. */
+  onChannelHealth?: (channel: string, health: ChannelHealthChange) => void
+}
+
+/** How the dispatcher wants an event sent. */
+export interface SendRouting {
+  /** Events with the same key, sent within the group wait, go out as one message per channel; null sends at once. */
+  groupKey: string | null
 }
 
 export interface Notifier {
-  /** Queues the event for its channels and returns. Never throws, never waits for the network. */
-  notify(event: AlertEvent): void
+  /**
+   * Queues the event for the named channels and returns. Never throws, never waits
+   * for the network. A name that is not a configured channel is logged and recorded
+   * on the incident's timeline as a failed notification.
+   */
+  send(event: AlertEvent, channels: string[], options: SendRouting): void
+  /** Every configured channel with its health and queued notifications; no URLs or keys. */
+  channelHealth(): ChannelHealth[]
   /** Resolves once the queue holds nothing pending (delivered or failed), or once closed and stopped. */
   idle(): Promise<void>
   /** Stops the worker and aborts in-flight requests; pending rows stay queued for the next start. */
@@ -117,61 +86,55 @@ export interface Notifier {
  */
 type AttemptOutcome = 'delivered' | 'retrying' | 'failed' | 'abandoned'
 
-/**
- * The wait before try number `attempt + 1`: exponential, with "equal jitter" (half
- * fixed, half random) so that many webhooks failing together do not retry in step,
- * while the wait still grows.
- */
-export function retryDelayMs(attempt: number, baseDelayMs: number, random = Math.random): number {
-  const ceiling = Math.min(baseDelayMs * 2 ** (attempt - 1), MAX_BACKOFF_MS)
-  return Math.round(ceiling / 2 + random() * (ceiling / 2))
-}
-
-/**
- * Network errors, 5xx and 429 may pass; any other answer will not change on a retry.
- * A channel that is not HTTP (email) says so itself.
- */
-function isRetryable(outcome: SendOutcome): boolean {
-  if (outcome.retryable !== undefined) return outcome.retryable
-  return outcome.status === undefined || outcome.status >= 500 || outcome.status === 429
-}
-
-/** The wait before the next try: what the receiver asked for, if it did, else the backoff. */
-function nextDelayMs(outcome: SendOutcome, attempt: number, policy: RetryPolicy): number {
-  if (outcome.retryAfterMs !== undefined) return Math.min(outcome.retryAfterMs, MAX_RETRY_AFTER_MS)
-  return retryDelayMs(attempt, policy.baseDelayMs)
-}
-
 /** A channel as the log and timeline name it. */
 interface ChannelRef {
   name: string
   type: string
 }
 
+/** A number option read from config at run time: a bad value falls back instead of stalling the queue. */
+function readNumber(read: (() => number) | undefined, fallback: number, min: number): number {
+  const value = read?.()
+  return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback
+}
+
 /**
  * Creates the notifier and starts its worker, which first resumes rows left pending by
- * an earlier run. Wire `notify` as the alert engine's `onEvent`.
+ * an earlier run. The alert dispatcher chooses the channels and the group key.
  *
  * @example
  * const notifier = createNotifier({
- *   db, channels: () => live.config().channels,
- *   routeFor: (id) => specs.get(id)?.notify,
- *   incidents, logger, clock: systemClock, project: () => live.config().project,
+ *   db, channels: () => live.config().channels, incidents, logger, clock: systemClock,
+ *   project: () => live.config().project,
+ *   groupWaitMs: () => parseDuration(live.config().alerting.groupWait),
+ *   onChannelHealth: (name, health) => engine.channelHealth(name, health),
  * })
- * const engine = new AlertEngine({ clock: systemClock, incidents, onEvent: notifier.notify })
+ * notifier.send(event, ['slack', 'pagerduty'], { groupKey: 'payments' })
  */
 export function createNotifier(options: NotifierOptions): Notifier {
-  const { routeFor, incidents, logger, clock, statusUrl } = options
+  const { incidents, logger, clock, statusUrl } = options
   const retry = { ...DEFAULT_RETRY, ...options.retry }
   const maxAgeMs = retry.maxAgeMs ?? Number.POSITIVE_INFINITY
   const write = options.write ?? ((text: string) => process.stdout.write(text))
+  const groupWaitMs = () => readNumber(options.groupWaitMs, DEFAULT_GROUP_WAIT_MS, 0)
   const queue = new DeliveryQueue(options.db, clock.now())
   queue.resume(clock.now())
+  const health = new ChannelHealthTracker(options.db, {
+    failingAfter: () => readNumber(options.failingAfter, DEFAULT_FAILING_AFTER, 1),
+    onChange: (channel, change) => {
+      logger[change.failing ? 'error' : 'info']({ channel, ...change }, 'channel health changed')
+      try {
+        options.onChannelHealth?.(channel, change)
+      } catch (err) {
+        logger.error({ err, channel }, 'channel health handler failed')
+      }
+    },
+  })
   const limiter = new RateLimiter()
   const stop = new AbortController()
   /** Rows being sent right now, so the worker does not pick them twice. */
   const inFlight = new Map<number, Promise<void>>()
-  /** Payloads built once per row, so retries send the same body. */
+  /** Payloads built once per row (per group lead), so retries send the same body. */
   const prepared = new Map<number, Attempt>()
   /** Rows whose rate-limit token is already reserved. */
   const reserved = new Set<number>()
@@ -208,21 +171,25 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   }
 
-  function selectChannels(checkId: string): ChannelConfig[] {
-    const channels = options.channels()
-    const names = routeFor(checkId)
-    if (names === undefined) return channels
-    const selected = channels.filter((channel) => names.includes(channel.name))
-    const unknown = names.filter((name) => !channels.some((channel) => channel.name === name))
-    if (unknown.length > 0) logger.warn({ checkId, unknown }, 'check routes to unknown channels')
-    return selected
+  /** Records one attempt for every alert a message carried; a group's entries name its size. */
+  function recordAll(
+    events: AlertEvent[],
+    channel: ChannelRef,
+    attempt: number,
+    outcome: AttemptOutcome,
+    extra: Record<string, unknown> = {},
+  ): void {
+    const group = events.length > 1 ? { groupSize: events.length } : {}
+    for (const event of events) record(event, channel, attempt, outcome, { ...extra, ...group })
   }
 
   function deliverToConsole(event: AlertEvent, channel: ChannelConfig): void {
     try {
       consoleChannel.send(consoleChannel.buildPayload(event), write)
+      health.succeeded(channel.name, clock.now())
       record(event, channel, 1, 'delivered')
     } catch (err) {
+      health.failed(channel.name, clock.now(), String(err))
       record(event, channel, 1, 'failed', { error: String(err) })
     }
   }
@@ -235,17 +202,29 @@ export function createNotifier(options: NotifierOptions): Notifier {
     for (const resolve of waiters) resolve()
   }
 
-  /** One attempt of one row; the row's new state is written before anything else happens. */
+  /**
+   * The rows a due row sends: itself, and on its first try with a group key on a
+   * channel that groups, the rows of the same key that came due within the group wait.
+   */
+  function membersOf(row: QueuedDelivery, channel: ChannelConfig): QueuedDelivery[] {
+    if (row.joinedTo === row.id) return queue.members(row.id)
+    if (row.groupKey === null || row.attempts > 0 || !groupable(channel.type)) return []
+    return queue.formGroup(row, row.nextAttemptAt + groupWaitMs())
+  }
+
+  /** One attempt of one row (and its group); the rows' new state is written before anything else happens. */
   async function attempt(row: QueuedDelivery): Promise<void> {
-    const { event } = row
     const channel = options.channels().find((c) => c.name === row.channel)
     if (!channel || channel.type === 'console') {
+      const events = [row.event, ...queue.members(row.id).map((member) => member.event)]
       const error = `channel "${row.channel}" is no longer in the config`
       queue.finish(row.id, 'failed', row.attempts, error)
-      return record(event, { name: row.channel, type: 'unknown' }, row.attempts, 'failed', {
+      return recordAll(events, { name: row.channel, type: 'unknown' }, row.attempts, 'failed', {
         error,
       })
     }
+    const members = membersOf(row, channel)
+    const events = [row.event, ...members.map((member) => member.event)]
     waited.delete(row.id)
     if (!reserved.has(row.id)) {
       const waitMs = limiter.take(channel.name, rateLimitFor(channel.type), clock.now())
@@ -258,35 +237,36 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
     }
     reserved.delete(row.id)
-    let send = prepared.get(row.id)
-    if (!send) {
-      // The map is keyed by type, so the entry always matches the channel; TS cannot see that.
-      const prepare = CHANNELS[channel.type] as Prepare<RemoteChannel>
-      send = prepare(channel, event, { project: options.project(), statusUrl })
-      prepared.set(row.id, send)
+    let sender = prepared.get(row.id)
+    if (!sender) {
+      const event = members.length > 0 ? { ...row.event, grouped: events.slice(1) } : row.event
+      sender = prepare(channel, event, { project: options.project(), statusUrl })
+      prepared.set(row.id, sender)
     }
     const tries = row.attempts + 1
-    const result = await send({ signal: stop.signal })
+    const result = await sender({ signal: stop.signal })
     const { ok: _ok, retryable: _retryable, retryAfterMs: _retryAfterMs, ...outcome } = result
     const error = result.error ?? null
     if (result.ok) {
       queue.finish(row.id, 'delivered', tries, null)
       prepared.delete(row.id)
-      return record(event, channel, tries, 'delivered', outcome)
+      health.succeeded(channel.name, clock.now())
+      return recordAll(events, channel, tries, 'delivered', outcome)
     }
     if (stop.signal.aborted) {
       queue.reschedule(row.id, tries, clock.now(), error)
       return
     }
+    health.failed(channel.name, clock.now(), error)
     const retryInMs = nextDelayMs(result, tries, retry)
     const tooOld = clock.now() + retryInMs - row.createdAt > maxAgeMs
     if (!isRetryable(result) || tries >= retry.attempts || tooOld) {
       queue.finish(row.id, 'failed', tries, error)
       prepared.delete(row.id)
-      return record(event, channel, tries, 'failed', outcome)
+      return recordAll(events, channel, tries, 'failed', outcome)
     }
     queue.reschedule(row.id, tries, clock.now() + retryInMs, error)
-    record(event, channel, tries, 'retrying', { ...outcome, retryInMs })
+    recordAll(events, channel, tries, 'retrying', { ...outcome, retryInMs })
   }
 
   function start(row: QueuedDelivery): void {
@@ -323,21 +303,42 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }
   }
 
-  function notify(event: AlertEvent): void {
+  function enqueue(event: AlertEvent, channel: ChannelConfig, groupKey: string | null): void {
+    const now = clock.now()
+    if (groupKey === null || !groupable(channel.type)) {
+      queue.enqueue(channel.name, event, now)
+      return
+    }
+    queue.enqueue(channel.name, event, now, { dueAt: now + groupWaitMs(), groupKey })
+  }
+
+  function send(event: AlertEvent, channelNames: string[], { groupKey }: SendRouting): void {
     try {
       if (stop.signal.aborted) {
         logger.error({ incidentId: event.incidentId }, 'notifier closed; alert not sent')
         return
       }
-      for (const channel of selectChannels(event.checkId)) {
-        if (channel.type === 'console') deliverToConsole(event, channel)
-        else queue.enqueue(channel.name, event, clock.now())
+      const configured = options.channels()
+      for (const name of new Set(channelNames)) {
+        const channel = configured.find((c) => c.name === name)
+        if (!channel) {
+          const error = `no channel named "${name}" in the config; check the route's channels`
+          record(event, { name, type: 'unknown' }, 0, 'failed', { error })
+        } else if (channel.type === 'console') {
+          deliverToConsole(event, channel)
+        } else {
+          enqueue(event, channel, groupKey)
+        }
       }
       wakeWorker()
     } catch (err) {
       // The engine calls this in the middle of ingest: a notification bug must not stop it.
-      logger.error({ err, incidentId: event.incidentId }, 'notify failed')
+      logger.error({ err, incidentId: event.incidentId }, 'send failed')
     }
+  }
+
+  function channelHealth(): ChannelHealth[] {
+    return health.report(options.channels(), queue.pendingByChannel())
   }
 
   function idle(): Promise<void> {
@@ -352,7 +353,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     stop.abort()
     wakeWorker()
     await Promise.allSettled([...inFlight.values()])
-    for (const row of queue.pending(Number.MAX_SAFE_INTEGER)) {
+    for (const row of queue.allPending()) {
       const error = 'hub shutting down; stays queued for the next start'
       record(
         row.event,
@@ -370,5 +371,5 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   void work()
-  return { notify, idle, close }
+  return { send, channelHealth, idle, close }
 }

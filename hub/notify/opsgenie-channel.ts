@@ -1,9 +1,13 @@
 /**
  * The Opsgenie channel: the Alert API (https://docs.opsgenie.com/docs/alert-api). The
- * incident id is the alert's `alias`, so a fired alert creates one Opsgenie alert and
- * its resolve closes that one. Opsgenie answers 202 (the request is queued), 400/422
- * for an invalid request, 429 when throttled, and 5xx. Accounts in the EU use
- * `url: 'https://api.eu.opsgenie.com'`.
+ * incident id is the alert's `alias`: a fired alert creates one Opsgenie alert, its
+ * reminders and escalations create the same alias again (Opsgenie counts them on that
+ * alert), an ack acknowledges it and the resolve closes it. Opsgenie answers 202 (the
+ * request is queued), 400/422 for an invalid request, 429 when throttled, and 5xx.
+ * Accounts in the EU use `url: 'https://api.eu.opsgenie.com'`.
+ *
+ * The notifier never groups Opsgenie alerts: each incident must keep its own alias. A
+ * grouped event given here is described by its lead.
  */
 import type { ChannelConfig } from '../../checks/validate.ts'
 import type { AlertEvent } from '../types.ts'
@@ -21,11 +25,16 @@ export type OpsgeniePayload =
         message: string
         alias: string
         description: string
-        priority: 'P1'
+        priority: 'P1' | 'P2' | 'P3'
         source: string
         tags: string[]
         details: Record<string, string>
       }
+    }
+  | {
+      action: 'acknowledge'
+      path: string
+      body: { source: string; user: string; note: string }
     }
   | { action: 'close'; path: string; body: { source: string; note: string } }
 
@@ -33,17 +42,41 @@ export type OpsgeniePayload =
 const MESSAGE_LIMIT = 130
 
 /**
- * Builds a create (priority P1) on fired, a close by alias on resolved.
+ * A check DOWN is P1; a broken probe, region or channel (the monitoring itself) P2;
+ * degraded and flapping checks P3.
+ */
+function priorityOf(event: AlertEvent): 'P1' | 'P2' | 'P3' {
+  if (event.type === 'flapping-started' || event.severity === 'degraded') return 'P3'
+  return (event.subject ?? 'check') === 'check' ? 'P1' : 'P2'
+}
+
+/** The path of an action on the alert whose alias is the incident id. */
+function aliasPath(event: AlertEvent, action: 'acknowledge' | 'close'): string {
+  return `/v2/alerts/${encodeURIComponent(event.incidentId)}/${action}?identifierType=alias`
+}
+
+/**
+ * Builds an acknowledge on acknowledged, a close by alias on resolved and
+ * flapping-stopped, and a create for the rest.
  *
  * @example
  * buildPayload(resolved, ctx).path // '/v2/alerts/01KDX2Q4.../close?identifierType=alias'
+ * buildPayload(acknowledged, ctx).path // '/v2/alerts/01KDX2Q4.../acknowledge?identifierType=alias'
  */
-export function buildPayload(event: AlertEvent, ctx: PayloadContext): OpsgeniePayload {
+export function buildPayload(grouped: AlertEvent, ctx: PayloadContext): OpsgeniePayload {
+  const { grouped: _others, ...event } = grouped
   const source = `Vantage (${ctx.project})`
-  if (event.type === 'resolved') {
+  if (event.type === 'acknowledged') {
+    return {
+      action: 'acknowledge',
+      path: aliasPath(event, 'acknowledge'),
+      body: { source, user: event.ackedBy ?? 'vantage', note: event.comment ?? headline(event) },
+    }
+  }
+  if (event.type === 'resolved' || event.type === 'flapping-stopped') {
     return {
       action: 'close',
-      path: `/v2/alerts/${encodeURIComponent(event.incidentId)}/close?identifierType=alias`,
+      path: aliasPath(event, 'close'),
       body: { source, note: headline(event) },
     }
   }
@@ -54,9 +87,10 @@ export function buildPayload(event: AlertEvent, ctx: PayloadContext): OpsgeniePa
       message: headline(event).slice(0, MESSAGE_LIMIT),
       alias: event.incidentId,
       description: plainText(event, ctx),
-      priority: 'P1',
+      priority: priorityOf(event),
       source,
-      tags: ['vantage', event.checkId],
+      // Opsgenie keeps at most 20 tags.
+      tags: ['vantage', event.checkId, ...(event.tags ?? [])].slice(0, 20),
       details: Object.fromEntries(facts(event, ctx)),
     },
   }

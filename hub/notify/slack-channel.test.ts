@@ -1,5 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ctx, fired, resolved } from './alert-events.fixture.ts'
+import {
+  acknowledged,
+  ctx,
+  degraded,
+  escalated,
+  fired,
+  flappingStarted,
+  flappingStopped,
+  group,
+  regionDown,
+  reminder,
+  resolved,
+} from './alert-events.fixture.ts'
+import { headline } from './alert-text.ts'
 import { describeDelivery } from './channel-delivery.fixture.ts'
 import { buildPayload, send } from './slack-channel.ts'
 import { refusedUrl, startWebhookSink, type WebhookSink } from './webhook-sink.fixture.ts'
@@ -7,13 +20,13 @@ import { refusedUrl, startWebhookSink, type WebhookSink } from './webhook-sink.f
 describe('slack payload', () => {
   it('describes a fired alert with its check, state, regions, error and a status link', () => {
     expect(buildPayload(fired, ctx)).toEqual({
-      text: ':red_circle: DOWN: API health (api-health) in 2 regions',
+      text: ':red_circle: DOWN: API health (api-health) in eu-west, us-east',
       blocks: [
         {
           type: 'header',
           text: {
             type: 'plain_text',
-            text: ':red_circle: DOWN: API health (api-health) in 2 regions',
+            text: ':red_circle: DOWN: API health (api-health) in eu-west, us-east',
             emoji: true,
           },
         },
@@ -57,6 +70,55 @@ describe('slack payload', () => {
   it('escapes Slack markup in an error message', () => {
     const event = { ...fired, firstError: { code: 'BODY', message: '<b> & <!channel>' } }
     expect(JSON.stringify(buildPayload(event, ctx))).toContain('&lt;b&gt; &amp; &lt;!channel&gt;')
+  })
+})
+
+describe('slack payload for every event type', () => {
+  it.each([
+    [reminder, ':red_circle:'],
+    [escalated, ':red_circle:'],
+    [regionDown, ':red_circle:'],
+    [degraded, ':large_orange_circle:'],
+    [flappingStarted, ':large_orange_circle:'],
+    [acknowledged, ':large_blue_circle:'],
+    [flappingStopped, ':large_green_circle:'],
+  ])('titles %j with its headline and icon', (event, icon) => {
+    const payload = buildPayload(event, ctx)
+    expect(payload.text).toBe(`${icon} ${headline(event)}`)
+    expect(payload.blocks[0]).toMatchObject({ type: 'header', text: { text: payload.text } })
+  })
+
+  it('shows who acknowledged and why', () => {
+    const fields = JSON.stringify(buildPayload(acknowledged, ctx).blocks[1])
+    expect(fields).toContain('*Acknowledged by*\\nalice')
+    expect(fields).toContain('*Comment*\\nlooking')
+  })
+
+  it('gives each alert of a group its headline and facts', () => {
+    const payload = buildPayload(group, ctx)
+    expect(payload.text).toMatch(/^:red_circle: 3 alerts: DOWN: API health/)
+    expect(payload.blocks.map((block) => block.type)).toEqual([
+      'header',
+      'section',
+      'section',
+      'section',
+      'section',
+      'section',
+      'section',
+      'actions',
+    ])
+    expect(payload.blocks[3]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: ':red_circle: *DOWN: Shop (shop) in eu-west*' },
+    })
+    expect(JSON.stringify(payload.blocks[4])).toContain('*Check*\\nshop')
+  })
+
+  it('stays within 50 blocks for a large group', () => {
+    const many = { ...fired, grouped: Array.from({ length: 40 }, () => fired) }
+    const payload = buildPayload(many, ctx)
+    expect(payload.blocks.length).toBeLessThanOrEqual(50)
+    expect(JSON.stringify(payload.blocks.at(-2))).toContain('and 21 more')
   })
 })
 

@@ -6,7 +6,7 @@
  */
 import type { ChannelConfig } from '../../checks/validate.ts'
 import type { AlertEvent } from '../types.ts'
-import { facts, headline, type PayloadContext } from './alert-text.ts'
+import { alertsIn, facts, headline, tone, type PayloadContext, type Tone } from './alert-text.ts'
 import { postJson, type SendOptions, type SendOutcome } from './http-delivery.ts'
 
 export type SlackChannel = Extract<ChannelConfig, { type: 'slack' }>
@@ -22,24 +22,53 @@ function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+const ICONS: Record<Tone, string> = {
+  down: ':red_circle:',
+  warning: ':large_orange_circle:',
+  info: ':large_blue_circle:',
+  ok: ':large_green_circle:',
+}
+
 /**
- * Builds the message: a header, one field per fact, and a button to the status page.
- *
- * @example
- * buildPayload(fired, { project: 'Acme' }).text
- * // ':red_circle: DOWN: API health (api-health) in 2 regions'
+ * Slack allows 50 blocks in a message; each grouped alert takes two, so a group shows
+ * this many and says how many more there were.
  */
-export function buildPayload(event: AlertEvent, ctx: PayloadContext): SlackPayload {
-  const icon = event.type === 'fired' ? ':red_circle:' : ':large_green_circle:'
-  const title = `${icon} ${headline(event)}`
+const GROUPED_SHOWN = 20
+
+/** One field per fact; Slack allows at most 10 fields in a section. */
+function factFields(event: AlertEvent, ctx: PayloadContext): Record<string, unknown> {
   const fields = facts(event, ctx)
     .filter(([label]) => label !== 'Status')
     .map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${escape(value)}` }))
+  return { type: 'section', fields: fields.slice(0, 10) }
+}
+
+/**
+ * Builds the message: a header, one field per fact, and a button to the status page.
+ * A group gets the group's header, then each alert's headline and facts.
+ *
+ * @example
+ * buildPayload(fired, { project: 'Acme' }).text
+ * // ':red_circle: DOWN: API health (api-health) in eu-west, us-east'
+ */
+export function buildPayload(event: AlertEvent, ctx: PayloadContext): SlackPayload {
+  const title = `${ICONS[tone(event)]} ${headline(event)}`
+  const alerts = alertsIn(event)
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
-    // Slack allows at most 10 fields in a section.
-    { type: 'section', fields: fields.slice(0, 10) },
   ]
+  if (alerts.length === 1) {
+    blocks.push(factFields(event, ctx))
+  } else {
+    for (const alert of alerts.slice(0, GROUPED_SHOWN)) {
+      const text = `${ICONS[tone(alert)]} *${escape(headline(alert))}*`
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } }, factFields(alert, ctx))
+    }
+    const more = alerts.length - GROUPED_SHOWN
+    if (more > 0) {
+      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `and ${more} more` }] })
+    }
+  }
   if (ctx.statusUrl) {
     blocks.push({
       type: 'actions',
@@ -48,7 +77,8 @@ export function buildPayload(event: AlertEvent, ctx: PayloadContext): SlackPaylo
       ],
     })
   }
-  return { text: title, blocks }
+  // Slack shows `text` in notifications, where a long group headline would be cut anyway.
+  return { text: title.slice(0, 3_000), blocks }
 }
 
 /** POSTs the message to the webhook. Never throws. */

@@ -1,5 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ctx, fired, resolved } from './alert-events.fixture.ts'
+import {
+  acknowledged,
+  ctx,
+  degraded,
+  escalated,
+  fired,
+  flappingStopped,
+  group,
+  probeOffline,
+  resolved,
+} from './alert-events.fixture.ts'
+import { headline } from './alert-text.ts'
 import { describeDelivery } from './channel-delivery.fixture.ts'
 import { buildPayload, send } from './teams-channel.ts'
 import { startWebhookSink, type WebhookSink } from './webhook-sink.fixture.ts'
@@ -16,7 +27,7 @@ describe('teams payload', () => {
       body: [
         {
           type: 'TextBlock',
-          text: 'DOWN: API health (api-health) in 2 regions',
+          text: 'DOWN: API health (api-health) in eu-west, us-east',
           color: 'Attention',
         },
         {
@@ -49,6 +60,38 @@ describe('teams payload', () => {
       { facts: expect.arrayContaining([{ title: 'Duration', value: '2m30s' }]) },
     ])
     expect(content.actions).toBeUndefined()
+  })
+})
+
+describe('teams payload for every event type', () => {
+  it.each([
+    [escalated, 'Attention'],
+    [probeOffline, 'Attention'],
+    [degraded, 'Warning'],
+    [acknowledged, 'Accent'],
+    [flappingStopped, 'Good'],
+  ])('titles %j with its headline and colour', (event, color) => {
+    const { content } = buildPayload(event, ctx).attachments[0]!
+    expect(content.body).toMatchObject([{ text: headline(event), color }, { type: 'FactSet' }])
+  })
+
+  it('gives each alert of a group its headline and facts', () => {
+    const { content } = buildPayload(group, ctx).attachments[0]!
+    const body = content.body as Record<string, unknown>[]
+    expect(body.map((block) => block.type)).toEqual([
+      'TextBlock',
+      'TextBlock',
+      'FactSet',
+      'TextBlock',
+      'FactSet',
+      'TextBlock',
+      'FactSet',
+    ])
+    expect(body[0]).toMatchObject({ text: headline(group), color: 'Attention' })
+    expect(body[3]).toMatchObject({ text: 'DOWN: Shop (shop) in eu-west', separator: true })
+    expect(body[4]).toMatchObject({
+      facts: expect.arrayContaining([{ title: 'Check', value: 'shop' }]),
+    })
   })
 })
 

@@ -6,7 +6,7 @@
  */
 import type { ChannelConfig } from '../../checks/validate.ts'
 import type { AlertEvent } from '../types.ts'
-import { facts, headline, type PayloadContext } from './alert-text.ts'
+import { alertsIn, facts, headline, tone, type PayloadContext, type Tone } from './alert-text.ts'
 import { postJson, type SendOptions, type SendOutcome } from './http-delivery.ts'
 
 export type TeamsChannel = Extract<ChannelConfig, { type: 'teams' }>
@@ -20,34 +20,63 @@ export interface TeamsPayload {
   }[]
 }
 
+/** Adaptive Card text colours for each tone. */
+const COLOURS: Record<Tone, string> = {
+  down: 'Attention',
+  warning: 'Warning',
+  info: 'Accent',
+  ok: 'Good',
+}
+
+function factSet(event: AlertEvent, ctx: PayloadContext): Record<string, unknown> {
+  return {
+    type: 'FactSet',
+    facts: facts(event, ctx)
+      .filter(([label]) => label !== 'Status')
+      .map(([title, value]) => ({ title, value })),
+  }
+}
+
 /**
- * Builds the card: a coloured title, a fact set, and a link to the status page.
+ * Builds the card: a coloured title, a fact set, and a link to the status page. A
+ * group gets the group's title, then each alert's headline and facts.
  *
  * @example
  * buildPayload(fired, ctx).attachments[0].content.body[0].text
- * // 'DOWN: API health (api-health) in 2 regions'
+ * // 'DOWN: API health (api-health) in eu-west, us-east'
  */
 export function buildPayload(event: AlertEvent, ctx: PayloadContext): TeamsPayload {
+  const alerts = alertsIn(event)
+  const title = {
+    type: 'TextBlock',
+    text: headline(event),
+    weight: 'Bolder',
+    size: 'Medium',
+    wrap: true,
+    color: COLOURS[tone(event)],
+  }
+  const body: Record<string, unknown>[] =
+    alerts.length === 1
+      ? [title, factSet(event, ctx)]
+      : [
+          title,
+          ...alerts.flatMap((alert) => [
+            {
+              type: 'TextBlock',
+              text: headline(alert),
+              weight: 'Bolder',
+              wrap: true,
+              separator: true,
+              color: COLOURS[tone(alert)],
+            },
+            factSet(alert, ctx),
+          ]),
+        ]
   const content: Record<string, unknown> = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
     version: '1.4',
-    body: [
-      {
-        type: 'TextBlock',
-        text: headline(event),
-        weight: 'Bolder',
-        size: 'Medium',
-        wrap: true,
-        color: event.type === 'fired' ? 'Attention' : 'Good',
-      },
-      {
-        type: 'FactSet',
-        facts: facts(event, ctx)
-          .filter(([label]) => label !== 'Status')
-          .map(([title, value]) => ({ title, value })),
-      },
-    ],
+    body,
   }
   if (ctx.statusUrl) {
     content.actions = [{ type: 'Action.OpenUrl', title: 'Status page', url: ctx.statusUrl }]

@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ctx, fired, resolved } from './alert-events.fixture.ts'
+import {
+  acknowledged,
+  channelFailing,
+  ctx,
+  fired,
+  flappingStarted,
+  group,
+  reminder,
+  resolved,
+} from './alert-events.fixture.ts'
+import { headline } from './alert-text.ts'
 import { describeDelivery } from './channel-delivery.fixture.ts'
 import { buildPayload, send } from './telegram-channel.ts'
 import { startWebhookSink, type WebhookSink } from './webhook-sink.fixture.ts'
@@ -8,7 +18,7 @@ describe('telegram payload', () => {
   it('writes a fired alert as plain text', () => {
     expect(buildPayload(fired, ctx)).toEqual({
       text: [
-        '🔴 DOWN: API health (api-health) in 2 regions',
+        '🔴 DOWN: API health (api-health) in eu-west, us-east',
         '',
         'Check: api-health',
         'State: DOWN',
@@ -27,6 +37,29 @@ describe('telegram payload', () => {
     const { text } = buildPayload(resolved, ctx)
     expect(text.split('\n')[0]).toBe('🟢 RESOLVED: API health (api-health) after 2m30s')
     expect(text).toContain('Duration: 2m30s')
+  })
+})
+
+describe('telegram payload for every event type', () => {
+  it.each([
+    [reminder, '🔴'],
+    [channelFailing, '🔴'],
+    [flappingStarted, '🟠'],
+    [acknowledged, '🔵'],
+  ])('starts %j with its icon and headline', (event, icon) => {
+    expect(buildPayload(event, ctx).text.split('\n')[0]).toBe(`${icon} ${headline(event)}`)
+  })
+
+  it('lists each alert of a group', () => {
+    const { text } = buildPayload(group, ctx)
+    expect(text).toMatch(/^🔴 3 alerts: /)
+    expect(text).toContain('\n\nDOWN: Shop (shop) in eu-west\nCheck: shop\n')
+    expect(text).toContain('\n\nDOWN: login in us-east\nCheck: login\n')
+  })
+
+  it('stays within the 4096 characters Telegram allows', () => {
+    const many = { ...fired, grouped: Array.from({ length: 100 }, () => fired) }
+    expect(buildPayload(many, ctx).text.length).toBe(4096)
   })
 })
 

@@ -6,7 +6,7 @@
  */
 import type { ChannelConfig } from '../../checks/validate.ts'
 import type { AlertEvent } from '../types.ts'
-import { plainText, type PayloadContext } from './alert-text.ts'
+import { plainText, tone, type PayloadContext, type Tone } from './alert-text.ts'
 import { postJson, type SendOptions, type SendOutcome } from './http-delivery.ts'
 
 export type TelegramChannel = Extract<ChannelConfig, { type: 'telegram' }>
@@ -20,17 +20,18 @@ export interface TelegramPayload {
 /** Telegram refuses messages longer than 4096 characters. */
 const TEXT_LIMIT = 4096
 
+const ICONS: Record<Tone, string> = { down: '🔴', warning: '🟠', info: '🔵', ok: '🟢' }
+
 /**
- * Builds a plain-text message; no parse mode, so an error message with `<` or `_` in
+ * Builds a plain-text message (a group lists each alert); no parse mode, so an error message with `<` or `_` in
  * it cannot break the markup and get the message refused.
  *
  * @example
- * buildPayload(fired, ctx).text.split('\n')[0] // '🔴 DOWN: API health (api-health) in 2 regions'
+ * buildPayload(fired, ctx).text.split('\n')[0] // '🔴 DOWN: API health (api-health) in eu-west, us-east'
  */
 export function buildPayload(event: AlertEvent, ctx: PayloadContext): TelegramPayload {
-  const icon = event.type === 'fired' ? '🔴' : '🟢'
   return {
-    text: `${icon} ${plainText(event, ctx)}`.slice(0, TEXT_LIMIT),
+    text: `${ICONS[tone(event)]} ${plainText(event, ctx)}`.slice(0, TEXT_LIMIT),
     link_preview_options: { is_disabled: true },
   }
 }

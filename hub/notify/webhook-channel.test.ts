@@ -1,6 +1,18 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { AlertEvent } from '../types.ts'
+import {
+  acknowledged,
+  channelFailing,
+  degraded,
+  escalated,
+  flappingStarted,
+  flappingStopped,
+  group,
+  probeOffline,
+  regionDown,
+  reminder,
+} from './alert-events.fixture.ts'
 import { describeDelivery } from './channel-delivery.fixture.ts'
 import { buildPayload, send, sign, type WebhookPayload } from './webhook-channel.ts'
 import { refusedUrl, startWebhookSink, type WebhookSink } from './webhook-sink.fixture.ts'
@@ -22,8 +34,10 @@ describe('webhook payload', () => {
   it('describes a fired alert', () => {
     expect(buildPayload(fired, ctx)).toEqual({
       version: 1,
-      type: 'alert.fired',
       project: 'Acme',
+      type: 'alert.fired',
+      subject: 'check',
+      severity: 'down',
       incidentId: '01KDX2Q4Q8M0N6V8S9T1A2B3C4',
       check: { id: 'api-health', name: 'API health' },
       at: '2026-01-01T00:02:00.000Z',
@@ -31,7 +45,13 @@ describe('webhook payload', () => {
       quorum: 2,
       error: { code: 'CONNECT_REFUSED', message: 'connect ECONNREFUSED 127.0.0.1:8081' },
       durationMs: null,
+      tags: [],
+      summary: null,
+      acknowledgedBy: null,
+      comment: null,
+      level: null,
       statusUrl: 'https://status.example.com/status/main',
+      grouped: [],
     } satisfies WebhookPayload)
   })
 
@@ -48,6 +68,54 @@ describe('webhook payload', () => {
       durationMs: 150_000,
       statusUrl: null,
     })
+  })
+})
+
+describe('webhook payload for every event type', () => {
+  it.each([
+    [reminder, { type: 'alert.reminder' }],
+    [escalated, { type: 'alert.escalated', level: 2 }],
+    [acknowledged, { type: 'alert.acknowledged', acknowledgedBy: 'alice', comment: 'looking' }],
+    [flappingStarted, { type: 'alert.flapping-started', incidentId: flappingStarted.incidentId }],
+    [flappingStopped, { type: 'alert.flapping-stopped' }],
+    [degraded, { type: 'alert.fired', severity: 'degraded' }],
+    [
+      regionDown,
+      {
+        subject: 'region',
+        check: { id: 'region:eu-west', name: 'eu-west' },
+        summary: '12 of 20 checks fail in eu-west while other regions pass',
+      },
+    ],
+    [probeOffline, { subject: 'probe' }],
+    [channelFailing, { subject: 'channel', regions: [] }],
+    [{ ...fired, tags: ['api'] }, { tags: ['api'] }],
+  ])('carries %j', (event, expected) => {
+    expect(buildPayload(event, ctx)).toMatchObject({ ...expected, grouped: [] })
+  })
+
+  it('carries the other alerts of a group, each in the same shape without envelope', () => {
+    const payload = buildPayload(group, ctx)
+    expect(payload).toMatchObject({ type: 'alert.fired', check: { id: 'api-health' } })
+    expect(payload.grouped).toHaveLength(2)
+    expect(payload.grouped[0]).toEqual({
+      type: 'alert.fired',
+      subject: 'check',
+      severity: 'down',
+      incidentId: '01KDX2Q4Q8M0N6V8S9T1SHOP00',
+      check: { id: 'shop', name: 'Shop' },
+      at: '2026-01-01T00:02:00.000Z',
+      regions: ['eu-west'],
+      quorum: 2,
+      error: { code: 'CONNECT_REFUSED', message: 'connect ECONNREFUSED 127.0.0.1:8081' },
+      durationMs: null,
+      tags: [],
+      summary: null,
+      acknowledgedBy: null,
+      comment: null,
+      level: null,
+    })
+    expect(payload.grouped[1]).toMatchObject({ check: { id: 'login' }, error: null })
   })
 })
 
