@@ -181,3 +181,56 @@ describe('checkAvailability', () => {
     expect(result).toEqual({ overall: null, regions: { 'eu-west': null } })
   })
 })
+
+describe('maintenance', () => {
+  const window = (from: number, to: number) => ({ from, to })
+
+  it('takes maintenance time out of both the window and the outage time', () => {
+    // 10 minutes of maintenance, 5 of them inside a 10-minute outage: 5 of 50 minutes lost
+    const down = outage(NOW - 20 * MIN, NOW - 10 * MIN)
+    const planned = window(NOW - 15 * MIN, NOW - 5 * MIN)
+    expect(timeAvailability([down], LAST_HOUR, 0, [planned])).toBeCloseTo(45 / 50, 12)
+  })
+
+  it('leaves an outage entirely inside maintenance without effect', () => {
+    const down = outage(NOW - 20 * MIN, NOW - 10 * MIN)
+    const planned = window(NOW - 30 * MIN, NOW)
+    expect(timeAvailability([down], LAST_HOUR, 0, [planned])).toBe(1)
+  })
+
+  it('counts overlapping windows once and clips them to what was monitored', () => {
+    const down = outage(NOW - 10 * MIN, NOW)
+    const planned = [window(NOW - 3 * HOUR, NOW - 50 * MIN), window(NOW - 55 * MIN, NOW - 40 * MIN)]
+    // monitored for the last 50 minutes (the first 10 were maintenance): 10 of 40 down
+    expect(timeAvailability([down], LAST_HOUR, NOW - 50 * MIN, planned)).toBeCloseTo(30 / 40, 12)
+  })
+
+  it('is null when the whole window was maintenance', () => {
+    expect(timeAvailability([outage(NOW - HOUR, null)], LAST_HOUR, 0, [LAST_HOUR])).toBeNull()
+  })
+
+  it('changes nothing for a check whose down runs fell inside maintenance', () => {
+    // The store rolled the down runs up as maintenance; the engine never saw them, so
+    // there is no outage either: the check looks exactly as if the window had been quiet.
+    const result = checkAvailability({
+      window: LAST_HOUR,
+      monitoredSince: NOW - 2 * HOUR,
+      regionCounts: { 'eu-west': counts({ up: 50, maintenance: 10 }) },
+      outages: [],
+      maintenance: [window(NOW - 20 * MIN, NOW - 10 * MIN)],
+    })
+    expect(result).toEqual({ overall: 1, regions: { 'eu-west': 1 } })
+  })
+
+  it('keeps the overall figure of a real outage beside a maintenance window', () => {
+    const result = checkAvailability({
+      window: LAST_HOUR,
+      monitoredSince: NOW - 2 * HOUR,
+      regionCounts: { 'eu-west': counts({ up: 44, down: 6, maintenance: 10 }) },
+      outages: [outage(NOW - 6 * MIN, NOW)],
+      maintenance: [window(NOW - 30 * MIN, NOW - 20 * MIN)],
+    })
+    expect(result.overall).toBeCloseTo(44 / 50, 12)
+    expect(result.regions['eu-west']).toBeCloseTo(44 / 50, 12)
+  })
+})

@@ -7,7 +7,9 @@
  *   outage (the alert engine's quorum decision), so a single failing region that
  *   never reached the quorum does not cost the check availability.
  *
- * Inconclusive runs (a sick probe) count for neither side.
+ * Inconclusive runs (a sick probe) count for neither side, and neither does
+ * maintenance: runs inside a maintenance window are rolled up apart (so the counts
+ * leave them out), and maintenance time leaves both the window and the outage time.
  */
 import type { Outage } from './types.ts'
 import type { StatusCounts } from './store/status-counts.ts'
@@ -41,7 +43,9 @@ export function countAvailability(c: StatusCounts): number | null {
  * Time-based availability over `window`, which starts no earlier than
  * `monitoredSince` (a check added ten minutes ago is judged on those ten minutes).
  * Overlapping outages count once; an open outage (`endedAt` null) runs to the end of
- * the window. Returns null when nothing in the window was monitored.
+ * the window. Time in `maintenance` is taken out of the window and out of the outages:
+ * a planned hour of downtime in a day leaves 23 hours to judge. Returns null when
+ * nothing in the window was monitored (or all of it was maintenance).
  *
  * @example
  * // a 6-minute outage in the last hour
@@ -52,21 +56,24 @@ export function timeAvailability(
   outages: Outage[],
   window: TimeWindow,
   monitoredSince: number | null,
+  maintenance: TimeWindow[] = [],
 ): number | null {
   if (monitoredSince === null) return null
   const from = Math.max(window.from, monitoredSince)
   const to = window.to
   if (to <= from) return null
-  return 1 - coveredTime(outages, from, to) / (to - from)
+  const down = outages.map((outage) => ({ from: outage.startedAt, to: outage.endedAt ?? to }))
+  const planned = coveredTime(maintenance, from, to)
+  const judged = to - from - planned
+  if (judged <= 0) return null
+  const unplanned = coveredTime([...down, ...maintenance], from, to) - planned
+  return 1 - unplanned / judged
 }
 
-/** Milliseconds of `[from, to)` covered by at least one outage. */
-function coveredTime(outages: Outage[], from: number, to: number): number {
-  const intervals = outages
-    .map((outage) => ({
-      start: Math.max(outage.startedAt, from),
-      end: Math.min(outage.endedAt ?? to, to),
-    }))
+/** Milliseconds of `[from, to)` covered by at least one of `spans`. */
+function coveredTime(spans: TimeWindow[], from: number, to: number): number {
+  const intervals = spans
+    .map((span) => ({ start: Math.max(span.from, from), end: Math.min(span.to, to) }))
     .filter((interval) => interval.end > interval.start)
     .sort((a, b) => a.start - b.start)
   let covered = 0
@@ -94,6 +101,8 @@ export interface CheckAvailabilityInput {
   monitoredSince: number | null
   /** Regions to report even without data (as null), e.g. the check's configured regions. */
   regions?: string[]
+  /** The check's maintenance windows in the window: time that counts neither as up nor down. */
+  maintenance?: TimeWindow[]
 }
 
 /**
@@ -118,7 +127,7 @@ export function checkAvailability(input: CheckAvailabilityInput): Availability {
   )
   const overall =
     measured || outageInWindow
-      ? timeAvailability(input.outages, input.window, input.monitoredSince)
+      ? timeAvailability(input.outages, input.window, input.monitoredSince, input.maintenance)
       : null
   return { overall, regions }
 }

@@ -1,13 +1,15 @@
 /**
  * The hub's small editable state in lowdb (one JSON file, rewritten whole on each
- * write): deployed bundle versions, the last known probe registry and heartbeat
- * ping tokens with what the heartbeat monitor must remember. Results,
+ * write): deployed bundle versions, the last known probe registry, heartbeat
+ * ping tokens with what the heartbeat monitor must remember, and the silences and
+ * maintenance windows created through the API. Results,
  * rollups and incidents live in SQLite instead. `Low` + `JSONFile` are used
  * directly because lowdb's preset silently switches to memory under NODE_ENV=test.
  */
 import { join } from 'node:path'
 import { Low } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
+import type { SilenceWindow } from './alerts/silences.ts'
 import type { HeartbeatMemory } from './heartbeats/heartbeat-monitor.ts'
 import type { ProbeInfo } from './types.ts'
 
@@ -45,6 +47,8 @@ export interface HubStateData {
   deploys: DeployRecord[]
   probes: Record<string, ProbeInfo>
   heartbeats: Record<string, HeartbeatRecord>
+  /** Silences and maintenance windows from the API; those in the monitoring file are not kept here. */
+  windows: SilenceWindow[]
 }
 
 /** Deploy history kept; older entries are dropped. */
@@ -58,11 +62,13 @@ export class HubState {
       deploys: [],
       probes: {},
       heartbeats: {},
+      windows: [],
     })
     await low.read()
     low.data.deploys ??= []
     low.data.probes ??= {}
     low.data.heartbeats ??= {}
+    low.data.windows ??= []
     return new HubState(low)
   }
 
@@ -96,6 +102,16 @@ export class HubState {
   /** Replaces the records of the given checks; others are kept. */
   async saveHeartbeats(records: Record<string, HeartbeatRecord>): Promise<void> {
     Object.assign(this.low.data.heartbeats, records)
+    await this.low.write()
+  }
+
+  windows(): SilenceWindow[] {
+    return [...this.low.data.windows]
+  }
+
+  /** Replaces every stored window: silences.ts owns the list and writes it whole. */
+  async saveWindows(windows: SilenceWindow[]): Promise<void> {
+    this.low.data.windows = windows
     await this.low.write()
   }
 }

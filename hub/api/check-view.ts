@@ -12,7 +12,7 @@ import {
   type CheckSpec,
   type SpecOf,
 } from '../../checks/spec.ts'
-import { checkAvailability, type Availability } from '../availability.ts'
+import { checkAvailability, type Availability, type TimeWindow } from '../availability.ts'
 import type { ResultStore } from '../store/result-store.ts'
 import { ROLLUP_MS, minuteStart, type StatusCounts } from '../store/status-counts.ts'
 import type { CheckAlertState, CheckAlertStatus, Outage, RegionAlertState } from '../types.ts'
@@ -37,6 +37,15 @@ export interface CheckViewSources {
   results: ResultStore
   alertState: (checkId: string) => CheckAlertState
   outages: (checkId: string, from: number, to: number) => Outage[]
+  /**
+   * The check's maintenance time within [from, to) (Silences.maintenanceWindows), left
+   * out of its availability. Default: none.
+   */
+  maintenanceWindows?: (
+    check: { id: string; tags: string[] },
+    from: number,
+    to: number,
+  ) => TimeWindow[]
 }
 
 /** The gist of one result, as pages and lists show it. */
@@ -75,6 +84,12 @@ export interface CheckView {
     failingRegions: string[]
     since: number | null
     incidentId: string | null
+    /** Failing regions needed for DOWN. */
+    quorum?: number
+    /** True while the check flaps: its alerts are held back. */
+    flapping?: boolean
+    /** Regions set aside by a region-connectivity alert. */
+    inhibitedRegions?: string[]
   }
   /** What the keys of `regions` are: region names, or probe ids for host checks. */
   seriesBy: 'region' | 'probe'
@@ -167,6 +182,7 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
 
   const monitoredSince = results.firstResultAt(spec.id)
   const outages = sources.outages(spec.id, now - longest, now)
+  const maintenance = sources.maintenanceWindows?.(spec, now - longest, now) ?? []
   const availability = {} as Record<AvailabilityWindow, Availability>
   for (const [name, length] of Object.entries(AVAILABILITY_WINDOWS)) {
     const window = { from: now - length, to: now }
@@ -181,6 +197,7 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
       outages,
       monitoredSince,
       regions: series,
+      maintenance,
     })
   }
 
@@ -197,6 +214,9 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
       failingRegions: alert.failingRegions,
       since: alert.since,
       incidentId: alert.incidentId,
+      quorum: alert.quorum,
+      flapping: alert.flapping ?? false,
+      inhibitedRegions: alert.inhibitedRegions ?? [],
     },
     seriesBy: regionsOf(spec) ? 'region' : 'probe',
     regions,

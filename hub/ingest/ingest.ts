@@ -4,6 +4,10 @@
  * probe can delete it from its outbox. A malformed message is rejected, counted,
  * logged with the sender's id and kept in a dead-letter table; it never crashes
  * the hub and never blocks the valid results around it.
+ *
+ * Results measured inside a maintenance window of their check are stored (nothing is
+ * lost) and rolled up as maintenance, but the alert engine never sees them: during
+ * maintenance a check counts neither as up nor as down.
  */
 import { z } from 'zod'
 import { checkResultSchema, type CheckResult } from '../../checks/result.ts'
@@ -28,14 +32,18 @@ export interface IngestCounters {
   duplicates: number
   rejectedMessages: number
   rejectedResults: number
+  /** New results inside a maintenance window: stored, not judged. */
+  inMaintenance: number
 }
 
 export interface IngestOptions {
   topics: Topics
   store: ResultStore
   deadLetters: DeadLetters
-  /** Newly stored results, in measurement order, for the alert engine. */
+  /** Newly stored results outside maintenance, in measurement order, for the alert engine. */
   onStored: (results: CheckResult[]) => void
+  /** True for a result scheduled inside a maintenance window of its check. Default: never. */
+  inMaintenance?: (result: CheckResult) => boolean
   /** Tells the probe its batch is committed. */
   ack: (probeId: string, batchIds: string[]) => void
   logger: Logger
@@ -49,6 +57,7 @@ export class Ingest {
     duplicates: 0,
     rejectedMessages: 0,
     rejectedResults: 0,
+    inMaintenance: 0,
   }
 
   constructor(private readonly options: IngestOptions) {}
@@ -100,12 +109,21 @@ export class Ingest {
     })
 
     try {
-      const stored = this.options.store.insert(valid)
+      const maintained = new Set<CheckResult>()
+      const stored = this.options.store.insert(valid, {
+        inMaintenance: (result) => {
+          const inside = this.inMaintenance(result)
+          if (inside) maintained.add(result)
+          return inside
+        },
+      })
+      const judged = stored.filter((result) => !maintained.has(result))
       this.counters.batches += 1
       this.counters.results += stored.length
       this.counters.duplicates += valid.length - stored.length
-      if (stored.length > 0)
-        this.options.onStored(stored.sort((a, b) => a.scheduledAt - b.scheduledAt))
+      this.counters.inMaintenance += stored.length - judged.length
+      if (judged.length > 0)
+        this.options.onStored(judged.sort((a, b) => a.scheduledAt - b.scheduledAt))
     } catch (error) {
       // Not acking makes the probe resend the batch later: nothing is lost while storage is sick.
       this.options.logger.error(
@@ -115,6 +133,24 @@ export class Ingest {
       return
     }
     this.options.ack(sender, [batch.batchId])
+  }
+
+  /**
+   * Asks the maintenance predicate; a failing one counts the result as outside
+   * maintenance (alerting on it is the safe side) rather than failing the batch,
+   * which the probe would resend forever.
+   */
+  private inMaintenance(result: CheckResult): boolean {
+    if (!this.options.inMaintenance) return false
+    try {
+      return this.options.inMaintenance(result)
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, checkId: result.checkId },
+        'checking maintenance windows failed; the result counts as outside maintenance',
+      )
+      return false
+    }
   }
 
   private rejectMessage(topic: string, sender: string, payload: Buffer, reason: string): void {

@@ -6,7 +6,9 @@
  * rollups clustered so that a check's regions share pages.
  */
 
-/** Creates the result tables and their indexes when missing. */
+import type { Database } from './database.ts'
+
+/** Creates the result tables and their indexes when missing; see `migrateResultSchema` too. */
 export const RESULT_SCHEMA = `
   CREATE TABLE IF NOT EXISTS results (
     id TEXT PRIMARY KEY,
@@ -50,6 +52,8 @@ export const RESULT_SCHEMA = `
     degraded INTEGER NOT NULL,
     down INTEGER NOT NULL,
     inconclusive INTEGER NOT NULL,
+    -- Results inside a maintenance window, counted here instead of under their status.
+    maintenance INTEGER NOT NULL DEFAULT 0,
     duration_sum REAL NOT NULL,
     duration_max REAL NOT NULL,
     -- Earliest scheduled_at in the minute: firstResultAt stays exact after raw rows are pruned.
@@ -57,3 +61,18 @@ export const RESULT_SCHEMA = `
     PRIMARY KEY (check_id, minute_start, region)
   ) WITHOUT ROWID;
 `
+
+/**
+ * Brings tables made by an older hub up to `RESULT_SCHEMA`: a `CREATE TABLE IF NOT
+ * EXISTS` leaves an existing table as it was. Adding a column with a constant default
+ * rewrites nothing in SQLite, so this is instant however many rollups there are.
+ */
+export function migrateResultSchema(db: Database): void {
+  const columns = db
+    .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rollup_minute')")
+    .all()
+    .map(({ name }) => name)
+  if (!columns.includes('maintenance')) {
+    db.exec('ALTER TABLE rollup_minute ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0')
+  }
+}

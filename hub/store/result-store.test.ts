@@ -127,6 +127,7 @@ describe('insert', () => {
         degraded: 1,
         down: 1,
         inconclusive: 1,
+        maintenance: 0,
         durationSum: 1_200,
         durationMax: 800,
       },
@@ -296,6 +297,81 @@ describe('on a file', () => {
       second.close()
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('maintenance', () => {
+  /** Minutes 10 to 19 are maintenance. */
+  const inMaintenance = (result: CheckResult) =>
+    result.scheduledAt >= T0 + 10 * MIN && result.scheduledAt < T0 + 20 * MIN
+
+  it('rolls results inside a window up as maintenance, whatever their status', () => {
+    const batch = series('api', ['eu-west'], 30, 2)
+    store.insert(batch, { inMaintenance })
+
+    const inside = store.regionCounts('api', T0 + 10 * MIN, T0 + 20 * MIN)
+    expect(inside['eu-west']).toEqual({ ...emptyCounts(), maintenance: 10 })
+    const all = store.regionCounts('api', T0, T0 + 30 * MIN)['eu-west']!
+    expect(all).toMatchObject({ up: 10, down: 10, maintenance: 10 })
+    // Durations are those of the 20 judged runs only: 100 + m for m outside 10..19.
+    const judged = [...Array(30).keys()].filter((m) => m < 10 || m >= 20)
+    expect(all.durationSum).toBe(judged.reduce((sum, m) => sum + 100 + m, 0))
+    expect(all.durationMax).toBe(129)
+  })
+
+  it('keeps every raw result and the latest one as they came', () => {
+    const batch = series('api', ['eu-west'], 20, 2)
+    store.insert(batch, { inMaintenance })
+
+    expect(store.countRaw('api')).toBe(20)
+    expect(store.countRollup('api')).toBe(20)
+    expect(store.recent('api', 1)).toEqual([batch.at(-1)])
+    expect(store.latestPerRegion('api')['eu-west']).toEqual(batch.at(-1))
+    expect(store.firstResultAt('api')).toBe(T0 + 1_000)
+  })
+
+  it('asks only about new results, so a re-delivery counts nothing twice', () => {
+    const batch = series('api', ['eu-west'], 20)
+    const asked: string[] = []
+    const spy = (result: CheckResult) => {
+      asked.push(result.id)
+      return inMaintenance(result)
+    }
+    store.insert(batch, { inMaintenance: spy })
+    store.insert(batch, { inMaintenance: spy })
+
+    expect(asked).toHaveLength(20)
+    expect(store.countRollup('api')).toBe(20)
+    expect(store.buckets('api', T0, T0 + 20 * MIN, 10 * MIN)).toMatchObject([
+      { up: 10, maintenance: 0 },
+      { up: 0, maintenance: 10 },
+    ])
+  })
+
+  it('adds the maintenance column to rollups made by an older hub, keeping their counts', () => {
+    const old = openDatabase(':memory:')
+    try {
+      old.exec(`CREATE TABLE rollup_minute (
+        check_id TEXT NOT NULL, minute_start INTEGER NOT NULL, region TEXT NOT NULL,
+        up INTEGER NOT NULL, degraded INTEGER NOT NULL, down INTEGER NOT NULL,
+        inconclusive INTEGER NOT NULL, duration_sum REAL NOT NULL, duration_max REAL NOT NULL,
+        first_at INTEGER NOT NULL, PRIMARY KEY (check_id, minute_start, region)
+      ) WITHOUT ROWID`)
+      old.exec(
+        `INSERT INTO rollup_minute VALUES ('api', ${T0}, 'eu-west', 5, 0, 1, 0, 600, 150, ${T0})`,
+      )
+
+      const migrated = new ResultStore(old)
+      migrated.insert(series('api', ['eu-west'], 1), { inMaintenance: () => true })
+
+      expect(migrated.regionCounts('api', T0, T0 + MIN)['eu-west']).toMatchObject({
+        up: 5,
+        down: 1,
+        maintenance: 1,
+      })
+    } finally {
+      old.close()
     }
   })
 })

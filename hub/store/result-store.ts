@@ -9,11 +9,15 @@
  *
  * Ingest is exactly-once: a result id is stored once, and a rollup counts a result
  * only in the transaction that stored it, so a re-delivered batch changes nothing.
+ *
+ * A result measured inside a maintenance window of its check is stored as it came, but
+ * its rollup counts it as `maintenance` instead of under its status, so availability
+ * and status bars read from rollups leave it out without knowing about windows.
  */
 import type { CheckResult, CheckStatus } from '../../checks/result.ts'
 import { seriesOf } from '../../checks/spec.ts'
 import type { Database } from './database.ts'
-import { RESULT_SCHEMA } from './result-schema.ts'
+import { migrateResultSchema, RESULT_SCHEMA } from './result-schema.ts'
 import { addCounts, emptyCounts, minuteStart, type StatusCounts } from './status-counts.ts'
 
 export type { StatusCounts } from './status-counts.ts'
@@ -24,6 +28,7 @@ const SUM_COUNTS = `
   COALESCE(SUM(degraded), 0) AS degraded,
   COALESCE(SUM(down), 0) AS down,
   COALESCE(SUM(inconclusive), 0) AS inconclusive,
+  COALESCE(SUM(maintenance), 0) AS maintenance,
   COALESCE(SUM(duration_sum), 0) AS durationSum,
   COALESCE(MAX(duration_max), 0) AS durationMax
 `
@@ -39,6 +44,15 @@ interface RollupDelta {
   counts: StatusCounts
 }
 
+/** How `insert` treats a batch. */
+export interface InsertOptions {
+  /**
+   * True for a result measured (by `scheduledAt`) inside a maintenance window of its
+   * check; its rollup counts it as maintenance. Asked once per new result.
+   */
+  inMaintenance?: (result: CheckResult) => boolean
+}
+
 /** Stores results and their per-minute rollups. Creates its tables when missing. */
 export class ResultStore {
   readonly #db: Database
@@ -52,11 +66,12 @@ export class ResultStore {
   readonly #minuteCounts
   readonly #firstResultAt
   readonly #prune: (olderThan: number) => number
-  readonly #insertBatch: (results: CheckResult[]) => CheckResult[]
+  readonly #insertBatch: (results: CheckResult[], options: InsertOptions) => CheckResult[]
 
   constructor(db: Database) {
     this.#db = db
     db.exec(RESULT_SCHEMA)
+    migrateResultSchema(db)
 
     // ON CONFLICT (id) rather than OR IGNORE: only a duplicate id is skipped, while a
     // row that breaks another constraint still fails loudly instead of vanishing.
@@ -75,16 +90,18 @@ export class ResultStore {
        WHERE (excluded.scheduled_at, excluded.id) > (latest_results.scheduled_at, latest_results.id)`,
     )
     this.#upsertRollup = db.prepare<
-      [string, number, string, number, number, number, number, number, number, number]
+      [string, number, string, number, number, number, number, number, number, number, number]
     >(
       `INSERT INTO rollup_minute
-         (check_id, minute_start, region, up, degraded, down, inconclusive, duration_sum, duration_max, first_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         (check_id, minute_start, region, up, degraded, down, inconclusive, maintenance,
+          duration_sum, duration_max, first_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (check_id, minute_start, region) DO UPDATE SET
          up = up + excluded.up,
          degraded = degraded + excluded.degraded,
          down = down + excluded.down,
          inconclusive = inconclusive + excluded.inconclusive,
+         maintenance = maintenance + excluded.maintenance,
          duration_sum = duration_sum + excluded.duration_sum,
          duration_max = max(duration_max, excluded.duration_max),
          first_at = min(first_at, excluded.first_at)`,
@@ -131,8 +148,8 @@ export class ResultStore {
       }
       return deleted
     })
-    this.#insertBatch = db.transaction((results: CheckResult[]) =>
-      this.#insertInTransaction(results),
+    this.#insertBatch = db.transaction((results: CheckResult[], options: InsertOptions) =>
+      this.#insertInTransaction(results, options),
     )
   }
 
@@ -140,17 +157,19 @@ export class ResultStore {
    * Stores a batch in one transaction and returns the results that were new.
    * Duplicates (by id, within the batch or from an earlier delivery) are skipped and
    * not counted in rollups. A result is rolled up into the minute of its
-   * `scheduledAt`, so late deliveries land where they belong.
+   * `scheduledAt`, so late deliveries land where they belong, and judged against
+   * maintenance windows at that time too.
    *
    * @example
    * const fresh = store.insert(batch.results) // feed only `fresh` to the alert engine
+   * store.insert(batch.results, { inMaintenance: silences.resultPredicate(checks) })
    */
-  insert(results: CheckResult[]): CheckResult[] {
+  insert(results: CheckResult[], options: InsertOptions = {}): CheckResult[] {
     if (results.length === 0) return []
-    return this.#insertBatch(results)
+    return this.#insertBatch(results, options)
   }
 
-  #insertInTransaction(results: CheckResult[]): CheckResult[] {
+  #insertInTransaction(results: CheckResult[], options: InsertOptions): CheckResult[] {
     const inserted: CheckResult[] = []
     // A batch holds several results per (check, region) and per minute; folding them
     // here turns one upsert per result into one per row touched.
@@ -187,8 +206,12 @@ export class ResultStore {
         rollups.set(key, delta)
       }
       delta.firstAt = Math.min(delta.firstAt, result.scheduledAt)
-      delta.counts[result.status] += 1
-      if (result.status !== 'inconclusive') {
+      if (options.inMaintenance?.(result)) {
+        delta.counts.maintenance += 1
+      } else if (result.status === 'inconclusive') {
+        delta.counts.inconclusive += 1
+      } else {
+        delta.counts[result.status] += 1
         delta.counts.durationSum += result.durationMs
         delta.counts.durationMax = Math.max(delta.counts.durationMax, result.durationMs)
       }
@@ -205,6 +228,7 @@ export class ResultStore {
         counts.degraded,
         counts.down,
         counts.inconclusive,
+        counts.maintenance,
         counts.durationSum,
         counts.durationMax,
         firstAt,
@@ -287,9 +311,9 @@ export class ResultStore {
     return row?.n ?? 0
   }
 
-  /** Number of results counted in rollups (all statuses), for one check or all. */
+  /** Number of results counted in rollups (all statuses, and maintenance), for one check or all. */
   countRollup(checkId?: string): number {
-    const total = 'COALESCE(SUM(up + degraded + down + inconclusive), 0) AS n'
+    const total = 'COALESCE(SUM(up + degraded + down + inconclusive + maintenance), 0) AS n'
     const row =
       checkId === undefined
         ? this.#db.prepare<[], { n: number }>(`SELECT ${total} FROM rollup_minute`).get()

@@ -9,7 +9,12 @@ export interface StatusCounts {
   degraded: number
   down: number
   inconclusive: number
-  /** Sum of `durationMs` over conclusive runs (up, degraded, down). */
+  /**
+   * Runs measured inside a maintenance window of their check, whatever their status:
+   * they count neither as up nor as down, and their durations are left out too.
+   */
+  maintenance: number
+  /** Sum of `durationMs` over conclusive runs (up, degraded, down) outside maintenance. */
   durationSum: number
   /** Largest `durationMs` of a conclusive run, 0 when there was none. */
   durationMax: number
@@ -25,7 +30,15 @@ export function minuteStart(at: number): number {
 
 /** A `StatusCounts` with nothing in it. */
 export function emptyCounts(): StatusCounts {
-  return { up: 0, degraded: 0, down: 0, inconclusive: 0, durationSum: 0, durationMax: 0 }
+  return {
+    up: 0,
+    degraded: 0,
+    down: 0,
+    inconclusive: 0,
+    maintenance: 0,
+    durationSum: 0,
+    durationMax: 0,
+  }
 }
 
 /** Adds `from` into `into` (in place) and returns `into`. */
@@ -34,6 +47,7 @@ export function addCounts(into: StatusCounts, from: StatusCounts): StatusCounts 
   into.degraded += from.degraded
   into.down += from.down
   into.inconclusive += from.inconclusive
+  into.maintenance += from.maintenance
   into.durationSum += from.durationSum
   into.durationMax = Math.max(into.durationMax, from.durationMax)
   return into
