@@ -125,4 +125,40 @@ describe('IncidentStore', () => {
     expect(store.outages('api', T0 - 1, T0 + 10).map((o) => o.incidentId)).toEqual([down])
     expect(store.openFor('api', 'flapping')?.kind).toBe('flapping')
   })
+
+  it('finds incidents by check, state, kind and start, newest first', () => {
+    const { store } = newStore()
+    const old = store.open({ checkId: 'api', at: T0, regions: ['eu'], firstError: null })
+    store.resolve(old, T0 + 5 * MIN)
+    const flap = store.open({
+      kind: 'flapping',
+      checkId: 'api',
+      at: T0 + MIN,
+      regions: [],
+      firstError: null,
+    })
+    const other = store.open({
+      checkId: 'shop',
+      at: T0 + 2 * MIN,
+      regions: ['us'],
+      firstError: null,
+    })
+    const open = store.open({
+      checkId: 'api',
+      at: T0 + 10 * MIN,
+      regions: ['eu'],
+      firstError: null,
+    })
+    const ids = (filter: Parameters<IncidentStore['find']>[0]) =>
+      store.find(filter).map((i) => i.incidentId)
+
+    expect(ids({})).toEqual([open, other, flap, old])
+    expect(ids({ checkId: 'api' })).toEqual([open, flap, old])
+    expect(ids({ checkId: 'api', open: true })).toEqual([open, flap])
+    expect(ids({ open: false })).toEqual([old])
+    expect(ids({ checkId: 'api', kind: 'down' })).toEqual([open, old])
+    expect(ids({ since: T0 + 2 * MIN })).toEqual([open, other])
+    expect(ids({ limit: 2 })).toEqual([open, other])
+    expect(ids({ checkId: 'nothing' })).toEqual([])
+  })
 })

@@ -76,6 +76,18 @@ export interface IncidentWithTimeline extends Incident {
   timeline: TimelineEntry[]
 }
 
+/** Which incidents `find` returns; every field narrows the list, none means all. */
+export interface IncidentFilter {
+  checkId?: string
+  /** True: only open incidents; false: only ended ones. */
+  open?: boolean
+  kind?: IncidentKind
+  /** Only incidents that started at or after this (epoch ms). */
+  since?: number
+  /** At most this many, newest first. Default 50. */
+  limit?: number
+}
+
 export interface OpenIncidentInput {
   /** Default 'down'. */
   kind?: IncidentKind
@@ -161,10 +173,12 @@ function toOutage({ incidentId, checkId, startedAt, endedAt }: Incident): Outage
 export class IncidentStore {
   // Ids sort by start time even for incidents opened in the same millisecond.
   readonly #nextId = monotonicFactory()
+  readonly #db: Database
   readonly #statements
 
   /** Creates the tables if they are missing; safe to call on every start. */
   constructor(db: Database) {
+    this.#db = db
     db.exec(SCHEMA)
     const existing = new Set(
       (db.prepare('PRAGMA table_info(incidents)').all() as { name: string }[]).map((c) => c.name),
@@ -270,5 +284,38 @@ export class IncidentStore {
   /** The most recent incidents, newest first. */
   list(limit = 50): Incident[] {
     return this.#statements.list.all(limit).map(toIncident)
+  }
+
+  /**
+   * The most recent incidents that match `filter`, newest first.
+   *
+   * @example incidents.find({ checkId: 'api', open: true }) // the check's open incidents
+   */
+  find(filter: IncidentFilter = {}): Incident[] {
+    const where: string[] = []
+    const params: (string | number)[] = []
+    if (filter.checkId !== undefined) {
+      where.push('check_id = ?')
+      params.push(filter.checkId)
+    }
+    if (filter.open !== undefined)
+      where.push(filter.open ? 'ended_at IS NULL' : 'ended_at IS NOT NULL')
+    if (filter.kind !== undefined) {
+      where.push('kind = ?')
+      params.push(filter.kind)
+    }
+    if (filter.since !== undefined) {
+      where.push('started_at >= ?')
+      params.push(filter.since)
+    }
+    const clause = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`
+    // Prepared per call: a filter has 16 shapes, and listing incidents is a person asking,
+    // not the ingest path.
+    const rows = this.#db
+      .prepare<(string | number)[], IncidentRow>(
+        `SELECT ${COLUMNS} FROM incidents ${clause} ORDER BY started_at DESC, id DESC LIMIT ?`,
+      )
+      .all(...params, filter.limit ?? 50)
+    return rows.map(toIncident)
   }
 }

@@ -1,0 +1,120 @@
+/**
+ * What `vantage incidents` and `vantage ack` print: the incident list as a table, one
+ * incident with its timeline, and the ack confirmation. Pure, so the layout is tested
+ * without a hub. Times are UTC, as in the report, so that what people paste into an
+ * incident channel means the same thing everywhere.
+ */
+import { formatDuration } from '../checks/duration.ts'
+import { describeEntry, utc } from '../hub/alerts/incident-report.ts'
+import type { IncidentDetail, IncidentListItem } from '../hub/api/incident-routes.ts'
+
+/** Upper case where someone should look: an open incident nobody acknowledged. */
+function stateOf(item: IncidentListItem): string {
+  if (!item.open) return 'resolved'
+  return item.acked ? 'open' : 'OPEN'
+}
+
+function checkLabel(item: IncidentListItem): string {
+  return item.name === item.check ? item.check : `${item.name} (${item.check})`
+}
+
+/** Lays out rows under a header, columns padded to their widest cell. */
+function columns(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
+  return rows.map((row) =>
+    row
+      .map((value, column) => value.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd(),
+  )
+}
+
+/**
+ * The list, newest first, one line per incident.
+ * @example formatIncidentList(items) // "ID  CHECK  KIND  STATE ...\n01K...  api  down  OPEN ..."
+ */
+export function formatIncidentList(items: IncidentListItem[]): string {
+  if (items.length === 0) return 'no incidents\n'
+  const rows = [
+    ['ID', 'CHECK', 'KIND', 'STATE', 'STARTED (UTC)', 'DURATION', 'REGIONS', 'ACKED'],
+    ...items.map((item) => [
+      item.id,
+      item.check,
+      item.kind,
+      stateOf(item),
+      utc(item.start),
+      `${formatDuration(item.durationMs)}${item.open ? '+' : ''}`,
+      item.regions.join(',') || '-',
+      item.acked ? item.acked.by : '-',
+    ]),
+  ]
+  return `${columns(rows).join('\n')}\n`
+}
+
+function percent(share: number, digits: number): string {
+  return `${(share * 100).toFixed(digits)} %`
+}
+
+/** The impact in two lines: runs and availability, then the error budget. */
+function impactLines(detail: IncidentDetail): [string, string][] {
+  const { impact } = detail
+  const budget = impact.errorBudget
+  const availability =
+    impact.availability === null ? 'not measured' : percent(impact.availability, 3)
+  return [
+    ['failed runs', `${impact.failedRuns} of ${impact.totalRuns} conclusive`],
+    ['availability', `${availability} over ${formatDuration(budget.windowMs)}`],
+    [
+      'error budget',
+      `${percent(budget.consumedShare, 1)} consumed by this incident, ` +
+        `${percent(budget.remainingShare, 1)} left (${budget.target} % target)`,
+    ],
+  ]
+}
+
+/**
+ * One incident: a header of facts, then its timeline oldest first.
+ * @example formatIncidentDetail(detail) // "Incident 01K... (down, resolved)\n  check  API health (api)\n..."
+ */
+export function formatIncidentDetail(detail: IncidentDetail): string {
+  const ended =
+    detail.end === null
+      ? `still open (${formatDuration(detail.durationMs)} so far)`
+      : `${utc(detail.end)} UTC (${formatDuration(detail.durationMs)})`
+  const facts: [string, string][] = [
+    ['check', checkLabel(detail)],
+    ['started', `${utc(detail.start)} UTC`],
+    ['ended', ended],
+    ['regions', detail.impact.regions.join(', ') || '-'],
+    [
+      'first error',
+      detail.firstError ? `${detail.firstError.code}: ${detail.firstError.message}` : '-',
+    ],
+    ['acked', detail.acked ? `by ${detail.acked.by} at ${utc(detail.acked.at)} UTC` : 'no'],
+    ...impactLines(detail),
+  ]
+  const width = Math.max(...facts.map(([name]) => name.length))
+  const lines = [
+    `Incident ${detail.id} (${detail.kind}, ${detail.open ? 'open' : 'resolved'})`,
+    ...facts.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
+    '',
+    'Timeline (UTC):',
+  ]
+  if (detail.timeline.length === 0) lines.push('  (empty)')
+  const rows = detail.timeline.map((entry) => {
+    const [event, text] = describeEntry(entry)
+    return [`  ${utc(entry.at)}`, event, text]
+  })
+  if (rows.length > 0) lines.push(...columns(rows))
+  lines.push('', `Report: vantage incidents report ${detail.id}`)
+  return `${lines.join('\n')}\n`
+}
+
+/** The line `vantage ack` prints once the hub took the acknowledgement. */
+export function formatAcknowledged(item: IncidentListItem): string {
+  const by = item.acked ? ` by ${item.acked.by}` : ''
+  return (
+    `acknowledged ${item.id}${by}: ${checkLabel(item)} ${item.kind} since ` +
+    `${utc(item.start)} UTC; reminders and escalation stop\n`
+  )
+}
