@@ -7,6 +7,11 @@ import { loadMonitors } from '../hub/load-monitors.ts'
 import { startHub, type RunningHub } from '../hub/hub.ts'
 import { loadOrCreateHubKey } from '../hub/keys.ts'
 import { DeployError } from '../hub/live-config.ts'
+import {
+  loadRemediationCommands,
+  RemediationConfigError,
+  type RemediationCommand,
+} from '../hub/remediation-commands.ts'
 import { createLogger } from '../lib/logger.ts'
 import {
   addHubSecurityOptions,
@@ -31,6 +36,7 @@ interface HubFlags extends HubSecurityFlags {
   topicPrefix: string
   publicUrl?: string
   apiToken?: string
+  remediation?: string
 }
 
 export function hubCommand(): Command {
@@ -103,6 +109,13 @@ export function hubCommand(): Command {
     )
     .addOption(
       new Option(
+        '--remediation <file>',
+        'JSON allow-list of the commands that checks may name in remediate[].command ' +
+          '(e.g. /etc/vantage/remediation.json); without it, checks can only remediate by webhook',
+      ).env('VANTAGE_REMEDIATION'),
+    )
+    .addOption(
+      new Option(
         '--print-key-fingerprint',
         "print the fingerprint of the hub's signing key (creating the key if --data has none) and exit; " +
           'give it to probes as --hub-key',
@@ -119,7 +132,12 @@ directory that never had a config is refused (exit 1).
 Examples:
   vantage hub --checks ./monitors.ts --data ./data   deploy monitors.ts and run
   vantage hub --data ./data                          resume the last deployed config
-  vantage hub --data ./data --print-key-fingerprint  the line probes take as --hub-key`,
+  vantage hub --data ./data --print-key-fingerprint  the line probes take as --hub-key
+  vantage hub --checks ./monitors.ts --remediation /etc/vantage/remediation.json
+                                                     allow remediate[].command to run the listed commands
+
+The --remediation file (hub-local, never deployed):
+  { "commands": { "restart-api": { "argv": ["systemctl", "restart", "api"], "timeout": "30s" } } }`,
     )
     .action(async (flags: HubFlags) => {
       if (flags.printKeyFingerprint) {
@@ -133,6 +151,18 @@ Examples:
       } catch (error) {
         process.stderr.write(`vantage hub: ${(error as Error).message}\n`)
         process.exit(2)
+      }
+      let remediationCommands: Map<string, RemediationCommand> | undefined
+      if (flags.remediation) {
+        try {
+          remediationCommands = loadRemediationCommands(flags.remediation)
+        } catch (error) {
+          if (!(error instanceof RemediationConfigError)) throw error
+          process.stderr.write(
+            `vantage hub: ${error.file} has ${error.errors.length} error(s); not starting:\n${error.errors.map((e) => `  ${e}`).join('\n')}\n`,
+          )
+          process.exit(1)
+        }
       }
       let config: MonitoringConfig | undefined
       if (flags.checks) {
@@ -163,6 +193,7 @@ Examples:
           apiToken: flags.apiToken,
           insecureDemo: security.insecureDemo,
           mqttTls: security.mqttTls,
+          remediationCommands,
           logger,
         })
       } catch (error) {
