@@ -1,5 +1,8 @@
 /** The `vantage` command. */
 import { Command } from 'commander'
+import { registerAckCommand } from './ack-command.ts'
+import { registerIncidentCommands } from './incidents-command.ts'
+import { registerSilenceCommands } from './silence-command.ts'
 import { demoCommand } from './demo-command.ts'
 import { deployCommand } from './deploy-command.ts'
 import { hubCommand } from './hub-command.ts'
@@ -12,7 +15,7 @@ import { validateCommand } from './validate-command.ts'
 import { VERSION } from './version.ts'
 
 export function buildProgram(): Command {
-  return new Command('vantage')
+  const program = new Command('vantage')
     .description(
       'Vantage: synthetic monitoring with checks as code, regional probes and quorum alerts',
     )
@@ -39,8 +42,16 @@ Examples:
   vantage token create probe eu-west-1 --region eu-west   a broker token for that probe (printed once)
   vantage validate ./monitors.ts                 check a monitors file in CI
   vantage deploy ./monitors.ts --hub http://hub.example.com:8080   plan and deploy to a running hub
-  vantage status --hub http://hub.example.com:8080  checks, states and heartbeat ping URLs`,
+  vantage status --hub http://hub.example.com:8080  checks, states and heartbeat ping URLs
+  vantage incidents list --open                  open incidents; show ID / report ID for a review
+  vantage ack 01KDX2Q4... --comment "on it"     acknowledge: stops reminders and escalation
+  vantage silence add --tag payments --for 2h    mute notifications for matching checks
+  vantage maintenance add --check db --cron '0 2 * * 0' --duration 1h   results there count neither way`,
     )
+  registerIncidentCommands(program)
+  registerAckCommand(program)
+  registerSilenceCommands(program)
+  return program
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -14,12 +14,23 @@ export default defineMonitoring({
     regions: ['eu-west', 'us-east', 'ap-south'],
     every: '10s',
     timeout: '5s',
-    // Two regions must each fail twice in a row before anyone is paged.
-    alert: { quorum: 2, failAfter: 2, recoverAfter: 2 },
+    // Two regions (the default majority of three) must each fail twice in a row before
+    // anyone is paged; the first failure asks the other regions to confirm at once.
+    alert: { failAfter: 2, recoverAfter: 2 },
   },
   channels: [
     channels.console(),
     ...(webhookUrl ? [channels.webhook('ops-webhook', { url: webhookUrl })] : []),
+  ],
+  // Alerts of checks with the same tags that fire within 2 s go out as one message.
+  alerting: { groupWait: '2s' },
+  routes: [
+    // Demo checks remind every 30 s until acknowledged: `vantage ack <incident id>`.
+    {
+      match: { tags: ['demo'] },
+      channels: ['console', ...(webhookUrl ? ['ops-webhook'] : [])],
+      remindEvery: '30s',
+    },
   ],
   checks: [
     http('demo-api', {
@@ -33,6 +44,8 @@ export default defineMonitoring({
       url: `${target}/`,
       every: '15s',
       tags: ['demo', 'web'],
+      // While the API is down, the home page's alerts are held back: one page, not two.
+      dependsOn: ['demo-api'],
     }),
     ping('loopback', {
       name: 'Loopback ping',

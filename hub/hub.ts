@@ -16,8 +16,7 @@ import { fingerprintOf } from '../checks/hub-fingerprint.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import { MqttConnection } from '../lib/mqtt-connection.ts'
-import { AlertEngine } from './alerts/alert-engine.ts'
-import { Confirmations } from './alerts/confirmations.ts'
+import type { AlertEngine } from './alerts/alert-engine.ts'
 import { recordDeployOnIncidents } from './alerts/deploy-timeline.ts'
 import { IncidentStore } from './alerts/incident-store.ts'
 import { createApp } from './api/app.ts'
@@ -33,7 +32,8 @@ import { DeadLetters } from './ingest/dead-letters.ts'
 import { Ingest } from './ingest/ingest.ts'
 import { loadOrCreateHubKey } from './keys.ts'
 import { LiveConfig } from './live-config.ts'
-import { createNotifier } from './notify/notifier.ts'
+import { startAlerting } from './alerting.ts'
+import type { RemediationCommand } from './remediation-commands.ts'
 import { ProbeRegistry } from './probe-registry.ts'
 import { HubState } from './state.ts'
 import { openDatabase } from './store/database.ts'
@@ -66,6 +66,8 @@ export interface HubOptions {
    * those routes answer loopback clients only.
    */
   apiToken?: string
+  /** The hub's allow-list of auto-remediation commands (`--remediation`); none by default. */
+  remediationCommands?: ReadonlyMap<string, RemediationCommand>
   /** Embedded broker: accept clients without credentials (hub/broker/access-control.ts). */
   insecureDemo?: boolean
   /** Embedded broker: listen with TLS; with a CA, require client certificates. */
@@ -135,34 +137,25 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       })
   const mqttUrl = options.brokerUrl ?? broker!.url
 
-  const notifier = createNotifier({
+  const registry = new ProbeRegistry(state, logger, () => clock.now())
+  const alerting = await startAlerting({
     db,
-    channels: () => config().channels,
-    routeFor: (checkId) => config().checks.find((check) => check.id === checkId)?.notify,
-    incidents,
+    state,
+    clock,
     logger,
-    clock,
-    project: () => config().project,
-    statusUrl: options.publicUrl,
-  })
-  const confirmations = new Confirmations({
-    clock,
-    check: (checkId) => config().checks.find((check) => check.id === checkId && check.enabled),
+    incidents,
+    config,
     probes: () => registry.list(),
     // A lost command costs nothing but speed: the check's own schedules still judge it.
-    send: ({ probeId, command }) => {
+    sendCommand: ({ probeId, command }) => {
       if (!connection.connected()) return
       connection.publish(topics.commands(probeId), JSON.stringify(command)).catch(() => undefined)
     },
+    statusUrl: options.publicUrl,
+    remediationCommands: options.remediationCommands,
   })
-  const engine = new AlertEngine({
-    clock,
-    incidents,
-    onEvent: (event) => notifier.notify(event),
-    onFirstFailure: (checkId, region) => confirmations.firstFailure(checkId, region),
-  })
-  engine.setChecks(config().checks)
-  const registry = new ProbeRegistry(state, logger, () => clock.now())
+  const { engine, silences } = alerting
+  const inMaintenance = silences.resultPredicate(() => config().checks)
 
   const connection: MqttConnection = new MqttConnection({
     url: mqttUrl,
@@ -190,6 +183,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     topics,
     store: results,
     deadLetters,
+    inMaintenance,
     onStored: (stored: CheckResult[]) => {
       for (const result of stored) engine.observe(result)
     },
@@ -218,7 +212,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     configVersion: live.deployed().bundle.version,
     onResults: (produced) => {
       try {
-        for (const result of results.insert(produced)) engine.observe(result)
+        const stored = results.insert(produced, { inMaintenance })
+        for (const result of stored) if (!inMaintenance(result)) engine.observe(result)
       } catch (error) {
         logger.error({ err: error }, 'storing heartbeat results failed')
       }
@@ -255,10 +250,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     deploys: { live, key: { keyId: key.keyId, fingerprint: keyFingerprint } },
     apiToken: options.apiToken,
     publicUrl: options.publicUrl,
+    maintenanceWindows: (check, from, to) => silences.maintenanceWindows(check, from, to),
+    alerting: {
+      incidents: alerting.incidentRoutes,
+      silences,
+      channelHealth: () => alerting.notifier.channelHealth(),
+      regions: () => engine.regionStates(),
+    },
   })
 
   connection.start()
   heartbeats.start()
+  alerting.start()
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve(
       { fetch: app.fetch, port: options.port, hostname: options.host ?? '0.0.0.0' },
@@ -289,12 +292,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await closed
       // After the server: no ping can arrive any more, and its state write is waited for.
       await heartbeats.close()
-      // Let notifications already on their way finish, but never hang shutdown on a dead webhook.
-      await Promise.race([
-        notifier.idle(),
-        new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
-      ])
-      await notifier.close()
+      await alerting.close()
       await connection.close()
       await broker?.close()
       await registry.flush()

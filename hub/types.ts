@@ -9,12 +9,7 @@
  * Only passing, degraded and failing regions are conclusive.
  */
 export type RegionAlertState =
-  | 'unknown'
-  | 'passing'
-  | 'degraded'
-  | 'failing'
-  | 'inconclusive'
-  | 'offline'
+  'unknown' | 'passing' | 'degraded' | 'failing' | 'inconclusive' | 'offline'
 
 /**
  * A check's state across regions:

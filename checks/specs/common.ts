@@ -17,11 +17,9 @@ export const durationSchema = z.string().refine(isDuration, {
 /** A quorum as a region count (`2`) or a share of the check's regions (`'60%'`). */
 export const quorumSchema = z.union([
   z.int().min(1),
-  z
-    .string()
-    .regex(/^(100|[1-9]?[0-9])%$/, {
-      error: 'must be a region count like 2 or a share like "60%"',
-    }),
+  z.string().regex(/^(100|[1-9]?[0-9])%$/, {
+    error: 'must be a region count like 2 or a share like "60%"',
+  }),
 ])
 export type Quorum = z.infer<typeof quorumSchema>
 

@@ -12,7 +12,13 @@ import { buildStatusPageModel } from '../pages/status-page-model.ts'
 import { renderStatusPage } from '../pages/status-page.tsx'
 import type { ResultStore } from '../store/result-store.ts'
 import type { CheckAlertState, Outage, ProbeInfo } from '../types.ts'
-import { buildCheckDetail, buildCheckView } from './check-view.ts'
+import type { Silences } from '../alerts/silences.ts'
+import type { RegionState } from '../alerts/alert-engine.ts'
+import type { ChannelHealth } from '../notify/channel-health.ts'
+import { buildCheckDetail, buildCheckView, type CheckViewSources } from './check-view.ts'
+import { channelRoutes } from './channel-routes.ts'
+import { incidentRoutes, type IncidentRouteDeps } from './incident-routes.ts'
+import { silenceRoutes } from './silence-routes.ts'
 import { deployRoutes, type DeployRouteDeps } from './deploy-routes.ts'
 import { heartbeatRoutes, heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
 import { secretAccess } from './secret-access.ts'
@@ -44,6 +50,15 @@ export interface HubAppDeps {
   apiToken?: string
   /** Base of the URLs the API hands out (ping URLs). Default: the request's origin. */
   publicUrl?: string
+  /** A check's maintenance time, left out of its availability. */
+  maintenanceWindows?: CheckViewSources['maintenanceWindows']
+  /** Incidents, acks, silences, channel health and regions; without it there are no such routes. */
+  alerting?: {
+    incidents: Omit<IncidentRouteDeps, 'apiToken'>
+    silences: Silences
+    channelHealth: () => ChannelHealth[]
+    regions: () => RegionState[]
+  }
 }
 
 /**
@@ -57,6 +72,9 @@ export interface HubAppDeps {
  * - `GET /api/v1/probes` the probe registry
  * - `/ping/...` and `GET /api/v1/heartbeats`: see heartbeat-routes.ts
  * - `/api/v1/config` and `/api/v1/deploys...`: see deploy-routes.ts
+ * - `/api/v1/incidents...` (list, detail, report, ack): see incident-routes.ts
+ * - `/api/v1/silences` and `/api/v1/maintenance`: see silence-routes.ts
+ * - `GET /api/v1/channels` channel health; `GET /api/v1/regions` region connectivity
  *
  * @example
  * const app = createApp({ project: () => 'Acme', checks: () => config.checks, results, ... })
@@ -101,6 +119,15 @@ export function createApp(deps: HubAppDeps): Hono {
   }
 
   if (deps.deploys) app.route('/', deployRoutes({ ...deps.deploys, apiToken: deps.apiToken }))
+
+  if (deps.alerting) {
+    const { incidents, silences, channelHealth, regions } = deps.alerting
+    const apiToken = deps.apiToken
+    app.route('/', incidentRoutes({ ...incidents, apiToken }))
+    app.route('/', silenceRoutes({ silences, apiToken }))
+    app.route('/', channelRoutes({ channelHealth }))
+    app.get('/api/v1/regions', (c) => c.json(regions()))
+  }
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404))
 

@@ -4,8 +4,8 @@
 import type { CheckAlertStatus } from '../types.ts'
 
 /**
- * - operational: no check down or partial;
- * - partial: some checks down or partially failing;
+ * - operational: no check down, partial or degraded;
+ * - partial: some checks down, partially failing or degraded;
  * - major: every check with a known state is down;
  * - unknown: no check has a known state yet (or there are no checks).
  */
@@ -27,9 +27,11 @@ export const OVERALL_HEADLINES: Record<OverallStatus, string> = {
  * @example overallStatus(['up', 'down', 'unknown']) // 'partial'
  */
 export function overallStatus(states: CheckAlertStatus[]): OverallStatus {
-  const known = states.filter((state) => state !== 'unknown')
+  // A check with too few conclusive regions says nothing about the service itself.
+  const known = states.filter((state) => state !== 'unknown' && state !== 'insufficient')
   if (known.length === 0) return 'unknown'
   if (known.every((state) => state === 'down')) return 'major'
-  if (known.some((state) => state === 'down' || state === 'partial')) return 'partial'
+  const troubled: CheckAlertStatus[] = ['down', 'partial', 'degraded']
+  if (known.some((state) => troubled.includes(state))) return 'partial'
   return 'operational'
 }

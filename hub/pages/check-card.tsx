@@ -43,6 +43,12 @@ function stateTitle(check: StatusPageCheck, now: number): string {
       : `${STATE_LABELS[status]} for ${formatSpan(now - since)}, since ${formatDateTime(since)}`,
   ]
   if (failingRegions.length > 0) lines.push(`Failing in ${failingRegions.join(', ')}`)
+  if (check.state.quorum !== undefined) lines.push(`Quorum: ${check.state.quorum} region(s)`)
+  if (status === 'insufficient') lines.push('Too few regions with a conclusive result to decide')
+  if (check.state.flapping) lines.push('Flapping: alerts are held back until it settles')
+  if (check.state.inhibitedRegions?.length) {
+    lines.push(`Left out (region connectivity): ${check.state.inhibitedRegions.join(', ')}`)
+  }
   if (incidentId) lines.push(`Incident ${incidentId}`)
   return lines.join('\n')
 }
@@ -62,6 +68,7 @@ const StateBadge: FC<{ check: StatusPageCheck; now: number }> = ({ check, now })
   return (
     <div class="state" title={stateTitle(check, now)}>
       <span class={`pill ${status}`}>{STATE_LABELS[status]}</span>
+      {check.state.flapping && <span class="pill flapping">Flapping</span>}
       {since !== null && <span class="since">for {formatSpan(now - since)}</span>}
     </div>
   )

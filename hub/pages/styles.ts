@@ -77,9 +77,9 @@ h2 { margin: 0; font-size: 13px; font-weight: 600; letter-spacing: 0.06em; text-
 }
 .pill::before { content: ""; width: 7px; height: 7px; border-radius: 50%; background: currentColor; }
 .pill.up, .pill.online { background: var(--up-soft); color: var(--up-ink); }
-.pill.partial { background: var(--partial-soft); color: var(--partial-ink); }
+.pill.partial, .pill.degraded, .pill.flapping { background: var(--partial-soft); color: var(--partial-ink); }
 .pill.down { background: var(--down-soft); color: var(--down-ink); }
-.pill.unknown, .pill.paused, .pill.offline { background: var(--unknown-soft); color: var(--unknown-ink); }
+.pill.unknown, .pill.paused, .pill.offline, .pill.insufficient { background: var(--unknown-soft); color: var(--unknown-ink); }
 
 .bar { display: flex; gap: 2px; height: 30px; margin-top: 16px; }
 .bar span { flex: 1; min-width: 2px; border-radius: 2px; background: var(--none); }
@@ -95,6 +95,8 @@ h2 { margin: 0; font-size: 13px; font-weight: 600; letter-spacing: 0.06em; text-
 .region .dot { width: 8px; height: 8px; border-radius: 50%; flex: none; background: var(--inconclusive); }
 .region.passing .dot { background: var(--up); }
 .region.failing .dot { background: var(--down); }
+.region.degraded .dot { background: var(--degraded); }
+.region.inconclusive .dot, .region.offline .dot { background: var(--inconclusive); }
 .region.failing { border-color: color-mix(in srgb, var(--down) 45%, var(--border)); }
 .region .name { font-weight: 600; white-space: nowrap; }
 .region .last {
