@@ -22,6 +22,7 @@ import type { Logger } from '../lib/logger.ts'
 import { AlertEngine } from './alerts/alert-engine.ts'
 import { ChannelAlerts } from './alerts/channel-alerts.ts'
 import { Confirmations, type ConfirmRequest } from './alerts/confirmations.ts'
+import { recordRecentDeploys } from './alerts/deploy-timeline.ts'
 import { AlertDispatcher } from './alerts/dispatcher.ts'
 import { computeImpact, incidentSamples } from './alerts/incident-impact.ts'
 import type { IncidentStore } from './alerts/incident-store.ts'
@@ -129,6 +130,9 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     alerting,
     inMaintenance: (checkId, tags, at) => silences.inMaintenance(checkId, tags, at),
     onEvent: (event) => {
+      if (event.type === 'fired' && (event.subject ?? 'check') === 'check') {
+        recordRecentDeploys(incidents, event.incidentId, event.at, options.state.deploys())
+      }
       dispatcher.handle(event)
       remediation.onEvent(event)
     },

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { validateMonitoring } from '../../checks/validate.ts'
 import { planDeploy } from '../deploy-plan.ts'
 import type { DeployEvent } from '../live-config.ts'
-import { recordDeployOnIncidents } from './deploy-timeline.ts'
+import {
+  recordDeployOnIncidents,
+  recordRecentDeploys,
+  RECENT_DEPLOY_WINDOW_MS,
+} from './deploy-timeline.ts'
 import { IncidentStore } from './incident-store.ts'
 
 function config(checks: unknown[]) {
@@ -50,5 +54,25 @@ describe('recordDeployOnIncidents', () => {
     ])
     expect(deploys(shop)[0]!.detail.checkChanged).toBe(false)
     expect(deploys(closed)).toEqual([])
+  })
+})
+
+describe('recordRecentDeploys', () => {
+  it('puts the deploys of the half hour before an incident on its timeline, at their own times', () => {
+    const incidents = new IncidentStore(new Database(':memory:'))
+    const openedAt = 10 * RECENT_DEPLOY_WINDOW_MS
+    const id = incidents.open({ checkId: 'api', at: openedAt, regions: ['eu'], firstError: null })
+    recordRecentDeploys(incidents, id, openedAt, [
+      { version: '1-old', source: 'ci', createdAt: openedAt - RECENT_DEPLOY_WINDOW_MS - 1 },
+      { version: '2-bad', source: 'ci', createdAt: openedAt - 120_000 },
+      { version: '3-later', source: 'ci', createdAt: openedAt + 1 },
+    ])
+    expect(incidents.get(id)!.timeline).toEqual([
+      {
+        at: openedAt - 120_000,
+        type: 'deploy',
+        detail: { version: '2-bad', source: 'ci', beforeIncidentMs: 120_000 },
+      },
+    ])
   })
 })

@@ -118,6 +118,33 @@ describe('AlertDispatcher: dependencies', () => {
     expect(summary(hub.drain())).toEqual([['resolved', ['slack']]])
   })
 
+  it('holds a dependent for a moment while its dependency fails somewhere but is not DOWN yet', () => {
+    const hub = dispatcherFixture(config)
+    hub.status.set('db-primary', 'partial')
+    const api = hub.fire('api')
+    expectNothingSent(hub.drain())
+    expect(hub.incidents.get(api)?.timeline.at(-1)).toMatchObject({
+      type: 'suppressed',
+      detail: { reason: 'dependency failing: db-primary' },
+    })
+
+    // The dependency crosses its quorum: the hold becomes a plain dependency hold.
+    hub.status.set('db-primary', 'down')
+    hub.runFor(2 * MIN)
+    expectNothingSent(hub.drain())
+  })
+
+  it('pages a dependent after DEPENDENCY_GRACE_MS when its dependency never goes DOWN', () => {
+    const hub = dispatcherFixture(config)
+    hub.status.set('db-primary', 'partial')
+    const api = hub.fire('api')
+    hub.runFor(30_000)
+    expectNothingSent(hub.drain())
+    hub.runFor(31_000)
+    const [fired] = hub.drain()
+    expect(fired?.event).toMatchObject({ type: 'fired', incidentId: api })
+  })
+
   it('sends nothing for a dependent that recovers before its dependency', () => {
     const hub = dispatcherFixture(config)
     const db = hub.fire('db-primary')

@@ -20,7 +20,7 @@ import type { MonitoringConfig } from '../../checks/validate.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
 import type { Database } from '../store/database.ts'
-import type { AlertEvent, CheckAlertState } from '../types.ts'
+import type { AlertEvent, CheckAlertState, CheckAlertStatus } from '../types.ts'
 import { DispatchState, type DispatchRecord, type NotifiedChannel } from './dispatch-state.ts'
 import type { Incident, IncidentStore } from './incident-store.ts'
 import {
@@ -31,6 +31,12 @@ import {
   type ResolvedRoute,
   type RoutableCheck,
 } from './routing.ts'
+
+/** How long a dependency that fails somewhere, but is not DOWN, may hold a dependent's alert. */
+export const DEPENDENCY_GRACE_MS = 60_000
+
+/** Dependency states that may turn DOWN any moment. */
+const FAILING_SOMEWHERE = new Set<CheckAlertStatus>(['partial', 'degraded'])
 
 export interface DispatchSend {
   /** Queue `event` for these channel names; groupKey null = never grouped. Never throws. */
@@ -242,7 +248,7 @@ export class AlertDispatcher {
     const config = this.#options.config()
     if (!isCheckFired(event)) return this.#fireMonitoringAlert(record, config, now)
     const check = this.#checkRef(event, config)
-    const reason = this.#holdReason(check, now)
+    const reason = this.#holdReason(check, now, event.at)
     if (reason !== null) {
       record.heldReason = reason
       this.#suppressed(record.incidentId, now, reason)
@@ -345,7 +351,7 @@ export class AlertDispatcher {
   /** One open, unacknowledged check alert: release it if held, else remind and escalate. */
   #follow(record: DispatchRecord, check: CheckRef, config: MonitoringConfig, now: number): void {
     if (record.firedSentAt === null) {
-      const reason = this.#holdReason(check, now)
+      const reason = this.#holdReason(check, now, record.event.at)
       if (reason === null) {
         this.#options.incidents.addEvent(record.incidentId, now, 'note', {
           message: `released: ${record.heldReason ?? 'held'} no longer applies`,
@@ -414,12 +420,25 @@ export class AlertDispatcher {
     return level !== before
   }
 
-  /** Why a check's fired alert must wait now, or null when it may go. */
-  #holdReason(check: CheckRef, at: number): string | null {
+  /**
+   * Why a check's fired alert (fired at `firedAt`) must wait now, or null when it may
+   * go. A dependency that is failing somewhere but not DOWN yet holds it too, for up to
+   * DEPENDENCY_GRACE_MS: a dependent often crosses its quorum a few seconds before the
+   * thing it depends on, and paging for both is the storm dependsOn exists to prevent.
+   */
+  #holdReason(check: CheckRef, at: number, firedAt: number): string | null {
     const silenced = this.#silence(check, at)
     if (silenced !== null) return silenced
-    const down = check.dependsOn.filter((id) => this.#options.checkState(id).status === 'down')
+    const states = check.dependsOn.map((id) => ({
+      id,
+      status: this.#options.checkState(id).status,
+    }))
+    const down = states.filter((d) => d.status === 'down').map((d) => d.id)
     if (down.length > 0) return `dependency down: ${down.join(', ')}`
+    if (at - firedAt < DEPENDENCY_GRACE_MS) {
+      const failing = states.filter((d) => FAILING_SOMEWHERE.has(d.status)).map((d) => d.id)
+      if (failing.length > 0) return `dependency failing: ${failing.join(', ')}`
+    }
     if (this.#options.checkState(check.id).flapping) return 'flapping'
     return null
   }
