@@ -90,7 +90,22 @@ export function createApp(deps: HubAppDeps): Hono {
     return spec
   }
 
-  app.get('/', async (c) => c.html(await renderStatusPage(buildStatusPageModel(deps, deps.now()))))
+  const pageSources = {
+    ...deps,
+    incidents: deps.alerting
+      ? (since: number) => {
+          const store = deps.alerting!.incidents.incidents
+          return { open: store.find({ open: true }), recent: store.find({ since, limit: 20 }) }
+        }
+      : undefined,
+    inMaintenance: deps.alerting
+      ? (check: { id: string; tags: string[] }, at: number) =>
+          deps.alerting!.silences.inMaintenance(check.id, check.tags, at)
+      : undefined,
+  }
+  app.get('/', async (c) =>
+    c.html(await renderStatusPage(buildStatusPageModel(pageSources, deps.now()))),
+  )
 
   app.get('/healthz', (c) => {
     const health = deps.health()

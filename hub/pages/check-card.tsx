@@ -69,6 +69,11 @@ const StateBadge: FC<{ check: StatusPageCheck; now: number }> = ({ check, now })
     <div class="state" title={stateTitle(check, now)}>
       <span class={`pill ${status}`}>{STATE_LABELS[status]}</span>
       {check.state.flapping && <span class="pill flapping">Flapping</span>}
+      {check.inMaintenance && (
+        <span class="pill paused" title="A maintenance window covers this check">
+          Maintenance
+        </span>
+      )}
       {since !== null && <span class="since">for {formatSpan(now - since)}</span>}
     </div>
   )

@@ -11,11 +11,15 @@ import {
   type MinuteBar,
 } from '../api/check-view.ts'
 import { overallStatus, type OverallStatus } from '../api/overall-status.ts'
+import type { Incident } from '../alerts/incident-store.ts'
 import type { ProbeInfo } from '../types.ts'
+import { INCIDENT_HISTORY_MS, pageIncidents, type StatusPageIncident } from './incident-list.tsx'
 
 /** A check on the status page: its view plus the last hour's minute bars. */
 export interface StatusPageCheck extends CheckView {
   minutes: MinuteBar[]
+  /** True while a maintenance window covers the check. */
+  inMaintenance: boolean
 }
 
 /** The status page at one instant. */
@@ -26,6 +30,8 @@ export interface StatusPageModel {
   checks: StatusPageCheck[]
   /** Sorted by region, then id. */
   probes: ProbeInfo[]
+  /** Open incidents, then the last week's; null when the hub keeps no incidents. */
+  incidents: StatusPageIncident[] | null
 }
 
 /** What the status page reads from the hub. */
@@ -33,6 +39,10 @@ export interface StatusPageSources extends CheckViewSources {
   project: () => string
   checks: () => CheckSpec[]
   probes: () => ProbeInfo[]
+  /** Open incidents and those started since `since`; without it the page has no incidents section. */
+  incidents?: (since: number) => { open: Incident[]; recent: Incident[] }
+  /** Whether a maintenance window covers the check at `at`. Default: never. */
+  inMaintenance?: (check: { id: string; tags: string[] }, at: number) => boolean
 }
 
 /**
@@ -43,6 +53,7 @@ export function buildStatusPageModel(sources: StatusPageSources, now: number): S
   const checks = sources.checks().map((spec) => ({
     ...buildCheckView(sources, spec, now),
     minutes: minuteBars(sources.results, spec.id, now),
+    inMaintenance: sources.inMaintenance?.(spec, now) ?? false,
   }))
   const probes = [...sources.probes()].sort(
     (a, b) => a.region.localeCompare(b.region) || a.probeId.localeCompare(b.probeId),
@@ -53,5 +64,13 @@ export function buildStatusPageModel(sources: StatusPageSources, now: number): S
     overall: overallStatus(checks.filter((c) => c.enabled).map((c) => c.state.status)),
     checks,
     probes,
+    incidents: incidentsOf(sources, now),
   }
+}
+
+function incidentsOf(sources: StatusPageSources, now: number): StatusPageIncident[] | null {
+  if (!sources.incidents) return null
+  const { open, recent } = sources.incidents(now - INCIDENT_HISTORY_MS)
+  const names = new Map(sources.checks().map((spec) => [spec.id, spec.name ?? spec.id]))
+  return pageIncidents(open, recent, (checkId) => names.get(checkId) ?? checkId)
 }

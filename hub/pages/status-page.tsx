@@ -8,6 +8,7 @@ import type { FC } from 'hono/jsx'
 import { OVERALL_HEADLINES, type OverallStatus } from '../api/overall-status.ts'
 import { CheckCard } from './check-card.tsx'
 import { formatDateTime } from './format.ts'
+import { IncidentList } from './incident-list.tsx'
 import { ProbeTable } from './probe-table.tsx'
 import type { StatusPageModel } from './status-page-model.ts'
 import { STATUS_PAGE_CSS } from './styles.ts'
@@ -100,6 +101,14 @@ export const StatusPage: FC<{ model: StatusPageModel }> = ({ model }) => {
               model.checks.map((check) => <CheckCard check={check} now={now} />)
             )}
           </section>
+          {model.incidents && (
+            <section>
+              <div class="section-head">
+                <h2>Incidents</h2>
+              </div>
+              <IncidentList incidents={model.incidents} now={now} />
+            </section>
+          )}
           <section>
             <div class="section-head">
               <h2>Probes</h2>

@@ -95,6 +95,12 @@ h2 { margin: 0; font-size: 13px; font-weight: 600; letter-spacing: 0.06em; text-
 .region .dot { width: 8px; height: 8px; border-radius: 50%; flex: none; background: var(--inconclusive); }
 .region.passing .dot { background: var(--up); }
 .region.failing .dot { background: var(--down); }
+.incidents { list-style: none; padding: 0; }
+.incident { padding: 10px 16px; border-top: 1px solid var(--border); }
+.incident:first-child { border-top: none; }
+.incident .line { display: flex; gap: 10px; align-items: center; }
+.incident .name { font-weight: 600; }
+.incident .when { font-size: 13px; margin-top: 4px; }
 .region.degraded .dot { background: var(--degraded); }
 .region.inconclusive .dot, .region.offline .dot { background: var(--inconclusive); }
 .region.failing { border-color: color-mix(in srgb, var(--down) 45%, var(--border)); }
