@@ -7,8 +7,8 @@ import { userInfo } from 'node:os'
 import { Command, Option } from 'commander'
 import type { IncidentListItem } from '../hub/api/incident-routes.ts'
 import { utc } from '../hub/alerts/incident-report.ts'
-import { createHubClient, HubRequestError, type HubClient } from './hub-client.ts'
-import { failWith, withHubOptions, type HubFlags } from './incidents-command.ts'
+import { HubRequestError, type HubClient } from './hub-client.ts'
+import { addHubOptions, failWith, hubClientFor, type HubFlags } from './hub-options.ts'
 import { formatAcknowledged } from './incidents-format.ts'
 
 interface AckFlags extends HubFlags {
@@ -59,7 +59,7 @@ async function explainConflict(
  */
 export function registerAckCommand(program: Command): void {
   program.addCommand(
-    withHubOptions(new Command('ack'))
+    addHubOptions(new Command('ack'))
       .description('acknowledge an incident: stops its reminders and escalation')
       .argument('<incident-id>', 'the incident id (from vantage incidents list)')
       .addOption(
@@ -81,7 +81,7 @@ Examples:
   VANTAGE_API_TOKEN=... vantage ack 01KJM6Q1Z8X4AB5C6D7E8F9G0H --hub https://hub.example.com`,
       )
       .action(async (id: string, flags: AckFlags) => {
-        const hub = createHubClient(flags.hub, flags.apiToken)
+        const hub = hubClientFor(flags, 'ack', 'incidents')
         try {
           const body = flags.comment ? { by: flags.by, comment: flags.comment } : { by: flags.by }
           const incident = await hub.post<IncidentListItem>(
@@ -91,7 +91,7 @@ Examples:
           process.stdout.write(formatAcknowledged(incident))
         } catch (error) {
           const conflict = error instanceof HubRequestError && error.status === 409
-          failWith('ack', flags.hub, conflict ? await explainConflict(hub, id, error) : error)
+          failWith('ack', conflict ? await explainConflict(hub, id, error) : error)
         }
       }),
   )

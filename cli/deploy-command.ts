@@ -9,7 +9,8 @@ import type { DeployPlan } from '../hub/deploy-plan.ts'
 import { importMonitors } from '../hub/load-monitors.ts'
 import { colorsWanted, palette } from './colors.ts'
 import { formatHistory, formatPlan, type DeployListItem } from './deploy-report.ts'
-import { createHubClient, HubRequestError, type HubClient } from './hub-client.ts'
+import { createHubClient, type HubClient } from './hub-client.ts'
+import { failWith } from './hub-options.ts'
 import { parseHttpUrl } from './options.ts'
 
 interface DeployFlags {
@@ -141,7 +142,11 @@ Examples:
   vantage deploy --rollback 12-3f9a0c1e --hub https://hub.example.com`,
     )
     .action(async (file: string, flags: DeployFlags, command: Command) => {
-      const hub = createHubClient(flags.hub, flags.token)
+      const hub = createHubClient(flags.hub, flags.token, {
+        command: 'deploy',
+        tokenFlag: '--token',
+        api: 'deploy',
+      })
       const fileGiven = command.args.length > 0
       try {
         if (flags.list || flags.rollback) {
@@ -163,10 +168,7 @@ Examples:
           process.stderr.write(`${error.message}\n`)
           process.exit(1)
         }
-        if (!(error instanceof HubRequestError)) throw error
-        const errors = error.errors.map((line) => `\n  ${line}`).join('')
-        process.stderr.write(`vantage deploy: ${error.message}${errors}\n`)
-        process.exit(1)
+        failWith('deploy', error)
       }
     })
 }

@@ -1,7 +1,8 @@
 /**
- * A small client for the hub's API, for `vantage deploy`: JSON in and out, a timeout,
- * and failures turned into messages that say what to do (which flag to set, whether
- * the hub is running at all).
+ * A small client for the hub's API, for the commands that talk to a running hub
+ * (`vantage deploy`, `incidents`, `ack`, `silence`, `maintenance`): JSON in and out, a
+ * timeout, and failures turned into messages that say what to do (which flag to set,
+ * whether the hub is running at all).
  */
 
 /** A hub that does not answer within this is reported, not waited on. */
@@ -21,7 +22,23 @@ export class HubRequestError extends Error {
 
 export interface HubClient {
   get<T>(path: string): Promise<T>
+  /** For the answers that are not JSON, such as an incident's Markdown report. */
+  getText(path: string): Promise<string>
   post<T>(path: string, body: unknown): Promise<T>
+  delete<T>(path: string): Promise<T>
+}
+
+/**
+ * Who is asking, so that advice names the right flag and API: `vantage deploy` takes
+ * the token as `--token`, the later commands as `--api-token`, as `vantage status` does.
+ */
+export interface HubClientCaller {
+  /** The command, as in `vantage deploy`: `'deploy'`. */
+  command: string
+  /** The flag the command takes the hub's API token with, e.g. `'--api-token'`. */
+  tokenFlag: string
+  /** The API the command needs, named when the hub has no route for it, e.g. `'deploy'`. */
+  api: string
 }
 
 interface ErrorBody {
@@ -30,28 +47,42 @@ interface ErrorBody {
 }
 
 /** The message for a refused request, with the fix when it is ours to give. */
-function explain(hub: string, status: number, body: ErrorBody, sentToken: boolean): string {
+function explain(
+  hub: string,
+  caller: HubClientCaller,
+  status: number,
+  body: ErrorBody,
+  sentToken: boolean,
+): string {
   const said = typeof body.error === 'string' ? body.error : `HTTP ${status}`
   if (status === 401) {
     return sentToken
-      ? `the hub refused the API token; pass the hub's --api-token with --token (or VANTAGE_API_TOKEN)`
-      : `the hub needs its API token; pass it with --token (or set VANTAGE_API_TOKEN)`
+      ? `the hub refused the API token; pass the hub's --api-token with ${caller.tokenFlag} (or VANTAGE_API_TOKEN)`
+      : `the hub needs its API token; pass it with ${caller.tokenFlag} (or VANTAGE_API_TOKEN)`
   }
   if (status === 404 && said.startsWith('no route for')) {
-    return `${hub} has no deploy API (a hub older than vantage deploy?)`
+    return `${hub} has no ${caller.api} API (a hub older than vantage ${caller.command}?)`
   }
   return said
 }
 
 /**
  * @example
- * const hub = createHubClient('http://hub:8080', process.env.VANTAGE_API_TOKEN)
+ * const hub = createHubClient('http://hub:8080', process.env.VANTAGE_API_TOKEN, {
+ *   command: 'deploy',
+ *   tokenFlag: '--token',
+ *   api: 'deploy',
+ * })
  * const history = await hub.get<DeployList>('/api/v1/deploys')
  */
-export function createHubClient(hub: string, givenToken: string | undefined): HubClient {
+export function createHubClient(
+  hub: string,
+  givenToken: string | undefined,
+  caller: HubClientCaller,
+): HubClient {
   // An empty VANTAGE_API_TOKEN means none, as for every other variable here.
   const token = givenToken || undefined
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = {}
     if (token) headers.authorization = `Bearer ${token}`
     if (body !== undefined) headers['content-type'] = 'application/json'
@@ -64,23 +95,30 @@ export function createHubClient(hub: string, givenToken: string | undefined): Hu
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       })
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code
+      // fetch says only "fetch failed"; its cause says why (ECONNREFUSED, "bad port").
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause
       throw new HubRequestError(
-        `cannot reach the hub at ${hub} (${cause ?? (error as Error).message}); ` +
+        `cannot reach the hub at ${hub} (${cause?.code ?? cause?.message ?? (error as Error).message}); ` +
           'is it running? Set --hub (or VANTAGE_HUB_URL)',
       )
     }
+    if (response.ok) return response
     const json = (await response.json().catch(() => ({}))) as ErrorBody
-    if (response.ok) return json as T
     const errors = Array.isArray(json.errors) ? json.errors.map(String) : []
     throw new HubRequestError(
-      explain(hub, response.status, json, token !== undefined),
+      explain(hub, caller, response.status, json, token !== undefined),
       response.status,
       errors,
     )
   }
+  async function requestJson<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await request(method, path, body)
+    return (await response.json().catch(() => ({}))) as T
+  }
   return {
-    get: (path) => request('GET', path),
-    post: (path, body) => request('POST', path, body),
+    get: (path) => requestJson('GET', path),
+    getText: async (path) => (await request('GET', path)).text(),
+    post: (path, body) => requestJson('POST', path, body),
+    delete: (path) => requestJson('DELETE', path),
   }
 }

@@ -5,15 +5,9 @@
 import { writeFile } from 'node:fs/promises'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { IncidentDetail, IncidentListItem } from '../hub/api/incident-routes.ts'
-import { createHubClient, HubRequestError } from './hub-client.ts'
+import type { HubClient } from './hub-client.ts'
+import { addHubOptions, failWith, hubClientFor, type HubFlags } from './hub-options.ts'
 import { formatIncidentDetail, formatIncidentList } from './incidents-format.ts'
-import { parseHttpUrl } from './options.ts'
-
-/** Flags every incident command takes. */
-export interface HubFlags {
-  hub: string
-  apiToken?: string
-}
 
 interface ListFlags extends HubFlags {
   check?: string
@@ -22,8 +16,6 @@ interface ListFlags extends HubFlags {
   json?: boolean
 }
 
-/** A hub that does not answer within this is reported, not waited on. */
-const REQUEST_TIMEOUT_MS = 30_000
 /** The hub's own cap on one list. */
 const MAX_LIMIT = 500
 
@@ -35,57 +27,9 @@ function parseLimit(value: string): number {
   return limit
 }
 
-/** Adds `--hub` and `--api-token`, as `vantage status` has them. */
-export function withHubOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--hub <url>', "the hub's HTTP address (its API)")
-        .env('VANTAGE_HUB_URL')
-        .default('http://localhost:8080')
-        .argParser(parseHttpUrl),
-    )
-    .addOption(
-      new Option(
-        '--api-token <token>',
-        "the hub's API token (its --api-token); not needed on the hub machine when it has none",
-      ).env('VANTAGE_API_TOKEN'),
-    )
-}
-
-/**
- * Prints a refused or failed request and exits 1. A 404 that is not about the incident
- * means the hub has no incident routes at all.
- */
-export function failWith(command: string, hub: string, error: unknown): never {
-  if (!(error instanceof HubRequestError)) throw error
-  const message =
-    error.status === 404 && !error.message.startsWith('no incident')
-      ? `${hub} has no incidents API (a hub older than vantage ${command}?)`
-      : error.message
-  process.stderr.write(`vantage ${command}: ${message}\n`)
-  process.exit(1)
-}
-
-/** The report is Markdown, not JSON, so it is fetched as text rather than through the client. */
-async function fetchReport(flags: HubFlags, id: string): Promise<string> {
-  const token = flags.apiToken || undefined
-  let response: Response
-  try {
-    response = await fetch(`${flags.hub}/api/v1/incidents/${encodeURIComponent(id)}/report`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    })
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code
-    throw new HubRequestError(
-      `cannot reach the hub at ${flags.hub} (${cause ?? (error as Error).message}); ` +
-        'is it running? Set --hub (or VANTAGE_HUB_URL)',
-    )
-  }
-  if (response.ok) return response.text()
-  const body = (await response.json().catch(() => ({}))) as { error?: unknown }
-  const said = typeof body.error === 'string' ? body.error : `HTTP ${response.status}`
-  throw new HubRequestError(said, response.status)
+/** The client every incident command uses; its advice names the incidents API. */
+function incidentsHub(flags: HubFlags): HubClient {
+  return hubClientFor(flags, 'incidents', 'incidents')
 }
 
 function out(text: string): void {
@@ -93,7 +37,7 @@ function out(text: string): void {
 }
 
 function listCommand(): Command {
-  return withHubOptions(new Command('list'))
+  return addHubOptions(new Command('list'))
     .description('list incidents, newest first')
     .addOption(new Option('--check <id>', "only this check's incidents"))
     .addOption(new Option('--open', 'only incidents that are still open'))
@@ -108,42 +52,44 @@ function listCommand(): Command {
       if (flags.check) query.set('check', flags.check)
       if (flags.open) query.set('open', 'true')
       try {
-        const hub = createHubClient(flags.hub, flags.apiToken)
+        const hub = incidentsHub(flags)
         const items = await hub.get<IncidentListItem[]>(`/api/v1/incidents?${query}`)
         out(flags.json ? `${JSON.stringify(items, null, 2)}\n` : formatIncidentList(items))
       } catch (error) {
-        failWith('incidents', flags.hub, error)
+        failWith('incidents', error)
       }
     })
 }
 
 function showCommand(): Command {
-  return withHubOptions(new Command('show'))
+  return addHubOptions(new Command('show'))
     .description('show one incident: what failed, its impact and its timeline')
     .argument('<id>', 'the incident id (from vantage incidents list)')
     .addOption(new Option('--json', 'print the JSON the hub answered'))
     .action(async (id: string, flags: HubFlags & { json?: boolean }) => {
       try {
-        const hub = createHubClient(flags.hub, flags.apiToken)
+        const hub = incidentsHub(flags)
         const detail = await hub.get<IncidentDetail>(`/api/v1/incidents/${encodeURIComponent(id)}`)
         out(flags.json ? `${JSON.stringify(detail, null, 2)}\n` : formatIncidentDetail(detail))
       } catch (error) {
-        failWith('incidents', flags.hub, error)
+        failWith('incidents', error)
       }
     })
 }
 
 function reportCommand(): Command {
-  return withHubOptions(new Command('report'))
+  return addHubOptions(new Command('report'))
     .description('print the Markdown correction-of-error report of an incident')
     .argument('<id>', 'the incident id (from vantage incidents list)')
     .addOption(new Option('--output <file>', 'write the report to this file instead'))
     .action(async (id: string, flags: HubFlags & { output?: string }) => {
       let markdown: string
       try {
-        markdown = await fetchReport(flags, id)
+        markdown = await incidentsHub(flags).getText(
+          `/api/v1/incidents/${encodeURIComponent(id)}/report`,
+        )
       } catch (error) {
-        failWith('incidents', flags.hub, error)
+        failWith('incidents', error)
       }
       if (!flags.output) return out(markdown)
       try {

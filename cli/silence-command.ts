@@ -9,8 +9,8 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { isDuration } from '../checks/duration.ts'
 import { cronProblem } from '../hub/alerts/cron-window.ts'
 import type { SilenceWindow, WindowKind, WindowView } from '../hub/alerts/silences.ts'
-import { createHubClient, HubRequestError } from './hub-client.ts'
-import { parseHttpUrl } from './options.ts'
+import type { HubClient } from './hub-client.ts'
+import { addHubOptions, failWith, hubClientFor, type HubFlags } from './hub-options.ts'
 import {
   formatCreated,
   formatWindowList,
@@ -18,14 +18,6 @@ import {
   windowRequest,
   type WindowFlags,
 } from './silence-report.ts'
-
-interface HubFlags {
-  hub: string
-  apiToken?: string
-}
-
-/** A hub that does not answer within this is reported, not waited on (as in hub-client.ts). */
-const REQUEST_TIMEOUT_MS = 30_000
 
 const PATHS: Record<WindowKind, string> = {
   silence: '/api/v1/silences',
@@ -68,75 +60,21 @@ function localUser(): string | undefined {
   }
 }
 
-function withHubOptions(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--hub <url>', "the hub's HTTP address (its API)")
-        .env('VANTAGE_HUB_URL')
-        .default('http://localhost:8080')
-        .argParser(parseHttpUrl),
-    )
-    .addOption(
-      new Option(
-        '--api-token <token>',
-        "the hub's API token (its --api-token); not needed on the hub machine when it has none",
-      ).env('VANTAGE_API_TOKEN'),
-    )
-}
-
-/**
- * DELETE through the same error handling as hub-client.ts, which has only GET and POST.
- * The hub's JSON error is passed on as a HubRequestError.
- */
-async function deleteFromHub<T>(flags: HubFlags, path: string): Promise<T> {
-  const token = flags.apiToken || undefined
-  let response: Response
-  try {
-    response = await fetch(`${flags.hub}${path}`, {
-      method: 'DELETE',
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    })
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code
-    throw new HubRequestError(
-      `cannot reach the hub at ${flags.hub} (${cause ?? (error as Error).message}); ` +
-        'is it running? Set --hub (or VANTAGE_HUB_URL)',
-    )
-  }
-  const json = (await response.json().catch(() => ({}))) as { error?: unknown }
-  if (response.ok) return json as T
-  const said = typeof json.error === 'string' ? json.error : `HTTP ${response.status}`
-  throw new HubRequestError(said, response.status)
-}
-
 function fail(kind: WindowKind, error: unknown): never {
   if (error instanceof UsageError) {
     process.stderr.write(`vantage ${kind}: ${error.message}\n`)
     process.exit(1)
   }
-  if (!(error instanceof HubRequestError)) throw error
-  const errors = error.errors.map((line) => `\n  ${line}`).join('')
-  process.stderr.write(`vantage ${kind}: ${explain(kind, error)}${errors}\n`)
-  process.exit(1)
+  failWith(kind, error)
 }
 
-/**
- * hub-client's advice is worded for deploy (its flag is --token, its API the deploy
- * API); these commands call the flag --api-token and ask for another API.
- */
-function explain(kind: WindowKind, error: HubRequestError): string {
-  if (error.status === 401) {
-    return "the hub wants its API token: pass the hub's --api-token with --api-token (or VANTAGE_API_TOKEN)"
-  }
-  if (error.status === 404 && /has no deploy API|^no route for/.test(error.message)) {
-    return `this hub has no ${PATHS[kind]} API (a hub older than vantage ${kind}?)`
-  }
-  return error.message
+/** The client for one kind of window; its advice names that kind's API. */
+function windowsHub(kind: WindowKind, flags: HubFlags): HubClient {
+  return hubClientFor(flags, kind, kind === 'silence' ? 'silences' : 'maintenance')
 }
 
 function addCommand(kind: WindowKind): Command {
-  return withHubOptions(new Command('add'))
+  return addHubOptions(new Command('add'))
     .description(
       kind === 'silence'
         ? 'mute notifications of matching checks'
@@ -180,7 +118,7 @@ function addCommand(kind: WindowKind): Command {
       try {
         const request = windowRequest(flags)
         if (!request.ok) throw new UsageError(request.error)
-        const hub = createHubClient(flags.hub, flags.apiToken)
+        const hub = windowsHub(kind, flags)
         const { window } = await hub.post<{ window: WindowView }>(PATHS[kind], request.body)
         process.stdout.write(formatCreated(window, Date.now()))
       } catch (error) {
@@ -190,7 +128,7 @@ function addCommand(kind: WindowKind): Command {
 }
 
 function listCommand(kind: WindowKind): Command {
-  return withHubOptions(new Command('list'))
+  return addHubOptions(new Command('list'))
     .description(
       `list the ${kind === 'silence' ? 'silences' : 'maintenance windows'}, those of the monitoring file too`,
     )
@@ -198,7 +136,7 @@ function listCommand(kind: WindowKind): Command {
     .addOption(new Option('--json', 'print the JSON the hub answers'))
     .action(async (flags: HubFlags & { active?: boolean; json?: boolean }) => {
       try {
-        const hub = createHubClient(flags.hub, flags.apiToken)
+        const hub = windowsHub(kind, flags)
         const query = flags.active ? '?active=true' : ''
         const { windows } = await hub.get<{ windows: WindowView[] }>(`${PATHS[kind]}${query}`)
         process.stdout.write(
@@ -213,13 +151,14 @@ function listCommand(kind: WindowKind): Command {
 }
 
 function removeCommand(kind: WindowKind): Command {
-  return withHubOptions(new Command('remove'))
+  return addHubOptions(new Command('remove'))
     .description(`end a ${kind === 'silence' ? 'silence' : 'maintenance window'} now and forget it`)
     .argument('<id>', 'its id, as add printed it or list shows it')
     .action(async (id: string, flags: HubFlags) => {
       try {
         const path = `${PATHS[kind]}/${encodeURIComponent(id)}`
-        const { removed } = await deleteFromHub<{ removed: SilenceWindow }>(flags, path)
+        const hub = windowsHub(kind, flags)
+        const { removed } = await hub.delete<{ removed: SilenceWindow }>(path)
         process.stdout.write(
           `removed ${kind === 'silence' ? 'silence' : 'maintenance window'} ${removed.id}\n`,
         )

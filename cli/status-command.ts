@@ -1,14 +1,9 @@
 /** `vantage status`: every check of a running hub with its state, and heartbeats' ping URLs. */
-import { Command, Option } from 'commander'
+import { Command } from 'commander'
 import type { CheckView } from '../hub/api/check-view.ts'
 import type { HeartbeatListItem } from '../hub/api/heartbeat-routes.ts'
-import { parseHttpUrl } from './options.ts'
+import { addHubOptions, type HubFlags } from './hub-options.ts'
 import { formatStatus, type HeartbeatFetch } from './status-report.ts'
-
-interface StatusFlags {
-  hub: string
-  apiToken?: string
-}
 
 /** A hub that does not answer within this is reported as unreachable rather than waited on. */
 const REQUEST_TIMEOUT_MS = 10_000
@@ -41,20 +36,12 @@ function fail(message: string): never {
 }
 
 export function statusCommand(): Command {
-  return new Command('status')
+  return addHubOptions(new Command('status'), {
+    hub: "the hub's HTTP address (its API and status page)",
+    apiToken:
+      "the hub's API token (its --api-token); needed to see ping URLs unless run on the hub machine",
+  })
     .description("show every check of a running hub with its state, and each heartbeat's ping URL")
-    .addOption(
-      new Option('--hub <url>', "the hub's HTTP address (its API and status page)")
-        .env('VANTAGE_HUB_URL')
-        .default('http://localhost:8080')
-        .argParser(parseHttpUrl),
-    )
-    .addOption(
-      new Option(
-        '--api-token <token>',
-        "the hub's API token (its --api-token); needed to see ping URLs unless run on the hub machine",
-      ).env('VANTAGE_API_TOKEN'),
-    )
     .addHelpText(
       'after',
       `
@@ -66,7 +53,7 @@ Examples:
   vantage status                                   a hub on this machine
   VANTAGE_API_TOKEN=... vantage status --hub https://hub.example.com`,
     )
-    .action(async (flags: StatusFlags) => {
+    .action(async (flags: HubFlags) => {
       let checks: CheckView[]
       let heartbeats: HeartbeatFetch
       try {

@@ -10,15 +10,12 @@
  *
  * Commands run from their argv without a shell, so no value is ever parsed as shell text.
  */
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { parseDuration } from '../checks/duration.ts'
-import { durationSchema } from '../checks/specs/common.ts'
+import { runProgram } from '../checks/runners/host/run-program.ts'
+import { COMMAND_NAME, durationSchema } from '../checks/specs/common.ts'
 import { formatPath } from '../checks/validate.ts'
-
-/** The same pattern as `remediate[].command` in checks/specs/common.ts, so every listed name can be referred to. */
-const COMMAND_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -137,19 +134,6 @@ export interface CommandRun {
   aborted: boolean
 }
 
-/** Collects a stream into `chunks` up to the shared cap, draining the rest so the program never blocks. */
-function collectInto(
-  stream: NodeJS.ReadableStream | null,
-  chunks: Buffer[],
-  budget: { left: number },
-) {
-  stream?.on('data', (chunk: Buffer) => {
-    if (budget.left <= 0) return
-    chunks.push(chunk.subarray(0, budget.left))
-    budget.left -= chunk.length
-  })
-}
-
 /**
  * Runs an allow-listed command: argv without a shell, the given `env` on top of the
  * command's own, killed with its whole process group at its timeout or when `signal`
@@ -158,7 +142,7 @@ function collectInto(
  * @example
  * const run = await runRemediationCommand(command, { VANTAGE_CHECK_ID: 'api' }, shutdown.signal)
  */
-export function runRemediationCommand(
+export async function runRemediationCommand(
   command: RemediationCommand,
   env: Record<string, string>,
   signal: AbortSignal,
@@ -168,56 +152,17 @@ export function runRemediationCommand(
     const value = process.env[name]
     if (value !== undefined) inherited[name] = value
   }
-  return new Promise((resolve, reject) => {
-    const [program, ...args] = command.argv
-    // detached: the child leads its own process group, which a timeout kills whole.
-    const child = spawn(program!, args, {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...inherited, ...command.env, ...env },
-    })
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    const budget = { left: MAX_COMMAND_OUTPUT_BYTES }
-    collectInto(child.stdout, stdout, budget)
-    collectInto(child.stderr, stderr, budget)
-    const timeout = AbortSignal.timeout(command.timeoutMs)
-    const stop = AbortSignal.any([signal, timeout])
-    let killed = false
-    const kill = (): void => {
-      killed = true
-      try {
-        process.kill(-child.pid!, 'SIGKILL')
-      } catch {
-        // Already gone.
-      }
-    }
-    const finish = (exitCode: number | null, exitSignal: NodeJS.Signals | null): void => {
-      stop.removeEventListener('abort', kill)
-      resolve({
-        exitCode,
-        signal: exitSignal,
-        output: Buffer.concat([...stdout, ...stderr]).toString('utf8'),
-        timedOut: killed && timeout.aborted && !signal.aborted,
-        aborted: killed && signal.aborted,
-      })
-    }
-    child.once('error', (error) => {
-      stop.removeEventListener('abort', kill)
-      reject(error)
-    })
-    child.once('spawn', () => {
-      if (stop.aborted) kill()
-      else stop.addEventListener('abort', kill, { once: true })
-    })
-    // After a kill, a grandchild that escaped the group could hold the pipes open, so
-    // 'exit' is enough then; otherwise 'close' waits for the output to end.
-    child.once('close', finish)
-    child.once('exit', (code, exitSignal) => {
-      if (!killed) return
-      child.stdout?.destroy()
-      child.stderr?.destroy()
-      finish(code, exitSignal)
-    })
+  const timeout = AbortSignal.timeout(command.timeoutMs)
+  const run = await runProgram(command.argv, AbortSignal.any([signal, timeout]), {
+    env: { ...inherited, ...command.env, ...env },
+    maxOutputBytes: MAX_COMMAND_OUTPUT_BYTES,
   })
+  const output = Buffer.from(run.stdout + run.stderr).subarray(0, MAX_COMMAND_OUTPUT_BYTES)
+  return {
+    exitCode: run.exitCode,
+    signal: run.signal,
+    output: output.toString('utf8'),
+    timedOut: run.killed && timeout.aborted && !signal.aborted,
+    aborted: run.killed && signal.aborted,
+  }
 }

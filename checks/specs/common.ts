@@ -51,6 +51,12 @@ export const alertPolicySchema = z.strictObject({
 })
 export type AlertPolicy = z.infer<typeof alertPolicySchema>
 
+/**
+ * A remediation command's name, in `remediate[].command` and in the hub's allow-list
+ * (hub/remediation-commands.ts): one pattern, so every listed name can be referred to.
+ */
+export const COMMAND_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
 
 /**
@@ -66,7 +72,7 @@ export const remediationSchema = z
     /** The name of a command in the hub's `--remediation` file. */
     command: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'must be a command name like "restart-api"' })
+      .regex(COMMAND_NAME, { error: 'must be a command name like "restart-api"' })
       .optional(),
     /** Least time between two runs of this action for the same check. Default `10m`. */
     cooldown: durationSchema.default('10m'),

@@ -18,6 +18,25 @@ const config = monitoringConfig({
   ],
 })
 
+/** A flapping incident for `checkId`, opened as the engine would, and its two notifications. */
+function flappingIncident(hub: ReturnType<typeof dispatcherFixture>, checkId: string) {
+  const id = hub.incidents.open({ kind: 'flapping', checkId, at: 0, regions: [], firstError: null })
+  const alert = {
+    incidentId: id,
+    checkId,
+    checkName: checkId,
+    at: 0,
+    regions: [],
+    quorum: 2,
+    firstError: null,
+  }
+  return {
+    id,
+    started: { ...alert, type: 'flapping-started' as const },
+    stopped: { ...alert, type: 'flapping-stopped' as const },
+  }
+}
+
 describe('AlertDispatcher: silences and maintenance', () => {
   it('sends nothing for a silenced check and records why on the timeline', () => {
     const hub = dispatcherFixture(config)
@@ -68,24 +87,9 @@ describe('AlertDispatcher: silences and maintenance', () => {
   it('applies silences to flapping notifications too', () => {
     const hub = dispatcherFixture(config)
     hub.silenced.set('blog', 'silenced by alice')
-    const id = hub.incidents.open({
-      kind: 'flapping',
-      checkId: 'blog',
-      at: 0,
-      regions: [],
-      firstError: null,
-    })
-    const event = {
-      incidentId: id,
-      checkId: 'blog',
-      checkName: 'blog',
-      at: 0,
-      regions: [],
-      quorum: 2,
-      firstError: null,
-    }
-    hub.dispatcher.handle({ ...event, type: 'flapping-started' })
-    hub.dispatcher.handle({ ...event, type: 'flapping-stopped' })
+    const { id, started, stopped } = flappingIncident(hub, 'blog')
+    hub.dispatcher.handle(started)
+    hub.dispatcher.handle(stopped)
 
     expectNothingSent(hub.drain())
     expect(hub.timelineTypes(id)).toEqual(['suppressed', 'suppressed'])
@@ -198,26 +202,11 @@ describe('AlertDispatcher: flapping', () => {
 
   it('sends flapping-started and flapping-stopped to the check’s channels, ungrouped', () => {
     const hub = dispatcherFixture(config)
-    const id = hub.incidents.open({
-      kind: 'flapping',
-      checkId: 'blog',
-      at: 0,
-      regions: [],
-      firstError: null,
-    })
-    const event = {
-      incidentId: id,
-      checkId: 'blog',
-      checkName: 'blog',
-      at: 0,
-      regions: [],
-      quorum: 2,
-      firstError: null,
-    }
-    hub.dispatcher.handle({ ...event, type: 'flapping-started' })
+    const { id, started, stopped } = flappingIncident(hub, 'blog')
+    hub.dispatcher.handle(started)
     hub.runFor(10 * MIN)
     hub.incidents.resolve(id, hub.clock.now())
-    hub.dispatcher.handle({ ...event, type: 'flapping-stopped' })
+    hub.dispatcher.handle(stopped)
 
     expect(hub.drain().map((s) => [s.event.type, s.channels, s.groupKey])).toEqual([
       ['flapping-started', ['slack'], null],

@@ -132,16 +132,21 @@ describe('AlertDispatcher: region, probe and channel alerts', () => {
     }
   }
 
+  /** Opens a region, probe or channel incident as the engine would, and hands over its alert. */
+  function fireMonitoring(
+    hub: ReturnType<typeof dispatcherFixture>,
+    subject: 'region' | 'probe' | 'channel',
+    checkId: string,
+    regions: string[] = [],
+  ): string {
+    const id = hub.incidents.open({ kind: subject, checkId, at: 0, regions, firstError: null })
+    hub.dispatcher.handle(monitoringEvent(subject, checkId, id))
+    return id
+  }
+
   it('sends them to alerting.notify, ungrouped, and their resolve to the same channels', () => {
     const hub = dispatcherFixture(narrow)
-    const id = hub.incidents.open({
-      kind: 'region',
-      checkId: 'region:eu',
-      at: 0,
-      regions: ['eu'],
-      firstError: null,
-    })
-    hub.dispatcher.handle(monitoringEvent('region', 'region:eu', id))
+    const id = fireMonitoring(hub, 'region', 'region:eu', ['eu'])
     hub.incidents.resolve(id, hub.clock.now())
     hub.dispatcher.handle({ ...monitoringEvent('region', 'region:eu', id), type: 'resolved' })
 
@@ -153,14 +158,7 @@ describe('AlertDispatcher: region, probe and channel alerts', () => {
 
   it('never sends a channel alert to the failing channel itself', () => {
     const hub = dispatcherFixture(narrow)
-    const id = hub.incidents.open({
-      kind: 'channel',
-      checkId: 'channel:hook',
-      at: 0,
-      regions: [],
-      firstError: null,
-    })
-    hub.dispatcher.handle(monitoringEvent('channel', 'channel:hook', id))
+    fireMonitoring(hub, 'channel', 'channel:hook')
 
     expect(summary(hub.drain())).toEqual([['fired', ['ops']]])
   })
@@ -168,14 +166,7 @@ describe('AlertDispatcher: region, probe and channel alerts', () => {
   it('records a suppressed entry when the failing channel is the only one left', () => {
     const only = monitoringConfig({ channels: ['hook'], checks: [] })
     const hub = dispatcherFixture(only)
-    const id = hub.incidents.open({
-      kind: 'channel',
-      checkId: 'channel:hook',
-      at: 0,
-      regions: [],
-      firstError: null,
-    })
-    hub.dispatcher.handle(monitoringEvent('channel', 'channel:hook', id))
+    const id = fireMonitoring(hub, 'channel', 'channel:hook')
 
     expectNothingSent(hub.drain())
     expect(hub.incidents.get(id)?.timeline).toEqual([

@@ -63,6 +63,10 @@ export interface DispatcherOptions {
   suppression?: (check: { id: string; tags: string[] }, at: number) => Suppression | null
 }
 
+/**
+ * What an ack came to: the incident, or why not with the HTTP status that
+ * `POST /api/v1/incidents/:id/ack` answers (404 unknown, 409 already acked or resolved).
+ */
 export type AcknowledgeOutcome =
   { ok: true; incident: Incident } | { ok: false; status: 404 | 409; error: string }
 
@@ -81,6 +85,21 @@ function isCheckFired(event: AlertEvent): boolean {
 /** The failing channel's name from a channel alert's checkId (`channel:<name>`). */
 function failingChannelOf(event: AlertEvent): string | undefined {
   return event.subject === 'channel' ? event.checkId.replace(/^channel:/, '') : undefined
+}
+
+/** The bookkeeping of an incident the dispatcher has just heard of: nothing sent yet. */
+function newRecord(event: AlertEvent): DispatchRecord {
+  return {
+    incidentId: event.incidentId,
+    checkId: event.checkId,
+    event,
+    notified: [],
+    firedSentAt: null,
+    heldReason: null,
+    lastReminderAt: {},
+    escalationLevel: {},
+    closedAt: null,
+  }
 }
 
 /**
@@ -234,27 +253,12 @@ export class AlertDispatcher {
       return
     }
     const now = this.#options.clock.now()
-    const record: DispatchRecord = {
-      incidentId: event.incidentId,
-      checkId: event.checkId,
-      event,
-      notified: [],
-      firedSentAt: null,
-      heldReason: null,
-      lastReminderAt: {},
-      escalationLevel: {},
-      closedAt: null,
-    }
+    const record = newRecord(event)
     const config = this.#options.config()
     if (!isCheckFired(event)) return this.#fireMonitoringAlert(record, config, now)
     const check = this.#checkRef(event, config)
     const reason = this.#holdReason(check, now, event.at)
-    if (reason !== null) {
-      record.heldReason = reason
-      this.#suppressed(record.incidentId, now, reason)
-      this.#keep(record)
-      return
-    }
+    if (reason !== null) return this.#hold(record, now, reason)
     this.#sendFired(record, check, config, now)
   }
 
@@ -265,10 +269,7 @@ export class AlertDispatcher {
     if (channels.length === 0) {
       const reason = `no channel left to tell (only "${failing ?? ''}", the failing one)`
       this.#options.logger.error({ incidentId: record.incidentId, failing }, reason)
-      record.heldReason = reason
-      this.#suppressed(record.incidentId, now, reason)
-      this.#keep(record)
-      return
+      return this.#hold(record, now, reason)
     }
     record.notified = channels.map((channel) => ({
       channel,
@@ -311,24 +312,9 @@ export class AlertDispatcher {
     const now = this.#options.clock.now()
     const config = this.#options.config()
     const check = this.#checkRef(event, config)
-    const record: DispatchRecord = {
-      incidentId: event.incidentId,
-      checkId: event.checkId,
-      event,
-      notified: [],
-      firedSentAt: null,
-      heldReason: null,
-      lastReminderAt: {},
-      escalationLevel: {},
-      closedAt: null,
-    }
+    const record = newRecord(event)
     const silenced = this.#silence(check, now)
-    if (silenced) {
-      record.heldReason = silenced
-      this.#suppressed(event.incidentId, now, silenced)
-      this.#keep(record)
-      return
-    }
+    if (silenced) return this.#hold(record, now, silenced)
     const routes = routesFor(check, config)
     const channels = channelsOf(routes)
     record.notified = channels.map((channel) => ({ channel, route: 'flapping', resolve: true }))
@@ -358,9 +344,7 @@ export class AlertDispatcher {
         })
         this.#sendFired(record, check, config, now)
       } else if (reason !== record.heldReason) {
-        record.heldReason = reason
-        this.#suppressed(record.incidentId, now, reason)
-        this.#keep(record)
+        this.#hold(record, now, reason)
       }
       return
     }
@@ -452,6 +436,13 @@ export class AlertDispatcher {
       event,
       config.checks.find((spec) => spec.id === event.checkId),
     )
+  }
+
+  /** Keeps an alert back for `reason`: on the timeline, and in the bookkeeping that tick() follows. */
+  #hold(record: DispatchRecord, now: number, reason: string): void {
+    record.heldReason = reason
+    this.#suppressed(record.incidentId, now, reason)
+    this.#keep(record)
   }
 
   #suppressed(incidentId: string, at: number, reason: string): void {

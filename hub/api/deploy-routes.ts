@@ -20,6 +20,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { validateMonitoring } from '../../checks/validate.ts'
 import { DeployError, type DeployErrorReason, type LiveConfig } from '../live-config.ts'
+import { readValidBody } from './json-body.ts'
 import { secretAccess } from './secret-access.ts'
 
 /**
@@ -75,36 +76,6 @@ function guard(apiToken: string | undefined): MiddlewareHandler {
           'hub with --api-token (VANTAGE_API_TOKEN) and deploy with the same --token'
     return c.json({ error }, access.status)
   }
-}
-
-/**
- * Reads a JSON body against `schema`. Only `application/json` is taken: a web page can
- * send any other type to a hub on the same machine without asking, but not that one.
- */
-async function readBody<T>(
-  c: Context,
-  schema: z.ZodType<T>,
-): Promise<{ ok: true; body: T } | { ok: false; response: Response }> {
-  const type = c.req.header('content-type') ?? ''
-  if (!/^application\/json\b/i.test(type)) {
-    return {
-      ok: false,
-      response: c.json({ error: 'send the body as JSON (content-type: application/json)' }, 415),
-    }
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(await c.req.text())
-  } catch (error) {
-    const reason = (error as Error).message
-    return { ok: false, response: c.json({ error: `the body is not JSON: ${reason}` }, 400) }
-  }
-  const parsed = schema.safeParse(json)
-  if (parsed.success) return { ok: true, body: parsed.data }
-  const errors = parsed.error.issues.map(
-    (issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`,
-  )
-  return { ok: false, response: c.json({ error: 'the request body is invalid', errors }, 400) }
 }
 
 function failure(c: Context, error: unknown): Response {
@@ -165,7 +136,7 @@ export function deployRoutes(deps: DeployRouteDeps): Hono {
   })
 
   app.post('/api/v1/deploys', limit, async (c) => {
-    const read = await readBody(c, deployBody)
+    const read = await readValidBody(c, deployBody)
     if (!read.ok) return read.response
     const { config: input, source = 'api', dryRun = false, expectVersion } = read.body
     const validated = validateMonitoring(input)
@@ -183,7 +154,7 @@ export function deployRoutes(deps: DeployRouteDeps): Hono {
   })
 
   app.post('/api/v1/deploys/rollback', limit, async (c) => {
-    const read = await readBody(c, rollbackBody)
+    const read = await readValidBody(c, rollbackBody)
     if (!read.ok) return read.response
     try {
       const { version, source } = read.body

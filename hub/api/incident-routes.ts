@@ -16,6 +16,7 @@
  */
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
+import type { AcknowledgeOutcome } from '../alerts/dispatcher.ts'
 import type { IncidentImpact } from '../alerts/incident-impact.ts'
 import { buildIncidentReport } from '../alerts/incident-report.ts'
 import type {
@@ -28,6 +29,7 @@ import type {
   TimelineEntry,
 } from '../alerts/incident-store.ts'
 import type { SampleResult } from '../store/incident-results.ts'
+import { issueLines, readValidBody } from './json-body.ts'
 import { secretAccess } from './secret-access.ts'
 
 /** Sample results in the detail view and the report: one per region and a few more. */
@@ -38,8 +40,8 @@ const MAX_LIST_LIMIT = 500
 const MAX_ACK_BY = 100
 const MAX_ACK_COMMENT = 1_000
 
-export type AcknowledgeOutcome =
-  { ok: true; incident: Incident } | { ok: false; status: 404 | 409; error: string }
+/** The dispatcher's answer to an ack; a refusal carries the status these routes answer with. */
+export type { AcknowledgeOutcome }
 
 export interface IncidentRouteDeps {
   incidents: IncidentStore
@@ -95,36 +97,6 @@ const ackBody = z.strictObject({
   comment: z.string().trim().max(MAX_ACK_COMMENT).optional(),
 })
 
-function issues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-}
-
-/**
- * Reads the ack body. Only `application/json` is taken: a web page can post any other
- * type to a hub on the same machine without asking, but not that one.
- */
-async function readAck(
-  c: Context,
-): Promise<{ ok: true; body: z.infer<typeof ackBody> } | { ok: false; response: Response }> {
-  const type = c.req.header('content-type') ?? ''
-  if (!/^application\/json\b/i.test(type)) {
-    const error = 'send the body as JSON (content-type: application/json), e.g. {"by": "alice"}'
-    return { ok: false, response: c.json({ error }, 415) }
-  }
-  const raw = await c.req.text()
-  let json: unknown = {}
-  try {
-    if (raw.trim() !== '') json = JSON.parse(raw)
-  } catch (error) {
-    const reason = (error as Error).message
-    return { ok: false, response: c.json({ error: `the body is not JSON: ${reason}` }, 400) }
-  }
-  const parsed = ackBody.safeParse(json)
-  if (parsed.success) return { ok: true, body: parsed.data }
-  const body = { error: 'the request body is invalid', errors: issues(parsed.error) }
-  return { ok: false, response: c.json(body, 400) }
-}
-
 /**
  * @example
  * app.route('/', incidentRoutes({ incidents, impact, samples, acknowledge, project, checkName, now }))
@@ -157,7 +129,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
   app.get('/api/v1/incidents', (c) => {
     const parsed = listQuery.safeParse(c.req.query())
     if (!parsed.success) {
-      return c.json({ error: 'the query is invalid', errors: issues(parsed.error) }, 400)
+      return c.json({ error: 'the query is invalid', errors: issueLines(parsed.error) }, 400)
     }
     const { check, open, kind, since, limit } = parsed.data
     const filter: IncidentFilter = { checkId: check, kind, since, limit }
@@ -204,7 +176,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
             'start the hub with --api-token (VANTAGE_API_TOKEN) and pass the same --api-token to vantage ack'
       return c.json({ error }, access.status)
     }
-    const read = await readAck(c)
+    const read = await readValidBody(c, ackBody, { example: '{"by": "alice"}', whenEmpty: {} })
     if (!read.ok) return read.response
     const { by = 'api', comment } = read.body
     const outcome = deps.acknowledge(c.req.param('id'), by, comment || undefined)

@@ -15,9 +15,10 @@
  * 404 for an unknown id, 409 for a window of the monitoring file (change it there),
  * 415 without `content-type: application/json`.
  */
-import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Silences, WindowKind } from '../alerts/silences.ts'
+import { readJsonBody } from './json-body.ts'
 import { secretAccess } from './secret-access.ts'
 
 /** A window is a few hundred bytes; anything near this is not one. */
@@ -50,28 +51,6 @@ function guard(apiToken: string | undefined): MiddlewareHandler {
 }
 
 /**
- * The JSON body, or the response that refuses it. Only `application/json` is taken: a
- * web page can send any other type to a hub on the same machine without asking.
- */
-async function readJson(
-  c: Context,
-): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
-  const type = c.req.header('content-type') ?? ''
-  if (!/^application\/json\b/i.test(type)) {
-    return {
-      ok: false,
-      response: c.json({ error: 'send the body as JSON (content-type: application/json)' }, 415),
-    }
-  }
-  try {
-    return { ok: true, body: JSON.parse(await c.req.text()) as unknown }
-  } catch (error) {
-    const reason = (error as Error).message
-    return { ok: false, response: c.json({ error: `the body is not JSON: ${reason}` }, 400) }
-  }
-}
-
-/**
  * @example
  * app.route('/', silenceRoutes({ silences, apiToken }))
  */
@@ -99,7 +78,7 @@ export function silenceRoutes(deps: SilenceRouteDeps): Hono {
     })
 
     app.post(path, limit, async (c) => {
-      const read = await readJson(c)
+      const read = await readJsonBody(c)
       if (!read.ok) return read.response
       const body = read.body
       if (typeof body === 'object' && body !== null && 'kind' in body && body.kind !== kind) {

@@ -7,23 +7,14 @@
  * report` turns it into a review document.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
 import { startAlertSink, type AlertSink } from './alert-sink.ts'
-import {
-  startHubProcess,
-  startRegionProbes,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { waitFor } from './processes.ts'
 
 const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
-const REGIONS = ['eu-west', 'us-east', 'ap-south']
 /** The route's `remindEvery`: short, so that reminders come within the test. */
 const REMIND_EVERY_MS = 3_000
 /** Startup, a 5 s check interval, reminders, two reminder periods of quiet and a recovery. */
@@ -47,53 +38,44 @@ function vantage(args: string[]): Promise<{ code: number; stdout: string; stderr
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('an incident from the first page to the resolve, with real processes', () => {
-  let dir: string
   let target: TargetServer
   let sink: AlertSink
-  let hub: HubProcess
-  const probes: VantageProcess[] = []
+  let stage: AlertScenario
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-alerting-'))
     target = await startTargetServer()
     sink = await startAlertSink()
-    const checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `export default {
+    stage = await startAlertScenario({
+      name: 'vantage-alerting-',
+      monitors: {
         project: 'E2E',
-        defaults: { regions: ${JSON.stringify(REGIONS)}, every: '5s', timeout: '2s' },
-        channels: [{ type: 'webhook', name: 'sink', url: '${sink.url}' }],
+        defaults: { regions: REGIONS, every: '5s', timeout: '2s' },
+        channels: [{ type: 'webhook', name: 'sink', url: sink.url }],
         alerting: { groupWait: '1s' },
-        routes: [{ channels: ['sink'], remindEvery: '${REMIND_EVERY_MS / 1000}s' }],
-        checks: [{ kind: 'http', id: 'site', name: 'Site', url: '${target.url}/', alert: { failAfter: 2, recoverAfter: 2 } }],
-      }\n`,
-    )
-    hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub') })
-    probes.push(...(await startRegionProbes(hub, REGIONS, dir, join(dir, 'hub'))))
+        routes: [{ channels: ['sink'], remindEvery: `${REMIND_EVERY_MS / 1000}s` }],
+        checks: [
+          {
+            kind: 'http',
+            id: 'site',
+            name: 'Site',
+            url: `${target.url}/`,
+            alert: { failAfter: 2, recoverAfter: 2 },
+          },
+        ],
+      },
+    })
   })
 
   afterAll(async () => {
-    await Promise.all(probes.map((probe) => probe.stop()))
-    await hub?.stop()
+    await stage?.stop()
     await sink?.close()
     await target?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
-
-  const getJson = async (path: string) => {
-    const response = await fetch(`${hub.httpUrl}${path}`)
-    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`)
-    return response.json() as Promise<any>
-  }
 
   it(
     'pages, reminds until acknowledged, goes quiet after `vantage ack`, resolves, and reports',
     async () => {
-      await waitFor('every region to report the target up', async () => {
-        const check = await getJson('/api/v1/checks/site')
-        return REGIONS.every((region) => check.regions?.[region]?.latest?.status === 'up')
-      })
+      await stage.everyRegionUp()
 
       const downAt = Date.now()
       await target.setMode('error')
@@ -125,7 +107,7 @@ describe('an incident from the first page to the resolve, with real processes', 
         '--comment',
         'looking',
         '--hub',
-        hub.httpUrl,
+        stage.hub.httpUrl,
       ])
       expect(ack.code, ack.stderr).toBe(0)
       expect(ack.stdout).toContain(incidentId)
@@ -138,7 +120,7 @@ describe('an incident from the first page to the resolve, with real processes', 
       )
       expect(acknowledged.body.acknowledgedBy).toBe('e2e')
       expect(acknowledged.body.comment).toBe('looking')
-      const ackedAt: number = (await getJson(`/api/v1/incidents/${incidentId}`)).acked.at
+      const ackedAt: number = (await stage.getJson(`/api/v1/incidents/${incidentId}`)).acked.at
 
       // Two reminder periods with the target still down: an unacknowledged incident
       // would have been reminded twice in that time.
@@ -160,7 +142,7 @@ describe('an incident from the first page to the resolve, with real processes', 
       expect(sink.alerts('alert.fired')).toHaveLength(1)
       expect(sink.hits.filter((hit) => hit.status !== 200)).toEqual([])
 
-      const incident = await getJson(`/api/v1/incidents/${incidentId}`)
+      const incident = await stage.getJson(`/api/v1/incidents/${incidentId}`)
       expect(incident.acked).toEqual({ by: 'e2e', at: ackedAt })
       expect(incident.open).toBe(false)
       const timeline = incident.timeline as Array<{ at: number; type: string; detail: any }>
@@ -180,7 +162,7 @@ describe('an incident from the first page to the resolve, with real processes', 
         ),
       ).toBe(true)
 
-      const report = await vantage(['incidents', 'report', incidentId, '--hub', hub.httpUrl])
+      const report = await vantage(['incidents', 'report', incidentId, '--hub', stage.hub.httpUrl])
       expect(report.code, report.stderr).toBe(0)
       expect(report.stdout).toMatch(/^## Customer impact$/m)
       expect(report.stdout).toMatch(/^## Timeline$/m)

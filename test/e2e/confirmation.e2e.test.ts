@@ -4,22 +4,12 @@
  * asks the other regions to run it now, so the alert fires within seconds instead of
  * at the next scheduled run a minute later.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWebhookSink, type WebhookSink } from '../fixtures/webhook-sink.ts'
-import {
-  startHubProcess,
-  startRegionProbes,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
-
-const REGIONS = ['eu-west', 'us-east', 'ap-south']
+import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
+import { waitFor } from './processes.ts'
 
 /** Leaves room for the first scheduled run (up to a minute away) and the confirmations. */
 const TEST_TIMEOUT_MS = 150_000
@@ -60,36 +50,30 @@ function startOutageTarget(): Promise<{
 }
 
 describe('confirmation runs', () => {
-  let dir: string
   let target: Awaited<ReturnType<typeof startOutageTarget>>
   let sink: WebhookSink
-  let hub: HubProcess
-  const probes: VantageProcess[] = []
+  let stage: AlertScenario
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-confirm-'))
     target = await startOutageTarget()
     sink = await startWebhookSink()
-    const checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `export default {
+    stage = await startAlertScenario({
+      name: 'vantage-confirm-',
+      monitors: {
         project: 'E2E',
-        defaults: { regions: ${JSON.stringify(REGIONS)}, every: '1m', timeout: '2s' },
-        channels: [{ type: 'webhook', name: 'sink', url: '${sink.url}' }],
-        checks: [{ kind: 'http', id: 'site', url: '${target.url}', alert: { failAfter: 1, recoverAfter: 1 } }],
-      }\n`,
-    )
-    hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub') })
-    probes.push(...(await startRegionProbes(hub, REGIONS, dir, join(dir, 'hub'))))
+        defaults: { regions: REGIONS, every: '1m', timeout: '2s' },
+        channels: [{ type: 'webhook', name: 'sink', url: sink.url }],
+        checks: [
+          { kind: 'http', id: 'site', url: target.url, alert: { failAfter: 1, recoverAfter: 1 } },
+        ],
+      },
+    })
   })
 
   afterAll(async () => {
-    await Promise.all(probes.map((probe) => probe.stop()))
-    await hub?.stop()
+    await stage?.stop()
     await sink?.close()
     await new Promise((resolve) => target?.server.close(resolve))
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it(
@@ -106,7 +90,7 @@ describe('confirmation runs', () => {
       expect(timeToAlertMs).toBeLessThan(20_000)
       expect(fired.body.regions.length).toBeGreaterThanOrEqual(2)
 
-      const check = (await (await fetch(`${hub.httpUrl}/api/v1/checks/site`)).json()) as any
+      const check = await stage.getJson('/api/v1/checks/site')
       const recent = check.recent as Array<{ region: string; status: string; trigger: string }>
       const first = recent.find((r) => r.trigger === 'schedule' && r.status === 'down')
       expect(first).toBeDefined()

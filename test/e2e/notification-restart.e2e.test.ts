@@ -6,22 +6,14 @@
  * exactly once, for the same incident: a restart neither loses a page nor fires the
  * outage again.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
 import { startAlertSink, type AlertSink } from './alert-sink.ts'
-import {
-  startHubProcess,
-  startRegionProbes,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { startHubProcess, waitFor } from './processes.ts'
 
-const REGIONS = ['eu-west', 'us-east', 'ap-south']
 /** Long enough for a second copy to show: a resumed row and a re-fired alert both go out within a second or two. */
 const SETTLE_MS = 5_000
 /** Two hub starts, an outage, the hub's own stop (it waits up to 5 s for the queue) and the settle period. */
@@ -50,67 +42,55 @@ function queuedRows(
 }
 
 describe('a notification queued when the hub restarts', () => {
-  let dir: string
-  let hubDir: string
-  let checksFile: string
   let target: TargetServer
   let sink: AlertSink
-  let hub: HubProcess
-  const probes: VantageProcess[] = []
+  let stage: AlertScenario
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-restart-'))
-    hubDir = join(dir, 'hub')
     target = await startTargetServer()
     sink = await startAlertSink()
-    checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `export default {
+    stage = await startAlertScenario({
+      name: 'vantage-restart-',
+      monitors: {
         project: 'E2E',
-        defaults: { regions: ${JSON.stringify(REGIONS)}, every: '2s', timeout: '1s' },
-        channels: [{ type: 'webhook', name: 'sink', url: '${sink.url}' }],
+        defaults: { regions: REGIONS, every: '2s', timeout: '1s' },
+        channels: [{ type: 'webhook', name: 'sink', url: sink.url }],
         alerting: { groupWait: '1s' },
-        checks: [{ kind: 'http', id: 'site', name: 'Site', url: '${target.url}/', alert: { failAfter: 2, recoverAfter: 2 } }],
-      }\n`,
-    )
-    hub = await startHubProcess({ checksFile, dataDir: hubDir })
-    probes.push(...(await startRegionProbes(hub, REGIONS, dir, hubDir)))
+        checks: [
+          {
+            kind: 'http',
+            id: 'site',
+            name: 'Site',
+            url: `${target.url}/`,
+            alert: { failAfter: 2, recoverAfter: 2 },
+          },
+        ],
+      },
+    })
   })
 
   afterAll(async () => {
-    await Promise.all(probes.map((probe) => probe.stop()))
-    await hub?.stop()
+    await stage?.stop()
     await sink?.close()
     await target?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
-
-  const getJson = async (path: string) => {
-    const response = await fetch(`${hub.httpUrl}${path}`)
-    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`)
-    return response.json() as Promise<any>
-  }
 
   it(
     'delivers it after the restart, accepted once, for the same incident',
     async () => {
-      await waitFor('every region to report the target up', async () => {
-        const check = await getJson('/api/v1/checks/site')
-        return REGIONS.every((region) => check.regions?.[region]?.latest?.status === 'up')
-      })
+      await stage.everyRegionUp()
 
       sink.answerWith(503)
       const downAt = Date.now()
       await target.setMode('error')
       const incidentId: string = await waitFor('an open incident for site', async () => {
-        const open = await getJson('/api/v1/incidents?check=site&open=true&kind=down')
+        const open = await stage.getJson('/api/v1/incidents?check=site&open=true&kind=down')
         return open[0]?.id
       })
       const retrying = await waitFor(
         'the fired alert refused by the sink and queued for a retry',
         async () => {
-          const incident = await getJson(`/api/v1/incidents/${incidentId}`)
+          const incident = await stage.getJson(`/api/v1/incidents/${incidentId}`)
           return incident.timeline.find(
             (entry: any) =>
               entry.type === 'notification' &&
@@ -122,15 +102,18 @@ describe('a notification queued when the hub restarts', () => {
       )
       console.info(`target down → first refused attempt: ${retrying.at - downAt} ms`)
       expect(retrying.detail).toMatchObject({ channel: 'sink', status: 503 })
-      const channels = await getJson('/api/v1/channels')
+      const channels = await stage.getJson('/api/v1/channels')
       expect(channels.find((channel: any) => channel.name === 'sink')?.pending).toBeGreaterThan(0)
 
-      const { hostname, port: httpPort } = new URL(hub.httpUrl)
-      const mqttPort = Number(new URL(hub.mqttUrl).port)
+      const { hostname, port: httpPort } = new URL(stage.hub.httpUrl)
+      const mqttPort = Number(new URL(stage.hub.mqttUrl).port)
       const stoppingAt = Date.now()
-      expect(await hub.stop()).toBe(0)
+      expect(await stage.hub.stop()).toBe(0)
       console.info(`hub stop (SIGTERM) took ${Date.now() - stoppingAt} ms`)
-      expect(queuedRows(hubDir, incidentId)).toContainEqual({ channel: 'sink', state: 'pending' })
+      expect(queuedRows(stage.hubDir, incidentId)).toContainEqual({
+        channel: 'sink',
+        state: 'pending',
+      })
       const refusedBeforeRestart = sink.hits.filter(
         (hit) => hit.body?.type === 'alert.fired' && hit.body?.incidentId === incidentId,
       )
@@ -140,9 +123,9 @@ describe('a notification queued when the hub restarts', () => {
       sink.answerWith(200)
       const restartAt = Date.now()
       expect(hostname).toBe('127.0.0.1')
-      hub = await startHubProcess({
-        checksFile,
-        dataDir: hubDir,
+      stage.hub = await startHubProcess({
+        checksFile: stage.checksFile,
+        dataDir: stage.hubDir,
         port: Number(httpPort),
         mqttPort,
       })
@@ -158,7 +141,7 @@ describe('a notification queued when the hub restarts', () => {
       await waitFor(
         'every region to report to the restarted hub',
         async () => {
-          const check = await getJson('/api/v1/checks/site')
+          const check = await stage.getJson('/api/v1/checks/site')
           return REGIONS.every((region) => check.regions?.[region]?.latest?.at > restartAt)
         },
         30_000,
@@ -166,10 +149,10 @@ describe('a notification queued when the hub restarts', () => {
       await sleep(SETTLE_MS)
       expect(sink.alerts('alert.fired', incidentId)).toHaveLength(1)
       expect(sink.alerts('alert.fired').map((hit) => hit.body.incidentId)).toEqual([incidentId])
-      const incidents = await getJson('/api/v1/incidents?check=site&kind=down')
+      const incidents = await stage.getJson('/api/v1/incidents?check=site&kind=down')
       expect(incidents.map((incident: any) => incident.id)).toEqual([incidentId])
       expect(incidents[0].open).toBe(true)
-      expect(queuedRows(hubDir, incidentId)).not.toContainEqual({
+      expect(queuedRows(stage.hubDir, incidentId)).not.toContainEqual({
         channel: 'sink',
         state: 'pending',
       })

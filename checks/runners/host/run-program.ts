@@ -1,6 +1,7 @@
 /**
- * Runs a program for a host check: argv only (no shell), output capped, and on abort
- * the whole process group is killed, so a plugin's own children die with it.
+ * Runs a program for a host check or a hub remediation command: argv only (no shell),
+ * output capped, and on abort the whole process group is killed, so a plugin's own
+ * children die with it.
  */
 import { spawn } from 'node:child_process'
 
@@ -16,12 +17,22 @@ export interface ProgramRun {
   killed: boolean
 }
 
-/** Collects a stream up to MAX_OUTPUT_BYTES, draining the rest so the program never blocks. */
-function collect(stream: NodeJS.ReadableStream | null): () => string {
+export interface ProgramOptions {
+  /**
+   * The program's whole environment. Default: the caller's own, which a host check's
+   * plugin expects; the hub passes only what a remediation command may see.
+   */
+  env?: Record<string, string>
+  /** Bytes kept of stdout and of stderr, each. Default MAX_OUTPUT_BYTES. */
+  maxOutputBytes?: number
+}
+
+/** Collects a stream up to `limit` bytes, draining the rest so the program never blocks. */
+function collect(stream: NodeJS.ReadableStream | null, limit: number): () => string {
   const chunks: Buffer[] = []
   let size = 0
   stream?.on('data', (chunk: Buffer) => {
-    if (size < MAX_OUTPUT_BYTES) chunks.push(chunk.subarray(0, MAX_OUTPUT_BYTES - size))
+    if (size < limit) chunks.push(chunk.subarray(0, limit - size))
     size += chunk.length
   })
   return () => Buffer.concat(chunks).toString('utf8')
@@ -32,13 +43,22 @@ function collect(stream: NodeJS.ReadableStream | null): () => string {
  * be started (ENOENT, EACCES); a non-zero exit is a normal result.
  * @example const run = await runProgram(['/usr/bin/systemctl', 'is-active', 'nginx'], ctx.signal)
  */
-export function runProgram(argv: string[], signal: AbortSignal): Promise<ProgramRun> {
+export function runProgram(
+  argv: string[],
+  signal: AbortSignal,
+  options: ProgramOptions = {},
+): Promise<ProgramRun> {
+  const limit = options.maxOutputBytes ?? MAX_OUTPUT_BYTES
   return new Promise((resolve, reject) => {
     const [program, ...args] = argv
     // detached: the child leads its own process group, which a timeout kills whole.
-    const child = spawn(program!, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-    const stdout = collect(child.stdout)
-    const stderr = collect(child.stderr)
+    const child = spawn(program!, args, {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env,
+    })
+    const stdout = collect(child.stdout, limit)
+    const stderr = collect(child.stderr, limit)
     let killed = false
     const kill = (): void => {
       killed = true
