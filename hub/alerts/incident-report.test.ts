@@ -280,6 +280,16 @@ describe('describeEntry', () => {
     expect(
       describeEntry({ at, type: 'confirmation', detail: { after: 'remediation', probes: 3 } }),
     ).toEqual(['Confirmation run requested', 'after remediation; 3 probe(s)'])
+    expect(
+      describeEntry({
+        at,
+        type: 'confirmation',
+        detail: { failingRegion: 'eu-west', probes: ['a', 'b'] },
+      })[1],
+    ).toBe('eu-west failed first; 2 probe(s)')
+    expect(
+      describeEntry({ at, type: 'confirmation', detail: { rerun: 'us-east', probes: ['c'] } })[1],
+    ).toBe('re-run in us-east; 1 probe(s)')
   })
 
   it('keeps table cells on one line', () => {

@@ -100,6 +100,8 @@ export function describeEntry(entry: TimelineEntry): [event: string, detail: str
         'Confirmation run requested',
         joined(
           d.after === undefined ? '' : `after ${text(d.after)}`,
+          d.failingRegion === undefined ? '' : `${text(d.failingRegion)} failed first`,
+          d.rerun === undefined ? '' : `re-run in ${text(d.rerun)}`,
           list(d.regions).length > 0 ? `regions ${list(d.regions).join(', ')}` : '',
           probes === undefined ? '' : `${text(probes)} probe(s)`,
         ),
