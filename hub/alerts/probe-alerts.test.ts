@@ -83,6 +83,32 @@ describe('ProbeAlerts', () => {
     expect(hub.incidents.openFor('probe:p1', 'probe')).toBeNull()
   })
 
+  it('fires once for an online probe that stays unhealthy, and resolves when it is healthy', () => {
+    const hub = setup()
+    const unhealthy = (): ProbeInfo => ({
+      ...probe('p1', 'online', hub.clock.now()),
+      health: { ok: false, reasons: ['clock 45s off the hub'] },
+    })
+    hub.runFor(30_000, () => [unhealthy()])
+    // A short bout of bad health is the probe's own business: its results are inconclusive.
+    hub.runFor(5_000, () => [probe('p1', 'online', hub.clock.now())])
+    hub.runFor(2 * MIN - 1_000, () => [unhealthy()])
+    expect(hub.events).toEqual([])
+
+    hub.runFor(5_000, () => [unhealthy()])
+    expect(hub.events).toHaveLength(1)
+    expect(hub.events[0]).toMatchObject({
+      type: 'fired',
+      subject: 'probe',
+      checkId: 'probe:p1',
+      summary: expect.stringContaining('unhealthy since') as string,
+    })
+    expect(hub.events[0]?.summary).toContain('clock 45s off the hub')
+
+    hub.runFor(2_000, () => [probe('p1', 'online', hub.clock.now())])
+    expect(hub.events.map((e) => e.type)).toEqual(['fired', 'resolved'])
+  })
+
   it('restores an open probe incident on restart: no second fired, one resolved when back', () => {
     const first = setup()
     first.runFor(3 * MIN, () => [probe('p1', 'offline', T0)])

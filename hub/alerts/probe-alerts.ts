@@ -1,7 +1,8 @@
 /**
- * One alert per probe that stays offline: the checks it ran are judged by the regions
- * left (the engine counts offline series as inconclusive), and the people who run the
- * probe network hear about the probe itself, once, instead of one alert per check.
+ * One alert per probe that stays offline, or online but unhealthy (its self-health
+ * turns its down results inconclusive): the checks it ran are judged by the regions
+ * left (the engine counts offline and inconclusive series out), and the people who run
+ * the probe network hear about the probe itself, once, instead of one alert per check.
  *
  * The open incidents (kind 'probe', checkId `probe:<id>`) are the memory: a restarted
  * hub picks them up, so it neither alerts twice about a probe still offline nor
@@ -49,6 +50,8 @@ export class ProbeAlerts {
   readonly #firstListedAt = new Map<string, number>()
   /** Probes this hub has seen online; their offline time is measured from lastSeen alone. */
   readonly #seenOnline = new Set<string>()
+  /** When each online probe was first seen unhealthy, while it stays so. */
+  readonly #unhealthySince = new Map<string, number>()
   #firstTick = true
 
   constructor(options: ProbeAlertsOptions) {
@@ -78,11 +81,19 @@ export class ProbeAlerts {
       if (!this.#firstListedAt.has(probe.probeId)) this.#firstListedAt.set(probe.probeId, now)
       if (probe.state === 'online') {
         this.#seenOnline.add(probe.probeId)
-        this.#resolve(probe.probeId, now, `probe ${probe.probeId} is online again`)
+        if (probe.health && !probe.health.ok) {
+          this.#unhealthy(probe, now, offlineAfterMs)
+          continue
+        }
+        this.#unhealthySince.delete(probe.probeId)
+        this.#resolve(probe.probeId, now, `probe ${probe.probeId} is online and healthy`)
         continue
       }
+      this.#unhealthySince.delete(probe.probeId)
       if (this.#open.has(probe.probeId)) continue
-      if (now - this.#offlineSince(probe) >= offlineAfterMs) this.#fire(probe, now)
+      if (now - this.#offlineSince(probe) >= offlineAfterMs) {
+        this.#fire(probe, now, `offline since ${new Date(probe.lastSeen).toISOString()}`)
+      }
     }
     // A restored incident whose probe left the registry cannot be watched any more.
     if (this.#firstTick || this.#open.size > 0) {
@@ -105,15 +116,23 @@ export class ProbeAlerts {
     return Math.max(probe.lastSeen, this.#firstListedAt.get(probe.probeId) ?? probe.lastSeen)
   }
 
+  /** An online probe that reports itself unhealthy for as long as an offline one may be silent. */
+  #unhealthy(probe: ProbeInfo, now: number, afterMs: number): void {
+    const since = this.#unhealthySince.get(probe.probeId) ?? now
+    this.#unhealthySince.set(probe.probeId, since)
+    if (this.#open.has(probe.probeId) || now - since < afterMs) return
+    const reasons = probe.health?.reasons.join('; ') || 'no reason given'
+    this.#fire(probe, now, `unhealthy since ${new Date(since).toISOString()}: ${reasons}`)
+  }
+
   #offlineAfterMs(): number {
     const text = this.#options.config().alerting?.probeOfflineAfter
     return parseDuration(text ?? DEFAULT_ALERTING.probeOfflineAfter)
   }
 
-  #fire(probe: ProbeInfo, now: number): void {
+  #fire(probe: ProbeInfo, now: number, summary: string): void {
     const { incidents } = this.#options
     const checkId = `${PREFIX}${probe.probeId}`
-    const summary = `offline since ${new Date(probe.lastSeen).toISOString()}`
     const incidentId = incidents.open({
       kind: 'probe',
       checkId,
