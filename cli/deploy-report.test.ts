@@ -35,6 +35,23 @@ describe('formatPlan', () => {
     )
   })
 
+  it('shows changed alerting settings as dotted paths', () => {
+    const before = config({ checks: [api] })
+    const after = config({
+      alerting: { groupWait: '2s' },
+      routes: [{ channels: ['console'], remindEvery: '30m' }],
+      checks: [api],
+    })
+    expect(formatPlan(planDeploy(before, after))).toBe(
+      [
+        '  ~ alerting.groupWait: 5s → 2s',
+        '  ~ routes: [] → [{ match: {}, channels: [console], notifyOnResolve: true, remindEvery: 30m, escalate: [] }]',
+        '  1 check(s) unchanged',
+        '',
+      ].join('\n'),
+    )
+  })
+
   it('says when nothing changes', () => {
     const same = config({ checks: [api] })
     expect(formatPlan(planDeploy(same, same))).toBe('  no changes\n  1 check(s) unchanged\n')

@@ -46,6 +46,9 @@ export function formatPlan(plan: DeployPlan, colors: Palette = palette(false)): 
     changed(`channel ${channel.name} (${channel.type}): ${channel.fields.join(', ')} changed`)
   }
   if (channels.reordered) changed('the order of the channels')
+  for (const field of plan.alerting ?? []) {
+    changed(`${field.path}: ${field.before} → ${field.after}`)
+  }
   if (isEmptyPlan(plan)) lines.push('  no changes')
   if (checks.unchanged > 0) lines.push(colors.dim(`  ${checks.unchanged} check(s) unchanged`))
   return `${lines.join('\n')}\n`

@@ -10,6 +10,7 @@
  * fields changed are left out: plans end up in CI logs.
  */
 import { isDeepStrictEqual } from 'node:util'
+import { DEFAULT_ALERTING, DEFAULT_SLO } from '../checks/alerting.ts'
 import type { CheckSpec } from '../checks/spec.ts'
 import { formatPath, type ChannelConfig, type MonitoringConfig } from '../checks/validate.ts'
 
@@ -56,6 +57,11 @@ export interface DeployPlan {
     changed: ChangedChannel[]
     reordered: boolean
   }
+  /**
+   * Changed project-wide alerting settings (alerting, routes, maintenance, slo), as
+   * dotted paths like `routes[0].remindEvery`. Absent in plans from older hubs.
+   */
+  alerting?: FieldChange[]
 }
 
 /** Display values longer than this are cut: a plan is read, not diffed byte by byte. */
@@ -130,6 +136,11 @@ function valueAt(root: unknown, path: Path): unknown {
 
 /** The changed fields of one check, values hidden where they may be secrets. */
 export function diffCheck(before: CheckSpec, after: CheckSpec): FieldChange[] {
+  return diffValues(before, after)
+}
+
+/** The changed leaves between two values, shown as a person reads them; secrets hidden. */
+function diffValues(before: unknown, after: unknown): FieldChange[] {
   const paths: Path[] = []
   diff(before, after, [], paths)
   return paths.map((path) => {
@@ -219,6 +230,17 @@ export function planDeploy(
         : null,
     checks: planChecks(before?.checks ?? [], after.checks),
     channels: planChannels(before?.channels ?? [], after.channels),
+    alerting: before ? diffValues(alertingSettings(before), alertingSettings(after)) : [],
+  }
+}
+
+/** The project-wide alerting settings, with the defaults a file that omits them gets. */
+function alertingSettings(config: MonitoringConfig): Record<string, unknown> {
+  return {
+    alerting: config.alerting ?? DEFAULT_ALERTING,
+    routes: config.routes ?? [],
+    maintenance: config.maintenance ?? [],
+    slo: config.slo ?? DEFAULT_SLO,
   }
 }
 
@@ -227,6 +249,7 @@ export function isEmptyPlan(plan: DeployPlan): boolean {
   const { checks, channels } = plan
   return (
     plan.project === null &&
+    (plan.alerting ?? []).length === 0 &&
     checks.added.length + checks.removed.length + checks.changed.length === 0 &&
     channels.added.length + channels.removed.length + channels.changed.length === 0 &&
     !checks.reordered &&
