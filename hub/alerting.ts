@@ -128,7 +128,8 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     clock,
     incidents,
     alerting,
-    inMaintenance: (checkId, tags, at) => silences.inMaintenance(checkId, tags, at),
+    // No inMaintenance here: ingest and the heartbeat path hand the engine only results
+    // measured outside maintenance (Silences.resultPredicate), so it is judged once.
     onEvent: (event) => {
       if (event.type === 'fired' && (event.subject ?? 'check') === 'check') {
         recordRecentDeploys(incidents, event.incidentId, event.at, options.state.deploys())
