@@ -25,6 +25,11 @@
  * Heartbeats are one series (`hub`) with a quorum of 1. Host checks are judged per host:
  * each probe that reports is its own series, the quorum is 1, and an event's `regions`
  * lists the failing probe ids.
+ *
+ * This file decides when; its parts do the writing: check-track.ts (what is kept per
+ * check), check-incidents.ts (DOWN and DEGRADED incidents and their events),
+ * flapping-episodes.ts, region-alerts.ts (region incidents), confirmation-memory.ts
+ * (rounds sent before an incident opened) and engine-restore.ts (after a hub restart).
  */
 import { DEFAULT_ALERTING, type AlertingConfig } from '../../checks/alerting.ts'
 import type { CheckResult } from '../../checks/result.ts'
@@ -36,16 +41,30 @@ import {
   type FlappingThresholds,
 } from '../../checks/spec.ts'
 import type { Clock } from '../../lib/clock.ts'
-import type {
-  AlertEvent,
-  CheckAlertState,
-  CheckAlertStatus,
-  ProbeInfo,
-  RegionAlertState,
-} from '../types.ts'
+import type { AlertEvent, CheckAlertState, ProbeInfo, RegionAlertState } from '../types.ts'
+import { CheckIncidents } from './check-incidents.ts'
+import {
+  alertStateOf,
+  newCheckTrack,
+  newHostSeries,
+  orderedSeries,
+  summarize,
+  type Cause,
+  type CheckTrack,
+} from './check-track.ts'
+import { closeQuietly } from './close-quietly.ts'
+import { ConfirmationMemory } from './confirmation-memory.ts'
+import {
+  restoreTrack,
+  sortOpenIncidents,
+  unclaimedIncidents,
+  type RestoredIncidents,
+} from './engine-restore.ts'
 import { FLAP_HISTORY } from './flap-detector.ts'
-import type { Incident, IncidentError, IncidentStore } from './incident-store.ts'
-import { RegionLoss, type RegionCount, type RegionLossChange } from './region-loss.ts'
+import { FlappingEpisodes } from './flapping-episodes.ts'
+import type { IncidentStore } from './incident-store.ts'
+import { RegionAlerts, type RegionState } from './region-alerts.ts'
+import type { RegionLossChange } from './region-loss.ts'
 import {
   advanceSeries,
   newSeries,
@@ -53,9 +72,9 @@ import {
   seriesState,
   statusOf,
   tally,
-  type SeriesTrack,
-  type Tally,
 } from './series-track.ts'
+
+export type { RegionState } from './region-alerts.ts'
 
 export interface AlertEngineOptions {
   clock: Clock
@@ -87,79 +106,7 @@ export interface AlertEngineOptions {
   inMaintenance?: (checkId: string, tags: string[], at: number) => boolean
 }
 
-/** A region's connectivity as the API shows it. */
-export interface RegionState extends RegionCount {
-  /** The open region incident while lost. */
-  incidentId: string | null
-}
-
 const DEFAULT_MAX_RESULT_AGE_MS = 10 * 60_000
-
-/**
- * A confirmation round is sent on a check's first failure, before it fires; it lands on
- * the incident's timeline if the check fires within this time. Five minutes covers
- * failAfter runs of any usual interval.
- */
-const CONFIRMATION_MEMORY_MS = 5 * 60_000
-
-/** Rounds kept per check while waiting; confirmations.ts sends at most one per interval. */
-const MAX_PENDING_CONFIRMATIONS = 10
-
-interface OpenIncident {
-  id: string
-  startedAt: number
-  firstError: IncidentError | null
-  /** Every series that failed (or was degraded, for DEGRADED) while it was open. */
-  regions: Set<string>
-}
-
-interface FlappingEpisode {
-  id: string
-  startedAt: number
-  regions: string[]
-  /** Restored after a restart: the series' histories are gone and are being rebuilt. */
-  restored: boolean
-}
-
-interface CheckTrack {
-  spec: CheckSpec
-  /** Keyed by series: the region, or the probe id for host checks. */
-  series: Map<string, SeriesTrack>
-  status: CheckAlertStatus
-  since: number | null
-  down: OpenIncident | null
-  degraded: OpenIncident | null
-  flapping: FlappingEpisode | null
-}
-
-/** Why the engine re-evaluated a check, as the incident timeline records it. */
-type Cause = { result: Record<string, unknown> } | { config: string } | { reason: string }
-
-interface PendingConfirmation {
-  at: number
-  detail: Record<string, unknown>
-}
-
-/** Incidents left open by the previous hub process, by kind and check, until setChecks claims them. */
-interface Restored {
-  down: Map<string, Incident>
-  degraded: Map<string, Incident>
-  flapping: Map<string, Incident>
-}
-
-/** What the timeline keeps of a result: enough to find it again, with its own times. */
-function summarize(result: CheckResult): Record<string, unknown> {
-  return {
-    id: result.id,
-    probeId: result.probeId,
-    region: result.region,
-    status: result.status,
-    trigger: result.trigger,
-    scheduledAt: result.scheduledAt,
-    startedAt: result.startedAt,
-    ...(result.error ? { error: result.error } : {}),
-  }
-}
 
 /**
  * Turns check results into alert transitions.
@@ -180,11 +127,12 @@ export class AlertEngine {
   readonly #maxResultAgeMs: number
   readonly #alerting: () => AlertingConfig
   readonly #inMaintenance: ((checkId: string, tags: string[], at: number) => boolean) | undefined
-  readonly #regionLoss = new RegionLoss()
-  readonly #regionIncidents = new Map<string, OpenIncident>()
-  readonly #pendingConfirmations = new Map<string, PendingConfirmation[]>()
+  readonly #regions: RegionAlerts
+  readonly #confirmations = new ConfirmationMemory()
+  readonly #checkIncidents: CheckIncidents
+  readonly #flappingEpisodes: FlappingEpisodes
   #checks = new Map<string, CheckTrack>()
-  #restored: Restored | null
+  #restored: RestoredIncidents | null
   /** Regions and probe ids with an online probe; null until setProbes is first called. */
   #online: { regions: Set<string>; probes: Set<string>; signature: string } | null = null
 
@@ -197,14 +145,12 @@ export class AlertEngine {
     this.#maxResultAgeMs = options.maxResultAgeMs ?? DEFAULT_MAX_RESULT_AGE_MS
     this.#alerting = options.alerting ?? (() => DEFAULT_ALERTING)
     this.#inMaintenance = options.inMaintenance
-    this.#restored = { down: new Map(), degraded: new Map(), flapping: new Map() }
-    // Probe and channel incidents belong to the dispatcher.
-    for (const incident of options.incidents.openIncidents()) {
-      if (incident.kind === 'region') this.#restoreRegion(incident)
-      else if (incident.kind in this.#restored) {
-        this.#restored[incident.kind as keyof Restored].set(incident.checkId, incident)
-      }
-    }
+    this.#regions = new RegionAlerts(options.clock, options.incidents)
+    this.#checkIncidents = new CheckIncidents(options.clock, options.incidents, this.#confirmations)
+    this.#flappingEpisodes = new FlappingEpisodes(options.clock, options.incidents)
+    const { regions, checks } = sortOpenIncidents(options.incidents.openIncidents())
+    for (const incident of regions) this.#regions.restore(incident)
+    this.#restored = checks
   }
 
   /**
@@ -224,20 +170,18 @@ export class AlertEngine {
       if (next.has(checkId)) continue
       const reason = specs.some((s) => s.id === checkId) ? 'disabled' : 'removed from the config'
       for (const incident of [track.down, track.degraded, track.flapping]) {
-        if (incident)
-          this.#closeQuietly(incident.id, now, `check ${reason}; closed without notification`)
+        if (incident) {
+          const message = `check ${reason}; closed without notification`
+          closeQuietly(this.#incidents, incident.id, now, message)
+        }
       }
     }
-    for (const kind of Object.values(this.#restored ?? {})) {
-      for (const incident of kind.values()) {
-        if (next.has(incident.checkId)) continue
-        const message = 'check no longer deployed; closed without notification'
-        this.#closeQuietly(incident.incidentId, now, message)
-      }
+    const isDeployed = (checkId: string) => next.has(checkId)
+    for (const incident of this.#restored ? unclaimedIncidents(this.#restored, isDeployed) : []) {
+      const message = 'check no longer deployed; closed without notification'
+      closeQuietly(this.#incidents, incident.incidentId, now, message)
     }
-    for (const checkId of this.#pendingConfirmations.keys()) {
-      if (!next.has(checkId)) this.#pendingConfirmations.delete(checkId)
-    }
+    this.#confirmations.keepOnly(isDeployed)
     this.#restored = null
     this.#checks = next
     for (const track of next.values()) {
@@ -245,8 +189,8 @@ export class AlertEngine {
       const thresholds = this.#flapThresholds(track.spec)
       for (const series of track.series.values()) series.flaps.judge(thresholds)
     }
-    const changes = this.#regionLoss.setChecks(
-      [...next.values()].filter((t) => takesPartInRegionLoss(t.spec)).map(regionCheckOf),
+    const changes = this.#regions.setChecks(
+      [...next.values()].map((track) => track.spec),
       this.#alerting().regionLoss,
     )
     this.#applyRegionChanges(changes)
@@ -269,7 +213,7 @@ export class AlertEngine {
     if (this.#clock.now() - result.scheduledAt > this.#maxResultAgeMs) return
     if (this.#inMaintenance?.(result.checkId, track.spec.tags, result.scheduledAt)) return
     const name = seriesOf(result)
-    const series = track.series.get(name) ?? this.#newHostSeries(track, name)
+    const series = track.series.get(name) ?? newHostSeries(track, name)
     if (!series) return
     if (result.scheduledAt <= series.lastScheduledAt) return
     series.lastScheduledAt = result.scheduledAt
@@ -288,7 +232,7 @@ export class AlertEngine {
       // Before the state change is judged: with failAfter > 1 a first down changes nothing yet.
       if (firstDown && !inhibited) this.#onFirstFailure?.(result.checkId, name)
       if (problem && !inhibited && track.status !== 'down') this.#followUp(track, result.checkId)
-      const changes = this.#regionLoss.record(
+      const changes = this.#regions.record(
         result.checkId,
         name,
         result.status,
@@ -345,12 +289,7 @@ export class AlertEngine {
       this.#incidents.addEvent(incident.id, at, 'confirmation', detail)
       return
     }
-    const now = this.#clock.now()
-    const pending = (this.#pendingConfirmations.get(checkId) ?? []).filter(
-      (round) => now - round.at <= CONFIRMATION_MEMORY_MS,
-    )
-    pending.push({ at, detail })
-    this.#pendingConfirmations.set(checkId, pending.slice(-MAX_PENDING_CONFIRMATIONS))
+    this.#confirmations.remember(checkId, at, detail, this.#clock.now())
   }
 
   /** The check's alert state; `unknown` with no regions for a check that is not deployed. */
@@ -366,22 +305,7 @@ export class AlertEngine {
         incidentId: null,
       }
     }
-    const regions: Record<string, RegionAlertState> = {}
-    for (const [name, series] of track.series) regions[name] = seriesState(series)
-    return {
-      checkId,
-      status: track.status,
-      regions,
-      failingRegions: this.#ordered(
-        track,
-        [...track.series].filter(([, s]) => seriesState(s) === 'failing').map(([name]) => name),
-      ),
-      since: track.since,
-      incidentId: (track.down ?? track.degraded)?.id ?? null,
-      quorum: effectiveQuorum(track.spec),
-      flapping: track.flapping !== null,
-      inhibitedRegions: [...track.series.keys()].filter((name) => this.#inhibited(track, name)),
-    }
+    return alertStateOf(track, (name) => this.#inhibited(track, name))
   }
 
   /** The state of every deployed check, in deploy order. */
@@ -391,89 +315,23 @@ export class AlertEngine {
 
   /** Every region that region checks run in (or that is still lost), by name. */
   regionStates(): RegionState[] {
-    return this.#regionLoss.regions().map((region) => ({
-      ...region,
-      incidentId: this.#regionIncidents.get(region.region)?.id ?? null,
-    }))
+    return this.#regions.states()
   }
 
   /** The track for a deployed spec: kept, restored from open incidents, or new. */
   #reconcile(spec: CheckSpec): CheckTrack {
     const existing = this.#checks.get(spec.id)
-    // Host checks have no configured series: theirs appear as hosts report.
-    const configured = regionsOf(spec)
     if (existing) {
+      // Host checks have no configured series: theirs appear as hosts report.
+      const configured = regionsOf(spec)
       const series = configured
         ? new Map(configured.map((r) => [r, existing.series.get(r) ?? newSeries()]))
         : existing.series
       return { ...existing, spec, series }
     }
-    const track: CheckTrack = {
-      spec,
-      series: new Map((configured ?? []).map((r) => [r, newSeries()])),
-      status: 'unknown',
-      since: null,
-      down: null,
-      degraded: null,
-      flapping: null,
-    }
-    const down = this.#restored?.down.get(spec.id)
-    const degraded = this.#restored?.degraded.get(spec.id)
-    // The incident's series fail (or are degraded) again as if failAfter results had
-    // just been seen, so recovery still takes recoverAfter results in each of them.
-    if (down) track.down = this.#restoreIncident(track, down, 'failing')
-    else if (degraded) track.degraded = this.#restoreIncident(track, degraded, 'degraded')
-    if (down && degraded) {
-      const message = 'the check was DOWN at restart; its DOWN incident carries on'
-      this.#closeQuietly(degraded.incidentId, this.#clock.now(), message)
-    }
-    const opened = track.down ?? track.degraded
-    if (opened) {
-      track.status = track.down ? 'down' : 'degraded'
-      track.since = opened.startedAt
-    }
-    const flapping = this.#restored?.flapping.get(spec.id)
-    if (flapping) {
-      track.flapping = {
-        id: flapping.incidentId,
-        startedAt: flapping.startedAt,
-        regions: flapping.regions,
-        restored: true,
-      }
-    }
+    const track = newCheckTrack(spec)
+    if (this.#restored) restoreTrack(track, this.#restored, this.#incidents, this.#clock)
     return track
-  }
-
-  #restoreIncident(
-    track: CheckTrack,
-    incident: Incident,
-    verdict: 'failing' | 'degraded',
-  ): OpenIncident {
-    const { failAfter } = track.spec.alert
-    for (const name of incident.regions) {
-      const series = track.series.get(name) ?? this.#newHostSeries(track, name)
-      if (!series) continue
-      series.verdict = verdict
-      series.nonUpStreak = failAfter
-      if (verdict === 'failing') series.downStreak = failAfter
-    }
-    return {
-      id: incident.incidentId,
-      startedAt: incident.startedAt,
-      firstError: incident.firstError,
-      regions: new Set(incident.regions),
-    }
-  }
-
-  #restoreRegion(incident: Incident): void {
-    const region = incident.checkId.slice('region:'.length)
-    this.#regionLoss.restoreLost(region)
-    this.#regionIncidents.set(region, {
-      id: incident.incidentId,
-      startedAt: incident.startedAt,
-      firstError: incident.firstError,
-      regions: new Set(incident.regions),
-    })
   }
 
   /**
@@ -485,13 +343,15 @@ export class AlertEngine {
     const { spec } = track
     const quorum = effectiveQuorum(spec)
     const t = tally(track.series, (name) => this.#inhibited(track, name), FLAP_HISTORY)
-    const flapTransition = this.#judgeFlapping(track, t, quorum)
+    const flapTransition = this.#flappingEpisodes.judge(track, t, quorum)
     const events: AlertEvent[] = []
 
     if (!track.down && t.failing.length >= quorum) {
-      events.push(this.#fire(track, 'down', this.#ordered(track, t.failing), quorum, cause))
+      events.push(
+        this.#checkIncidents.fire(track, 'down', orderedSeries(track, t.failing), quorum, cause),
+      )
     } else if (track.down && t.failing.length + t.quietFailing < quorum && t.conclusive >= quorum) {
-      events.push(this.#resolve(track, 'down', quorum, cause))
+      events.push(this.#checkIncidents.resolve(track, 'down', quorum, cause))
     }
 
     const troubled = t.failing.length + t.degraded.length
@@ -500,13 +360,13 @@ export class AlertEngine {
       const why = track.down
         ? 'the check went DOWN; its DOWN incident carries on'
         : 'pageOnDegraded turned off; closed without notification'
-      this.#closeQuietly(track.degraded.id, now, why)
+      closeQuietly(this.#incidents, track.degraded.id, now, why)
       track.degraded = null
     } else if (!track.degraded && !track.down && spec.alert.pageOnDegraded && troubled >= quorum) {
-      const regions = this.#ordered(track, [...t.failing, ...t.degraded])
-      events.push(this.#fire(track, 'degraded', regions, quorum, cause))
+      const regions = orderedSeries(track, [...t.failing, ...t.degraded])
+      events.push(this.#checkIncidents.fire(track, 'degraded', regions, quorum, cause))
     } else if (track.degraded && troubled < quorum && t.conclusive >= quorum) {
-      events.push(this.#resolve(track, 'degraded', quorum, cause))
+      events.push(this.#checkIncidents.resolve(track, 'degraded', quorum, cause))
     }
 
     const status = statusOf(t, quorum, track.down !== null)
@@ -514,146 +374,9 @@ export class AlertEngine {
       track.status = status
       track.since = now
     }
-    if (flapTransition) events.unshift(this.#flappingEvent(track, flapTransition, t, quorum))
+    if (flapTransition)
+      events.unshift(this.#flappingEpisodes.event(track, flapTransition, t, quorum))
     for (const event of events) this.#onEvent(event)
-  }
-
-  /**
-   * Starts or ends the check's flapping episode; returns the transition to announce. A
-   * restored episode (the histories died with the previous process) goes on until the
-   * check flaps again by fresh histories, or is closed quietly once a quorum of series
-   * has a full history without flapping.
-   */
-  #judgeFlapping(
-    track: CheckTrack,
-    t: Tally,
-    quorum: number,
-  ): { type: 'flapping-started' | 'flapping-stopped'; episode: FlappingEpisode } | null {
-    const flapping = t.flapping.length >= quorum
-    const episode = track.flapping
-    const at = this.#clock.now()
-    const detail = { flapping, percentStateChange: t.percentStateChange, regions: t.flapping }
-    if (episode?.restored) {
-      if (flapping) episode.restored = false
-      else if (t.settled >= quorum) {
-        this.#incidents.addEvent(episode.id, at, 'flapping', detail)
-        const message = `no longer flapping after ${FLAP_HISTORY} results since the hub restarted; closed without notification`
-        this.#closeQuietly(episode.id, at, message)
-        track.flapping = null
-      }
-      return null
-    }
-    if (flapping && !episode) {
-      const id = this.#incidents.open({
-        kind: 'flapping',
-        checkId: track.spec.id,
-        at,
-        regions: t.flapping,
-        firstError: null,
-      })
-      this.#incidents.addEvent(id, at, 'flapping', detail)
-      track.flapping = { id, startedAt: at, regions: t.flapping, restored: false }
-      return { type: 'flapping-started', episode: track.flapping }
-    }
-    if (!flapping && episode) {
-      this.#incidents.resolve(episode.id, at)
-      this.#incidents.addEvent(episode.id, at, 'flapping', detail)
-      track.flapping = null
-      return { type: 'flapping-stopped', episode }
-    }
-    return null
-  }
-
-  #flappingEvent(
-    track: CheckTrack,
-    { type, episode }: { type: 'flapping-started' | 'flapping-stopped'; episode: FlappingEpisode },
-    t: Tally,
-    quorum: number,
-  ): AlertEvent {
-    const at = this.#clock.now()
-    const stopped = type === 'flapping-stopped'
-    return {
-      ...this.#eventBase(track),
-      type,
-      incidentId: episode.id,
-      at,
-      regions: stopped ? episode.regions : this.#ordered(track, t.flapping),
-      quorum,
-      firstError: null,
-      ...(stopped ? { durationMs: at - episode.startedAt, summary: `now ${track.status}` } : {}),
-    }
-  }
-
-  #fire(
-    track: CheckTrack,
-    kind: 'down' | 'degraded',
-    regions: string[],
-    quorum: number,
-    cause: Cause,
-  ): AlertEvent {
-    const at = this.#clock.now()
-    const { spec } = track
-    const firstError = earliestError(track, regions)
-    const id = this.#incidents.open({ kind, checkId: spec.id, at, regions, firstError })
-    this.#flushConfirmations(spec.id, id, at)
-    const severity = { severity: kind }
-    this.#incidents.addEvent(id, at, 'fired', {
-      regions,
-      quorum,
-      firstError,
-      ...severity,
-      ...cause,
-    })
-    track[kind] = { id, startedAt: at, firstError, regions: new Set(regions) }
-    return {
-      ...this.#eventBase(track),
-      ...severity,
-      type: 'fired',
-      incidentId: id,
-      at,
-      regions,
-      quorum,
-      firstError,
-    }
-  }
-
-  #resolve(track: CheckTrack, kind: 'down' | 'degraded', quorum: number, cause: Cause): AlertEvent {
-    const incident = track[kind]!
-    const at = this.#clock.now()
-    const durationMs = at - incident.startedAt
-    this.#incidents.resolve(incident.id, at)
-    this.#incidents.addEvent(incident.id, at, 'resolved', { durationMs, ...cause })
-    track[kind] = null
-    return {
-      ...this.#eventBase(track),
-      severity: kind,
-      type: 'resolved',
-      incidentId: incident.id,
-      at,
-      regions: [...incident.regions],
-      quorum,
-      firstError: incident.firstError,
-      durationMs,
-    }
-  }
-
-  #eventBase(track: CheckTrack): Pick<AlertEvent, 'checkId' | 'checkName' | 'tags'> {
-    return {
-      checkId: track.spec.id,
-      checkName: track.spec.name ?? track.spec.id,
-      tags: track.spec.tags,
-    }
-  }
-
-  /** Writes the confirmation rounds sent shortly before an incident opened onto its timeline. */
-  #flushConfirmations(checkId: string, incidentId: string, at: number): void {
-    const pending = this.#pendingConfirmations.get(checkId)
-    if (!pending) return
-    this.#pendingConfirmations.delete(checkId)
-    for (const round of pending) {
-      if (at - round.at > CONFIRMATION_MEMORY_MS) continue
-      this.#incidents.addEvent(incidentId, round.at, 'confirmation', round.detail)
-    }
   }
 
   /**
@@ -663,12 +386,7 @@ export class AlertEngine {
    */
   #applyRegionChanges(changes: RegionLossChange[]): void {
     for (const change of changes) {
-      const event =
-        change.alert === 'fired'
-          ? this.#regionLost(change)
-          : change.alert === 'resolved'
-            ? this.#regionRecovered(change)
-            : null
+      const event = this.#regions.announce(change)
       if (change.inhibitionChanged) {
         const reason = `region ${change.region} ${change.lost ? 'set aside' : 'counted again'}`
         for (const track of this.#checks.values()) {
@@ -679,63 +397,6 @@ export class AlertEngine {
         }
       }
       if (event) this.#onEvent(event)
-    }
-  }
-
-  #regionLost(change: RegionLossChange): AlertEvent {
-    const { region, failing, checks, firstError } = change
-    const at = this.#clock.now()
-    const checkId = `region:${region}`
-    const summary = `${failing} of ${checks} checks fail in ${region} and pass elsewhere`
-    const id = this.#incidents.open({ kind: 'region', checkId, at, regions: [region], firstError })
-    this.#incidents.addEvent(id, at, 'fired', {
-      regions: [region],
-      failing,
-      checks,
-      summary,
-      firstError,
-    })
-    this.#regionIncidents.set(region, { id, startedAt: at, firstError, regions: new Set([region]) })
-    return {
-      type: 'fired',
-      subject: 'region',
-      incidentId: id,
-      checkId,
-      checkName: `Region ${region} connectivity`,
-      at,
-      regions: [region],
-      quorum: 0,
-      firstError,
-      summary,
-    }
-  }
-
-  #regionRecovered({ region, failing, checks }: RegionLossChange): AlertEvent | null {
-    const incident = this.#regionIncidents.get(region)
-    if (!incident) return null
-    this.#regionIncidents.delete(region)
-    const at = this.#clock.now()
-    if (checks === 0) {
-      const message = 'no deployed check runs in this region any more; closed without notification'
-      this.#closeQuietly(incident.id, at, message)
-      return null
-    }
-    const durationMs = at - incident.startedAt
-    const summary = `${failing} of ${checks} checks fail in ${region} and pass elsewhere`
-    this.#incidents.resolve(incident.id, at)
-    this.#incidents.addEvent(incident.id, at, 'resolved', { durationMs, failing, checks, summary })
-    return {
-      type: 'resolved',
-      subject: 'region',
-      incidentId: incident.id,
-      checkId: `region:${region}`,
-      checkName: `Region ${region} connectivity`,
-      at,
-      regions: [region],
-      quorum: 0,
-      firstError: incident.firstError,
-      durationMs,
-      summary,
     }
   }
 
@@ -794,48 +455,10 @@ export class AlertEngine {
 
   /** Series of region checks in a lost region are left out of the check's counts. */
   #inhibited(track: CheckTrack, name: string): boolean {
-    return regionsOf(track.spec) !== null && this.#regionLoss.isLost(name)
+    return regionsOf(track.spec) !== null && this.#regions.isLost(name)
   }
 
   #flapThresholds(spec: CheckSpec): FlappingThresholds | false {
     return spec.alert.flapping ?? this.#alerting().flapping
   }
-
-  /** Series in the order the check lists its regions; hosts sorted by probe id. */
-  #ordered(track: CheckTrack, names: string[]): string[] {
-    return regionsOf(track.spec) ? names : [...names].sort()
-  }
-
-  /** A host check's series for a probe seen for the first time; none for region checks. */
-  #newHostSeries(track: CheckTrack, probeId: string): SeriesTrack | undefined {
-    if (regionsOf(track.spec) !== null) return undefined
-    const series = newSeries()
-    track.series.set(probeId, series)
-    return series
-  }
-
-  #closeQuietly(incidentId: string, at: number, message: string): void {
-    this.#incidents.resolve(incidentId, at)
-    this.#incidents.addEvent(incidentId, at, 'note', { message })
-  }
-}
-
-/** Region checks that run from two or more regions: the ones a region loss is judged on. */
-function takesPartInRegionLoss(spec: CheckSpec): boolean {
-  return spec.kind !== 'heartbeat' && (regionsOf(spec)?.length ?? 0) >= 2
-}
-
-function regionCheckOf(track: CheckTrack): { id: string; regions: string[] } {
-  return { id: track.spec.id, regions: regionsOf(track.spec) ?? [] }
-}
-
-/** The earliest-measured error among the given series' current failure streaks. */
-function earliestError(track: CheckTrack, names: string[]): IncidentError | null {
-  let earliest: SeriesTrack['firstError'] = null
-  for (const name of names) {
-    const candidate = track.series.get(name)?.firstError ?? null
-    if (candidate && (!earliest || candidate.scheduledAt < earliest.scheduledAt))
-      earliest = candidate
-  }
-  return earliest?.error ?? null
 }
