@@ -1,8 +1,8 @@
 /**
  * The policy between the alert engine and the notifier: which channels hear about an
  * alert (routing.ts), whether they hear it now (silences, maintenance, dependencies,
- * flapping), and what follows while nobody reacts (reminders, escalation) or once
- * somebody does (acknowledgements).
+ * flapping: dispatch-holds.ts), and what follows while nobody reacts (reminders,
+ * escalation: dispatch-followup.ts) or once somebody does (acknowledgements).
  *
  * A fired alert that is held back is not forgotten: tick() re-judges it every second,
  * and once nothing holds it and the incident is still open and unacknowledged, it goes
@@ -15,28 +15,18 @@
  * so a restarted hub never sends a fired alert twice and keeps counting reminders and
  * escalations from the times they really happened.
  */
-import type { CheckSpec } from '../../checks/spec.ts'
 import type { MonitoringConfig } from '../../checks/validate.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
 import type { Database } from '../store/database.ts'
-import type { AlertEvent, CheckAlertState, CheckAlertStatus } from '../types.ts'
+import type { AlertEvent, CheckAlertState } from '../types.ts'
+import { sendDueFollowUps, type FollowUpSinks } from './dispatch-followup.ts'
+import { checkRef, holdReason, type CheckRef, type HoldSources } from './dispatch-holds.ts'
 import { DispatchState, type DispatchRecord, type NotifiedChannel } from './dispatch-state.ts'
 import type { Incident, IncidentStore } from './incident-store.ts'
-import {
-  channelsOf,
-  groupKeyFor,
-  monitoringChannels,
-  routesFor,
-  type ResolvedRoute,
-  type RoutableCheck,
-} from './routing.ts'
+import { channelsOf, groupKeyFor, monitoringChannels, routesFor } from './routing.ts'
 
-/** How long a dependency that fails somewhere, but is not DOWN, may hold a dependent's alert. */
-export const DEPENDENCY_GRACE_MS = 60_000
-
-/** Dependency states that may turn DOWN any moment. */
-const FAILING_SOMEWHERE = new Set<CheckAlertStatus>(['partial', 'degraded'])
+export { DEPENDENCY_GRACE_MS } from './dispatch-holds.ts'
 
 export interface DispatchSend {
   /** Queue `event` for these channel names; groupKey null = never grouped. Never throws. */
@@ -69,11 +59,6 @@ export interface DispatcherOptions {
  */
 export type AcknowledgeOutcome =
   { ok: true; incident: Incident } | { ok: false; status: 404 | 409; error: string }
-
-/** A check as the dispatcher judges it: routes, tags for grouping, dependencies. */
-interface CheckRef extends RoutableCheck {
-  dependsOn: string[]
-}
 
 /** The route key that bookkeeping gives channels of region, probe and channel alerts. */
 const MONITORING_ROUTE = 'monitoring'
@@ -119,10 +104,20 @@ export class AlertDispatcher {
   readonly #state: DispatchState
   /** Records of incidents still open, so that tick() costs nothing when none is. */
   readonly #open = new Map<string, DispatchRecord>()
+  readonly #holds: HoldSources
+  readonly #followUp: FollowUpSinks
 
   constructor(options: DispatcherOptions) {
     this.#options = options
     this.#state = new DispatchState(options.db)
+    this.#holds = {
+      silence: (check, at) => this.#silence(check, at),
+      checkState: (checkId) => options.checkState(checkId),
+    }
+    this.#followUp = {
+      incidents: options.incidents,
+      send: (event, channels) => this.#send(event, channels, null),
+    }
     const open = new Set(options.incidents.openIncidents().map((i) => i.incidentId))
     const now = options.clock.now()
     for (const record of this.#state.openRecords()) {
@@ -257,7 +252,7 @@ export class AlertDispatcher {
     const config = this.#options.config()
     if (!isCheckFired(event)) return this.#fireMonitoringAlert(record, config, now)
     const check = this.#checkRef(event, config)
-    const reason = this.#holdReason(check, now, event.at)
+    const reason = holdReason(check, now, event.at, this.#holds)
     if (reason !== null) return this.#hold(record, now, reason)
     this.#sendFired(record, check, config, now)
   }
@@ -337,7 +332,7 @@ export class AlertDispatcher {
   /** One open, unacknowledged check alert: release it if held, else remind and escalate. */
   #follow(record: DispatchRecord, check: CheckRef, config: MonitoringConfig, now: number): void {
     if (record.firedSentAt === null) {
-      const reason = this.#holdReason(check, now, record.event.at)
+      const reason = holdReason(check, now, record.event.at, this.#holds)
       if (reason === null) {
         this.#options.incidents.addEvent(record.incidentId, now, 'note', {
           message: `released: ${record.heldReason ?? 'held'} no longer applies`,
@@ -350,81 +345,7 @@ export class AlertDispatcher {
     }
     // Reminders wait out a silence; they go when it ends if the incident is still open.
     if (this.#silence(check, now) !== null) return
-    let changed = false
-    for (const route of routesFor(check, config)) {
-      changed = this.#remind(record, route, now) || changed
-      changed = this.#escalate(record, route, now) || changed
-    }
-    if (changed) this.#keep(record)
-  }
-
-  #remind(record: DispatchRecord, route: ResolvedRoute, now: number): boolean {
-    if (route.remindEveryMs === null || record.firedSentAt === null) return false
-    const last = record.lastReminderAt[route.key] ?? record.firedSentAt
-    if (now - last < route.remindEveryMs) return false
-    record.lastReminderAt[route.key] = now
-    this.#options.incidents.addEvent(record.incidentId, now, 'reminder', {
-      route: route.key,
-      channels: route.channels,
-    })
-    this.#send({ ...record.event, type: 'reminder', at: now }, route.channels, null)
-    return true
-  }
-
-  #escalate(record: DispatchRecord, route: ResolvedRoute, now: number): boolean {
-    if (record.firedSentAt === null) return false
-    let level = record.escalationLevel[route.key] ?? 0
-    const before = level
-    for (; level < route.escalate.length; level += 1) {
-      const next = route.escalate[level]!
-      if (now - record.firedSentAt < next.afterMs) break
-      record.escalationLevel[route.key] = level + 1
-      const newcomers = next.channels.filter(
-        (channel) => !record.notified.some((n) => n.channel === channel),
-      )
-      // Escalation channels were paged, so they always hear the resolve (PagerDuty closes its incident).
-      record.notified.push(
-        ...newcomers.map((channel) => ({
-          channel,
-          route: `${route.key}.escalate[${level}]`,
-          resolve: true,
-        })),
-      )
-      this.#options.incidents.addEvent(record.incidentId, now, 'escalation', {
-        level: level + 1,
-        route: route.key,
-        channels: next.channels,
-      })
-      this.#send(
-        { ...record.event, type: 'escalated', at: now, level: level + 1 },
-        next.channels,
-        null,
-      )
-    }
-    return level !== before
-  }
-
-  /**
-   * Why a check's fired alert (fired at `firedAt`) must wait now, or null when it may
-   * go. A dependency that is failing somewhere but not DOWN yet holds it too, for up to
-   * DEPENDENCY_GRACE_MS: a dependent often crosses its quorum a few seconds before the
-   * thing it depends on, and paging for both is the storm dependsOn exists to prevent.
-   */
-  #holdReason(check: CheckRef, at: number, firedAt: number): string | null {
-    const silenced = this.#silence(check, at)
-    if (silenced !== null) return silenced
-    const states = check.dependsOn.map((id) => ({
-      id,
-      status: this.#options.checkState(id).status,
-    }))
-    const down = states.filter((d) => d.status === 'down').map((d) => d.id)
-    if (down.length > 0) return `dependency down: ${down.join(', ')}`
-    if (at - firedAt < DEPENDENCY_GRACE_MS) {
-      const failing = states.filter((d) => FAILING_SOMEWHERE.has(d.status)).map((d) => d.id)
-      if (failing.length > 0) return `dependency failing: ${failing.join(', ')}`
-    }
-    if (this.#options.checkState(check.id).flapping) return 'flapping'
-    return null
+    if (sendDueFollowUps(record, routesFor(check, config), now, this.#followUp)) this.#keep(record)
   }
 
   #silence(check: CheckRef, at: number): string | null {
@@ -476,12 +397,6 @@ export class AlertDispatcher {
   #record(incidentId: string): DispatchRecord | null {
     return this.#open.get(incidentId) ?? this.#state.get(incidentId)
   }
-}
-
-/** The check as deployed; a check removed since is routed by its event's tags alone. */
-function checkRef(event: AlertEvent, spec: CheckSpec | undefined): CheckRef {
-  if (!spec) return { id: event.checkId, tags: event.tags ?? [], dependsOn: [] }
-  return { id: spec.id, tags: spec.tags, notify: spec.notify, dependsOn: spec.dependsOn ?? [] }
 }
 
 function uniqueChannels(notified: NotifiedChannel[]): string[] {
