@@ -1,0 +1,83 @@
+/**
+ * A confirmation request that reaches a probe while it is running the same check is
+ * run right after that run, not dropped. Probes of every region run a check at the same
+ * offset second, so this is the usual case: here the first request fails at once and
+ * every other one takes 1.5 s, so the other regions are still busy with their scheduled
+ * run when the hub's confirmation round arrives.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
+import { waitFor } from './processes.ts'
+
+/** Room for the first scheduled run, up to a minute away, and the confirmations. */
+const TEST_TIMEOUT_MS = 120_000
+const SLOW_MS = 1_500
+
+function startSlowTarget(): Promise<{ server: Server; url: string }> {
+  let requests = 0
+  const server = createServer((_request, response) => {
+    requests += 1
+    if (requests === 1) return void response.writeHead(500).end('down')
+    setTimeout(() => response.writeHead(200).end('ok'), SLOW_MS)
+  })
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      resolve({ server, url: `http://127.0.0.1:${port}/` })
+    }),
+  )
+}
+
+describe('a confirmation request during a run', () => {
+  let target: Awaited<ReturnType<typeof startSlowTarget>>
+  let stage: AlertScenario
+
+  beforeAll(async () => {
+    target = await startSlowTarget()
+    stage = await startAlertScenario({
+      name: 'vantage-confirm-busy-',
+      monitors: {
+        project: 'E2E',
+        defaults: { regions: REGIONS, every: '1m', timeout: '5s' },
+        channels: [{ type: 'console', name: 'console' }],
+        checks: [{ kind: 'http', id: 'site', url: target.url }],
+      },
+    })
+  })
+
+  afterAll(async () => {
+    await stage?.stop()
+    await new Promise((resolve) => target?.server.close(resolve))
+  })
+
+  it(
+    'is run right after the scheduled run it met, in every other region',
+    async () => {
+      type Recent = { region: string; status: string; trigger: string; scheduledAt: number }
+      const recent = await waitFor(
+        'confirmation results from the two busy regions',
+        async () => {
+          const check = await stage.getJson('/api/v1/checks/site')
+          const results = check.recent as Recent[]
+          const confirmed = new Set(
+            results.filter((r) => r.trigger === 'confirm').map((r) => r.region),
+          )
+          return confirmed.size >= 2 ? results : undefined
+        },
+        TEST_TIMEOUT_MS - 10_000,
+      )
+      const failed = recent.find((r) => r.trigger === 'schedule' && r.status === 'down')
+      expect(failed).toBeDefined()
+      const confirms = recent.filter((r) => r.trigger === 'confirm')
+      expect(new Set(confirms.map((r) => r.region))).toEqual(
+        new Set(REGIONS.filter((region) => region !== failed!.region)),
+      )
+      // Before the next scheduled round, a minute later: the requests were not dropped.
+      for (const confirm of confirms)
+        expect(confirm.scheduledAt - failed!.scheduledAt).toBeLessThan(10_000)
+    },
+    TEST_TIMEOUT_MS,
+  )
+})
