@@ -62,6 +62,7 @@ import {
 } from './engine-restore.ts'
 import { FLAP_HISTORY } from './flap-detector.ts'
 import { FlappingEpisodes } from './flapping-episodes.ts'
+import { seriesToRerun } from './follow-up-runs.ts'
 import type { IncidentStore } from './incident-store.ts'
 import { RegionAlerts, type RegionState } from './region-alerts.ts'
 import type { RegionLossChange } from './region-loss.ts'
@@ -433,23 +434,11 @@ export class AlertEngine {
     })
   }
 
-  /**
-   * Asks for re-runs of the series whose down streak is short of failAfter, but only
-   * once the failure is corroborated: another region sees it too (or the check runs in
-   * one region only). A failure seen in one region alone goes at its schedule's pace,
-   * which leaves the region-loss rule the round it needs to recognise a region-wide
-   * loss before a quorum-1 check could page through it.
-   */
+  /** Asks for the re-runs that seriesToRerun picks (follow-up-runs.ts). */
   #followUp(track: CheckTrack, checkId: string): void {
     if (!this.#onPendingFailure) return
-    const { failAfter } = track.spec.alert
-    const suspects = [...track.series].filter(
-      ([name, s]) => s.downStreak > 0 && !s.offline && !this.#inhibited(track, name),
-    )
-    const corroborated = suspects.length >= 2 || (regionsOf(track.spec)?.length ?? 2) === 1
-    if (!corroborated) return
-    for (const [name, s] of suspects) {
-      if (s.downStreak < failAfter) this.#onPendingFailure(checkId, name)
+    for (const name of seriesToRerun(track, (series) => this.#inhibited(track, series))) {
+      this.#onPendingFailure(checkId, name)
     }
   }
 
