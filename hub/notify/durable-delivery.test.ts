@@ -1,38 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChannelConfig } from '../../checks/validate.ts'
-import { ManualClock } from '../../lib/clock.ts'
 import { silentLogger } from '../../lib/logger.ts'
 import { IncidentStore } from '../alerts/incident-store.ts'
 import { openDatabase, type Database } from '../store/database.ts'
 import type { AlertEvent } from '../types.ts'
 import { DeliveryQueue } from './delivery-queue.ts'
+import { notifierHarness } from './notifier-harness.fixture.ts'
 import { createNotifier, type Notifier } from './notifier.ts'
 import type { RetryPolicy } from './retry-policy.ts'
-import { refusedUrl, startWebhookSink, type WebhookSink } from './webhook-sink.fixture.ts'
+import { refusedUrl } from './webhook-sink.fixture.ts'
 
-const cleanup: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step()
-})
+const { clock, cleanup, sink, openDb, start: startNotifier } = notifierHarness()
 
-async function sink(script: Parameters<typeof startWebhookSink>[0]): Promise<WebhookSink> {
-  const started = await startWebhookSink(script)
-  cleanup.push(() => started.close())
-  return started
+/** A notifier with the harness defaults, or with its own retry policy. */
+function start(db: Database, channels: ChannelConfig[], retry?: RetryPolicy): Notifier {
+  return startNotifier(db, channels, retry ? { retry } : {})
 }
-
-function openDb(file = ':memory:'): Database {
-  const db = openDatabase(file)
-  cleanup.push(() => {
-    db.close()
-  })
-  return db
-}
-
-const clock = new ManualClock()
 
 function event(incidents: IncidentStore): AlertEvent {
   const incidentId = incidents.open({
@@ -51,20 +37,6 @@ function event(incidents: IncidentStore): AlertEvent {
     quorum: 1,
     firstError: null,
   }
-}
-
-function start(db: Database, channels: ChannelConfig[], retry?: RetryPolicy): Notifier {
-  const notifier = createNotifier({
-    db,
-    channels: () => channels,
-    incidents: new IncidentStore(db),
-    logger: silentLogger(),
-    clock,
-    project: () => 'Acme',
-    ...(retry ? { retry } : {}),
-  })
-  cleanup.push(() => notifier.close())
-  return notifier
 }
 
 function outcomes(incidents: IncidentStore, incidentId: string) {

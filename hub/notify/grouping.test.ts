@@ -6,57 +6,25 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChannelConfig } from '../../checks/validate.ts'
-import { ManualClock } from '../../lib/clock.ts'
 import { silentLogger } from '../../lib/logger.ts'
 import { IncidentStore } from '../alerts/incident-store.ts'
-import { openDatabase, type Database } from '../store/database.ts'
+import { openDatabase } from '../store/database.ts'
 import type { AlertEvent } from '../types.ts'
 import { DeliveryQueue } from './delivery-queue.ts'
-import { createNotifier, type NotifierOptions } from './notifier.ts'
+import { notifierHarness } from './notifier-harness.fixture.ts'
+import { createNotifier } from './notifier.ts'
 import type { WebhookPayload } from './webhook-channel.ts'
-import { startWebhookSink, type SinkAnswer, type WebhookSink } from './webhook-sink.fixture.ts'
+import type { WebhookSink } from './webhook-sink.fixture.ts'
 
 /** Long enough that three sends in a row land inside it, short enough for a fast suite. */
 const GROUP_WAIT_MS = 150
 
-const cleanup: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step()
+const { clock, cleanup, sink, openDb, start } = notifierHarness({
+  retry: { attempts: 3, baseDelayMs: 0 },
+  groupWaitMs: () => GROUP_WAIT_MS,
 })
-
-async function sink(script: SinkAnswer[] = [200]): Promise<WebhookSink> {
-  const started = await startWebhookSink(script)
-  cleanup.push(() => started.close())
-  return started
-}
-
-function openDb(file = ':memory:'): Database {
-  const db = openDatabase(file)
-  cleanup.push(() => {
-    db.close()
-  })
-  return db
-}
-
-const clock = new ManualClock()
-
-function start(db: Database, channels: ChannelConfig[], overrides: Partial<NotifierOptions> = {}) {
-  const notifier = createNotifier({
-    db,
-    channels: () => channels,
-    incidents: new IncidentStore(db),
-    logger: silentLogger(),
-    clock,
-    project: () => 'Acme',
-    retry: { attempts: 3, baseDelayMs: 0 },
-    groupWaitMs: () => GROUP_WAIT_MS,
-    ...overrides,
-  })
-  cleanup.push(() => notifier.close())
-  return notifier
-}
 
 /** A fired alert for `checkId`, with its own open incident. */
 function firedFor(incidents: IncidentStore, checkId: string): AlertEvent {
