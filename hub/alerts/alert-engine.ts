@@ -1,6 +1,6 @@
 /**
- * The alert engine: turns check results into alert transitions that people can trust
- * (issue 6). Fast when something is really down, silent when it is not.
+ * The alert engine: turns check results into alert transitions that people can trust,
+ * fast when something is really down, silent when it is not.
  *
  * - Each series of a check (a region; a probe for host checks) has a verdict from its
  *   streaks (series-track.ts): passing, degraded or failing.
@@ -18,28 +18,20 @@
  *   and close meanwhile (they are real outages); the dispatcher holds their notifications
  *   back while state().flapping is true.
  * - Region connectivity (region-loss.ts): a region whose checks fail together while
- *   other regions pass gets one region alert, and its series are inhibited (left out of
- *   every check's counts) until it recovers.
+ *   other regions pass is inhibited at once (left out of every check's counts) and gets
+ *   one region alert if the loss holds for a second round.
  * - Results measured inside a maintenance window are ignored entirely.
  *
  * Heartbeats are one series (`hub`) with a quorum of 1. Host checks are judged per host:
  * each probe that reports is its own series, the quorum is 1, and an event's `regions`
  * lists the failing probe ids.
  *
- * This file decides when; its parts do the writing: check-track.ts (what is kept per
- * check), check-incidents.ts (DOWN and DEGRADED incidents and their events),
- * flapping-episodes.ts, region-alerts.ts (region incidents), confirmation-memory.ts
- * (rounds sent before an incident opened) and engine-restore.ts (after a hub restart).
+ * This file decides when; its parts do the writing: check-track.ts, check-incidents.ts,
+ * flapping-episodes.ts, region-alerts.ts, confirmation-memory.ts, engine-restore.ts.
  */
 import { DEFAULT_ALERTING, type AlertingConfig } from '../../checks/alerting.ts'
 import type { CheckResult } from '../../checks/result.ts'
-import {
-  effectiveQuorum,
-  regionsOf,
-  seriesOf,
-  type CheckSpec,
-  type FlappingThresholds,
-} from '../../checks/spec.ts'
+import { effectiveQuorum, regionsOf, seriesOf, type CheckSpec } from '../../checks/spec.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { AlertEvent, CheckAlertState, ProbeInfo, RegionAlertState } from '../types.ts'
 import { CheckIncidents } from './check-incidents.ts'
@@ -60,7 +52,7 @@ import {
   unclaimedIncidents,
   type RestoredIncidents,
 } from './engine-restore.ts'
-import { FLAP_HISTORY } from './flap-detector.ts'
+import { FLAP_HISTORY, flapThresholdsOf } from './flap-detector.ts'
 import { FlappingEpisodes } from './flapping-episodes.ts'
 import { seriesToRerun } from './follow-up-runs.ts'
 import type { IncidentStore } from './incident-store.ts'
@@ -187,7 +179,7 @@ export class AlertEngine {
     this.#checks = next
     for (const track of next.values()) {
       this.#applyOnline(track, null)
-      const thresholds = this.#flapThresholds(track.spec)
+      const thresholds = flapThresholdsOf(track.spec, this.#alerting())
       for (const series of track.series.values()) series.flaps.judge(thresholds)
     }
     const changes = this.#regions.setChecks(
@@ -229,7 +221,7 @@ export class AlertEngine {
         result.status === 'down' && series.downStreak === 0 && track.status !== 'down'
       advanceSeries(series, result.status, result.error, result.scheduledAt, track.spec.alert)
       const problem = result.status === 'down'
-      flapChanged = series.flaps.record(problem, this.#flapThresholds(track.spec))
+      flapChanged = series.flaps.record(problem, flapThresholdsOf(track.spec, this.#alerting()))
       // Before the state change is judged: with failAfter > 1 a first down changes nothing yet.
       if (firstDown && !inhibited) this.#onFirstFailure?.(result.checkId, name)
       if (problem && !inhibited && track.status !== 'down') this.#followUp(track, result.checkId)
@@ -445,9 +437,5 @@ export class AlertEngine {
   /** Series of region checks in a lost region are left out of the check's counts. */
   #inhibited(track: CheckTrack, name: string): boolean {
     return regionsOf(track.spec) !== null && this.#regions.isLost(name)
-  }
-
-  #flapThresholds(spec: CheckSpec): FlappingThresholds | false {
-    return spec.alert.flapping ?? this.#alerting().flapping
   }
 }

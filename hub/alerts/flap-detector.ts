@@ -88,3 +88,11 @@ export class FlapDetector {
     return this.#flapping !== before
   }
 }
+
+/** The thresholds in force for a check: its own `alert.flapping`, else the project's. */
+export function flapThresholdsOf(
+  spec: { alert: { flapping?: FlappingThresholds | false } },
+  alerting: { flapping: FlappingThresholds | false },
+): FlappingThresholds | false {
+  return spec.alert.flapping ?? alerting.flapping
+}
