@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_ALERTING, matches } from './alerting.ts'
-import { http, type MonitoringInput } from './define.ts'
+import { http } from './define.ts'
 import { effectiveQuorum, resolveQuorum } from './spec.ts'
-import { validateMonitoring, type MonitoringConfig } from './validate.ts'
+import { configOf, errorsOf } from './validate.fixture.ts'
 
 const api = (id: string, props: Record<string, unknown> = {}) =>
   http(id, { url: 'https://api.example.com/health', ...props })
 const REGIONS = ['eu-west', 'us-east', 'ap-south']
-
-function errorsOf(input: unknown): string[] {
-  const outcome = validateMonitoring(input)
-  if (outcome.ok) throw new Error('expected the config to be rejected')
-  return outcome.errors
-}
-
-function configOf(input: MonitoringInput): MonitoringConfig {
-  const outcome = validateMonitoring(input)
-  if (!outcome.ok) throw new Error(`expected a valid config, got:\n${outcome.errors.join('\n')}`)
-  return outcome.config
-}
 
 describe('quorum', () => {
   it('defaults to a majority of regions, but at least 2 when there are 2 or more', () => {

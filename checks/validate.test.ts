@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { channels, defineMonitoring, http, ping, type MonitoringInput } from './define.ts'
+import { channels, defineMonitoring, http, ping } from './define.ts'
 import { effectiveQuorum } from './spec.ts'
-import { formatPath, validateMonitoring, type MonitoringConfig } from './validate.ts'
+import { formatPath } from './validate.ts'
+import { configOf, errorsOf } from './validate.fixture.ts'
 
 const api = (id = 'api', props: Record<string, unknown> = {}) =>
   http(id, { url: 'https://api.example.com/health', ...props })
-
-function errorsOf(input: unknown): string[] {
-  const outcome = validateMonitoring(input)
-  if (outcome.ok) throw new Error('expected the config to be rejected')
-  return outcome.errors
-}
-
-function configOf(input: MonitoringInput): MonitoringConfig {
-  const outcome = validateMonitoring(input)
-  if (!outcome.ok) throw new Error(`expected a valid config, got:\n${outcome.errors.join('\n')}`)
-  return outcome.config
-}
 
 describe('validateMonitoring: errors', () => {
   it('reports a bad duration with the path the user wrote', () => {
