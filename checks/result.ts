@@ -1,6 +1,6 @@
 /**
  * CheckResult: the wire format that probes publish and the hub stores.
- * See DESIGN.md §6. Times are epoch milliseconds.
+ * Times are epoch milliseconds.
  */
 import { z } from 'zod'
 

@@ -4,6 +4,7 @@
  * user fixes them all in one pass instead of one per deploy.
  */
 import { z } from 'zod'
+import { formatPath } from './issue-path.ts'
 import {
   alertingSchema,
   maintenanceWindowSchema,
@@ -129,16 +130,6 @@ export interface MonitoringConfig {
 
 export type ValidationOutcome =
   { ok: true; config: MonitoringConfig } | { ok: false; errors: string[] }
-
-/** Formats a zod path as the user wrote it: ['checks', 2, 'every'] -> "checks[2].every". */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = ''
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`
-    else out += out ? `.${String(key)}` : String(key)
-  }
-  return out || '(root)'
-}
 
 function issuesToErrors(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): string[] {
   return issues.map((issue) => {

@@ -5,8 +5,8 @@
  */
 import { Command, Option } from 'commander'
 import { validateMonitoring } from '../checks/validate.ts'
-import type { DeployPlan } from '../hub/deploy-plan.ts'
-import { importMonitors } from '../hub/load-monitors.ts'
+import type { DeployPlan } from '../hub/config/deploy-plan.ts'
+import { importMonitors } from './load-monitors.ts'
 import { colorsWanted, palette } from './colors.ts'
 import { formatHistory, formatPlan, type DeployListItem } from './deploy-report.ts'
 import { createHubClient, type HubClient } from './hub-client.ts'

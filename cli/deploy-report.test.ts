@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { validateMonitoring } from '../checks/validate.ts'
-import { planDeploy } from '../hub/deploy-plan.ts'
+import { planDeploy } from '../hub/config/deploy-plan.ts'
 import { formatHistory, formatPlan } from './deploy-report.ts'
 
 function config(input: Record<string, unknown>) {

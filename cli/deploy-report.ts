@@ -1,5 +1,5 @@
 /** What `vantage deploy` prints: a deploy plan, and the deploy history. Pure, tested beside. */
-import { isEmptyPlan, type DeployPlan } from '../hub/deploy-plan.ts'
+import { isEmptyPlan, type DeployPlan } from '../hub/config/deploy-plan.ts'
 import { palette, type Palette } from './colors.ts'
 
 /** One entry of `GET /api/v1/deploys`. */

@@ -3,15 +3,15 @@ import { mkdirSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import type { MonitoringConfig } from '../checks/validate.ts'
 import { fingerprintOf } from '../checks/hub-fingerprint.ts'
-import { loadMonitors } from '../hub/load-monitors.ts'
+import { loadMonitors } from './load-monitors.ts'
 import { startHub, type RunningHub } from '../hub/hub.ts'
-import { loadOrCreateHubKey } from '../hub/keys.ts'
-import { DeployError } from '../hub/live-config.ts'
+import { loadOrCreateHubKey } from '../hub/config/keys.ts'
+import { DeployError } from '../hub/config/live-config.ts'
 import {
   loadRemediationCommands,
   RemediationConfigError,
   type RemediationCommand,
-} from '../hub/remediation-commands.ts'
+} from '../hub/alerts/remediation/remediation-commands.ts'
 import { createLogger } from '../lib/logger.ts'
 import {
   addHubSecurityOptions,

@@ -1,7 +1,7 @@
 /** `vantage probe --hub-key`: the hub's public key file, or the key's fingerprint. */
 import { existsSync } from 'node:fs'
 import { parseFingerprint, type HubTrust } from '../checks/hub-fingerprint.ts'
-import { readPublicKey } from '../hub/keys.ts'
+import { readPublicKey } from '../hub/config/keys.ts'
 
 /**
  * Resolves the flag's value: a file that exists is read as the key (as before), else

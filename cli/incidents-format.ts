@@ -5,7 +5,7 @@
  * incident channel means the same thing everywhere.
  */
 import { formatDuration } from '../checks/duration.ts'
-import { describeEntry, utc } from '../hub/alerts/incident-report.ts'
+import { describeEntry, utc } from '../hub/incidents/incident-report.ts'
 import type { IncidentDetail, IncidentListItem } from '../hub/api/incident-routes.ts'
 
 /** Upper case where someone should look: an open incident nobody acknowledged. */

@@ -13,7 +13,12 @@ import { join, resolve } from 'node:path'
 import { Command, Option } from 'commander'
 import { mosquittoAcl, mosquittoConf } from '../hub/broker/mosquitto-config.ts'
 import { readPasswd, setPasswdEntry } from '../hub/broker/mosquitto-passwd.ts'
-import { credentialsPath, HUB_USERNAME, newToken, readCredentials } from '../hub/credentials.ts'
+import {
+  credentialsPath,
+  HUB_USERNAME,
+  newToken,
+  readCredentials,
+} from '../hub/broker/credentials.ts'
 import { parsePort } from './options.ts'
 
 interface MosquittoFlags {

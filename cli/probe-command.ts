@@ -2,7 +2,7 @@
 import { hostname } from 'node:os'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { HUB_REGION } from '../checks/spec.ts'
-import { PROBE_ID } from '../checks/topics.ts'
+import { PROBE_ID } from '../checks/wire.ts'
 import { createLogger } from '../lib/logger.ts'
 import { startProbe } from '../probe/agent.ts'
 import { DEFAULT_OUTBOX_LIMITS } from '../probe/outbox.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { WindowView } from '../hub/alerts/silences.ts'
+import type { WindowView } from '../hub/silences/silences.ts'
 import {
   describeMatch,
   formatCreated,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CheckView } from '../hub/api/check-view.ts'
+import type { CheckView } from '../hub/views/check-view.ts'
 import type { HeartbeatListItem } from '../hub/api/heartbeat-routes.ts'
 import { formatStatus } from './status-report.ts'
 

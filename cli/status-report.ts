@@ -2,7 +2,7 @@
  * The text `vantage status` prints: one line per check with its state, and under each
  * heartbeat its ping URL and timing. Pure, so the layout is tested without a hub.
  */
-import type { CheckView } from '../hub/api/check-view.ts'
+import type { CheckView } from '../hub/views/check-view.ts'
 import type { HeartbeatListItem } from '../hub/api/heartbeat-routes.ts'
 
 /** Heartbeat details as fetched: the list, or why the hub would not give it. */

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { PROBE_ID } from '../checks/topics.ts'
+import { PROBE_ID } from '../checks/wire.ts'
 import { removePasswdEntry, setPasswdEntry } from '../hub/broker/mosquitto-passwd.ts'
 import {
   createProbeToken,
@@ -13,7 +13,7 @@ import {
   HUB_USERNAME,
   readCredentials,
   revokeProbeToken,
-} from '../hub/credentials.ts'
+} from '../hub/broker/credentials.ts'
 
 interface DataFlags {
   data: string

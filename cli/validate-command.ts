@@ -1,7 +1,7 @@
 /** `vantage validate`: checks a monitors file and lists every error, for CI. */
 import { Command } from 'commander'
 import { describeSelector } from '../checks/spec.ts'
-import { loadMonitors } from '../hub/load-monitors.ts'
+import { loadMonitors } from './load-monitors.ts'
 
 export function validateCommand(): Command {
   return new Command('validate')

@@ -10,32 +10,32 @@ import type { Server as HttpServer } from 'node:http'
 import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import type { CheckResult } from '../checks/result.ts'
-import { topics as topicsFor } from '../checks/topics.ts'
+import { topics as topicsFor, type Ack } from '../checks/wire.ts'
 import type { MonitoringConfig } from '../checks/validate.ts'
 import { fingerprintOf } from '../checks/hub-fingerprint.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
 import { MqttConnection } from '../lib/mqtt-connection.ts'
-import type { AlertEngine } from './alerts/alert-engine.ts'
-import { recordDeployOnIncidents } from './alerts/deploy-timeline.ts'
-import { IncidentStore } from './alerts/incident-store.ts'
+import type { AlertEngine } from './alerts/engine/alert-engine.ts'
+import { recordDeployOnIncidents } from './incidents/deploy-timeline.ts'
+import { IncidentStore } from './incidents/incident-store.ts'
 import { createApp } from './api/app.ts'
 import {
   startEmbeddedBroker,
   type BrokerTls,
   type EmbeddedBroker,
 } from './broker/embedded-broker.ts'
-import { credentialsPath } from './credentials.ts'
-import { DeployHistory } from './deploy-history.ts'
+import { credentialsPath } from './broker/credentials.ts'
+import { DeployHistory } from './config/deploy-history.ts'
 import { Heartbeats } from './heartbeats/heartbeats.ts'
 import { DeadLetters } from './ingest/dead-letters.ts'
 import { Ingest } from './ingest/ingest.ts'
-import { loadOrCreateHubKey } from './keys.ts'
-import { LiveConfig } from './live-config.ts'
-import { startAlerting } from './alerting.ts'
-import type { RemediationCommand } from './remediation-commands.ts'
-import { ProbeRegistry } from './probe-registry.ts'
-import { HubState } from './state.ts'
+import { loadOrCreateHubKey } from './config/keys.ts'
+import { LiveConfig } from './config/live-config.ts'
+import { startAlerting } from './alerts/alerting.ts'
+import type { RemediationCommand } from './alerts/remediation/remediation-commands.ts'
+import { ProbeRegistry } from './probes/probe-registry.ts'
+import { HubState } from './store/hub-state.ts'
 import { openDatabase } from './store/database.ts'
 import { ResultStore } from './store/result-store.ts'
 
@@ -188,7 +188,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       for (const result of stored) engine.observe(result)
     },
     ack: (probeId, batchIds) => {
-      const payload = JSON.stringify({ batchIds, hubTime: clock.now() })
+      const ack: Ack = { batchIds, hubTime: clock.now() }
+      const payload = JSON.stringify(ack)
       connection.publish(topics.acks(probeId), payload).catch((error: unknown) => {
         // The probe resends after its ack timeout; the store dedupes the replay.
         logger.warn({ err: (error as Error).message, probeId }, 'sending an ack failed')
@@ -205,15 +206,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger.info({ version: bundle.version }, 'published config bundle')
   }
 
-  // Heartbeat results take the same path as a probe's: stored once, then judged.
+  // Heartbeat results take the same path as a probe's, through ingest: stored once, then judged.
   const heartbeats = await Heartbeats.open(config().checks, {
     state,
     clock,
     configVersion: live.deployed().bundle.version,
     onResults: (produced) => {
       try {
-        const stored = results.insert(produced, { inMaintenance })
-        for (const result of stored) if (!inMaintenance(result)) engine.observe(result)
+        ingest.accept(produced)
       } catch (error) {
         logger.error({ err: error }, 'storing heartbeat results failed')
       }

@@ -1,31 +1,32 @@
 /**
- * The probe agent: wires the outbox, the MQTT connection, membership, the bundle
- * updater, the scheduler and the publisher together. Each part lives in its own file.
+ * The probe agent's wiring: the outbox, the MQTT connection, membership, the bundle
+ * updater, the scheduler, the job rules (jobs.ts), the message handling (messages.ts)
+ * and the publisher. Each decision lives in its own file; this one only connects them
+ * and owns the start and stop order.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { z } from 'zod'
 import type { ProbeCheck } from '../checks/bundle.ts'
 import type { HubTrust } from '../checks/hub-fingerprint.ts'
-import type { CheckResult } from '../checks/result.ts'
 import { runCheck } from '../checks/run-check.ts'
 import { isHostKind } from '../checks/spec.ts'
-import { RESULT_SHARDS, topics as topicsFor } from '../checks/topics.ts'
+import { RESULT_SHARDS, topics as topicsFor } from '../checks/wire.ts'
 import {
   MqttConnection,
   type FatalConnectionError,
   type MqttConnectionOptions,
 } from '../lib/mqtt-connection.ts'
 import type { Logger } from '../lib/logger.ts'
-import { auditLogFromEnv } from './audit-log.ts'
-import { capabilityFor, detectCapabilities } from './capabilities.ts'
-import { parseCommand } from './commands.ts'
+import { detectCapabilities } from './capabilities.ts'
 import { ClockOffset } from './clock-offset.ts'
-import { Membership, probeStatusSchema, type ProbeStatus } from './membership.ts'
+import { Jobs, type Trigger } from './jobs.ts'
+import { Membership } from './membership.ts'
+import { ProbeMessages } from './messages.ts'
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
 import { Publisher } from './publisher.ts'
 import { Scheduler } from './scheduler.ts'
 import { markIfUnhealthy, SelfHealth, type HealthReport } from './self-health.ts'
+import { statusReport } from './status-report.ts'
 import { BundleUpdater } from './updater.ts'
 
 export interface ProbeOptions {
@@ -53,8 +54,6 @@ export interface ProbeOptions {
   /** Called when the broker refuses us for good (bad credentials): the process should exit. */
   onFatal?: (error: FatalConnectionError) => void
 }
-
-const ackSchema = z.object({ batchIds: z.array(z.string()), hubTime: z.number().optional() })
 
 /** How often the probe refreshes its retained status (queue depth, drops). */
 const STATUS_INTERVAL_MS = 15_000
@@ -89,10 +88,10 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   )
   const capabilities = await detectCapabilities()
   const membership = new Membership({ probeId, region, capabilities: () => capabilities })
+  const clockOffset = new ClockOffset()
   let runs = 0
   let stopping = false
-  const audit = auditLogFromEnv()
-  const clockOffset = new ClockOffset()
+
   const selfHealth = new SelfHealth({
     dataDir: options.dataDir,
     dnsName: options.healthDnsName ?? 'localhost',
@@ -101,11 +100,30 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     onChange: (report) => {
       logger[report.ok ? 'info' : 'warn']({ health: report }, 'probe self-health changed')
       // Say it on the status topic now rather than at the next refresh.
-      if (connection.connected()) announce().catch(() => undefined)
+      announceSoon()
     },
   })
 
-  const scheduler = new Scheduler(runScheduled, logger)
+  /** Measures one run and commits it to the outbox; the publisher sends it after a short linger. */
+  async function runAndQueue(check: ProbeCheck, scheduledAt: number, trigger: Trigger) {
+    const configVersion = updater.version() ?? 'none'
+    const measured = await runCheck(check, { probeId, region, configVersion, scheduledAt, trigger })
+    // A host check's down is about this machine, sick or not: a read-only or full disk
+    // is the very thing it reports, so self-health must not turn it inconclusive.
+    const result = isHostKind(check.kind)
+      ? measured
+      : markIfUnhealthy(measured, selfHealth.report())
+    runs += 1
+    outbox.add([result])
+    logger.debug(
+      { resultId: result.id, checkId: result.checkId, scheduledAt: result.scheduledAt },
+      'result queued',
+    )
+    publisher.kick()
+  }
+
+  const jobs = new Jobs({ ownership: membership, run: runAndQueue, now: Date.now, logger })
+  const scheduler = new Scheduler((check, at) => jobs.run(check, at, 'schedule'), logger)
   const updater = new BundleUpdater({
     probeId,
     region,
@@ -115,6 +133,55 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     apply: (checks) => scheduler.apply(checks),
     logger,
   })
+
+  const status = (state: 'online' | 'offline') =>
+    statusReport(state, {
+      probeId,
+      region,
+      labels: options.labels ?? {},
+      capabilities,
+      version: options.version,
+      queueDepth: () => outbox.depth(),
+      dropped: () => outbox.dropped(),
+      configVersion: () => updater.version(),
+      bundlesRejected: () => updater.rejected(),
+      runs: () => runs,
+      clockOffsetMs: () => clockOffset.offsetMs(),
+      health: () => selfHealth.report(),
+    })
+  const announce = () =>
+    connection.publish(topics.probeStatus(probeId), JSON.stringify(status('online')), {
+      retain: true,
+    })
+  /** A failed announcement is harmless: the next refresh, or the next reconnect, announces again. */
+  function announceSoon(): void {
+    if (!connection.connected()) return
+    announce().catch((error: unknown) =>
+      logger.debug({ err: (error as Error).message }, 'announcing the probe status failed'),
+    )
+  }
+
+  const messages = new ProbeMessages({
+    probeId,
+    topics,
+    updater,
+    publisher: { acked: (batchIds) => publisher.acked(batchIds) },
+    clockOffset,
+    membership,
+    scheduled: () => scheduler.scheduled(),
+    runNow: (check, trigger) => {
+      jobs
+        .run(check, Date.now(), trigger)
+        .catch((error: unknown) =>
+          logger.error({ err: error, checkId: check.id }, 'check run failed unexpectedly'),
+        )
+    },
+    announce: announceSoon,
+    liveAndConnected: () => !stopping && connection.connected(),
+    now: Date.now,
+    logger,
+  })
+
   const connection: MqttConnection = new MqttConnection({
     url: options.hubUrl,
     clientId: `vantage-probe-${probeId}`,
@@ -139,7 +206,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       await announce()
       publisher.restart()
     },
-    onMessage: (topic, payload) => handleMessage(topic, payload),
+    onMessage: (topic, payload) => messages.handle(topic, payload),
     onFatal: (error) => {
       logger.fatal({ err: error.message }, 'broker refused the probe')
       options.onFatal?.(error)
@@ -160,160 +227,8 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   })
 
   updater.restore()
-
-  function status(state: 'online' | 'offline'): ProbeStatus {
-    const offset = clockOffset.offsetMs()
-    return {
-      state,
-      probeId,
-      region,
-      labels: options.labels ?? {},
-      capabilities,
-      version: options.version,
-      stats: {
-        queueDepth: outbox.depth(),
-        dropped: outbox.dropped(),
-        configVersion: updater.version() ?? 'none',
-        bundlesRejected: updater.rejected(),
-        runs,
-        ...(offset === undefined ? {} : { clockOffsetMs: offset }),
-      },
-      health: selfHealth.report(),
-    }
-  }
-
-  async function announce(): Promise<void> {
-    await connection.publish(topics.probeStatus(probeId), JSON.stringify(status('online')), {
-      retain: true,
-    })
-  }
-
-  /** Checks running now: a confirmation run must not overlap a scheduled run of the same check. */
-  const running = new Set<string>()
-  /**
-   * Requested runs (confirm, manual) that arrived while the check was running. Probes of
-   * every region run a check at the same offset, so the hub's confirmation request often
-   * lands mid-run; dropping it would cost a whole interval, so it runs right after.
-   */
-  const requestedDuringRun = new Map<string, CheckResult['trigger']>()
-
-  function runScheduled(check: ProbeCheck, scheduledAt: number): Promise<void> {
-    return runOwned(check, scheduledAt, 'schedule')
-  }
-
-  async function runOwned(
-    check: ProbeCheck,
-    scheduledAt: number,
-    trigger: CheckResult['trigger'],
-  ): Promise<void> {
-    // Host checks run on every probe they select; region checks on one live probe per region.
-    if (!isHostKind(check.kind) && !membership.owns(check.id, capabilityFor(check.kind))) return
-    if (running.has(check.id)) {
-      if (trigger !== 'schedule') requestedDuringRun.set(check.id, trigger)
-      return logger.debug({ checkId: check.id, trigger }, 'the check is running; not overlapping')
-    }
-    running.add(check.id)
-    try {
-      await runAndQueue(check, scheduledAt, trigger)
-    } finally {
-      running.delete(check.id)
-    }
-    const requested = requestedDuringRun.get(check.id)
-    if (requested && !stopping) {
-      requestedDuringRun.delete(check.id)
-      await runOwned(check, Date.now(), requested)
-    }
-  }
-
-  async function runAndQueue(
-    check: ProbeCheck,
-    scheduledAt: number,
-    trigger: CheckResult['trigger'],
-  ): Promise<void> {
-    const measured = await runCheck(check, {
-      probeId,
-      region,
-      configVersion: updater.version() ?? 'none',
-      scheduledAt,
-      trigger,
-    })
-    // A host check's down is about this machine, sick or not: a read-only or full disk
-    // is the very thing it reports, so self-health must not turn it inconclusive.
-    const result = isHostKind(check.kind)
-      ? measured
-      : markIfUnhealthy(measured, selfHealth.report())
-    runs += 1
-    outbox.add([result])
-    audit?.([result])
-    publisher.kick()
-  }
-
-  function handleMessage(topic: string, payload: Buffer): void {
-    try {
-      if (topic === topics.config) {
-        const outcome = updater.receive(payload)
-        // Say at once which config runs (or that one was refused): deploys wait for this.
-        if (outcome.applied || outcome.error) {
-          announce().catch((error: unknown) =>
-            logger.warn({ err: (error as Error).message }, 'announcing the new config failed'),
-          )
-        }
-      } else if (topic === topics.acks(probeId)) {
-        const ack = ackSchema.safeParse(JSON.parse(payload.toString()))
-        if (!ack.success) return logger.warn({ topic }, 'ignoring a malformed ack')
-        const sentAt = publisher.acked(ack.data.batchIds)
-        if (sentAt !== undefined && ack.data.hubTime !== undefined) {
-          clockOffset.observe(sentAt, Date.now(), ack.data.hubTime)
-        }
-      } else if (topic === topics.commands(probeId)) {
-        handleCommand(payload)
-      } else if (topic.endsWith('/status')) {
-        handleStatus(topic, payload)
-      }
-    } catch (error) {
-      logger.warn({ topic, err: (error as Error).message }, 'ignoring a malformed message')
-    }
-  }
-
-  /** Runs a check now if it is ours; the hub asks every probe of a region and lets them decide. */
-  function handleCommand(payload: Buffer): void {
-    const command = parseCommand(payload)
-    if (!command) return logger.warn({ probeId }, 'ignoring a malformed command')
-    const check = scheduler.scheduled().find((candidate) => candidate.id === command.checkId)
-    if (!check) return
-    logger.debug({ ...command }, 'running a check on request')
-    runOwned(check, Date.now(), command.trigger).catch((error: unknown) =>
-      logger.error({ err: error, checkId: check.id }, 'check run failed unexpectedly'),
-    )
-  }
-
-  function handleStatus(topic: string, payload: Buffer): void {
-    const peerId = topics.probeIdOf(topic)
-    if (!peerId) return
-    if (payload.length === 0) return membership.update(peerId, null)
-    const parsed = probeStatusSchema.safeParse(JSON.parse(payload.toString()))
-    if (!parsed.success) return logger.warn({ topic }, 'ignoring a malformed probe status')
-    membership.update(peerId, parsed.data)
-    // A previous session's Last Will can land after we reconnected with the same id; correct the
-    // record. Our own goodbye while stopping comes back here too, and must stay.
-    if (
-      peerId === probeId &&
-      parsed.data.state === 'offline' &&
-      !stopping &&
-      connection.connected()
-    ) {
-      announce().catch((error: unknown) =>
-        logger.warn({ err: (error as Error).message }, 'announcing online failed'),
-      )
-    }
-  }
-
-  const statusTimer = setInterval(() => {
-    // A failed refresh is harmless: the next one, or the next reconnect, announces again.
-    if (connection.connected()) announce().catch(() => undefined)
-  }, STATUS_INTERVAL_MS)
+  const statusTimer = setInterval(announceSoon, STATUS_INTERVAL_MS)
   statusTimer.unref()
-
   selfHealth.start(HEALTH_INTERVAL_MS)
   connection.start()
   logger.info({ probeId, region, capabilities, hub: options.hubUrl }, 'probe started')
@@ -321,6 +236,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   return {
     async stop() {
       stopping = true
+      jobs.stop()
       clearInterval(statusTimer)
       selfHealth.stop()
       scheduler.stop()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Membership, rendezvousOwner, type ProbeStatus } from './membership.ts'
+import type { ProbeStatus } from '../checks/wire.ts'
+import { Membership, rendezvousOwner } from './membership.ts'
 
 const online = (probeId: string, region: string, capabilities = ['http', 'ping']): ProbeStatus => ({
   state: 'online',

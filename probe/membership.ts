@@ -3,24 +3,10 @@
  * status topics and picks each check's owner by rendezvous (highest random weight)
  * hashing. All probes compute the same owner without a coordinator; when a probe
  * dies its Last Will marks it offline and its checks move to the others, and only
- * those checks move (DESIGN.md §4).
+ * those checks move.
  */
 import { createHash } from 'node:crypto'
-import { z } from 'zod'
-
-export const probeStatusSchema = z.object({
-  state: z.enum(['online', 'offline']),
-  probeId: z.string(),
-  region: z.string(),
-  labels: z.record(z.string(), z.string()).default({}),
-  capabilities: z.array(z.string()).default([]),
-  version: z.string().default('unknown'),
-  /** Queue depth, dropped count, config version, clock offset (`clockOffsetMs`), run counts. */
-  stats: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
-  /** The probe's self-health (probe/self-health.ts): why its results are inconclusive, if they are. */
-  health: z.object({ ok: z.boolean(), reasons: z.array(z.string()) }).optional(),
-})
-export type ProbeStatus = z.infer<typeof probeStatusSchema>
+import type { ProbeStatus } from '../checks/wire.ts'
 
 /** A 64-bit weight for (check, probe); the highest weight owns the check. */
 function weight(checkId: string, probeId: string): bigint {

@@ -1,6 +1,6 @@
 /**
  * The probe's store-and-forward queue: every result is written here first and
- * deleted only when the hub acks the batch that carried it (DESIGN.md §3), so a
+ * deleted only when the hub acks the batch that carried it, so a
  * crash of the probe, the broker or the hub loses nothing. SQLite in WAL mode
  * survives SIGKILL of the probe; rows replay oldest first with their original
  * measurement times.

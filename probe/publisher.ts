@@ -4,6 +4,7 @@
  * exactly-once in the hub's store, which dedupes by result id.
  */
 import { monotonicFactory } from 'ulid'
+import { encodeResultBatch } from '../checks/wire.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { Outbox } from './outbox.ts'
 
@@ -115,8 +116,15 @@ export class Publisher {
         const seqs = rows.map((row) => row.seq)
         this.cursor = seqs.at(-1)!
         this.inFlight.set(batchId, { seqs, sentAt: this.opts.now() })
-        // Rows are already JSON; splice them in rather than parse and re-serialise each result.
-        const payload = `{"batchId":${JSON.stringify(batchId)},"probeId":${JSON.stringify(this.opts.probeId)},"region":${JSON.stringify(this.opts.region)},"sentAt":${this.opts.now()},"results":[${rows.map((row) => row.payload).join(',')}]}`
+        const payload = encodeResultBatch(
+          {
+            batchId,
+            probeId: this.opts.probeId,
+            region: this.opts.region,
+            sentAt: this.opts.now(),
+          },
+          rows.map((row) => row.payload),
+        )
         try {
           await transport.publish(this.opts.topic, payload)
         } catch (error) {

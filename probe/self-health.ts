@@ -1,5 +1,5 @@
 /**
- * The probe checks itself before it blames a target (DESIGN.md §4): a probe whose
+ * The probe checks itself before it blames a target: a probe whose
  * disk, resolver or clock is broken would otherwise report healthy services as
  * down and page someone. Each check is a small function with its I/O injected, so
  * the failures are testable without breaking the machine; `SelfHealth` runs them

@@ -1,7 +1,7 @@
 /**
  * What every host check shares. Host checks look at the machine a probe runs on, so
  * they do not run in regions: they run on every probe their `on` selector picks, and
- * each selected probe is its own series on the hub (DESIGN.md §4).
+ * each selected probe is its own series on the hub.
  */
 import { z } from 'zod'
 

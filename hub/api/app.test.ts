@@ -8,9 +8,10 @@ import { silentLogger } from '../../lib/logger.ts'
 import { makeResult } from '../../test/fixtures/results.ts'
 import { openDatabase, type Database } from '../store/database.ts'
 import { ResultStore } from '../store/result-store.ts'
-import type { CheckAlertState, Outage, ProbeInfo } from '../types.ts'
+import type { CheckAlertState, Outage } from '../alerts/alert-state.ts'
+import type { ProbeInfo } from '../probes/probe-info.ts'
 import { createApp, type HubAppDeps } from './app.ts'
-import type { CheckDetailView, CheckView } from './check-view.ts'
+import type { CheckDetailView, CheckView } from '../views/check-view.ts'
 
 const MIN = 60_000
 const HOUR = 60 * MIN

@@ -10,7 +10,7 @@
  * token. Error texts come from the notifier, which scrubs the channel's secrets.
  */
 import { Hono } from 'hono'
-import type { ChannelHealth } from '../notify/channel-health.ts'
+import type { ChannelHealth } from '../alerts/notify/channel-health.ts'
 
 export interface ChannelRouteDeps {
   /** The notifier's `channelHealth`. */

@@ -19,7 +19,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { validateMonitoring } from '../../checks/validate.ts'
-import { DeployError, type DeployErrorReason, type LiveConfig } from '../live-config.ts'
+import { DeployError, type DeployErrorReason, type LiveConfig } from '../config/live-config.ts'
 import { readValidBody } from './json-body.ts'
 import { secretAccess } from './secret-access.ts'
 

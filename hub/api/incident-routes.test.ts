@@ -10,10 +10,10 @@ import { DEFAULT_SLO } from '../../checks/alerting.ts'
 import type { CheckResult } from '../../checks/result.ts'
 import { ManualClock } from '../../lib/clock.ts'
 import { makeResult } from '../../test/fixtures/results.ts'
-import { computeImpact, incidentSamples } from '../alerts/incident-impact.ts'
-import { IncidentStore } from '../alerts/incident-store.ts'
+import { computeImpact, incidentSamples } from '../incidents/incident-impact.ts'
+import { IncidentStore } from '../incidents/incident-store.ts'
 import { openDatabase, type Database } from '../store/database.ts'
-import { IncidentResults } from '../store/incident-results.ts'
+import { IncidentResults } from '../incidents/incident-results.ts'
 import { ResultStore } from '../store/result-store.ts'
 import {
   incidentRoutes,

@@ -16,9 +16,9 @@
  */
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
-import type { AcknowledgeOutcome } from '../alerts/dispatcher.ts'
-import type { IncidentImpact } from '../alerts/incident-impact.ts'
-import { buildIncidentReport } from '../alerts/incident-report.ts'
+import type { AcknowledgeOutcome } from '../alerts/dispatch/dispatcher.ts'
+import type { IncidentImpact } from '../incidents/incident-impact.ts'
+import { buildIncidentReport } from '../incidents/incident-report.ts'
 import type {
   Incident,
   IncidentError,
@@ -27,8 +27,8 @@ import type {
   IncidentStore,
   IncidentWithTimeline,
   TimelineEntry,
-} from '../alerts/incident-store.ts'
-import type { SampleResult } from '../store/incident-results.ts'
+} from '../incidents/incident-store.ts'
+import type { SampleResult } from '../incidents/incident-results.ts'
 import { issueLines, readValidBody } from './json-body.ts'
 import { secretAccess } from './secret-access.ts'
 

@@ -17,7 +17,7 @@
  */
 import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import type { Silences, WindowKind } from '../alerts/silences.ts'
+import type { Silences, WindowKind } from '../silences/silences.ts'
 import { readJsonBody } from './json-body.ts'
 import { secretAccess } from './secret-access.ts'
 

@@ -14,7 +14,7 @@ import {
   refusalCode,
   type TestClient,
 } from '../../test/fixtures/mqtt-clients.ts'
-import { createProbeToken, credentialsPath } from '../credentials.ts'
+import { createProbeToken, credentialsPath } from './credentials.ts'
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts'
 
 const T = 'vantage/v1'

@@ -22,9 +22,9 @@
  */
 import type { TLSSocket } from 'node:tls'
 import type { AuthenticateError, AuthErrorCode, Client, PublishPacket, Subscription } from 'aedes'
-import { PROBE_ID } from '../../checks/topics.ts'
+import { PROBE_ID } from '../../checks/wire.ts'
 import type { Logger } from '../../lib/logger.ts'
-import { HUB_USERNAME, hashToken, sameHash, type CredentialStore } from '../credentials.ts'
+import { HUB_USERNAME, hashToken, sameHash, type CredentialStore } from './credentials.ts'
 import { TopicAcl, type Principal } from './topic-acl.ts'
 
 const PROBE_CLIENT_PREFIX = 'vantage-probe-'

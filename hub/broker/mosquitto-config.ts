@@ -5,8 +5,8 @@
  * `pattern` lines where `%u` is the username, which Vantage makes the probe id, so
  * one ACL file serves every probe, present and future.
  */
-import { DEFAULT_TOPIC_PREFIX } from '../../checks/topics.ts'
-import { HUB_USERNAME } from '../credentials.ts'
+import { DEFAULT_TOPIC_PREFIX } from '../../checks/wire.ts'
+import { HUB_USERNAME } from './credentials.ts'
 
 export interface MosquittoConfOptions {
   port: number

@@ -1,5 +1,5 @@
 /**
- * The topic rules of the network (DESIGN.md §3), as pure functions so that the
+ * The topic rules of the network, as pure functions so that the
  * embedded broker and the generated Mosquitto ACL say the same thing:
  * - a probe publishes only its own `probes/{id}/status` (its Last Will included)
  *   and `results/{shard}/{id}`;
@@ -7,7 +7,7 @@
  * - the hub may do everything;
  * - nobody publishes to `$`-topics, which belong to the broker (`$SYS/`).
  */
-import { DEFAULT_TOPIC_PREFIX, topics as topicsFor, type Topics } from '../../checks/topics.ts'
+import { DEFAULT_TOPIC_PREFIX, topics as topicsFor, type Topics } from '../../checks/wire.ts'
 
 /** Who a connected client is, as far as the topic rules care. */
 export type Principal = { kind: 'hub' } | { kind: 'probe'; probeId: string }

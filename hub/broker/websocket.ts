@@ -1,5 +1,5 @@
 /**
- * MQTT over WebSocket at `/mqtt` on the hub's HTTP port (DESIGN.md §5), for probes
+ * MQTT over WebSocket at `/mqtt` on the hub's HTTP port, for probes
  * behind proxies or firewalls that pass only HTTP(S): `vantage probe --hub
  * ws://hub:8080/mqtt` (or `wss://` behind a TLS-terminating proxy). Each WebSocket
  * becomes a byte stream handed to the same aedes instance, so authentication and

@@ -8,7 +8,7 @@ import type { CheckResult } from '../../checks/result.ts'
 import type { CheckSpec, HeartbeatSpec } from '../../checks/spec.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
-import type { HeartbeatRecord, HubState } from '../state.ts'
+import type { HeartbeatRecord, HubState } from '../store/hub-state.ts'
 import { HeartbeatMonitor, type HeartbeatStatus, type Ping } from './heartbeat-monitor.ts'
 import { newPingToken } from './ping-token.ts'
 

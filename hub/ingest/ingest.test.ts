@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CheckResult } from '../../checks/result.ts'
-import { topics as topicsFor } from '../../checks/topics.ts'
+import { topics as topicsFor } from '../../checks/wire.ts'
 import { silentLogger } from '../../lib/logger.ts'
 import { makeResult } from '../../test/fixtures/results.ts'
 import { openDatabase, type Database } from '../store/database.ts'
@@ -87,5 +87,23 @@ describe('ingest during maintenance', () => {
 
     expect(judged).toHaveLength(10)
     expect(acked).toEqual(['b1'])
+  })
+})
+
+describe('results the hub measures itself (heartbeats)', () => {
+  it('take the same path: stored once, judged outside maintenance, never acked', () => {
+    const hub = ingest({ inMaintenance })
+    hub.accept(RESULTS)
+    hub.accept(RESULTS)
+
+    expect(store.countRaw('api')).toBe(10)
+    expect(judged.map((r) => r.status)).toEqual(Array(6).fill('up'))
+    expect(hub.counters).toMatchObject({
+      batches: 0,
+      results: 10,
+      duplicates: 10,
+      inMaintenance: 4,
+    })
+    expect(acked).toEqual([])
   })
 })

@@ -9,22 +9,12 @@
  * lost) and rolled up as maintenance, but the alert engine never sees them: during
  * maintenance a check counts neither as up nor as down.
  */
-import { z } from 'zod'
+import { describeIssues } from '../../checks/issue-path.ts'
 import { checkResultSchema, type CheckResult } from '../../checks/result.ts'
-import type { Topics } from '../../checks/topics.ts'
-import { formatPath } from '../../checks/validate.ts'
+import { decodeMessage, resultBatchSchema, type Topics } from '../../checks/wire.ts'
 import type { Logger } from '../../lib/logger.ts'
 import type { ResultStore } from '../store/result-store.ts'
 import type { DeadLetters } from './dead-letters.ts'
-
-/** The envelope is checked first; results one by one so one bad result does not sink its batch. */
-const envelopeSchema = z.object({
-  batchId: z.string().min(1).max(64),
-  probeId: z.string().min(1),
-  region: z.string().min(1),
-  sentAt: z.number(),
-  results: z.array(z.unknown()).max(5_000),
-})
 
 export interface IngestCounters {
   batches: number
@@ -65,20 +55,13 @@ export class Ingest {
   /** Handles one message from a results topic. Never throws. */
   handle(topic: string, payload: Buffer): void {
     const sender = this.options.topics.probeIdOf(topic) ?? 'unknown'
-    let json: unknown
-    try {
-      json = JSON.parse(payload.toString('utf8'))
-    } catch (error) {
-      return this.rejectMessage(topic, sender, payload, `not JSON: ${(error as Error).message}`)
+    const decoded = decodeMessage(resultBatchSchema, payload)
+    if (!decoded.ok) {
+      const reason =
+        decoded.problem === 'invalid' ? `invalid batch: ${decoded.reason}` : decoded.reason
+      return this.rejectMessage(topic, sender, payload, reason)
     }
-    const envelope = envelopeSchema.safeParse(json)
-    if (!envelope.success) {
-      const reason = envelope.error.issues
-        .map((i) => `${formatPath(i.path)}: ${i.message}`)
-        .join('; ')
-      return this.rejectMessage(topic, sender, payload, `invalid batch: ${reason}`)
-    }
-    const batch = envelope.data
+    const batch = decoded.value
     if (batch.probeId !== sender) {
       return this.rejectMessage(
         topic,
@@ -92,10 +75,8 @@ export class Ingest {
     batch.results.forEach((raw, index) => {
       const parsed = checkResultSchema.safeParse(raw)
       if (!parsed.success) {
-        const reason = parsed.error.issues.map(
-          (i) => `${formatPath(['results', index, ...i.path])}: ${i.message}`,
-        )
-        return this.rejectResult(topic, sender, raw, reason.join('; '))
+        const reason = describeIssues(parsed.error.issues, ['results', index])
+        return this.rejectResult(topic, sender, raw, reason)
       }
       if (parsed.data.probeId !== sender) {
         return this.rejectResult(
@@ -109,21 +90,8 @@ export class Ingest {
     })
 
     try {
-      const maintained = new Set<CheckResult>()
-      const stored = this.options.store.insert(valid, {
-        inMaintenance: (result) => {
-          const inside = this.inMaintenance(result)
-          if (inside) maintained.add(result)
-          return inside
-        },
-      })
-      const judged = stored.filter((result) => !maintained.has(result))
+      this.accept(valid)
       this.counters.batches += 1
-      this.counters.results += stored.length
-      this.counters.duplicates += valid.length - stored.length
-      this.counters.inMaintenance += stored.length - judged.length
-      if (judged.length > 0)
-        this.options.onStored(judged.sort((a, b) => a.scheduledAt - b.scheduledAt))
     } catch (error) {
       // Not acking makes the probe resend the batch later: nothing is lost while storage is sick.
       this.options.logger.error(
@@ -133,6 +101,28 @@ export class Ingest {
       return
     }
     this.options.ack(sender, [batch.batchId])
+  }
+
+  /**
+   * Stores valid results (a probe's batch, or results the hub measured itself, such as
+   * heartbeats) and hands what is new and outside maintenance to the alert engine.
+   * Throws when storage fails, so that the caller does not ack what it did not keep.
+   */
+  accept(valid: CheckResult[]): void {
+    const maintained = new Set<CheckResult>()
+    const stored = this.options.store.insert(valid, {
+      inMaintenance: (result) => {
+        const inside = this.inMaintenance(result)
+        if (inside) maintained.add(result)
+        return inside
+      },
+    })
+    const judged = stored.filter((result) => !maintained.has(result))
+    this.counters.results += stored.length
+    this.counters.duplicates += valid.length - stored.length
+    this.counters.inMaintenance += stored.length - judged.length
+    if (judged.length > 0)
+      this.options.onStored(judged.sort((a, b) => a.scheduledAt - b.scheduledAt))
   }
 
   /**

@@ -5,8 +5,8 @@
  * minutes, overall availability, and a tile per region with its last result.
  */
 import type { FC } from 'hono/jsx'
-import type { MinuteBar, RegionView } from '../api/check-view.ts'
-import type { CheckAlertStatus } from '../types.ts'
+import type { MinuteBar, RegionView } from '../views/check-view.ts'
+import type { CheckAlertStatus } from '../alerts/alert-state.ts'
 import {
   formatAgo,
   formatClock,
@@ -15,7 +15,7 @@ import {
   formatPercent,
   formatSpan,
 } from './format.ts'
-import type { StatusPageCheck } from './status-page-model.ts'
+import type { StatusPageCheck } from '../views/status-page-model.ts'
 
 const STATE_LABELS: Record<CheckAlertStatus, string> = {
   up: 'Up',

@@ -1,6 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import { describe, expect, it } from 'vitest'
-import type { Incident } from '../alerts/incident-store.ts'
+import type { Incident } from '../incidents/incident-store.ts'
 import { IncidentList, MAX_PAGE_INCIDENTS, pageIncidents } from './incident-list.tsx'
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0)

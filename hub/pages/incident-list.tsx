@@ -7,7 +7,7 @@
  * and stay in the API.
  */
 import type { FC } from 'hono/jsx'
-import type { Incident } from '../alerts/incident-store.ts'
+import type { Incident } from '../incidents/incident-store.ts'
 import { formatDateTime, formatSpan } from './format.ts'
 
 /** An incident as the page shows it. */

@@ -2,7 +2,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 /** The probes section of the status page: who is measuring, from where, and whether it is alive. */
 import type { FC } from 'hono/jsx'
-import type { ProbeInfo } from '../types.ts'
+import type { ProbeInfo } from '../probes/probe-info.ts'
 import { formatAgo, formatDateTime } from './format.ts'
 
 /** Probes sorted as given, with their state and how long ago they were last heard from. */

@@ -5,12 +5,12 @@
  * refreshes itself, so it can stay open on a wall screen.
  */
 import type { FC } from 'hono/jsx'
-import { OVERALL_HEADLINES, type OverallStatus } from '../api/overall-status.ts'
+import { OVERALL_HEADLINES, type OverallStatus } from '../views/overall-status.ts'
 import { CheckCard } from './check-card.tsx'
 import { formatDateTime } from './format.ts'
 import { IncidentList } from './incident-list.tsx'
 import { ProbeTable } from './probe-table.tsx'
-import type { StatusPageModel } from './status-page-model.ts'
+import type { StatusPageModel } from '../views/status-page-model.ts'
 import { STATUS_PAGE_CSS } from './styles.ts'
 
 /** How often the page reloads itself; probes report every minute or faster. */

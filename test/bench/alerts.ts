@@ -1,5 +1,5 @@
 /**
- * `npm run bench:alerts`: issue 6's alert scenarios on a virtual-time simulator that
+ * `npm run bench:alerts`: the alerting scenarios on a virtual-time simulator that
  * drives the hub's real alert engine, confirmation runs, dispatcher and probe alerts
  * (test/bench/alerts/). Notifications are counted where they leave the dispatcher.
  *

@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../hub/broker/embedded-broker.ts'
-import { createProbeToken, credentialsPath, revokeProbeToken } from '../../hub/credentials.ts'
+import {
+  createProbeToken,
+  credentialsPath,
+  revokeProbeToken,
+} from '../../hub/broker/credentials.ts'
 import { silentLogger } from '../../lib/logger.ts'
 import { mosquittoWorks } from '../fixtures/mosquitto.ts'
 import {

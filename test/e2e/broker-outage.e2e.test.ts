@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { drainOutbox, hubCounts, readAudit, storedResults, waitForStored } from './fault-counts.ts'
+import {
+  drainOutbox,
+  hubCounts,
+  producedResults,
+  storedResults,
+  waitForStored,
+} from './fault-counts.ts'
 import {
   startHubProcess,
   startProbeProcess,
@@ -59,7 +65,6 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outa
 
   it('loses nothing and keeps measurement times', { timeout: 180_000 }, async () => {
     const hubDb = join(dir, 'hub', 'hub.db')
-    const auditLog = join(dir, 'produced.jsonl')
     const probeDir = join(dir, 'probe')
     const mqttUrl = broker!.url
     probe = await startProbeProcess({
@@ -67,7 +72,6 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outa
       id: 'eu-west-1',
       region: 'eu-west',
       dataDir: probeDir,
-      env: { VANTAGE_PROBE_AUDIT_LOG: auditLog },
     })
     await waitFor('results to reach the hub', () => hubCounts(hubDb).raw >= 4)
 
@@ -79,11 +83,12 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outa
     broker = await startMosquitto('', { port })
     const outageEnd = Date.now()
 
-    const producedByEnd = readAudit(auditLog).map((entry) => entry.id)
+    const producedByEnd = producedResults(probe.logs()).map((entry) => entry.id)
     // Both clients may wait out a 30 s backoff step before they reconnect.
     await waitForStored(hubDb, producedByEnd, 'the outage backlog to be stored', 60_000)
 
     await probe.stop()
+    const produced = producedResults(probe.logs())
     probe = undefined
     await drainOutbox({
       mqttUrl,
@@ -92,7 +97,6 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outa
       outboxDb: join(probeDir, 'outbox.db'),
     })
 
-    const produced = readAudit(auditLog)
     const stored = storedResults(hubDb)
     expect([...stored.keys()].sort()).toEqual(produced.map((entry) => entry.id).sort())
     expect(hubCounts(hubDb)).toEqual({

@@ -14,8 +14,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CheckView } from '../../hub/api/check-view.ts'
-import type { ProbeInfo } from '../../hub/types.ts'
+import type { CheckView } from '../../hub/views/check-view.ts'
+import type { ProbeInfo } from '../../hub/probes/probe-info.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
 import {
   startHubProcess,

@@ -1,11 +1,10 @@
 /**
- * Exact bookkeeping for the fault tests: which results the probes produced (their
- * audit logs, probe/audit-log.ts), which the hub stored (its SQLite file, read while
+ * Exact bookkeeping for the fault tests: which results the probes produced (the
+ * "result queued" lines of their debug logs, written right after the outbox commit), which the hub stored (its SQLite file, read while
  * it runs), and a way to empty a probe's outbox without producing anything new.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import type { AuditEntry } from '../../probe/audit-log.ts'
 import { startProbeProcess, waitFor } from './processes.ts'
 
 export function query<T>(file: string, sql: string, ...params: unknown[]): T[] {
@@ -39,7 +38,6 @@ export function storedResults(hubDb: string): Map<string, number> {
   return new Map(rows.map((row) => [row.id, row.scheduled_at]))
 }
 
-/** Every result the probe committed to its outbox, from its audit log. */
 /** Waits until every id in `ids` is stored in the hub's database. */
 export async function waitForStored(
   hubDb: string,
@@ -57,12 +55,21 @@ export async function waitForStored(
   )
 }
 
-export function readAudit(file: string): AuditEntry[] {
-  if (!existsSync(file)) return []
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as AuditEntry)
+export interface ProducedResult {
+  id: string
+  checkId: string
+  scheduledAt: number
+}
+
+/** Every result a probe committed to its outbox, from its debug log (the process's stderr). */
+export function producedResults(logs: string): ProducedResult[] {
+  const produced: ProducedResult[] = []
+  for (const line of logs.split('\n')) {
+    if (!line.includes('"result queued"')) continue
+    const entry = JSON.parse(line) as { resultId: string; checkId: string; scheduledAt: number }
+    produced.push({ id: entry.resultId, checkId: entry.checkId, scheduledAt: entry.scheduledAt })
+  }
+  return produced
 }
 
 export function outboxIds(outboxDb: string): string[] {

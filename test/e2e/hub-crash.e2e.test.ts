@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { drainOutbox, hubCounts, readAudit, storedResults, waitForStored } from './fault-counts.ts'
+import {
+  drainOutbox,
+  hubCounts,
+  producedResults,
+  storedResults,
+  waitForStored,
+} from './fault-counts.ts'
 import {
   startHubProcess,
   startProbeProcess,
@@ -63,14 +69,12 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
 
     it('loses nothing and stores nothing twice', async () => {
       const hubDb = join(dir, 'hub', 'hub.db')
-      const auditLog = join(dir, 'produced.jsonl')
       const probeDir = join(dir, 'probe')
       probe = await startProbeProcess({
         mqttUrl: broker.url,
         id: 'eu-west-1',
         region: 'eu-west',
         dataDir: probeDir,
-        env: { VANTAGE_PROBE_AUDIT_LOG: auditLog },
       })
       await waitFor('results to reach the hub', () => hubCounts(hubDb).raw >= 6)
 
@@ -81,7 +85,7 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
       await new Promise((resolve) => setTimeout(resolve, 3_000))
       hub = await startHub()
 
-      const producedBeforeRestart = readAudit(auditLog).map((entry) => entry.id)
+      const producedBeforeRestart = producedResults(probe.logs()).map((entry) => entry.id)
       expect(producedBeforeRestart.length).toBeGreaterThan(storedBeforeCrash)
       // Unacked batches are replayed after the probe's ack timeout (15 s).
       await waitForStored(
@@ -92,6 +96,7 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
       )
 
       await probe.stop()
+      const produced = producedResults(probe.logs()).map((entry) => entry.id)
       probe = undefined
       await drainOutbox({
         mqttUrl: broker.url,
@@ -100,7 +105,6 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
         outboxDb: join(probeDir, 'outbox.db'),
       })
 
-      const produced = readAudit(auditLog).map((entry) => entry.id)
       const stored = storedResults(hubDb)
       expect(new Set(produced).size).toBe(produced.length)
       expect([...stored.keys()].sort()).toEqual([...produced].sort())

@@ -13,7 +13,7 @@ import {
   drainOutbox,
   hubCounts,
   outboxIds,
-  readAudit,
+  producedResults,
   storedResults,
   waitForStored,
 } from './fault-counts.ts'
@@ -60,14 +60,12 @@ describe('a probe killed with unacked results', () => {
     const probeDir = join(dir, 'probe')
     const hubDb = join(dir, 'hub', 'hub.db')
     const outboxDb = join(probeDir, 'outbox.db')
-    const auditLog = join(dir, 'produced.jsonl')
     const start = () =>
       startProbeProcess({
         mqttUrl: hub.mqttUrl,
         id: 'eu-west-1',
         region: 'eu-west',
         dataDir: probeDir,
-        env: { VANTAGE_PROBE_AUDIT_LOG: auditLog },
       })
 
     probe = await start()
@@ -84,18 +82,22 @@ describe('a probe killed with unacked results', () => {
     await probe.stop()
     const unacked = outboxIds(outboxDb)
     expect(unacked.length).toBeGreaterThanOrEqual(4)
-    // The audit line follows the outbox commit, so a kill between the two leaves a
-    // result in the outbox only: what was produced is the audit log plus the outbox.
-    const producedBeforeKill = new Set([...readAudit(auditLog).map((e) => e.id), ...unacked])
+    // The log line follows the outbox commit, so a kill between the two leaves a
+    // result in the outbox only: what was produced is the logged results plus the outbox.
+    const producedBeforeKill = new Set([
+      ...producedResults(probe.logs()).map((e) => e.id),
+      ...unacked,
+    ])
 
     hub.kill('SIGCONT')
     probe = await start()
     await waitForStored(hubDb, unacked, 'every unacked result to be stored')
     await probe.stop()
+    const producedAfterRestart = producedResults(probe.logs()).map((e) => e.id)
     probe = undefined
     await drainOutbox({ mqttUrl: hub.mqttUrl, id: 'eu-west-1', dataDir: probeDir, outboxDb })
 
-    const produced = new Set([...producedBeforeKill, ...readAudit(auditLog).map((e) => e.id)])
+    const produced = new Set([...producedBeforeKill, ...producedAfterRestart])
     const stored = storedResults(hubDb)
     expect([...stored.keys()].sort()).toEqual([...produced].sort())
     expect(hubCounts(hubDb)).toEqual({

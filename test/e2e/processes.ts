@@ -28,8 +28,9 @@ function spawnVantage(args: string[], env: NodeJS.ProcessEnv = {}): VantageProce
   let stderr = ''
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  // 'close' comes after the process exited and its output was read to the end.
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('close', (code) => resolve(code)),
   )
   return {
     child,

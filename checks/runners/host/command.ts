@@ -9,7 +9,7 @@ import { findOnPath } from '../find-on-path.ts'
 import type { Runner, RunOutcome } from '../types.ts'
 import { capabilityMissing, describeError } from './outcomes.ts'
 import { normalize, parsePluginOutput } from './perfdata.ts'
-import { runProgram, type ProgramRun } from './run-program.ts'
+import { runProgram, type ProgramRun } from '../../../lib/run-program.ts'
 
 const PLUGIN_STATES: Record<number, { name: string; status: CheckStatus; code?: string }> = {
   0: { name: 'OK', status: 'up' },

@@ -7,7 +7,7 @@ import { ERROR_CODES } from '../../result.ts'
 import { findOnPath } from '../find-on-path.ts'
 import type { Runner } from '../types.ts'
 import { capabilityMissing, describeError } from './outcomes.ts'
-import { runProgram, type ProgramRun } from './run-program.ts'
+import { runProgram, type ProgramRun } from '../../../lib/run-program.ts'
 
 /** What systemctl prints when there is no systemd to ask (PID 1 is something else). */
 const NO_SYSTEMD =

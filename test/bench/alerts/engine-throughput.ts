@@ -7,9 +7,9 @@ import Database from 'better-sqlite3'
 import type { CheckResult } from '../../../checks/result.ts'
 import { validateMonitoring } from '../../../checks/validate.ts'
 import { ManualClock } from '../../../lib/clock.ts'
-import { AlertEngine } from '../../../hub/alerts/alert-engine.ts'
-import { IncidentStore } from '../../../hub/alerts/incident-store.ts'
-import type { ProbeInfo } from '../../../hub/types.ts'
+import { AlertEngine } from '../../../hub/alerts/engine/alert-engine.ts'
+import { IncidentStore } from '../../../hub/incidents/incident-store.ts'
+import type { ProbeInfo } from '../../../hub/probes/probe-info.ts'
 
 const REGIONS = ['eu-west', 'us-east', 'ap-south']
 const CHECKS = 200

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CheckResult } from '../../../checks/result.ts'
 import { ManualClock } from '../../../lib/clock.ts'
-import type { ProbeInfo } from '../../../hub/types.ts'
+import type { ProbeInfo } from '../../../hub/probes/probe-info.ts'
 import { EventQueue } from './event-queue.ts'
 import { COMMAND_LATENCY_MS, RUN_MS, VirtualNetwork, type World } from './network.ts'
 import { decodeTime } from 'ulid'

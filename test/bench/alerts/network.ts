@@ -10,7 +10,7 @@
  */
 import type { CheckResult } from '../../../checks/result.ts'
 import type { ManualClock } from '../../../lib/clock.ts'
-import type { ProbeInfo } from '../../../hub/types.ts'
+import type { ProbeInfo } from '../../../hub/probes/probe-info.ts'
 import { EventQueue } from './event-queue.ts'
 import { seededUlid, uniform, type Random } from './random.ts'
 

@@ -1,5 +1,5 @@
 /**
- * The five scenarios of issue 6's benchmark. Each builds fresh simulations, runs them
+ * The five alerting scenarios of the benchmark. Each builds fresh simulations, runs them
  * through virtual time and returns its rows for the table. Sizes are parameters so the
  * test runs every scenario small and the bench runs them at the issue's size.
  */

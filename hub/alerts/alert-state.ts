@@ -1,0 +1,50 @@
+/** Alert state as the engine keeps it and the API and pages read it. */
+
+/**
+ * A region's view of a check, from consecutive results (failAfter / recoverAfter):
+ * - unknown: no conclusive result yet;
+ * - passing / degraded / failing: from its streaks;
+ * - inconclusive: its newest result was inconclusive (a sick probe, a missing capability);
+ * - offline: no online probe can run it there.
+ * Only passing, degraded and failing regions are conclusive.
+ */
+export type RegionAlertState =
+  'unknown' | 'passing' | 'degraded' | 'failing' | 'inconclusive' | 'offline'
+
+/**
+ * A check's state across regions:
+ * - unknown: no conclusive result yet;
+ * - up: no region failing;
+ * - degraded: at least `quorum` regions degraded or failing, fewer than `quorum` failing;
+ * - partial: some regions failing, fewer than the quorum (shown, never paged);
+ * - insufficient: fewer conclusive regions than the quorum, so the check cannot be judged
+ *   (the probe network is alerted instead);
+ * - down: at least `quorum` regions failing (an alert fired).
+ */
+export type CheckAlertStatus = 'unknown' | 'up' | 'degraded' | 'partial' | 'insufficient' | 'down'
+
+export interface CheckAlertState {
+  checkId: string
+  status: CheckAlertStatus
+  /** Per region; for host checks per probe id, each selected host being its own series. */
+  regions: Record<string, RegionAlertState>
+  failingRegions: string[]
+  /** When the check entered its current status (epoch ms), or null if unknown. */
+  since: number | null
+  /** The open incident while DOWN. */
+  incidentId: string | null
+  /** Failing regions needed for DOWN. */
+  quorum?: number
+  /** True while the check flaps (alerts are held back until it settles). */
+  flapping?: boolean
+  /** Regions left out of the quorum because a region-connectivity alert covers them. */
+  inhibitedRegions?: string[]
+}
+
+/** A confirmed outage: from the alert firing to its resolution (null while open). */
+export interface Outage {
+  incidentId: string
+  checkId: string
+  startedAt: number
+  endedAt: number | null
+}

@@ -1,0 +1,84 @@
+/**
+ * Opens and closes a check's DOWN and DEGRADED incidents for the alert engine, and
+ * builds the `fired` and `resolved` events that announce them. The engine decides when;
+ * this part writes the incident, its timeline and the track's record of it.
+ */
+import type { Clock } from '../../../lib/clock.ts'
+import type { AlertEvent } from '../../../checks/alert-event.ts'
+import { earliestError, eventBase, type Cause, type CheckTrack } from './check-track.ts'
+import type { ConfirmationMemory } from './confirmation-memory.ts'
+import type { IncidentStore } from '../../incidents/incident-store.ts'
+
+export type CheckIncidentKind = 'down' | 'degraded'
+
+export class CheckIncidents {
+  readonly #clock: Clock
+  readonly #incidents: IncidentStore
+  readonly #confirmations: ConfirmationMemory
+
+  constructor(clock: Clock, incidents: IncidentStore, confirmations: ConfirmationMemory) {
+    this.#clock = clock
+    this.#incidents = incidents
+    this.#confirmations = confirmations
+  }
+
+  /**
+   * Opens the incident, with the confirmation rounds sent shortly before it on its
+   * timeline ahead of `fired`, and records it on the track.
+   */
+  fire(
+    track: CheckTrack,
+    kind: CheckIncidentKind,
+    regions: string[],
+    quorum: number,
+    cause: Cause,
+  ): AlertEvent {
+    const at = this.#clock.now()
+    const { spec } = track
+    const firstError = earliestError(track, regions)
+    const id = this.#incidents.open({ kind, checkId: spec.id, at, regions, firstError })
+    for (const round of this.#confirmations.take(spec.id, at)) {
+      this.#incidents.addEvent(id, round.at, 'confirmation', round.detail)
+    }
+    const severity = { severity: kind }
+    this.#incidents.addEvent(id, at, 'fired', {
+      regions,
+      quorum,
+      firstError,
+      ...severity,
+      ...cause,
+    })
+    track[kind] = { id, startedAt: at, firstError, regions: new Set(regions) }
+    return {
+      ...eventBase(track),
+      ...severity,
+      type: 'fired',
+      incidentId: id,
+      at,
+      regions,
+      quorum,
+      firstError,
+    }
+  }
+
+  /** Closes the track's open incident of this kind; every series that failed during it is listed. */
+  resolve(track: CheckTrack, kind: CheckIncidentKind, quorum: number, cause: Cause): AlertEvent {
+    const incident = track[kind]!
+    const at = this.#clock.now()
+    const durationMs = at - incident.startedAt
+    this.#incidents.resolve(incident.id, at)
+    this.#incidents.addEvent(incident.id, at, 'resolved', { durationMs, ...cause })
+    track[kind] = null
+    return {
+      ...eventBase(track),
+      severity: kind,
+      type: 'resolved',
+      incidentId: incident.id,
+      at,
+      regions: [...incident.regions],
+      quorum,
+      firstError: incident.firstError,
+      durationMs,
+    }
+  }
+}

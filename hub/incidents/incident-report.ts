@@ -1,0 +1,326 @@
+/**
+ * The post-incident report: a Markdown correction-of-error document built from an
+ * incident, its timeline, its impact figures and sample results. What the hub knows
+ * is filled in (summary, customer impact, timeline, samples); what only people know
+ * (root cause, corrective actions, lessons) is left blank with a prompt, so the
+ * review starts from facts instead of memory. Pure: tested without a hub.
+ */
+import { formatDuration } from '../../checks/duration.ts'
+import type { SampleResult } from './incident-results.ts'
+import type { IncidentImpact } from './incident-impact.ts'
+import type {
+  IncidentError,
+  IncidentKind,
+  IncidentWithTimeline,
+  TimelineEntry,
+} from './incident-store.ts'
+
+export interface IncidentReportInput {
+  project: string
+  /** The check's display name (its id when it has none or is no longer deployed). */
+  checkName: string
+  incident: IncidentWithTimeline
+  impact: IncidentImpact
+  samples: SampleResult[]
+  /** When the report is made (epoch ms): an open incident is described up to now. */
+  now: number
+}
+
+/** What happened, per kind, as the title and summary say it. */
+const WHAT_HAPPENED: Record<IncidentKind, string> = {
+  down: 'was DOWN',
+  degraded: 'was DEGRADED',
+  flapping: 'was flapping',
+  region: 'lost connectivity',
+  probe: 'was offline',
+  channel: 'kept failing to deliver notifications',
+}
+
+/** `2026-03-01 12:00:00` (UTC). */
+export function utc(at: number): string {
+  return new Date(at)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '')
+}
+
+/** Text safe inside a Markdown table cell: one line, pipes escaped. */
+export function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')
+}
+
+function errorText(error: IncidentError | null | undefined): string {
+  return error ? `${error.code}: ${error.message}` : ''
+}
+
+function percent(share: number, digits: number): string {
+  return `${(share * 100).toFixed(digits)} %`
+}
+
+function list(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String)
+  return value === undefined || value === null ? [] : [String(value)]
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value)
+}
+
+/** The error a timeline entry's result carried, if any (the engine puts the result in `result`). */
+function resultError(detail: Record<string, unknown>): string {
+  const result = detail.result as { error?: IncidentError } | undefined
+  return errorText(result?.error)
+}
+
+function joined(...parts: string[]): string {
+  return parts.filter((part) => part !== '').join('; ')
+}
+
+/** `2 region(s) failing (quorum 2): eu-west, us-east`, from a `fired` entry. */
+function failingAtFire(detail: Record<string, unknown>): string {
+  const regions = list(detail.regions)
+  const quorum = detail.quorum === undefined ? '' : ` (quorum ${text(detail.quorum)})`
+  return `${regions.length} region(s) failing${quorum}: ${regions.join(', ')}`
+}
+
+/** One timeline entry as [event, detail], worded for a reader who was not there. */
+export function describeEntry(entry: TimelineEntry): [event: string, detail: string] {
+  const d = entry.detail
+  switch (entry.type) {
+    case 'fired':
+      return [
+        'Alert fired',
+        joined(failingAtFire(d), errorText(d.firstError as IncidentError | null)),
+      ]
+    case 'region':
+      return [`Region ${text(d.region)} ${text(d.state)}`, resultError(d)]
+    case 'confirmation': {
+      const probes = Array.isArray(d.probes) ? d.probes.length : d.probes
+      return [
+        'Confirmation run requested',
+        joined(
+          d.after === undefined ? '' : `after ${text(d.after)}`,
+          d.failingRegion === undefined ? '' : `${text(d.failingRegion)} failed first`,
+          d.rerun === undefined ? '' : `re-run in ${text(d.rerun)}`,
+          list(d.regions).length > 0 ? `regions ${list(d.regions).join(', ')}` : '',
+          probes === undefined ? '' : `${text(probes)} probe(s)`,
+        ),
+      ]
+    }
+    case 'notification':
+      return [
+        `Notification (${text(d.alert)}) to ${text(d.channel)}`,
+        joined(
+          `${text(d.outcome)}${d.attempt === undefined ? '' : `, attempt ${text(d.attempt)}`}`,
+          d.channelType === undefined ? '' : `${text(d.channelType)} channel`,
+          d.status === undefined ? '' : `HTTP ${text(d.status)}`,
+          text(d.error),
+        ),
+      ]
+    case 'ack':
+      return ['Acknowledged', joined(`by ${text(d.by)}`, text(d.comment))]
+    case 'reminder':
+      return [
+        'Reminder sent',
+        joined(d.level === undefined ? '' : `level ${text(d.level)}`, list(d.channels).join(', ')),
+      ]
+    case 'escalation':
+      return [
+        `Escalated${d.level === undefined ? '' : ` to level ${text(d.level)}`}`,
+        list(d.channels).join(', '),
+      ]
+    case 'suppressed':
+      return ['Notification held back', text(d.reason)]
+    case 'remediation':
+      return [
+        `Remediation: ${text(d.action)}`,
+        joined(
+          `${text(d.outcome)}${d.attempt === undefined ? '' : `, attempt ${text(d.attempt)}`}`,
+          d.exitCode === undefined ? '' : `exit code ${text(d.exitCode)}`,
+          d.status === undefined ? '' : `HTTP ${text(d.status)}`,
+          typeof d.durationMs === 'number' ? formatDuration(d.durationMs) : '',
+          text(d.reason),
+          text(d.error),
+          text(d.output),
+        ),
+      ]
+    case 'flapping':
+      return [
+        d.flapping === false ? 'Stopped flapping' : 'Started flapping',
+        typeof d.percentStateChange === 'number'
+          ? `${d.percentStateChange.toFixed(1)} % state change`
+          : '',
+      ]
+    case 'deploy':
+      return [
+        `Config deployed: ${text(d.version)}`,
+        joined(
+          d.source === undefined ? '' : `from ${text(d.source)}`,
+          d.checkChanged === true ? 'changed this check' : 'did not change this check',
+        ),
+      ]
+    case 'resolved':
+      return [
+        'Resolved',
+        joined(typeof d.durationMs === 'number' ? `after ${formatDuration(d.durationMs)}` : ''),
+      ]
+    case 'note':
+      return ['Note', text(d.message)]
+    default:
+      return [String(entry.type), JSON.stringify(d)]
+  }
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`
+  return [line(header), `|${header.map(() => ' --- ').join('|')}|`, ...rows.map(line)]
+}
+
+function summary(input: IncidentReportInput, checkLabel: string): string[] {
+  const { incident, impact, samples, now } = input
+  const { startedAt, endedAt } = incident
+  const when =
+    endedAt === null
+      ? `since ${utc(startedAt)} UTC, still open (${formatDuration(now - startedAt)} so far)`
+      : `from ${utc(startedAt)} UTC to ${utc(endedAt)} UTC (${formatDuration(endedAt - startedAt)})`
+  const fired = incident.timeline.find((entry) => entry.type === 'fired')
+  const confirmations = incident.timeline.filter(
+    (entry) => entry.type === 'confirmation' && entry.at <= startedAt,
+  ).length
+  const detection = [
+    fired
+      ? `the alert fired at ${utc(fired.at)} UTC with ${failingAtFire(fired.detail)}`
+      : `the incident opened at ${utc(startedAt)} UTC`,
+  ]
+  if (confirmations > 0) {
+    detection.push(
+      `after ${confirmations} confirmation round(s) asked other regions to run the check at once`,
+    )
+  }
+  const firstFailure = samples.reduce<number | null>(
+    (first, sample) => (first === null || sample.scheduledAt < first ? sample.scheduledAt : first),
+    null,
+  )
+  if (firstFailure !== null && firstFailure <= startedAt) {
+    detection.push(
+      `the first failing run sampled was scheduled at ${utc(firstFailure)} UTC, ` +
+        `${formatDuration(startedAt - firstFailure)} before`,
+    )
+  }
+  const ack =
+    incident.ackedAt === null
+      ? 'not acknowledged'
+      : `by ${incident.ackedBy ?? 'unknown'} at ${utc(incident.ackedAt)} UTC ` +
+        `(${formatDuration(Math.max(0, incident.ackedAt - startedAt))} after it started)`
+  const regions = impact.regions.length > 0 ? ` in ${impact.regions.join(', ')}` : ''
+  return [
+    `- **What failed:** ${checkLabel} ${WHAT_HAPPENED[incident.kind]}${regions}.`,
+    `- **When:** ${when}.`,
+    `- **How it was detected:** ${detection.join('; ')}.`,
+    `- **First error:** ${incident.firstError ? `\`${errorText(incident.firstError)}\`` : 'none recorded'}`,
+    `- **Acknowledged:** ${ack}.`,
+  ]
+}
+
+function customerImpact(impact: IncidentImpact): string[] {
+  const budget = impact.errorBudget
+  const failedShare =
+    impact.totalRuns > 0 ? ` (${percent(impact.failedRuns / impact.totalRuns, 1)})` : ''
+  const availability =
+    impact.availability === null ? 'not measured' : percent(impact.availability, 3)
+  const remaining =
+    budget.remainingShare < 0
+      ? `the budget is overspent by ${percent(-budget.remainingShare, 1)}`
+      : `${percent(budget.remainingShare, 1)} of it remains`
+  return [
+    `- **Duration:** ${formatDuration(impact.durationMs)}`,
+    `- **Regions affected:** ${impact.regions.length > 0 ? impact.regions.join(', ') : 'none recorded'}`,
+    `- **Failed runs:** ${impact.failedRuns} of ${impact.totalRuns} conclusive runs${failedShare}`,
+    `- **Availability over the SLO window** (${formatDuration(budget.windowMs)} up to the end): ${availability}`,
+    `- **Error budget** (${budget.target} % over ${formatDuration(budget.windowMs)}, ` +
+      `${formatDuration(budget.allowedDowntimeMs)} of downtime allowed): this incident consumed ` +
+      `${formatDuration(budget.consumedMs)} (${percent(budget.consumedShare, 1)}); ${remaining}.`,
+  ]
+}
+
+function sampleSection(samples: SampleResult[]): string[] {
+  if (samples.length === 0) {
+    return [
+      'No failing results are stored for this time (raw results are kept for a short retention).',
+    ]
+  }
+  return table(
+    ['Time (UTC)', 'Region', 'Probe', 'Status', 'Duration', 'Error', 'Result id'],
+    samples.map((s) => [
+      utc(s.scheduledAt),
+      s.region,
+      s.probeId,
+      s.status,
+      formatDuration(s.durationMs),
+      errorText(s.error),
+      s.id,
+    ]),
+  )
+}
+
+/**
+ * @example
+ * const markdown = buildIncidentReport({ project: 'Acme', checkName: 'API health', incident, impact, samples, now })
+ */
+export function buildIncidentReport(input: IncidentReportInput): string {
+  const { incident, project, now } = input
+  const checkLabel =
+    input.checkName === incident.checkId
+      ? `\`${incident.checkId}\``
+      : `${input.checkName} (\`${incident.checkId}\`)`
+  const state = incident.endedAt === null ? 'open' : 'resolved'
+  const timelineRows = incident.timeline.map((entry) => [utc(entry.at), ...describeEntry(entry)])
+  const lines = [
+    `# Incident report: ${input.checkName} ${WHAT_HAPPENED[incident.kind]} (${incident.incidentId})`,
+    '',
+    `Project ${project} · incident \`${incident.incidentId}\` (${incident.kind}, ${state}) · ` +
+      `report generated ${utc(now)} UTC`,
+    '',
+    '## Summary',
+    '',
+    ...summary(input, checkLabel),
+    '',
+    '## Customer impact',
+    '',
+    ...customerImpact(input.impact),
+    '',
+    '## Timeline',
+    '',
+    ...(timelineRows.length > 0
+      ? table(['Time (UTC)', 'Event', 'Detail'], timelineRows)
+      : ['No timeline entries were recorded.']),
+    '',
+    '## Sample results',
+    '',
+    ...sampleSection(input.samples),
+    '',
+    '## Root cause and contributing factors',
+    '',
+    '_Why did it fail? Ask "why" until you reach causes you can act on, and list what made it worse, slower to detect or slower to fix._',
+    '',
+    '## Corrective actions',
+    '',
+    ...table(['Action', 'Owner', 'Due'], [['', '', '']]),
+    '',
+    '## Lessons learned',
+    '',
+    '### What went well',
+    '',
+    '-',
+    '',
+    '### What went wrong',
+    '',
+    '-',
+    '',
+    '### Where we got lucky',
+    '',
+    '-',
+    '',
+  ]
+  return lines.join('\n')
+}

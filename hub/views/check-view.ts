@@ -1,0 +1,269 @@
+/**
+ * The per-check view model: one place that turns specs, stored results, alert state
+ * and outages into what the JSON API returns and the status page renders, so the two
+ * never disagree.
+ */
+import type { CheckResult, CheckStatus } from '../../checks/result.ts'
+import {
+  describeSelector,
+  regionsOf,
+  tcpTarget,
+  type CheckKind,
+  type CheckSpec,
+  type SpecOf,
+} from '../../checks/spec.ts'
+import { checkAvailability, type Availability, type TimeWindow } from './availability.ts'
+import type { ResultStore } from '../store/result-store.ts'
+import { ROLLUP_MS, minuteStart, type StatusCounts } from '../store/status-counts.ts'
+import type {
+  CheckAlertState,
+  CheckAlertStatus,
+  Outage,
+  RegionAlertState,
+} from '../alerts/alert-state.ts'
+import { HOST_TARGETS } from './host-targets.ts'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+/** Availability windows shown for every check, longest last. */
+export const AVAILABILITY_WINDOWS = { '1h': HOUR, '24h': DAY } as const
+export type AvailabilityWindow = keyof typeof AVAILABILITY_WINDOWS
+
+/** Minutes in the status bar and in the detail view. */
+export const BAR_MINUTES = 60
+/** Raw results in the detail view. */
+export const RECENT_RESULTS = 50
+/** How far back the detail view lists outages. */
+export const OUTAGE_HISTORY_MS = 7 * DAY
+
+/** Where a check's results, alert state and outages come from. */
+export interface CheckViewSources {
+  results: ResultStore
+  alertState: (checkId: string) => CheckAlertState
+  outages: (checkId: string, from: number, to: number) => Outage[]
+  /**
+   * The check's maintenance time within [from, to) (Silences.maintenanceWindows), left
+   * out of its availability. Default: none.
+   */
+  maintenanceWindows?: (
+    check: { id: string; tags: string[] },
+    from: number,
+    to: number,
+  ) => TimeWindow[]
+}
+
+/** The gist of one result, as pages and lists show it. */
+export interface ResultSummary {
+  status: CheckStatus
+  /** When the run started (epoch ms). */
+  at: number
+  durationMs: number
+  /**
+   * The latency people care about: the ping's average RTT where there is one (a ping
+   * run lasts `count` × interval, which says nothing about the network), else the run.
+   */
+  latencyMs: number
+  error: { code: string; message: string } | null
+  probeId: string
+}
+
+/** One region of a check: the alert engine's view and the last result. */
+export interface RegionView {
+  state: RegionAlertState
+  latest: ResultSummary | null
+}
+
+/** A check as the API lists it and the status page shows it. */
+export interface CheckView {
+  id: string
+  name: string
+  kind: CheckKind
+  /** What is checked: the URL of an HTTP check, the host of a ping. */
+  target: string
+  tags: string[]
+  every: string
+  enabled: boolean
+  state: {
+    status: CheckAlertStatus
+    failingRegions: string[]
+    since: number | null
+    incidentId: string | null
+    /** Failing regions needed for DOWN. */
+    quorum?: number
+    /** True while the check flaps: its alerts are held back. */
+    flapping?: boolean
+    /** Regions set aside by a region-connectivity alert. */
+    inhibitedRegions?: string[]
+  }
+  /** What the keys of `regions` are: region names, or probe ids for host checks. */
+  seriesBy: 'region' | 'probe'
+  /**
+   * Every configured region, in configured order. For host checks: every probe that
+   * reported in the last 24 hours or has an alert state, by probe id.
+   */
+  regions: Record<string, RegionView>
+  availability: Record<AvailabilityWindow, Availability>
+}
+
+/** One minute of a status bar: counts over all regions, and the worst status seen. */
+export interface MinuteBar extends StatusCounts {
+  start: number
+  /**
+   * The worst conclusive status in the minute; `inconclusive` only when nothing else
+   * ran; null without results.
+   */
+  status: CheckStatus | null
+}
+
+/** A check with its recent history, for `GET /api/v1/checks/:id`. */
+export interface CheckDetailView extends CheckView {
+  /** Newest first. */
+  recent: CheckResult[]
+  /** The last `BAR_MINUTES` minutes, oldest first, the current (partial) minute last. */
+  minutes: MinuteBar[]
+  /** Confirmed outages of the last 7 days, oldest first. */
+  outages: Outage[]
+}
+
+/**
+ * What each check kind checks, for one line of text. A mapped type: a new kind
+ * fails to compile until it says what its target is.
+ */
+const TARGETS: { [K in CheckKind]: (spec: SpecOf<K>) => string } = {
+  http: (spec) => spec.url,
+  ping: (spec) => spec.host,
+  tcp: (spec) => tcpTarget(spec),
+  dns: (spec) => `${spec.name} ${spec.type}${spec.server ? ` @${spec.server}` : ''}`,
+  // Never the ping URL: this text is public, and the URL's token is the secret.
+  heartbeat: (spec) => `a ping every ${spec.every} (grace ${spec.grace})`,
+  ...HOST_TARGETS,
+}
+
+/** The URL, host or other thing a check watches. */
+export function checkTarget(spec: CheckSpec): string {
+  const what = (TARGETS[spec.kind] as (spec: CheckSpec) => string)(spec)
+  return 'on' in spec ? `${what} on ${describeSelector(spec.on)}` : what
+}
+
+/**
+ * The status a minute of results is shown as. Down wins over degraded over up;
+ * inconclusive says nothing about the target, so it shows only when nothing else ran.
+ */
+export function worstStatus(counts: StatusCounts): CheckStatus | null {
+  if (counts.down > 0) return 'down'
+  if (counts.degraded > 0) return 'degraded'
+  if (counts.up > 0) return 'up'
+  if (counts.inconclusive > 0) return 'inconclusive'
+  return null
+}
+
+function summarize(result: CheckResult): ResultSummary {
+  return {
+    status: result.status,
+    at: result.startedAt,
+    durationMs: result.durationMs,
+    latencyMs: result.metrics?.rttAvgMs ?? result.durationMs,
+    error: result.error ?? null,
+    probeId: result.probeId,
+  }
+}
+
+/** Builds the view of one check at `now`. */
+export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: number): CheckView {
+  const { results } = sources
+  const alert = sources.alertState(spec.id)
+  const latest = results.latestPerRegion(spec.id)
+  const longest = Math.max(...Object.values(AVAILABILITY_WINDOWS))
+  const series = regionsOf(spec) ?? hostSeries(results, spec.id, alert, now - longest, now)
+  const regions: Record<string, RegionView> = {}
+  for (const region of series) {
+    const result = latest[region]
+    regions[region] = {
+      state: alert.regions[region] ?? 'unknown',
+      latest: result ? summarize(result) : null,
+    }
+  }
+
+  const monitoredSince = results.firstResultAt(spec.id)
+  const outages = sources.outages(spec.id, now - longest, now)
+  const maintenance = sources.maintenanceWindows?.(spec, now - longest, now) ?? []
+  const availability = {} as Record<AvailabilityWindow, Availability>
+  for (const [name, length] of Object.entries(AVAILABILITY_WINDOWS)) {
+    const window = { from: now - length, to: now }
+    const counts = results.regionCounts(spec.id, window.from, window.to)
+    // Regions dropped from the config still have rollups; the view shows configured ones.
+    const regionCounts = Object.fromEntries(
+      series.flatMap((region) => (counts[region] ? [[region, counts[region]]] : [])),
+    )
+    availability[name as AvailabilityWindow] = checkAvailability({
+      window,
+      regionCounts,
+      outages,
+      monitoredSince,
+      regions: series,
+      maintenance,
+    })
+  }
+
+  return {
+    id: spec.id,
+    name: spec.name ?? spec.id,
+    kind: spec.kind,
+    target: checkTarget(spec),
+    tags: spec.tags,
+    every: spec.every,
+    enabled: spec.enabled,
+    state: {
+      status: alert.status,
+      failingRegions: alert.failingRegions,
+      since: alert.since,
+      incidentId: alert.incidentId,
+      quorum: alert.quorum,
+      flapping: alert.flapping ?? false,
+      inhibitedRegions: alert.inhibitedRegions ?? [],
+    },
+    seriesBy: regionsOf(spec) ? 'region' : 'probe',
+    regions,
+    availability,
+  }
+}
+
+/**
+ * The series of a host check, sorted by probe id: the probes that reported within
+ * `[from, to)` and those the alert engine tracks (a failing host stays visible even
+ * when it went silent). A host that left the selection drops out after a day.
+ */
+function hostSeries(
+  results: ResultStore,
+  checkId: string,
+  alert: CheckAlertState,
+  from: number,
+  to: number,
+): string[] {
+  const reported = Object.keys(results.regionCounts(checkId, from, to))
+  return [...new Set([...reported, ...Object.keys(alert.regions)])].sort()
+}
+
+/** The last `BAR_MINUTES` minutes of a check up to `now`, the current minute included. */
+export function minuteBars(results: ResultStore, checkId: string, now: number): MinuteBar[] {
+  const to = minuteStart(now) + ROLLUP_MS
+  const from = to - BAR_MINUTES * ROLLUP_MS
+  return results
+    .buckets(checkId, from, to, ROLLUP_MS)
+    .map((bucket) => ({ ...bucket, status: worstStatus(bucket) }))
+}
+
+/** Builds the detail view of one check at `now`: the list view plus its recent history. */
+export function buildCheckDetail(
+  sources: CheckViewSources,
+  spec: CheckSpec,
+  now: number,
+): CheckDetailView {
+  return {
+    ...buildCheckView(sources, spec, now),
+    recent: sources.results.recent(spec.id, RECENT_RESULTS),
+    minutes: minuteBars(sources.results, spec.id, now),
+    outages: sources.outages(spec.id, now - OUTAGE_HISTORY_MS, now),
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The probe's retained status (`probes/{id}/status`): who it is, what it can run, how
+ * full its outbox is and whether it is healthy. The hub's registry and the probe's
+ * peers read it; its Last Will is the same message with state offline.
+ */
+import type { ProbeStatus } from '../checks/wire.ts'
+import type { HealthReport } from './self-health.ts'
+
+export interface StatusSources {
+  probeId: string
+  region: string
+  labels: Record<string, string>
+  capabilities: string[]
+  version: string
+  queueDepth: () => number
+  dropped: () => number
+  configVersion: () => string | undefined
+  bundlesRejected: () => number
+  runs: () => number
+  clockOffsetMs: () => number | undefined
+  health: () => HealthReport
+}
+
+export function statusReport(state: ProbeStatus['state'], from: StatusSources): ProbeStatus {
+  const offset = from.clockOffsetMs()
+  return {
+    state,
+    probeId: from.probeId,
+    region: from.region,
+    labels: from.labels,
+    capabilities: from.capabilities,
+    version: from.version,
+    stats: {
+      queueDepth: from.queueDepth(),
+      dropped: from.dropped(),
+      configVersion: from.configVersion() ?? 'none',
+      bundlesRejected: from.bundlesRejected(),
+      runs: from.runs(),
+      ...(offset === undefined ? {} : { clockOffsetMs: offset }),
+    },
+    health: from.health(),
+  }
+}
