@@ -28,6 +28,8 @@
  *
  * This file decides when; its parts do the writing: check-track.ts, check-incidents.ts,
  * flapping-episodes.ts, region-alerts.ts, confirmation-memory.ts, engine-restore.ts.
+ * Longer than 400 lines because the header above is the state model's one description
+ * and the class is the one place that orders its steps; every step already has its file.
  */
 import { DEFAULT_ALERTING, type AlertingConfig } from '../../../checks/alerting.ts'
 import type { CheckResult } from '../../../checks/result.ts'

@@ -12,12 +12,8 @@ import { silentLogger } from '../../../lib/logger.ts'
 import type { RemediationCommand } from './remediation-commands.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
 import { IncidentStore, type TimelineEntry } from '../../incidents/incident-store.ts'
-import {
-  actionIdOf,
-  MAX_TIMELINE_OUTPUT_BYTES,
-  Remediation,
-  timelineOutput,
-} from './remediation.ts'
+import { actionIdOf, MAX_TIMELINE_OUTPUT_BYTES, timelineOutput } from './remediation-actions.ts'
+import { Remediation } from './remediation.ts'
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/remediation/', import.meta.url))
 const MIN = 60_000

@@ -11,19 +11,21 @@
  *   read back from the timeline of the open incident.
  * While an incident stays open, tick() runs an action again once its cooldown passed.
  */
-import { createHash } from 'node:crypto'
-import { performance } from 'node:perf_hooks'
-import { formatDuration, parseDuration } from '../../../checks/duration.ts'
+import { parseDuration } from '../../../checks/duration.ts'
 import type { CheckSpec } from '../../../checks/spec.ts'
 import type { RemediationAction } from '../../../checks/specs/common.ts'
 import type { Clock } from '../../../lib/clock.ts'
 import type { Logger } from '../../../lib/logger.ts'
-import { postJson } from '../../../lib/http-delivery.ts'
 import {
-  runRemediationCommand,
-  type CommandRun,
-  type RemediationCommand,
-} from './remediation-commands.ts'
+  actionIdOf,
+  actionLabel,
+  runAction,
+  type RemediationEntry,
+  type RunCommand,
+} from './remediation-actions.ts'
+import { runRemediationCommand, type RemediationCommand } from './remediation-commands.ts'
+
+export type { RemediationEntry, RunCommand } from './remediation-actions.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
 import type {
   Incident,
@@ -32,21 +34,8 @@ import type {
   TimelineEntry,
 } from '../../incidents/incident-store.ts'
 
-/** A remediation webhook answers quickly or not at all; it should start work, not finish it. */
-export const WEBHOOK_TIMEOUT_MS = 10_000
-
-/** Output kept on the timeline: the last lines, where a failing script says why. */
-export const MAX_TIMELINE_OUTPUT_BYTES = 1024
-
 /** How long close() waits for aborted actions to wind down before letting shutdown go on. */
 const CLOSE_GRACE_MS = 2_000
-
-/** Runs one allow-listed command; see runRemediationCommand for the default. */
-export type RunCommand = (
-  command: RemediationCommand,
-  env: Record<string, string>,
-  signal: AbortSignal,
-) => Promise<CommandRun>
 
 export interface RemediationOptions {
   clock: Clock
@@ -62,24 +51,6 @@ export interface RemediationOptions {
   runCommand?: RunCommand
 }
 
-/** What a timeline 'remediation' entry holds. */
-export interface RemediationEntry {
-  /** `webhook <host>` or `command <name>`: what a reader needs, never a URL that may hold a token. */
-  action: string
-  /** Names the action across restarts without storing its URL (see actionIdOf). */
-  actionId: string
-  /** 1 for the first run of this action in the incident. */
-  attempt: number
-  outcome: 'ok' | 'failed' | 'skipped'
-  status?: number
-  exitCode?: number | null
-  durationMs?: number
-  output?: string
-  error?: string
-  /** Why it was skipped or failed: 'cooldown', 'attempt limit', 'timeout'. */
-  reason?: string
-}
-
 /** An open DOWN incident and what was done about it. */
 interface Track {
   incidentId: string
@@ -92,34 +63,6 @@ interface Track {
   /** `${actionId} ${reason}` of skips already on the timeline, so each is written once. */
   noted: Set<string>
   busy: boolean
-}
-
-/** A short stable id: the webhook URL or command name hashed, so a token in a URL stays off the timeline. */
-export function actionIdOf(action: RemediationAction): string {
-  const what = action.webhook ? `webhook ${action.webhook}` : `command ${action.command}`
-  return createHash('sha256').update(what).digest('hex').slice(0, 12)
-}
-
-/** How the timeline and the logs name an action. */
-export function actionLabel(action: RemediationAction): string {
-  return action.webhook ? `webhook ${new URL(action.webhook).host}` : `command ${action.command}`
-}
-
-/** The end of `text`, at most MAX_TIMELINE_OUTPUT_BYTES of UTF-8, marked with … when cut. */
-export function timelineOutput(text: string): string {
-  const trimmed = text.trim()
-  const bytes = Buffer.from(trimmed)
-  if (bytes.length <= MAX_TIMELINE_OUTPUT_BYTES) return trimmed
-  const marker = '…'
-  const tail = bytes.subarray(
-    bytes.length - (MAX_TIMELINE_OUTPUT_BYTES - Buffer.byteLength(marker)),
-  )
-  // A cut through a multi-byte character decodes as U+FFFD; drop it rather than show it.
-  return marker + tail.toString('utf8').replace(/^\uFFFD+/, '')
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 /**
@@ -297,7 +240,18 @@ export class Remediation {
         const attempt = (track.attempts.get(actionId) ?? 0) + 1
         track.attempts.set(actionId, attempt)
         this.#lastRun.set(`${track.checkId} ${actionId}`, clock.now())
-        const { entry, ran } = await this.#runOne(track, action, attempt)
+        const { entry, ran } = await runAction(action, {
+          attempt,
+          webhookBody: () => this.#webhookBody(track, attempt),
+          env: {
+            VANTAGE_CHECK_ID: track.checkId,
+            VANTAGE_INCIDENT_ID: track.incidentId,
+            VANTAGE_ATTEMPT: String(attempt),
+          },
+          commands: this.#options.commands(),
+          runCommand: this.#runCommand,
+          signal: this.#shutdown.signal,
+        })
         incidents.addEvent(track.incidentId, clock.now(), 'remediation', { ...entry })
         logger[entry.outcome === 'ok' ? 'info' : 'warn'](
           { checkId: track.checkId, incidentId: track.incidentId, ...entry },
@@ -314,78 +268,6 @@ export class Remediation {
     } catch (error) {
       logger.error({ err: error, checkId: track.checkId }, 'remediation failed')
     }
-  }
-
-  async #runOne(
-    track: Track,
-    action: RemediationAction,
-    attempt: number,
-  ): Promise<{ entry: RemediationEntry; ran: boolean }> {
-    const base = { action: actionLabel(action), actionId: actionIdOf(action), attempt }
-    const started = performance.now()
-    const elapsed = () => Math.round(performance.now() - started)
-    if (action.webhook) {
-      const outcome = await postJson(
-        action.webhook,
-        JSON.stringify(this.#webhookBody(track, attempt)),
-        action.headers ?? {},
-        { signal: this.#shutdown.signal, timeoutMs: WEBHOOK_TIMEOUT_MS },
-        [action.webhook, ...Object.values(action.headers ?? {})],
-      )
-      const entry: RemediationEntry = {
-        ...base,
-        outcome: outcome.ok ? 'ok' : 'failed',
-        durationMs: elapsed(),
-      }
-      if (outcome.status !== undefined) entry.status = outcome.status
-      if (outcome.error !== undefined) entry.error = outcome.error
-      return { entry, ran: true }
-    }
-    const name = action.command!
-    const command = this.#options.commands().get(name)
-    if (!command) {
-      const error = `command "${name}" is not in the hub's remediation allow-list (its --remediation file)`
-      return { entry: { ...base, outcome: 'failed', durationMs: 0, error }, ran: false }
-    }
-    let run: CommandRun
-    try {
-      run = await this.#runCommand(
-        command,
-        {
-          VANTAGE_CHECK_ID: track.checkId,
-          VANTAGE_INCIDENT_ID: track.incidentId,
-          VANTAGE_ATTEMPT: String(attempt),
-        },
-        this.#shutdown.signal,
-      )
-    } catch (error) {
-      const entry: RemediationEntry = {
-        ...base,
-        outcome: 'failed',
-        durationMs: elapsed(),
-        error: `${command.argv[0]} could not be started: ${messageOf(error)}`,
-      }
-      return { entry, ran: false }
-    }
-    const entry: RemediationEntry = {
-      ...base,
-      outcome: run.exitCode === 0 && !run.timedOut && !run.aborted ? 'ok' : 'failed',
-      exitCode: run.exitCode,
-      durationMs: elapsed(),
-    }
-    const output = timelineOutput(run.output)
-    if (output) entry.output = output
-    if (run.timedOut) {
-      entry.reason = 'timeout'
-      entry.error = `killed at the ${formatDuration(command.timeoutMs)} timeout`
-    } else if (run.aborted) {
-      entry.error = 'killed: the hub is stopping'
-    } else if (run.exitCode === null) {
-      entry.error = `killed by ${run.signal}`
-    } else if (run.exitCode !== 0) {
-      entry.error = `exited ${run.exitCode}`
-    }
-    return { entry, ran: true }
   }
 
   #webhookBody(track: Track, attempt: number) {
