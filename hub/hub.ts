@@ -6,20 +6,18 @@
  * API reaches the probes, the alert engine, heartbeats and pages without a restart.
  */
 import { mkdirSync } from 'node:fs'
-import type { Server as HttpServer } from 'node:http'
 import { join } from 'node:path'
-import { serve, type ServerType } from '@hono/node-server'
 import type { CheckResult } from '../checks/result.ts'
-import { topics as topicsFor, type Ack } from '../checks/wire.ts'
+import { topics as topicsFor } from '../checks/wire.ts'
 import type { MonitoringConfig } from '../checks/validate.ts'
 import { fingerprintOf } from '../checks/hub-fingerprint.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
 import type { Logger } from '../lib/logger.ts'
-import { MqttConnection } from '../lib/mqtt-connection.ts'
 import type { AlertEngine } from './alerts/engine/alert-engine.ts'
 import { recordDeployOnIncidents } from './incidents/deploy-timeline.ts'
 import { IncidentStore } from './incidents/incident-store.ts'
 import { createApp } from './api/app.ts'
+import { serveHub } from './api/serve.ts'
 import {
   startEmbeddedBroker,
   type BrokerTls,
@@ -34,6 +32,7 @@ import { loadOrCreateHubKey } from './config/keys.ts'
 import { LiveConfig } from './config/live-config.ts'
 import { startAlerting } from './alerts/alerting.ts'
 import type { RemediationCommand } from './alerts/remediation/remediation-commands.ts'
+import { ProbeLink } from './probes/probe-link.ts'
 import { ProbeRegistry } from './probes/probe-registry.ts'
 import { HubState } from './store/hub-state.ts'
 import { openDatabase } from './store/database.ts'
@@ -146,37 +145,27 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     incidents,
     config,
     probes: () => registry.list(),
-    // A lost command costs nothing but speed: the check's own schedules still judge it.
-    sendCommand: ({ probeId, command }) => {
-      if (!connection.connected()) return
-      connection.publish(topics.commands(probeId), JSON.stringify(command)).catch(() => undefined)
-    },
+    sendCommand: ({ probeId, command }) => link.sendCommand(probeId, command),
     statusUrl: options.publicUrl,
     remediationCommands: options.remediationCommands,
   })
   const { engine, silences } = alerting
   const inMaintenance = silences.resultPredicate(() => config().checks)
 
-  const connection: MqttConnection = new MqttConnection({
+  const link: ProbeLink = new ProbeLink({
     url: mqttUrl,
-    clientId: `vantage-hub-${process.pid}`,
-    ...(broker
+    connect: broker
       ? broker.internalClient()
-      : { username: options.brokerUsername, password: options.brokerPassword }),
+      : { username: options.brokerUsername, password: options.brokerPassword },
+    topics,
+    config: () => {
+      const { envelope, bundle } = live.deployed()
+      return { envelope, version: bundle.version }
+    },
+    onResults: (topic, payload) => ingest.handle(topic, payload),
+    onProbeStatus: (probeId, payload) => registry.handle(probeId, payload),
+    clock,
     logger,
-    onConnect: async () => {
-      await connection.subscribe([topics.allResults, topics.allProbeStatus])
-      await publishConfig()
-    },
-    onMessage: (topic, payload) => {
-      if (topic.endsWith('/status')) {
-        const probeId = topics.probeIdOf(topic)
-        if (probeId) registry.handle(probeId, payload)
-      } else {
-        ingest.handle(topic, payload)
-      }
-    },
-    onFatal: (error) => logger.fatal({ err: error.message }, 'the broker refused the hub'),
   })
 
   const ingest = new Ingest({
@@ -187,24 +176,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onStored: (stored: CheckResult[]) => {
       for (const result of stored) engine.observe(result)
     },
-    ack: (probeId, batchIds) => {
-      const ack: Ack = { batchIds, hubTime: clock.now() }
-      const payload = JSON.stringify(ack)
-      connection.publish(topics.acks(probeId), payload).catch((error: unknown) => {
-        // The probe resends after its ack timeout; the store dedupes the replay.
-        logger.warn({ err: (error as Error).message, probeId }, 'sending an ack failed')
-      })
-    },
+    ack: (probeId, batchIds) => link.ack(probeId, batchIds),
     logger,
     now: () => clock.now(),
   })
-
-  /** Publishes the running bundle, retained; read at the call, so the newest deploy wins. */
-  async function publishConfig(): Promise<void> {
-    const { envelope, bundle } = live.deployed()
-    await connection.publish(topics.config, JSON.stringify(envelope), { retain: true })
-    logger.info({ version: bundle.version }, 'published config bundle')
-  }
 
   // Heartbeat results take the same path as a probe's, through ingest: stored once, then judged.
   const heartbeats = await Heartbeats.open(config().checks, {
@@ -222,12 +197,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   })
 
   live.onDeploy(async ({ config: next, deployed }) => {
-    // Without the broker the deploy still stands: every (re)connect publishes the running bundle.
-    if (connection.connected()) {
-      publishConfig().catch((error: unknown) => {
-        logger.warn({ err: (error as Error).message }, 'publishing the deployed bundle failed')
-      })
-    }
+    link.republishConfig()
     engine.setChecks(next.checks)
     await heartbeats.setChecks(next.checks, deployed.bundle.version)
   })
@@ -240,8 +210,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     outages: (checkId, from, to) => incidents.outages(checkId, from, to),
     probes: () => registry.list(),
     health: () => ({
-      ok: connection.connected(),
-      broker: connection.connected() ? 'connected' : 'disconnected',
+      ok: link.connected(),
+      broker: link.connected() ? 'connected' : 'disconnected',
       configVersion: live.deployed().bundle.version,
       ingest: { ...ingest.counters },
     }),
@@ -259,20 +229,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     },
   })
 
-  connection.start()
+  link.start()
   heartbeats.start()
   alerting.start()
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const started = serve(
-      { fetch: app.fetch, port: options.port, hostname: options.host ?? '0.0.0.0' },
-      () => resolve(started),
-    )
-    started.once('error', reject)
+  const server = await serveHub({
+    fetch: app.fetch,
+    port: options.port,
+    host: options.host,
+    broker,
   })
-  const webSocket = broker?.serveWebSocket(server as HttpServer)
-  const address = server.address()
-  const httpPort = typeof address === 'object' && address ? address.port : options.port
-  const httpUrl = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${httpPort}`
+  const httpUrl = server.url
 
   return {
     httpUrl,
@@ -284,16 +250,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     engine,
     heartbeats,
     async close() {
-      // MQTT-over-WebSocket sockets left HTTP behind: server.close() would wait for every probe.
-      webSocket?.close()
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      // Browsers keep status-page connections alive; don't let them hold shutdown.
-      if ('closeAllConnections' in server) server.closeAllConnections()
-      await closed
+      await server.close()
       // After the server: no ping can arrive any more, and its state write is waited for.
       await heartbeats.close()
       await alerting.close()
-      await connection.close()
+      await link.close()
       await broker?.close()
       await registry.flush()
       db.close()
