@@ -5,7 +5,7 @@
  */
 import { userInfo } from 'node:os'
 import { Command, Option } from 'commander'
-import type { IncidentListItem } from '../hub/api/incident-routes.ts'
+import type { IncidentListItem } from '../hub/api/contract.ts'
 import { utc } from '../hub/incidents/incident-report.ts'
 import { HubRequestError, type HubClient } from './hub-client.ts'
 import { addHubOptions, failWith, hubClientFor, type HubFlags } from './hub-options.ts'

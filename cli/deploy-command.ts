@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander'
 import { validateMonitoring } from '../checks/validate.ts'
-import type { DeployPlan } from '../hub/config/deploy-plan.ts'
+import type { DeployPlan } from '../hub/api/contract.ts'
 import { importMonitors } from './load-monitors.ts'
 import { colorsWanted, palette } from './colors.ts'
 import { formatHistory, formatPlan, type DeployListItem } from './deploy-report.ts'

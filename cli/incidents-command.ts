@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import type { IncidentDetail, IncidentListItem } from '../hub/api/incident-routes.ts'
+import type { IncidentDetail, IncidentListItem } from '../hub/api/contract.ts'
 import type { HubClient } from './hub-client.ts'
 import { addHubOptions, failWith, hubClientFor, type HubFlags } from './hub-options.ts'
 import { formatIncidentDetail, formatIncidentList } from './incidents-format.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { IncidentDetail, IncidentListItem } from '../hub/api/incident-routes.ts'
+import type { IncidentDetail, IncidentListItem } from '../hub/api/contract.ts'
 import { formatAcknowledged, formatIncidentDetail, formatIncidentList } from './incidents-format.ts'
 
 const MIN = 60_000

@@ -6,7 +6,7 @@
  */
 import { formatDuration } from '../checks/duration.ts'
 import { describeEntry, utc } from '../hub/incidents/incident-report.ts'
-import type { IncidentDetail, IncidentListItem } from '../hub/api/incident-routes.ts'
+import type { IncidentDetail, IncidentListItem } from '../hub/api/contract.ts'
 
 /** Upper case where someone should look: an open incident nobody acknowledged. */
 function stateOf(item: IncidentListItem): string {

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { isDuration } from '../checks/duration.ts'
 import { cronProblem } from '../hub/silences/cron-window.ts'
-import type { SilenceWindow, WindowKind, WindowView } from '../hub/silences/silences.ts'
+import type { SilenceWindow, WindowKind, WindowView } from '../hub/api/contract.ts'
 import type { HubClient } from './hub-client.ts'
 import { addHubOptions, failWith, hubClientFor, type HubFlags } from './hub-options.ts'
 import {

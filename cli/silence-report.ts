@@ -4,7 +4,7 @@
  */
 import type { Matcher } from '../checks/alerting.ts'
 import { formatDuration } from '../checks/duration.ts'
-import type { Span, WindowKind, WindowView } from '../hub/silences/silences.ts'
+import type { Span, WindowKind, WindowView } from '../hub/api/contract.ts'
 
 /** The flags of `add` that say what a window matches and when. */
 export interface WindowFlags {

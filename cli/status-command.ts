@@ -1,7 +1,7 @@
 /** `vantage status`: every check of a running hub with its state, and heartbeats' ping URLs. */
 import { Command } from 'commander'
-import type { CheckView } from '../hub/views/check-view.ts'
-import type { HeartbeatListItem } from '../hub/api/heartbeat-routes.ts'
+import type { CheckView } from '../hub/api/contract.ts'
+import type { HeartbeatListItem } from '../hub/api/contract.ts'
 import { addHubOptions, type HubFlags } from './hub-options.ts'
 import { formatStatus, type HeartbeatFetch } from './status-report.ts'
 

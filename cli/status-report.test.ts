@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CheckView } from '../hub/views/check-view.ts'
-import type { HeartbeatListItem } from '../hub/api/heartbeat-routes.ts'
+import type { CheckView } from '../hub/api/contract.ts'
+import type { HeartbeatListItem } from '../hub/api/contract.ts'
 import { formatStatus } from './status-report.ts'
 
 function view(id: string, kind: string, target: string, status: string, enabled = true) {

@@ -2,8 +2,8 @@
  * The text `vantage status` prints: one line per check with its state, and under each
  * heartbeat its ping URL and timing. Pure, so the layout is tested without a hub.
  */
-import type { CheckView } from '../hub/views/check-view.ts'
-import type { HeartbeatListItem } from '../hub/api/heartbeat-routes.ts'
+import type { CheckView } from '../hub/api/contract.ts'
+import type { HeartbeatListItem } from '../hub/api/contract.ts'
 
 /** Heartbeat details as fetched: the list, or why the hub would not give it. */
 export type HeartbeatFetch = { ok: true; list: HeartbeatListItem[] } | { ok: false; reason: string }

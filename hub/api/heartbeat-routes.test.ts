@@ -10,7 +10,8 @@ import { heartbeat, http } from '../../checks/define.ts'
 import { ManualClock } from '../../lib/clock.ts'
 import { startTestHub, type TestHub } from '../../test/fixtures/test-hub.ts'
 import type { HubOptions } from '../hub.ts'
-import { MAX_PING_BODY_BYTES, type HeartbeatListItem } from './heartbeat-routes.ts'
+import type { HeartbeatListItem } from './contract.ts'
+import { MAX_PING_BODY_BYTES } from './heartbeat-routes.ts'
 
 const SEC = 1_000
 const MIN = 60 * SEC

@@ -11,9 +11,10 @@
  * A POST body of up to 10 KiB is kept as the message (the rest is cut). Pings answer
  * `200 OK` in plain text; an unknown token gets a plain 404.
  */
+import type { HeartbeatListItem, HeartbeatView } from './contract.ts'
+import type { Ping } from '../heartbeats/heartbeat-monitor.ts'
 import { Hono, type Context } from 'hono'
 import { MAX_MESSAGE_LENGTH } from '../../checks/result.ts'
-import type { Ping } from '../heartbeats/heartbeat-monitor.ts'
 import type { HeartbeatDirectory, HeartbeatInfo } from '../heartbeats/heartbeats.ts'
 import { secretAccess } from './secret-access.ts'
 
@@ -26,26 +27,6 @@ export interface HeartbeatRouteDeps {
   apiToken?: string
   /** The base of ping URLs. Default: the origin the request came to. */
   publicUrl?: string
-}
-
-/** A heartbeat as the API shows it; `pingUrl` is null for callers that may not see secrets. */
-export interface HeartbeatView {
-  pingUrl: string | null
-  enabled: boolean
-  every: string
-  grace: string
-  lastPingAt: number | null
-  lastPing: { kind: Ping['kind']; at: number; exitCode?: number; message?: string } | null
-  /** When the open run started (a start ping with no end yet). */
-  runStartedAt: number | null
-  /** When the heartbeat is down if nothing arrives; its whole second is allowed. */
-  nextDeadline: number | null
-}
-
-/** One entry of `GET /api/v1/heartbeats`. */
-export interface HeartbeatListItem extends HeartbeatView {
-  id: string
-  name: string
 }
 
 /** The base URL ping URLs are built on: the configured public URL, or the request's origin. */

@@ -14,6 +14,7 @@
  * Answers: 400 for a bad query or body, 404 for an unknown incident, 409 when it is
  * already acknowledged or resolved, 415 for an ack body that is not JSON.
  */
+import type { IncidentDetail, IncidentListItem } from './contract.ts'
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AcknowledgeOutcome } from '../alerts/dispatch/dispatcher.ts'
@@ -21,12 +22,9 @@ import type { IncidentImpact } from '../incidents/incident-impact.ts'
 import { buildIncidentReport } from '../incidents/incident-report.ts'
 import type {
   Incident,
-  IncidentError,
   IncidentFilter,
-  IncidentKind,
   IncidentStore,
   IncidentWithTimeline,
-  TimelineEntry,
 } from '../incidents/incident-store.ts'
 import type { SampleResult } from '../incidents/incident-results.ts'
 import { issueLines, readValidBody } from './json-body.ts'
@@ -57,29 +55,6 @@ export interface IncidentRouteDeps {
   /** When set, acks need it as a bearer token; otherwise loopback clients only. */
   apiToken?: string
   now: () => number
-}
-
-/** One incident in the list. Times are epoch ms. */
-export interface IncidentListItem {
-  id: string
-  kind: IncidentKind
-  check: string
-  name: string
-  start: number
-  end: number | null
-  open: boolean
-  /** To now while open. */
-  durationMs: number
-  regions: string[]
-  firstError: IncidentError | null
-  acked: { by: string; at: number } | null
-}
-
-export interface IncidentDetail extends IncidentListItem {
-  timeline: TimelineEntry[]
-  impact: IncidentImpact
-  samples: SampleResult[]
-  notifications: Record<string, unknown> | null
 }
 
 const KINDS = ['down', 'degraded', 'flapping', 'region', 'probe', 'channel'] as const
