@@ -15,11 +15,10 @@ import { IncidentStore } from '../incidents/incident-store.ts'
 import { openDatabase, type Database } from '../store/database.ts'
 import { IncidentResults } from '../incidents/incident-results.ts'
 import { ResultStore } from '../store/result-store.ts'
+import type { IncidentDetail, IncidentListItem } from './contract.ts'
 import {
   incidentRoutes,
   type AcknowledgeOutcome,
-  type IncidentDetail,
-  type IncidentListItem,
   type IncidentRouteDeps,
 } from './incident-routes.ts'
 
