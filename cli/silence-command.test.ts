@@ -2,10 +2,7 @@
  * The commands against the real routes on a loopback server: what the user types
  * reaches the hub as a window, and what the hub refuses comes back as a clear error.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { Command } from 'commander'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -14,6 +11,7 @@ import { silenceRoutes } from '../hub/api/silence-routes.ts'
 import { HubState } from '../hub/store/hub-state.ts'
 import { ManualClock } from '../lib/clock.ts'
 import { registerSilenceCommands } from './silence-command.ts'
+import { tempDir } from '../test/fixtures/temp-dir.ts'
 
 const TOKEN = 'cli-test-token'
 
@@ -23,7 +21,7 @@ let hub: string
 let silences: Silences
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vantage-silence-cli-'))
+  dir = tempDir('vantage-silence-cli-')
   const config = () => ({ project: 'Acme', channels: [], checks: [] })
   silences = await Silences.open(await HubState.open(dir), {
     clock: new ManualClock(Date.now()),
@@ -41,7 +39,6 @@ beforeEach(async () => {
 afterEach(async () => {
   vi.restoreAllMocks()
   await new Promise((resolve) => server.close(resolve))
-  rmSync(dir, { recursive: true, force: true })
 })
 
 /** Runs `vantage ...args` and returns what it printed, and its exit code when it exited. */

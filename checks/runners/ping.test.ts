@@ -1,11 +1,11 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkResultSchema } from '../result.ts'
 import { pingSpecSchema, type PingSpec } from '../spec.ts'
 import { pingAvailable, run } from './ping.ts'
 import type { RunContext } from './types.ts'
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 
 // Only loopback addresses are ever pinged here.
 function spec(host: string, extra: Record<string, unknown> = {}): PingSpec {
@@ -84,13 +84,12 @@ describe('ping runner on a probe that cannot ping', () => {
   let savedPath: string | undefined
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-ping-'))
+    dir = tempDir('vantage-ping-')
     savedPath = process.env.PATH
     process.env.PATH = dir
   })
   afterEach(() => {
     process.env.PATH = savedPath
-    rmSync(dir, { recursive: true, force: true })
   })
 
   /**

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { waitFor } from '../../../test/e2e/processes.ts'
 import { runContext } from '../../../test/fixtures/run-context.ts'
+import { useTempDir } from '../../../test/fixtures/temp-dir.ts'
 import { runCheck } from '../../run-check.ts'
 import { hostCommandSpecSchema } from '../../specs/host-command.ts'
 import { run } from './command.ts'
@@ -21,8 +21,7 @@ const spec = (extra: Record<string, unknown>) =>
   })
 
 describe('host.command with fixture plugins', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-plugin-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = useTempDir('vantage-plugin-')
 
   it('maps exit 0 to up, with the first line as the assertion and perfdata as metrics', async () => {
     const outcome = await run(spec({ command: [plugin('check_ok.sh')] }), runContext())
@@ -123,13 +122,13 @@ describe('host.command with fixture plugins', () => {
   })
 
   it('is inconclusive with CAPABILITY_MISSING for a missing or non-executable program', async () => {
-    const missing = await run(spec({ command: [join(dir, 'check_nothing')] }), runContext())
+    const missing = await run(spec({ command: [join(dir.path, 'check_nothing')] }), runContext())
     expect(missing.status).toBe('inconclusive')
     expect(missing.error?.code).toBe('CAPABILITY_MISSING')
     expect(missing.error?.message).toMatch(/check_nothing is not an executable file on this probe/)
 
-    writeFileSync(join(dir, 'check_noexec'), '#!/bin/sh\nexit 0\n', { mode: 0o644 })
-    const noexec = await run(spec({ command: [join(dir, 'check_noexec')] }), runContext())
+    writeFileSync(join(dir.path, 'check_noexec'), '#!/bin/sh\nexit 0\n', { mode: 0o644 })
+    const noexec = await run(spec({ command: [join(dir.path, 'check_noexec')] }), runContext())
     expect(noexec.error?.code).toBe('CAPABILITY_MISSING')
 
     const onPath = await run(spec({ command: ['vantage-no-such-plugin'] }), runContext())
@@ -137,7 +136,7 @@ describe('host.command with fixture plugins', () => {
   })
 
   it('kills a plugin that outlives the run and reports TIMEOUT', async () => {
-    const pidFile = join(dir, 'slow.pid')
+    const pidFile = join(dir.path, 'slow.pid')
     const controller = new AbortController()
     const pending = run(
       spec({ command: [plugin('check_slow.sh'), pidFile] }),
@@ -155,7 +154,7 @@ describe('host.command with fixture plugins', () => {
   })
 
   it('is down with TIMEOUT through runCheck, and the plugin dies', async () => {
-    const pidFile = join(dir, 'slow-2.pid')
+    const pidFile = join(dir.path, 'slow-2.pid')
     const check = spec({ command: [plugin('check_slow.sh'), pidFile], timeout: '1s' })
     const result = await runCheck(check, {
       probeId: 'p',

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { runContext } from '../../../test/fixtures/run-context.ts'
+import { tempDir } from '../../../test/fixtures/temp-dir.ts'
 import { hostFileSpecSchema } from '../../specs/host-file.ts'
 import { run } from './file.ts'
 
@@ -22,9 +22,8 @@ const spec = (path: string, extra: Record<string, unknown> = {}) =>
 describe('host.file', () => {
   let dir: string
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-file-'))
+    dir = tempDir('vantage-file-')
   })
-  afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
   /** A file of `size` bytes last modified `ageHours` before NOW. */
   function file(name: string, ageHours: number, size = 10): string {

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { expandGlob, globToRegExp, matchesPathPattern } from './glob.ts'
+import { useTempDir } from '../../../test/fixtures/temp-dir.ts'
 
 describe('globToRegExp', () => {
   it('keeps * and ? inside one segment and lets ** span segments', () => {
@@ -33,8 +33,8 @@ describe('matchesPathPattern', () => {
 })
 
 describe('expandGlob', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-glob-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  // Made at once: the files below are written while the tests are collected.
+  const dir = useTempDir('vantage-glob-').path
   mkdirSync(join(dir, 'a/b'), { recursive: true })
   for (const file of ['x.log', 'a/y.log', 'a/b/z.log', 'a/b/z.txt'])
     writeFileSync(join(dir, file), '')

@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runContext } from '../../../test/fixtures/run-context.ts'
+import { tempDir } from '../../../test/fixtures/temp-dir.ts'
 import { hostSystemdSpecSchema } from '../../specs/host-systemd.ts'
 import { findOnPath } from '../find-on-path.ts'
 import { run } from './systemd.ts'
@@ -44,21 +43,16 @@ describe('host.systemd where systemd is absent', () => {
   )
 
   it('is inconclusive with CAPABILITY_MISSING when there is no systemctl at all', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'vantage-nobin-'))
-    try {
-      process.env.PATH = empty
-      const outcome = await run(spec('nginx'), runContext())
-      expect(outcome).toEqual({
-        status: 'inconclusive',
-        error: {
-          code: 'CAPABILITY_MISSING',
-          message: 'systemd is not available on this probe: no systemctl on PATH',
-        },
-        assertions: [],
-      })
-    } finally {
-      rmSync(empty, { recursive: true, force: true })
-    }
+    process.env.PATH = tempDir('vantage-nobin-')
+    const outcome = await run(spec('nginx'), runContext())
+    expect(outcome).toEqual({
+      status: 'inconclusive',
+      error: {
+        code: 'CAPABILITY_MISSING',
+        message: 'systemd is not available on this probe: no systemctl on PATH',
+      },
+      assertions: [],
+    })
   })
 })
 
