@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makeResult } from '../test/fixtures/results.ts'
+import { tempDir } from '../test/fixtures/temp-dir.ts'
 import { Outbox } from './outbox.ts'
 
-const dirs: string[] = []
-function tempFile() {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-outbox-'))
-  dirs.push(dir)
-  return join(dir, 'outbox.db')
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempFile = () => join(tempDir('vantage-outbox-'), 'outbox.db')
 
 describe('Outbox', () => {
   it('replays oldest first and keeps the measurement time', () => {

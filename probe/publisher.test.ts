@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger } from '../lib/logger.ts'
 import { makeResult } from '../test/fixtures/results.ts'
+import { tempDir } from '../test/fixtures/temp-dir.ts'
 import { Outbox } from './outbox.ts'
 import { Publisher } from './publisher.ts'
 
@@ -13,8 +12,7 @@ interface Sent {
 }
 
 function setup(options: { batchSize?: number; maxInFlight?: number; ackTimeoutMs?: number } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-publisher-'))
-  const outbox = new Outbox(join(dir, 'outbox.db'))
+  const outbox = new Outbox(join(tempDir('vantage-publisher-'), 'outbox.db'))
   const sent: Sent[] = []
   let connected = true
   let now = 1_000_000
@@ -43,7 +41,6 @@ function setup(options: { batchSize?: number; maxInFlight?: number; ackTimeoutMs
     cleanup: () => {
       publisher.close()
       outbox.close()
-      rmSync(dir, { recursive: true, force: true })
     },
   }
 }

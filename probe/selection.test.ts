@@ -1,14 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { buildBundle, signBundle, toProbeChecks, type ProbeCheck } from '../checks/bundle.ts'
 import { host } from '../checks/define.ts'
 import { validateMonitoring } from '../checks/validate.ts'
 import { silentLogger } from '../lib/logger.ts'
 import { scheduledHere, type ProbeIdentity } from './selection.ts'
 import { BundleUpdater } from './updater.ts'
+import { tempDir } from '../test/fixtures/temp-dir.ts'
 
 const outcome = validateMonitoring({
   defaults: { regions: ['eu-west', 'us-east'] },
@@ -54,8 +53,6 @@ describe('scheduledHere', () => {
 })
 
 describe('BundleUpdater with host checks', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-selection-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const keys = generateKeyPairSync('ed25519')
 
   it('schedules the host checks that select this probe, beside its region checks', () => {
@@ -65,7 +62,7 @@ describe('BundleUpdater with host checks', () => {
       region: 'us-east',
       labels: { role: 'app' },
       hubKey: keys.publicKey,
-      file: join(dir, 'bundle.json'),
+      file: join(tempDir('vantage-selection-'), 'bundle.json'),
       apply: (list) => {
         applied.push(list)
         return { added: list.map((c) => c.id), updated: [], removed: [] }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { checkResultSchema } from '../checks/result.ts'
 import { makeResult } from '../test/fixtures/results.ts'
+import { tempDir } from '../test/fixtures/temp-dir.ts'
 import {
   checkClock,
   checkDataDir,
@@ -13,29 +13,20 @@ import {
   type HealthReport,
 } from './self-health.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-health-'))
-  dirs.push(dir)
-  return dir
-}
+const dataDir = () => tempDir('vantage-health-')
 
 const failWith = (code: string) => () =>
   Promise.reject(Object.assign(new Error(`failed with ${code}`), { code }))
 
 describe('checkDataDir', () => {
   it('passes on a writable directory and leaves nothing behind', async () => {
-    const dir = tempDir()
+    const dir = dataDir()
     expect(await checkDataDir(dir)).toBeUndefined()
     expect(readdirSync(dir)).toEqual([])
   })
 
   it('fails when the data directory is not a directory', async () => {
-    const file = join(tempDir(), 'not-a-dir')
+    const file = join(dataDir(), 'not-a-dir')
     writeFileSync(file, '')
     expect(await checkDataDir(file)).toBe(`data directory ${file} is not writable (ENOTDIR)`)
   })
@@ -85,7 +76,7 @@ describe('SelfHealth', () => {
     let lookupFails = false
     const changes: HealthReport[] = []
     const health = new SelfHealth({
-      dataDir: tempDir(),
+      dataDir: dataDir(),
       dnsName: 'localhost',
       maxClockSkewMs: 5_000,
       clockOffsetMs: () => offset,

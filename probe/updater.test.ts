@@ -1,12 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { buildBundle, signBundle, type ProbeCheck } from '../checks/bundle.ts'
 import { validateMonitoring } from '../checks/validate.ts'
 import { silentLogger } from '../lib/logger.ts'
 import { BundleUpdater } from './updater.ts'
+import { tempDir } from '../test/fixtures/temp-dir.ts'
 
 const hubKeys = generateKeyPairSync('ed25519')
 const attackerKeys = generateKeyPairSync('ed25519')
@@ -25,12 +24,8 @@ function checks(ids: string[]) {
   return outcome.config.checks
 }
 
-const dirs: string[] = []
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
-
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-updater-'))
-  dirs.push(dir)
+  const dir = tempDir('vantage-updater-')
   const applied: ProbeCheck[][] = []
   const options = {
     probeId: 'eu-west-1',

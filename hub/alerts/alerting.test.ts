@@ -2,8 +2,6 @@
  * The alerting pipeline as the hub wires it (startAlerting), on a real database and
  * real HTTP receivers on loopback: the parts reach each other.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { validateMonitoring, type MonitoringConfig } from '../../checks/validate.ts'
@@ -12,6 +10,7 @@ import { silentLogger } from '../../lib/logger.ts'
 import { startAlerting, type Alerting } from './alerting.ts'
 import { IncidentStore } from '../incidents/incident-store.ts'
 import { startWebhookSink, type WebhookSink } from '../../test/fixtures/scripted-http-sink.ts'
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 import { HubState } from '../store/hub-state.ts'
 import { openDatabase, type Database } from '../store/database.ts'
 
@@ -24,11 +23,10 @@ afterEach(async () => {
   await alerting?.close()
   db?.close()
   await Promise.all(sinks.splice(0).map((sink) => sink.close()))
-  rmSync(dir, { recursive: true, force: true })
 })
 
 async function start(config: MonitoringConfig) {
-  dir = mkdtempSync(join(tmpdir(), 'vantage-alerting-'))
+  dir = tempDir('vantage-alerting-')
   db = openDatabase(join(dir, 'hub.db'))
   const incidents = new IncidentStore(db)
   alerting = await startAlerting({

@@ -2,8 +2,6 @@
  * The alerting routes and page sections as the hub mounts them: createApp with the real
  * alerting pipeline (startAlerting) on a real database and state directory.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { validateMonitoring, type MonitoringConfig } from '../../checks/validate.ts'
@@ -15,6 +13,7 @@ import { HubState } from '../store/hub-state.ts'
 import { openDatabase, type Database } from '../store/database.ts'
 import { ResultStore } from '../store/result-store.ts'
 import { createApp } from './app.ts'
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0)
 
@@ -37,7 +36,7 @@ let alerting: Alerting
 let incidents: IncidentStore
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vantage-app-alerting-'))
+  dir = tempDir('vantage-app-alerting-')
   db = openDatabase(join(dir, 'hub.db'))
   incidents = new IncidentStore(db)
   const clock = new ManualClock(NOW)
@@ -57,7 +56,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await alerting.close()
   db.close()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 function app() {

@@ -1,15 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { MaintenanceWindowConfig } from '../../checks/alerting.ts'
 import { ManualClock } from '../../lib/clock.ts'
 import { Silences } from '../silences/silences.ts'
 import { HubState } from '../store/hub-state.ts'
 import { silenceRoutes } from './silence-routes.ts'
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 
 const TOKEN = 'test-api-token'
 const AUTH = { authorization: `Bearer ${TOKEN}` }
@@ -23,14 +21,12 @@ let silences: Silences
 let maintenance: MaintenanceWindowConfig[]
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vantage-silence-routes-'))
+  dir = tempDir('vantage-silence-routes-')
   clock = new ManualClock(T0)
   maintenance = []
   const config = () => ({ project: 'Acme', channels: [], checks: [], maintenance })
   silences = await Silences.open(await HubState.open(dir), { clock, config })
 })
-
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 async function call(
   app: Hono,

@@ -3,9 +3,6 @@
  * client id must match the probe, the hub's name is not usable from the network,
  * a token binds the probe to its region, and what `--insecure-demo` lets through.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../lib/logger.ts'
 import {
@@ -14,6 +11,7 @@ import {
   refusalCode,
   type TestClient,
 } from '../../test/fixtures/mqtt-clients.ts'
+import { useTempDir } from '../../test/fixtures/temp-dir.ts'
 import { createProbeToken, credentialsPath } from './credentials.ts'
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts'
 
@@ -21,15 +19,14 @@ const T = 'vantage/v1'
 const status = (region: string) => JSON.stringify({ state: 'online', probeId: 'eu-west-1', region })
 
 describe.each([false, true])('the embedded broker (insecure demo: %s)', (insecureDemo) => {
-  let dir: string
+  const dir = useTempDir('vantage-access-')
   let broker: EmbeddedBroker
   let token: string
   let observer: TestClient
   const probe = { clientId: 'vantage-probe-eu-west-1', username: 'eu-west-1' }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-access-'))
-    token = createProbeToken(credentialsPath(dir), {
+    token = createProbeToken(credentialsPath(dir.path), {
       probeId: 'eu-west-1',
       region: 'eu-west',
     }).token
@@ -37,7 +34,7 @@ describe.each([false, true])('the embedded broker (insecure demo: %s)', (insecur
       port: 0,
       host: '127.0.0.1',
       logger: silentLogger(),
-      credentialsFile: credentialsPath(dir),
+      credentialsFile: credentialsPath(dir.path),
       insecureDemo,
     })
     const internal = broker.internalClient()
@@ -52,7 +49,6 @@ describe.each([false, true])('the embedded broker (insecure demo: %s)', (insecur
   afterAll(async () => {
     await observer?.end()
     await broker?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('accepts a probe only under its own client id, and a token only with its probe', async () => {

@@ -1,8 +1,6 @@
 /** Probe tokens on disk: only hashes are stored, and the hub's view follows the file. */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
 import {
   CredentialStore,
   createProbeToken,
@@ -10,16 +8,9 @@ import {
   readCredentials,
   revokeProbeToken,
 } from './credentials.ts'
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 
-const dirs: string[] = []
-function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-credentials-'))
-  dirs.push(dir)
-  return credentialsPath(dir)
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+const tempFile = (): string => credentialsPath(tempDir('vantage-credentials-'))
 
 describe('probe tokens', () => {
   it('stores a hash with the probe id, region and creation time, never the token', () => {

@@ -4,11 +4,11 @@
  * in test/e2e/broker-acl.e2e.test.ts.)
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { toolAvailable } from '../../test/fixtures/require-tool.ts'
+import { useTempDir } from '../../test/fixtures/temp-dir.ts'
 import {
   mosquittoPasswordHash,
   readPasswd,
@@ -20,8 +20,7 @@ import {
 const MOSQUITTO_PASSWD = ['/usr/bin/mosquitto_passwd', '/usr/sbin/mosquitto_passwd'].find((path) =>
   existsSync(path),
 )
-const dir = mkdtempSync(join(tmpdir(), 'vantage-passwd-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = useTempDir('vantage-passwd-')
 
 describe('Mosquitto password entries', () => {
   it('hash as `$7$101$<12-byte salt>$<64-byte PBKDF2-SHA512>` and verify', () => {
@@ -35,7 +34,7 @@ describe('Mosquitto password entries', () => {
   })
 
   it('add, replace and remove entries, keeping the others', () => {
-    const file = join(dir, 'passwd')
+    const file = join(dir.path, 'passwd')
     setPasswdEntry(file, 'vantage-hub', 'hub-secret')
     setPasswdEntry(file, 'eu-west-1', 'one')
     setPasswdEntry(file, 'eu-west-1', 'two')
@@ -50,7 +49,7 @@ describe('Mosquitto password entries', () => {
   it.runIf(toolAvailable('mosquitto_passwd', MOSQUITTO_PASSWD !== undefined))(
     'match what mosquitto_passwd writes for the same salt',
     () => {
-      const file = join(dir, 'reference')
+      const file = join(dir.path, 'reference')
       execFileSync(MOSQUITTO_PASSWD!, ['-c', '-b', file, 'alice', 'correct horse'])
       const reference = readPasswd(file).get('alice')!
       const salt = Buffer.from(reference.split('$')[3]!, 'base64')

@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { validateMonitoring, type MonitoringConfig } from '../../checks/validate.ts'
 import { ManualClock } from '../../lib/clock.ts'
 import { silentLogger } from '../../lib/logger.ts'
@@ -9,9 +8,7 @@ import { DeployHistory } from './deploy-history.ts'
 import { loadOrCreateHubKey } from './keys.ts'
 import { DeployError, LiveConfig, type DeployEvent } from './live-config.ts'
 import { HubState } from '../store/hub-state.ts'
-
-const dirs: string[] = []
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 
 function config(input: Record<string, unknown>): MonitoringConfig {
   const outcome = validateMonitoring({ defaults: { regions: ['eu-west'] }, ...input })
@@ -25,8 +22,7 @@ const v1 = config({ checks: [api] })
 const v2 = config({ checks: [{ ...api, every: '30s' }, shop] })
 
 /** A live config over a real data directory; `events` collects what listeners hear. */
-async function open(dataDir = mkdtempSync(join(tmpdir(), 'vantage-live-'))) {
-  if (!dirs.includes(dataDir)) dirs.push(dataDir)
+async function open(dataDir = tempDir('vantage-live-')) {
   const clock = new ManualClock()
   const state = await HubState.open(dataDir)
   const live = new LiveConfig({

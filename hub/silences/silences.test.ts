@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { MaintenanceWindowConfig } from '../../checks/alerting.ts'
 import type { MonitoringConfig } from '../../checks/validate.ts'
 import { ManualClock } from '../../lib/clock.ts'
 import { makeResult } from '../../test/fixtures/results.ts'
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 import { HubState } from '../store/hub-state.ts'
 import { Silences, type WindowView } from './silences.ts'
 
@@ -36,12 +36,10 @@ async function created(silences: Silences, input: unknown, by = 'alice'): Promis
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'vantage-silences-'))
+  dir = tempDir('vantage-silences-')
   clock = new ManualClock(T0)
   maintenance = []
 })
-
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('a one-off silence', () => {
   it('mutes matching checks for its duration, then stops', async () => {

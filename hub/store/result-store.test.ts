@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CheckResult } from '../../checks/result.ts'
 import { openDatabase, type Database } from './database.ts'
 import { makeResult } from '../../test/fixtures/results.ts'
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 import { ResultStore } from './result-store.ts'
 import { emptyCounts } from './status-counts.ts'
 
@@ -281,23 +280,18 @@ describe('pruneRaw', () => {
 
 describe('on a file', () => {
   it('keeps results across reopening, with WAL on', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vantage-store-'))
-    try {
-      const file = join(dir, 'data', 'hub.db')
-      const first = openDatabase(file)
-      expect(first.pragma('journal_mode', { simple: true })).toBe('wal')
-      expect(first.pragma('foreign_keys', { simple: true })).toBe(1)
-      new ResultStore(first).insert(series('api', ['eu-west'], 3))
-      first.close()
+    const file = join(tempDir('vantage-store-'), 'data', 'hub.db')
+    const first = openDatabase(file)
+    expect(first.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(first.pragma('foreign_keys', { simple: true })).toBe(1)
+    new ResultStore(first).insert(series('api', ['eu-west'], 3))
+    first.close()
 
-      const second = openDatabase(file)
-      const reopened = new ResultStore(second)
-      expect(reopened.countRaw('api')).toBe(3)
-      expect(reopened.countRollup('api')).toBe(3)
-      second.close()
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const second = openDatabase(file)
+    const reopened = new ResultStore(second)
+    expect(reopened.countRaw('api')).toBe(3)
+    expect(reopened.countRollup('api')).toBe(3)
+    second.close()
   })
 })
 

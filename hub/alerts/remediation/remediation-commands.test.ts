@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { waitFor } from '../../../test/e2e/processes.ts'
 import {
   loadRemediationCommands,
@@ -12,12 +11,12 @@ import {
   runRemediationCommand,
   type RemediationCommand,
 } from './remediation-commands.ts'
+import { useTempDir } from '../../../test/fixtures/temp-dir.ts'
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/remediation/', import.meta.url))
 const script = (name: string): string => join(FIXTURES, name)
 
-const dir = mkdtempSync(join(tmpdir(), 'vantage-remediation-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = useTempDir('vantage-remediation-').path
 
 function writeFile(name: string, content: string): string {
   const path = join(dir, name)

@@ -1,7 +1,5 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -14,13 +12,13 @@ import type { AlertEvent } from '../../../checks/alert-event.ts'
 import { IncidentStore, type TimelineEntry } from '../../incidents/incident-store.ts'
 import { actionIdOf, MAX_TIMELINE_OUTPUT_BYTES, timelineOutput } from './remediation-actions.ts'
 import { Remediation } from './remediation.ts'
+import { useTempDir } from '../../../test/fixtures/temp-dir.ts'
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/remediation/', import.meta.url))
 const MIN = 60_000
 const REFUSED = { code: 'CONNECT_REFUSED', message: 'connect ECONNREFUSED 10.0.0.5:443' }
 
-const dir = mkdtempSync(join(tmpdir(), 'vantage-remediation-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = useTempDir('vantage-remediation-').path
 
 const COMMANDS = new Map<string, RemediationCommand>([
   [
