@@ -103,6 +103,25 @@ describe.runIf(rootAvailable('mounting a tmpfs'))('host.readOnly on a real tmpfs
     expect(broken.error?.message.split('; ')).toHaveLength(2)
   })
 
+  it('lets two checks probe the same healthy mount at once: both are up', async () => {
+    // One check on every disk and one on a single disk, started in the same tick as
+    // `vantage test --host` does: the second must not mistake the first probe for a hang.
+    const allDisks = spec({ id: 'all-disks', include: [tmpfs.dir] })
+    const oneDisk = spec({ id: 'one-disk', types: ['no-such-type'], paths: [tmpfs.dir] })
+    for (let round = 0; round < 5; round += 1) {
+      const outcomes = await Promise.all([
+        run(allDisks, runContext()),
+        run(oneDisk, runContext()),
+        run(allDisks, runContext()),
+      ])
+      expect(outcomes.map((outcome) => [outcome.status, outcome.error?.message])).toEqual([
+        ['up', undefined],
+        ['up', undefined],
+        ['up', undefined],
+      ])
+    }
+  })
+
   it('reports a full filesystem as HOST_WRITE_FAILED (ENOSPC)', async () => {
     try {
       writeFileSync(join(tmpfs.dir, 'fill'), Buffer.alloc(2 * 1024 * 1024))
@@ -154,6 +173,27 @@ describe.runIf(
       frozen.thaw()
     }
     // The blocked write finishes once thawed; then the next run probes again and passes.
+    await waitFor('the write probe to pass after the thaw', async () => {
+      return (await run(check, runContext())).status === 'up'
+    })
+  })
+
+  it('reports a hang to every check that probes the frozen filesystem at once', async () => {
+    const check = spec({ types: ['no-such-type'], paths: [frozen.dir], writeTimeout: '200ms' })
+    const other = spec({ id: 'other', types: ['no-such-type'], paths: [frozen.dir] })
+    frozen.freeze()
+    try {
+      const outcomes = await Promise.all([
+        run(check, runContext()),
+        run({ ...other, writeTimeout: '300ms' }, runContext()),
+      ])
+      expect(outcomes.map((outcome) => outcome.error?.message)).toEqual([
+        expect.stringMatching(/hanging for .*: no answer within 200ms$/),
+        expect.stringMatching(/hanging for .*: no answer within 300ms$/),
+      ])
+    } finally {
+      frozen.thaw()
+    }
     await waitFor('the write probe to pass after the thaw', async () => {
       return (await run(check, runContext())).status === 'up'
     })
