@@ -1,16 +1,14 @@
 /**
  * CheckSpec: the validated, defaults-applied form of every check. It is what the
  * hub stores, what goes into the probe bundle and what runners receive.
- * A discriminated union on `kind`; each kind adds its own fields to the common ones.
+ * A discriminated union on `kind`, built from the kinds table (kinds.ts); each kind
+ * adds its own fields to the common ones.
  */
-import { z } from 'zod'
-import { heartbeatSpecSchema } from './specs/heartbeat.ts'
-import { hostSpecSchemas, isHostKind } from './specs/host.ts'
-import { httpSpecSchema } from './specs/http.ts'
-import { pingSpecSchema } from './specs/ping.ts'
-import { dnsSpecSchema } from './specs/dns.ts'
-import { tcpSpecSchema } from './specs/tcp.ts'
+import type { CheckKind, CheckSpec } from './kinds.ts'
+import { isHostKind } from './specs/host.ts'
 import type { Quorum } from './specs/common.ts'
+
+export { checkSpecSchema, type CheckKind, type CheckSpec } from './kinds.ts'
 
 export {
   alertPolicySchema,
@@ -47,7 +45,7 @@ export {
   type DnsRecordType,
   type DnsSpec,
 } from './specs/dns.ts'
-export { HOST_KINDS, hostSpecSchemas, isHostKind, type HostKind } from './specs/host.ts'
+export { HOST_KINDS, isHostKind, type HostKind } from './specs/host.ts'
 export {
   describeSelector,
   hostSelectorSchema,
@@ -63,16 +61,6 @@ export type { HostProcessSpec } from './specs/host-process.ts'
 export type { HostReadOnlySpec } from './specs/host-read-only.ts'
 export type { HostSystemdSpec } from './specs/host-systemd.ts'
 
-export const checkSpecSchema = z.discriminatedUnion('kind', [
-  httpSpecSchema,
-  pingSpecSchema,
-  tcpSpecSchema,
-  dnsSpecSchema,
-  heartbeatSpecSchema,
-  ...hostSpecSchemas,
-])
-export type CheckSpec = z.infer<typeof checkSpecSchema>
-export type CheckKind = CheckSpec['kind']
 export type SpecOf<K extends CheckKind> = Extract<CheckSpec, { kind: K }>
 
 /** Kinds that probes run. Heartbeats are pushed to the hub instead: no runner, no bundle entry. */

@@ -15,6 +15,7 @@ import {
   type RouteConfig,
   type SloConfig,
 } from './alerting.ts'
+import { CHECK_KIND_NAMES } from './kinds.ts'
 import {
   alertPolicySchema,
   checkSpecSchema,
@@ -24,8 +25,6 @@ import {
   regionsOf,
   type CheckSpec,
 } from './spec.ts'
-
-const KINDS = checkSpecSchema.options.map((option) => option.shape.kind.value)
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
 /** Tokens and keys: required, and never blank, since a blank one fails only at 3 a.m. */
@@ -211,9 +210,9 @@ function validateChecks(
         firstIndexById.set(raw.id, index)
       }
     }
-    if (typeof raw.kind !== 'string' || !KINDS.includes(raw.kind as CheckSpec['kind'])) {
+    if (typeof raw.kind !== 'string' || !CHECK_KIND_NAMES.includes(raw.kind as CheckSpec['kind'])) {
       errors.push(
-        `checks[${index}].kind: unknown kind ${JSON.stringify(raw.kind)} (expected one of ${KINDS.join(', ')})`,
+        `checks[${index}].kind: unknown kind ${JSON.stringify(raw.kind)} (expected one of ${CHECK_KIND_NAMES.join(', ')})`,
       )
       return
     }

@@ -2,13 +2,12 @@
  * What this probe can run, advertised on its status topic so that checks that
  * need a capability are assigned only to probes that have it.
  */
-import { isHostKind, type CheckKind } from '../checks/spec.ts'
+import { capabilityOf, type CheckKind } from '../checks/kinds.ts'
 import { pingAvailable } from '../checks/runners/ping.ts'
 
-/** The capability a kind needs beyond plain networking, if any. */
+/** The capability a kind needs beyond plain networking, if any; each kind declares its own. */
 export function capabilityFor(kind: CheckKind): string | undefined {
-  if (isHostKind(kind)) return 'host'
-  return kind === 'ping' ? 'ping' : undefined
+  return capabilityOf(kind)
 }
 
 export async function detectCapabilities(): Promise<string[]> {

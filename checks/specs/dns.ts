@@ -2,6 +2,8 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
 import { baseFields, latencyExpectationFields, regexSchema, regionFields } from './common.ts'
+import type { CommonCheckProps, Duration } from './common-props.ts'
+import { defineKind, type KindInput } from './kind.ts'
 
 export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA'] as const
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number]
@@ -96,3 +98,51 @@ export const dnsSpecSchema = z.strictObject({
     .default({ rcode: 'NOERROR' }),
 })
 export type DnsSpec = z.infer<typeof dnsSpecSchema>
+
+export interface DnsProps extends CommonCheckProps {
+  /** The domain name to query. @example 'api.example.com' */
+  name: string
+  /** Record type: A, AAAA, CNAME, MX, TXT, NS or SOA. Default `A`. */
+  type?: DnsRecordType
+  /**
+   * The resolver to ask: an IP address and an optional port (default 53), IPv6 in
+   * brackets. Default: the probe's system resolvers.
+   * @example '1.1.1.1:53' or '[2606:4700:4700::1111]:53'
+   */
+  server?: string
+  expect?: {
+    /** The response code. Default `NOERROR`; `NXDOMAIN` checks that a name does not exist. */
+    rcode?: DnsRcode
+    /**
+     * The answers, as `dig +short` prints them: `127.0.0.1`, `10 mail.example.com`, TXT
+     * text joined, SOA as `mname rname serial refresh retry expire minimum`. Names
+     * compare without case or trailing dot. Default: any answers.
+     */
+    answers?: {
+      /** Exactly these answers, in any order. @example ['192.0.2.10', '192.0.2.11'] */
+      equals?: string[]
+      /** One of the answers is exactly this. @example '192.0.2.10' */
+      contains?: string
+      /** At least one answer matches this regular expression. @example '^v=spf1 ' */
+      matches?: string
+    }
+    /** Lookup time above which the result is `degraded`. @example '200ms' */
+    degradedAbove?: Duration
+    /** Lookup time above which the result is `down`. @example '2s' */
+    failAbove?: Duration
+  }
+}
+
+/**
+ * A DNS check: one query, its response code, its answers and the lookup time.
+ * @example dns('api-a', { name: 'api.example.com', expect: { answers: { contains: '192.0.2.10' } } })
+ */
+export function dns(id: string, props: DnsProps): KindInput<'dns', DnsProps> {
+  return { kind: 'dns', id, ...props }
+}
+
+export const dnsKind = defineKind({
+  schema: dnsSpecSchema,
+  factory: dns,
+  target: (spec) => `${spec.name} ${spec.type}${spec.server ? ` @${spec.server}` : ''}`,
+})

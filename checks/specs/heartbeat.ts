@@ -4,7 +4,9 @@
  * missing, failed or hung runs into results (hub/heartbeats/).
  */
 import { z } from 'zod'
-import { alertPolicySchema, baseFields, durationSchema } from './common.ts'
+import { alertPolicySchema, baseFields, durationSchema, type AlertPolicy } from './common.ts'
+import type { CommonCheckProps, Duration } from './common-props.ts'
+import { defineKind, type KindInput } from './kind.ts'
 
 /**
  * The one region of every heartbeat. Availability and the alert engine see a
@@ -53,3 +55,40 @@ export const heartbeatSpecSchema = z.strictObject({
     .default({ failAfter: 1, recoverAfter: 1, pageOnDegraded: false }),
 })
 export type HeartbeatSpec = z.infer<typeof heartbeatSpecSchema>
+
+/**
+ * A heartbeat is watched by the hub, not run by probes, so it takes no regions or
+ * timeout, and ignores `defaults` except `tags` and `enabled`.
+ */
+export interface HeartbeatProps extends Omit<CommonCheckProps, 'every' | 'timeout' | 'regions'> {
+  /** How often the job pings. Required. @example '1d' */
+  every: Duration
+  /**
+   * How late a ping may arrive, and how long a run announced by `/start` may last,
+   * before the heartbeat is down. Default `1h`. @example '2h'
+   */
+  grace?: Duration
+  /** Defaults: failAfter 1 and recoverAfter 1 (a missed run is already confirmed). */
+  alert?: Partial<AlertPolicy>
+}
+
+/**
+ * A push monitor: the job calls a secret ping URL on the hub (`vantage status` shows
+ * it) when it succeeds, and optionally `/start` and `/fail`. Down when no ping comes
+ * within `every` + `grace`, at once on a fail, and when a started run does not end
+ * within `grace`.
+ * @example heartbeat('nightly-backup', { every: '1d', grace: '2h' })
+ */
+export function heartbeat(
+  id: string,
+  props: HeartbeatProps,
+): KindInput<'heartbeat', HeartbeatProps> {
+  return { kind: 'heartbeat', id, ...props }
+}
+
+export const heartbeatKind = defineKind({
+  schema: heartbeatSpecSchema,
+  factory: heartbeat,
+  // Never the ping URL: this text is public, and the URL's token is the secret.
+  target: (spec) => `a ping every ${spec.every} (grace ${spec.grace})`,
+})

@@ -4,6 +4,9 @@
  * each selected probe is its own series on the hub.
  */
 import { z } from 'zod'
+import type { AlertPolicy } from './common.ts'
+import type { CommonCheckProps } from './common-props.ts'
+import type { KindDefinition, KindFactory, KindSchema, PropsFitSchema } from './kind.ts'
 
 export const NO_SELECTOR =
   "host checks need a selector: on: { labels: { role: 'app' } } or on: { probes: ['app-1'] }"
@@ -58,4 +61,34 @@ export function describeSelector(on: HostSelector): string {
   const parts = Object.entries(on.labels ?? {}).map(([key, value]) => `${key}=${value}`)
   if (on.probes?.length) parts.push(`probes ${on.probes.join(', ')}`)
   return parts.join(', ')
+}
+
+/**
+ * Which probes run a host check: a probe is selected when its id is listed in
+ * `probes`, or when it carries every label in `labels`. At least one is required.
+ */
+export interface HostSelectorInput {
+  /** Probe ids (`vantage probe --id`). @example ['db-1', 'db-2'] */
+  probes?: string[]
+  /** Labels a probe must all carry (`vantage probe --label role=app`). @example { role: 'app' } */
+  labels?: Record<string, string>
+}
+
+/** Options every host check takes: the common ones without regions, plus `on`. */
+export interface HostCheckProps extends Omit<CommonCheckProps, 'regions' | 'alert'> {
+  /** Required: the probes that run the check, each judged on its own. @example { labels: { role: 'app' } } */
+  on: HostSelectorInput
+  /**
+   * Per host: `failAfter` consecutive down results make it failing (default 2),
+   * `recoverAfter` up results make it pass (default 2). There is no quorum: any failing
+   * host makes the check DOWN.
+   */
+  alert?: Partial<Omit<AlertPolicy, 'quorum'>>
+}
+
+/** Declares a host kind: one that needs the `host` capability, which only Linux probes have. */
+export function defineHostKind<S extends KindSchema, F extends KindFactory<z.output<S>['kind']>>(
+  definition: Omit<KindDefinition<S, F>, 'capability'> & PropsFitSchema<S, F>,
+): KindDefinition<S, F> & { capability: 'host' } {
+  return { ...definition, capability: 'host' }
 }

@@ -1,7 +1,8 @@
 /** The host.process kind: how many processes match a name or a command line. */
 import { z } from 'zod'
 import { baseFields, regexSchema } from './common.ts'
-import { hostFields } from './host-common.ts'
+import { hostFields, defineHostKind, type HostCheckProps } from './host-common.ts'
+import type { KindInput } from './kind.ts'
 
 /** Linux keeps 15 characters of a process name (TASK_COMM_LEN - 1). */
 export const COMM_MAX = 15
@@ -35,3 +36,32 @@ export const hostProcessSpecSchema = z
     path: ['max'],
   })
 export type HostProcessSpec = z.infer<typeof hostProcessSpecSchema>
+
+export interface HostProcessProps extends HostCheckProps {
+  /** The exact process name as `ps -e` shows it (at most 15 characters). @example 'nginx' */
+  name?: string
+  /** A regular expression over the command line (arguments joined by spaces). @example 'sidekiq .* \\[default\\]' */
+  match?: string
+  /** Fewest matching processes. Default 1. @example 2 */
+  min?: number
+  /** Most matching processes. Default: no limit. @example 8 */
+  max?: number
+}
+
+/**
+ * How many processes match a name or a command line.
+ * @example host.process('workers', { on: { labels: { role: 'worker' } }, match: 'sidekiq', min: 2 })
+ */
+export function hostProcess(
+  id: string,
+  props: HostProcessProps,
+): KindInput<'host.process', HostProcessProps> {
+  return { kind: 'host.process', id, ...props }
+}
+
+export const hostProcessKind = defineHostKind({
+  schema: hostProcessSpecSchema,
+  factory: hostProcess,
+  target: (spec) =>
+    spec.name !== undefined ? `process ${spec.name}` : `processes matching /${spec.match}/`,
+})

@@ -2,7 +2,14 @@
 import { z } from 'zod'
 import { parseDuration } from '../duration.ts'
 import { baseFields, durationSchema } from './common.ts'
-import { absolutePathSchema, hostFields } from './host-common.ts'
+import {
+  absolutePathSchema,
+  hostFields,
+  defineHostKind,
+  type HostCheckProps,
+} from './host-common.ts'
+import type { Duration } from './common-props.ts'
+import type { KindInput } from './kind.ts'
 
 export const hostReadOnlySpecSchema = z
   .strictObject({
@@ -34,3 +41,49 @@ export const hostReadOnlySpecSchema = z
     },
   )
 export type HostReadOnlySpec = z.infer<typeof hostReadOnlySpecSchema>
+
+export interface HostReadOnlyProps extends HostCheckProps {
+  /**
+   * Mounts to watch: a path watches the filesystem holding it and every mount below
+   * it; a glob (`*`, `?`, `**`) matches mount points. Default: every mount, except
+   * read-only-by-design types (squashfs, iso9660, erofs, ...), kernel filesystems
+   * (proc, sysfs, cgroup, ...) and whatever is mounted under /proc and /sys.
+   * @example ['/var/lib', '/srv/*']
+   */
+  include?: string[]
+  /** Mount points to skip, same syntax as `include`. Default `[]`. @example ['/mnt/cdrom'] */
+  exclude?: string[]
+  /** Only these filesystem types; when set, the built-in ignore list is off. Default: all. @example ['ext4', 'xfs'] */
+  types?: string[]
+  /** Filesystem types to skip. Default `[]`. @example ['nfs4'] */
+  excludeTypes?: string[]
+  /**
+   * Directories for the write probe (create, write, fsync, delete a small file). Default:
+   * when the probe runs as root, the mount point of each watched disk or tmpfs filesystem
+   * (not /dev or /run); otherwise none, as other users may not write there.
+   * @example ['/var/lib/postgresql', '/srv/uploads']
+   */
+  paths?: string[]
+  /** Set `false` to read mount flags only. Default `true`. */
+  writeProbe?: boolean
+  /** Limit for each write probe; a slower one is reported as a hung filesystem. Default: half of `timeout`. @example '3s' */
+  writeTimeout?: Duration
+}
+
+/**
+ * Mounts that should be writable but are read-only, from mount flags and a write probe.
+ * @example host.readOnly('app-disks', { on: { labels: { role: 'app' } } })
+ */
+export function hostReadOnly(
+  id: string,
+  props: HostReadOnlyProps,
+): KindInput<'host.readOnly', HostReadOnlyProps> {
+  return { kind: 'host.readOnly', id, ...props }
+}
+
+export const hostReadOnlyKind = defineHostKind({
+  schema: hostReadOnlySpecSchema,
+  factory: hostReadOnly,
+  target: (spec) =>
+    spec.include.length > 0 ? `writable mounts ${spec.include.join(', ')}` : 'writable mounts',
+})

@@ -9,6 +9,8 @@ import {
   latencyExpectationFields,
   regionFields,
 } from './common.ts'
+import type { CommonCheckProps, Duration } from './common-props.ts'
+import { defineKind, type KindInput } from './kind.ts'
 
 /** iputils refuses a shorter interval to users other than root (before 2020: 200 ms too). */
 const MIN_INTERVAL_MS = 200
@@ -76,3 +78,40 @@ export type PingSpec = z.infer<typeof pingSpecSchema>
 export function pingWaitMs(packetTimeout: string): number {
   return Math.ceil(parseDuration(packetTimeout) / 1_000) * 1_000
 }
+
+export interface PingProps extends CommonCheckProps {
+  /** Host name or IP address to ping. @example 'db.internal' */
+  host: string
+  /** Echo requests per run, 1 to 20. Default 3. @example 5 */
+  count?: number
+  /** Time between echo requests, at least `200ms`. Default `1s`. @example '500ms' */
+  interval?: Duration
+  /**
+   * How long to wait for each reply; ping counts whole seconds, so this is rounded up.
+   * Default `2s`. @example '1s'
+   */
+  packetTimeout?: Duration
+  /** IP version to ping over: `4`, `6`, or `'auto'`. Default `'auto'`. @example 6 */
+  ipFamily?: 4 | 6 | 'auto'
+  expect?: {
+    /** Packet loss (%) above which the result is `down`. Default 0. */
+    maxLossPercent?: number
+    /** Average RTT above which the result is `degraded`. */
+    degradedAbove?: Duration
+    /** Average RTT above which the result is `down`. */
+    failAbove?: Duration
+  }
+}
+
+/** An ICMP ping check, run with the system `ping`. @example ping('gateway', { host: '10.0.0.1' }) */
+export function ping(id: string, props: PingProps): KindInput<'ping', PingProps> {
+  return { kind: 'ping', id, ...props }
+}
+
+export const pingKind = defineKind({
+  schema: pingSpecSchema,
+  factory: ping,
+  target: (spec) => spec.host,
+  // Only probes that have the system ping are given ping checks (probe/capabilities.ts).
+  capability: 'ping',
+})

@@ -2,6 +2,8 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
 import { baseFields, latencyExpectationFields, regexSchema, regionFields } from './common.ts'
+import type { CommonCheckProps, Duration } from './common-props.ts'
+import { defineKind, type KindInput } from './kind.ts'
 
 const PORT_RANGE = 'must be a port number from 1 to 65535'
 
@@ -49,3 +51,48 @@ export type TcpSpec = z.infer<typeof tcpSpecSchema>
 export function tcpTarget(spec: Pick<TcpSpec, 'host' | 'port'>): string {
   return isIP(spec.host) === 6 ? `[${spec.host}]:${spec.port}` : `${spec.host}:${spec.port}`
 }
+
+export interface TcpProps extends CommonCheckProps {
+  /** Host name or IP address to connect to. @example 'mail.example.com' */
+  host: string
+  /** TCP port, 1 to 65535. @example 25 */
+  port: number
+  /**
+   * Connect with TLS: `true` verifies the certificate against `host`. Default `false`.
+   * @example { servername: 'mail.example.com' }
+   */
+  tls?:
+    | boolean
+    | {
+        /** Name for SNI and the certificate check. Default: `host` when it is a name. */
+        servername?: string
+        /** Accept an expired, self-signed or wrongly named certificate. Default `false`. */
+        insecure?: boolean
+      }
+  /** Written once connected (after the TLS handshake), as is. @example 'PING\r\n' */
+  send?: string
+  expect?: {
+    /**
+     * What the server must send (the response to `send`, or its banner): a text it
+     * contains, or `{ matches }` with a regular expression. Read until it matches, the
+     * server closes the connection, or the timeout. Default: nothing is read.
+     * @example '220 ' or { matches: '^SSH-2\\.0-' }
+     */
+    banner?: string | { matches: string }
+    /** Total time above which the result is `degraded`. @example '500ms' */
+    degradedAbove?: Duration
+    /** Total time above which the result is `down`. @example '3s' */
+    failAbove?: Duration
+  }
+}
+
+/**
+ * A TCP check: connects, optionally over TLS, optionally sends a payload and expects
+ * a banner or a response.
+ * @example tcp('smtp', { host: 'mail.example.com', port: 25, expect: { banner: '220 ' } })
+ */
+export function tcp(id: string, props: TcpProps): KindInput<'tcp', TcpProps> {
+  return { kind: 'tcp', id, ...props }
+}
+
+export const tcpKind = defineKind({ schema: tcpSpecSchema, factory: tcp, target: tcpTarget })

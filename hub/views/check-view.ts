@@ -4,14 +4,8 @@
  * never disagree.
  */
 import type { CheckResult, CheckStatus } from '../../checks/result.ts'
-import {
-  describeSelector,
-  regionsOf,
-  tcpTarget,
-  type CheckKind,
-  type CheckSpec,
-  type SpecOf,
-} from '../../checks/spec.ts'
+import { targetOf } from '../../checks/kinds.ts'
+import { describeSelector, regionsOf, type CheckKind, type CheckSpec } from '../../checks/spec.ts'
 import { checkAvailability, type Availability, type TimeWindow } from './availability.ts'
 import type { ResultStore } from '../store/result-store.ts'
 import { ROLLUP_MS, minuteStart, type StatusCounts } from '../store/status-counts.ts'
@@ -21,7 +15,6 @@ import type {
   Outage,
   RegionAlertState,
 } from '../alerts/alert-state.ts'
-import { HOST_TARGETS } from './host-targets.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -126,23 +119,9 @@ export interface CheckDetailView extends CheckView {
   outages: Outage[]
 }
 
-/**
- * What each check kind checks, for one line of text. A mapped type: a new kind
- * fails to compile until it says what its target is.
- */
-const TARGETS: { [K in CheckKind]: (spec: SpecOf<K>) => string } = {
-  http: (spec) => spec.url,
-  ping: (spec) => spec.host,
-  tcp: (spec) => tcpTarget(spec),
-  dns: (spec) => `${spec.name} ${spec.type}${spec.server ? ` @${spec.server}` : ''}`,
-  // Never the ping URL: this text is public, and the URL's token is the secret.
-  heartbeat: (spec) => `a ping every ${spec.every} (grace ${spec.grace})`,
-  ...HOST_TARGETS,
-}
-
 /** The URL, host or other thing a check watches. */
 export function checkTarget(spec: CheckSpec): string {
-  const what = (TARGETS[spec.kind] as (spec: CheckSpec) => string)(spec)
+  const what = targetOf(spec)
   return 'on' in spec ? `${what} on ${describeSelector(spec.on)}` : what
 }
 
