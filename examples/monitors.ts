@@ -71,12 +71,13 @@ export default defineMonitoring({
       tags: ['host'],
     }),
     // A push monitor: the demo's fake cron job pings it every 30 s, and reports a failure
-    // while the API is down (the job needs it).
+    // while the API is down (the job needs it, so its alert waits for the API's).
     heartbeat('demo-cron', {
       name: 'Demo cron job',
       every: '30s',
       grace: '10s',
       tags: ['demo', 'jobs'],
+      dependsOn: ['demo-api'],
     }),
   ],
 })

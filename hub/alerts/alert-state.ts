@@ -39,6 +39,13 @@ export interface CheckAlertState {
   flapping?: boolean
   /** Regions left out of the quorum because a region-connectivity alert covers them. */
   inhibitedRegions?: string[]
+  /**
+   * True while some series that counts has its newest result down or is failing: the
+   * check may be on its way to DOWN (a confirmation is usually in flight). Dependents wait.
+   */
+  failingSomewhere?: boolean
+  /** When the newest result of any series was measured (epoch ms), or null before any. */
+  lastMeasuredAt?: number | null
 }
 
 /** A confirmed outage: from the alert firing to its resolution (null while open). */

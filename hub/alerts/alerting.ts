@@ -101,6 +101,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     checkState: (checkId) => engine!.state(checkId),
     send: (event, channels, routing) => notifier.send(event, channels, routing),
     suppression: (check, at) => silences.suppression(check, at),
+    confirm: (checkId) => confirmations.everyRegion(checkId),
   })
   channelAlerts = new ChannelAlerts({ clock, incidents, onEvent: (e) => dispatcher.handle(e) })
   const probeAlerts = new ProbeAlerts({
@@ -122,7 +123,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     incidents,
     commands: () => options.remediationCommands ?? new Map(),
     check: findCheck,
-    confirm: (checkId) => confirmations.afterRemediation(checkId),
+    confirm: (checkId) => confirmations.everyRegion(checkId),
   })
   engine = new AlertEngine({
     clock,

@@ -3,7 +3,7 @@
  * timeline of what happened during it (state changes, notifications, notes).
  * The alert engine writes them; the API, status pages and availability read them.
  */
-import type { Database } from 'better-sqlite3'
+import { addMissingColumns, type Database } from '../store/database.ts'
 import { monotonicFactory } from 'ulid'
 import type { Outage } from '../alerts/alert-state.ts'
 
@@ -180,12 +180,7 @@ export class IncidentStore {
   constructor(db: Database) {
     this.#db = db
     db.exec(SCHEMA)
-    const existing = new Set(
-      (db.prepare('PRAGMA table_info(incidents)').all() as { name: string }[]).map((c) => c.name),
-    )
-    for (const [name, definition] of ADDED_COLUMNS) {
-      if (!existing.has(name)) db.exec(`ALTER TABLE incidents ADD COLUMN ${definition}`)
-    }
+    addMissingColumns(db, 'incidents', ADDED_COLUMNS)
     this.#statements = {
       insert: db.prepare<[string, string, number, string, string | null, IncidentKind]>(
         'INSERT INTO incidents (id, check_id, started_at, regions, first_error, kind) VALUES (?, ?, ?, ?, ?, ?)',

@@ -55,3 +55,24 @@ export function openDatabase(file: string): Database {
   db.pragma('foreign_keys = ON')
   return db
 }
+
+/**
+ * Adds the columns a table gained after its first release to a database made by an
+ * older hub, so an upgrade keeps its data. Table and definitions are the store's own
+ * constants, never input.
+ *
+ * @example
+ * addMissingColumns(db, 'notification_queue', [['group_key', 'group_key TEXT']])
+ */
+export function addMissingColumns(
+  db: Database,
+  table: string,
+  columns: ReadonlyArray<[name: string, definition: string]>,
+): void {
+  const present = new Set(
+    (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name),
+  )
+  for (const [name, definition] of columns) {
+    if (!present.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${definition}`)
+  }
+}

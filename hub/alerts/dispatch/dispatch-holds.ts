@@ -1,22 +1,36 @@
 /**
  * Why the dispatcher keeps a check's fired alert back for now: a silence or maintenance
- * window, a dependency that is DOWN (or about to be), or a flapping check. A held alert
- * is judged again on every tick and goes out once none of these applies.
+ * window, a dependency in trouble, or a flapping check. A held alert is judged again on
+ * every tick and goes out once none of these applies.
+ *
+ * Dependencies are what make one outage page once. A dependent's alert waits while a
+ * dependency is DOWN, fails somewhere (its newest result in some region is down, so a
+ * confirmation round is usually deciding it) or has not been measured since the
+ * dependent fired: then the hub asks the dependency's regions to run it now, because a
+ * dependent often crosses its quorum seconds before the thing it depends on is even
+ * looked at. Once every dependency is clear again, the dependent waits its own
+ * recoverAfter × every: if it recovers with its dependency, nobody hears about it.
  */
+import { parseDuration } from '../../../checks/duration.ts'
+import { scheduleIntervalMs } from '../../../checks/schedule.ts'
 import type { CheckSpec } from '../../../checks/spec.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
-import type { CheckAlertState, CheckAlertStatus } from '../alert-state.ts'
+import type { CheckAlertState } from '../alert-state.ts'
+import type { HoldMemo } from './dispatch-state.ts'
 import type { RoutableCheck } from './routing.ts'
 
-/** How long a dependency that fails somewhere, but is not DOWN, may hold a dependent's alert. */
-export const DEPENDENCY_GRACE_MS = 60_000
-
-/** Dependency states that may turn DOWN any moment. */
-const FAILING_SOMEWHERE = new Set<CheckAlertStatus>(['partial', 'degraded'])
+/**
+ * A dependency that fails somewhere but never reaches DOWN holds a dependent for at most
+ * the time it would need to cross its quorum: failAfter runs, a run's timeout, and this
+ * margin for confirmation rounds and batching. After that the dependent's outage is its own.
+ */
+const DEPENDENCY_MARGIN_MS = 30_000
 
 /** A check as the dispatcher judges it: routes, tags for grouping, dependencies. */
 export interface CheckRef extends RoutableCheck {
   dependsOn: string[]
+  /** How long the check itself needs to recover (recoverAfter × every); 0 when unknown. */
+  recoveryMs: number
 }
 
 /** What a hold is judged on, read at the moment of judging. */
@@ -25,38 +39,101 @@ export interface HoldSources {
   silence: (check: CheckRef, at: number) => string | null
   /** The engine's state(): for flapping and for the status of dependencies. */
   checkState: (checkId: string) => CheckAlertState
+  /** The deployed check, for a dependency's own timing. */
+  spec: (checkId: string) => CheckSpec | undefined
+  /** Asks a dependency's regions to run it now. */
+  confirm: (checkId: string) => void
+}
+
+/** The alert being judged: when it fired, and what its hold remembers (updated in place). */
+export interface HeldAlert {
+  firedAt: number
+  memo: HoldMemo
 }
 
 /**
- * Why a check's fired alert (fired at `firedAt`) must wait now, or null when it may
- * go. A dependency that is failing somewhere but not DOWN yet holds it too, for up to
- * DEPENDENCY_GRACE_MS: a dependent often crosses its quorum a few seconds before the
- * thing it depends on, and paging for both is the storm dependsOn exists to prevent.
+ * Why a check's fired alert must wait now, or null when it may go. Updates `alert.memo`:
+ * when a dependency was last in trouble, and which dependencies were asked to confirm.
  */
 export function holdReason(
   check: CheckRef,
   at: number,
-  firedAt: number,
+  alert: HeldAlert,
   sources: HoldSources,
 ): string | null {
   const silenced = sources.silence(check, at)
   if (silenced !== null) return silenced
-  const states = check.dependsOn.map((id) => ({
-    id,
-    status: sources.checkState(id).status,
-  }))
-  const down = states.filter((d) => d.status === 'down').map((d) => d.id)
-  if (down.length > 0) return `dependency down: ${down.join(', ')}`
-  if (at - firedAt < DEPENDENCY_GRACE_MS) {
-    const failing = states.filter((d) => FAILING_SOMEWHERE.has(d.status)).map((d) => d.id)
-    if (failing.length > 0) return `dependency failing: ${failing.join(', ')}`
-  }
+  const dependency = dependencyHold(check, at, alert, sources)
+  if (dependency !== null) return dependency
   if (sources.checkState(check.id).flapping) return 'flapping'
   return null
 }
 
+function dependencyHold(
+  check: CheckRef,
+  at: number,
+  alert: HeldAlert,
+  sources: HoldSources,
+): string | null {
+  const down: string[] = []
+  const failing: string[] = []
+  const confirming: string[] = []
+  let troubledTooLong = false
+  for (const id of check.dependsOn) {
+    const state = sources.checkState(id)
+    const unmeasured = (state.lastMeasuredAt ?? -Infinity) < alert.firedAt
+    if (state.status === 'down') {
+      down.push(id)
+    } else if (isFailingSomewhere(state) || unmeasured) {
+      if (at - alert.firedAt >= troubleBoundMs(sources.spec(id))) troubledTooLong = true
+      else if (!unmeasured || isFailingSomewhere(state)) failing.push(id)
+      else {
+        if (!alert.memo.confirmed.includes(id)) {
+          alert.memo.confirmed.push(id)
+          sources.confirm(id)
+        }
+        confirming.push(id)
+      }
+    }
+  }
+  if (down.length + failing.length > 0) alert.memo.dependencyTroubleAt = at
+  if (down.length > 0) return `dependency down: ${down.join(', ')}`
+  if (failing.length > 0) return `dependency failing: ${failing.join(', ')}`
+  if (confirming.length > 0) return `confirming dependency: ${confirming.join(', ')}`
+  // A dependency that fails somewhere for longer than it needs to go DOWN is not the cause.
+  if (troubledTooLong) return null
+  const troubleAt = alert.memo.dependencyTroubleAt
+  if (troubleAt !== null && at - troubleAt < check.recoveryMs) {
+    return `dependency recovered; waiting ${Math.ceil(check.recoveryMs / 1_000)} s for this check to recover too`
+  }
+  return null
+}
+
+function isFailingSomewhere(state: CheckAlertState): boolean {
+  return state.status === 'partial' || state.status === 'degraded' || state.failingSomewhere === true
+}
+
+/** How long a dependency may take to cross its quorum once it fails somewhere. */
+function troubleBoundMs(spec: CheckSpec | undefined): number {
+  if (!spec || !('every' in spec) || typeof spec.every !== 'string') return DEPENDENCY_MARGIN_MS
+  const timeout = 'timeout' in spec && typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : 0
+  return spec.alert.failAfter * scheduleIntervalMs(spec.every) + timeout + DEPENDENCY_MARGIN_MS
+}
+
+/** recoverAfter × every: how long the check needs to show that it is back. */
+function recoveryMsOf(spec: CheckSpec): number {
+  if (!('every' in spec) || typeof spec.every !== 'string') return 0
+  return spec.alert.recoverAfter * scheduleIntervalMs(spec.every)
+}
+
 /** The check as deployed; a check removed since is routed by its event's tags alone. */
 export function checkRef(event: AlertEvent, spec: CheckSpec | undefined): CheckRef {
-  if (!spec) return { id: event.checkId, tags: event.tags ?? [], dependsOn: [] }
-  return { id: spec.id, tags: spec.tags, notify: spec.notify, dependsOn: spec.dependsOn ?? [] }
+  if (!spec) return { id: event.checkId, tags: event.tags ?? [], dependsOn: [], recoveryMs: 0 }
+  return {
+    id: spec.id,
+    tags: spec.tags,
+    notify: spec.notify,
+    dependsOn: spec.dependsOn ?? [],
+    recoveryMs: recoveryMsOf(spec),
+  }
 }

@@ -5,7 +5,7 @@
  * counting reminders and escalations from the times they really happened and never
  * sends a fired alert twice.
  */
-import type { Database } from '../../store/database.ts'
+import { addMissingColumns, type Database } from '../../store/database.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
 
 /** One channel that got the fired alert, and whether it hears the resolve too. */
@@ -32,6 +32,20 @@ export interface DispatchRecord {
   escalationLevel: Record<string, number>
   /** When the dispatcher stopped following it (resolved); null while open. */
   closedAt: number | null
+  /** What the dependency hold remembers while a fired alert waits (dispatch-holds.ts). */
+  holdMemo: HoldMemo
+}
+
+/** A held alert's memory of its dependencies, so that a restart keeps the grace running. */
+export interface HoldMemo {
+  /** Last time a dependency was down, failing somewhere or being confirmed; null if never. */
+  dependencyTroubleAt: number | null
+  /** Dependencies already asked for a confirmation round for this alert. */
+  confirmed: string[]
+}
+
+export function emptyHoldMemo(): HoldMemo {
+  return { dependencyTroubleAt: null, confirmed: [] }
 }
 
 interface DispatchRow {
@@ -44,6 +58,7 @@ interface DispatchRow {
   last_reminder_at: string
   escalation_level: string
   closed_at: number | null
+  hold_memo: string | null
 }
 
 /*
@@ -65,8 +80,11 @@ CREATE TABLE IF NOT EXISTS alert_dispatch (
 CREATE INDEX IF NOT EXISTS alert_dispatch_open ON alert_dispatch (incident_id) WHERE closed_at IS NULL;
 `
 
+/** Columns added after the first release, added to older databases on open. */
+const ADDED_COLUMNS: [name: string, definition: string][] = [['hold_memo', 'hold_memo TEXT']]
+
 const COLUMNS =
-  'incident_id, check_id, event, notified, fired_sent_at, held_reason, last_reminder_at, escalation_level, closed_at'
+  'incident_id, check_id, event, notified, fired_sent_at, held_reason, last_reminder_at, escalation_level, closed_at, hold_memo'
 
 function toRecord(row: DispatchRow): DispatchRecord {
   return {
@@ -79,6 +97,7 @@ function toRecord(row: DispatchRow): DispatchRecord {
     lastReminderAt: JSON.parse(row.last_reminder_at) as Record<string, number>,
     escalationLevel: JSON.parse(row.escalation_level) as Record<string, number>,
     closedAt: row.closed_at,
+    holdMemo: row.hold_memo ? (JSON.parse(row.hold_memo) as HoldMemo) : emptyHoldMemo(),
   }
 }
 
@@ -96,6 +115,7 @@ export class DispatchState {
   /** Creates the table if it is missing; safe to call on every start. */
   constructor(db: Database) {
     db.exec(SCHEMA)
+    addMissingColumns(db, 'alert_dispatch', ADDED_COLUMNS)
     this.#statements = {
       upsert: db.prepare<
         [
@@ -108,8 +128,9 @@ export class DispatchState {
           string,
           string,
           number | null,
+          string,
         ]
-      >(`INSERT OR REPLACE INTO alert_dispatch (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      >(`INSERT OR REPLACE INTO alert_dispatch (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       get: db.prepare<[string], DispatchRow>(
         `SELECT ${COLUMNS} FROM alert_dispatch WHERE incident_id = ?`,
       ),
@@ -131,6 +152,7 @@ export class DispatchState {
       JSON.stringify(record.lastReminderAt),
       JSON.stringify(record.escalationLevel),
       record.closedAt,
+      JSON.stringify(record.holdMemo),
     )
   }
 

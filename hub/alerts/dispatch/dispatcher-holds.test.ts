@@ -97,7 +97,10 @@ describe('AlertDispatcher: silences and maintenance', () => {
 })
 
 describe('AlertDispatcher: dependencies', () => {
-  it('holds a dependent while its dependency is down, and pages once the dependency recovers first', () => {
+  /** api's own recoverAfter (2) × every (1m): how long it gets to recover with its dependency. */
+  const API_RECOVERY_MS = 2 * MIN
+
+  it('holds a dependent while its dependency is down, then for its own recovery time', () => {
     const hub = dispatcherFixture(config)
     const db = hub.fire('db-primary')
     hub.clock.advance(10_000)
@@ -112,17 +115,38 @@ describe('AlertDispatcher: dependencies', () => {
     expectNothingSent(hub.drain())
     hub.resolve(db)
     expect(summary(hub.drain())).toEqual([['resolved', ['slack', 'ops']]])
+    hub.runFor(API_RECOVERY_MS - 1_000)
+    expectNothingSent(hub.drain())
     hub.runFor(1_000)
 
     const [fired] = hub.drain()
     expect(fired?.event).toMatchObject({ type: 'fired', incidentId: api })
+    // The alert says when it went out, not when it was first held.
+    expect(fired?.event.at).toBe(hub.clock.now())
     expect(fired?.channels).toEqual(['slack'])
     expect(fired?.groupKey).toBe('fired:tags:web')
     hub.resolve(api)
     expect(summary(hub.drain())).toEqual([['resolved', ['slack']]])
   })
 
-  it('holds a dependent for a moment while its dependency fails somewhere but is not DOWN yet', () => {
+  it('pages once per outage: a dependent that recovers within its recovery time is never heard of', () => {
+    const hub = dispatcherFixture(config)
+    const db = hub.fire('db-primary')
+    const api = hub.fire('api')
+    hub.runFor(MIN)
+    hub.resolve(db)
+    hub.runFor(API_RECOVERY_MS / 2)
+    hub.resolve(api)
+    hub.runFor(5 * MIN)
+
+    expect(summary(hub.drain())).toEqual([
+      ['fired', ['slack', 'ops']],
+      ['resolved', ['slack', 'ops']],
+    ])
+    expect(hub.dispatcher.describe(api)).toMatchObject({ held: true, channels: [] })
+  })
+
+  it('holds a dependent while its dependency fails somewhere but is not DOWN yet', () => {
     const hub = dispatcherFixture(config)
     hub.status.set('db-primary', 'partial')
     const api = hub.fire('api')
@@ -134,17 +158,47 @@ describe('AlertDispatcher: dependencies', () => {
 
     // The dependency crosses its quorum: the hold becomes a plain dependency hold.
     hub.status.set('db-primary', 'down')
-    hub.runFor(2 * MIN)
+    hub.runFor(5 * MIN)
     expectNothingSent(hub.drain())
   })
 
-  it('pages a dependent after DEPENDENCY_GRACE_MS when its dependency never goes DOWN', () => {
+  it('holds a dependent while its dependency has one down result somewhere, before any verdict', () => {
+    const hub = dispatcherFixture(config)
+    hub.failingSomewhere.add('db-primary')
+    const api = hub.fire('api')
+    expectNothingSent(hub.drain())
+    expect(hub.incidents.get(api)?.timeline.at(-1)).toMatchObject({
+      detail: { reason: 'dependency failing: db-primary' },
+    })
+  })
+
+  it('asks a dependency that was not measured since the dependent fired to run now, and waits for it', () => {
+    const hub = dispatcherFixture(config)
+    hub.measuredAt.set('db-primary', hub.clock.now() - 30_000)
+    const api = hub.fire('api')
+    expectNothingSent(hub.drain())
+    expect(hub.confirmed).toEqual(['db-primary'])
+    expect(hub.incidents.get(api)?.timeline.at(-1)).toMatchObject({
+      detail: { reason: 'confirming dependency: db-primary' },
+    })
+    hub.runFor(3_000)
+    // Asked once, not on every tick.
+    expect(hub.confirmed).toEqual(['db-primary'])
+
+    // Its runs come back up: the dependent's outage is its own, and pages at once.
+    hub.measuredAt.set('db-primary', hub.clock.now())
+    hub.runFor(1_000)
+    expect(hub.drain().map((s) => [s.event.type, s.event.incidentId])).toEqual([['fired', api]])
+  })
+
+  it('pages a dependent whose dependency fails somewhere longer than it would need to go DOWN', () => {
     const hub = dispatcherFixture(config)
     hub.status.set('db-primary', 'partial')
     const api = hub.fire('api')
-    hub.runFor(30_000)
+    // db-primary: failAfter 2 × every 1m + timeout 10s + 30s margin.
+    hub.runFor(2 * MIN + 39_000)
     expectNothingSent(hub.drain())
-    hub.runFor(31_000)
+    hub.runFor(1_000)
     const [fired] = hub.drain()
     expect(fired?.event).toMatchObject({ type: 'fired', incidentId: api })
   })
@@ -164,7 +218,7 @@ describe('AlertDispatcher: dependencies', () => {
     expect(hub.dispatcher.describe(api)).toMatchObject({ held: true, channels: [] })
   })
 
-  it('keeps holding across a restart', () => {
+  it('keeps holding across a restart, and the recovery time with it', () => {
     const hub = dispatcherFixture(config)
     const db = hub.fire('db-primary')
     const api = hub.fire('api')
@@ -174,11 +228,12 @@ describe('AlertDispatcher: dependencies', () => {
     expectNothingSent(hub.drain())
 
     hub.resolve(db)
+    hub.runFor(MIN)
+    hub.restart()
+    hub.runFor(MIN - 1_000)
+    expect(hub.drain().map((s) => [s.event.type, s.event.incidentId])).toEqual([['resolved', db]])
     hub.runFor(1_000)
-    expect(hub.drain().map((s) => [s.event.type, s.event.incidentId])).toEqual([
-      ['resolved', db],
-      ['fired', api],
-    ])
+    expect(hub.drain().map((s) => [s.event.type, s.event.incidentId])).toEqual([['fired', api]])
   })
 })
 

@@ -51,6 +51,12 @@ export function dispatcherFixture(initial: MonitoringConfig) {
   const sent: Sent[] = []
   const status = new Map<string, CheckAlertState['status']>()
   const flapping = new Set<string>()
+  /** Checks whose newest result is down somewhere while their status says otherwise. */
+  const failingSomewhere = new Set<string>()
+  /** When each check was last measured; a check not listed was measured just now. */
+  const measuredAt = new Map<string, number>()
+  /** Checks the dispatcher asked to run now. */
+  const confirmed: string[] = []
   const silenced = new Map<string, string>()
   let config = initial
 
@@ -69,12 +75,15 @@ export function dispatcherFixture(initial: MonitoringConfig) {
         since: null,
         incidentId: null,
         flapping: flapping.has(checkId),
+        failingSomewhere: failingSomewhere.has(checkId),
+        lastMeasuredAt: measuredAt.get(checkId) ?? clock.now(),
       }),
       send: (event, channels, { groupKey }) => sent.push({ event, channels, groupKey }),
       suppression: (check, _at): Suppression | null => {
         const reason = silenced.get(check.id)
         return reason === undefined ? null : { reason }
       },
+      confirm: (checkId) => confirmed.push(checkId),
     })
   }
 
@@ -147,6 +156,9 @@ export function dispatcherFixture(initial: MonitoringConfig) {
     status,
     flapping,
     silenced,
+    failingSomewhere,
+    measuredAt,
+    confirmed,
     get dispatcher() {
       return dispatcher
     },

@@ -23,11 +23,14 @@ import type { AlertEvent } from '../../../checks/alert-event.ts'
 import type { CheckAlertState } from '../alert-state.ts'
 import { sendDueFollowUps, type FollowUpSinks } from './dispatch-followup.ts'
 import { checkRef, holdReason, type CheckRef, type HoldSources } from './dispatch-holds.ts'
-import { DispatchState, type DispatchRecord, type NotifiedChannel } from './dispatch-state.ts'
+import {
+  DispatchState,
+  emptyHoldMemo,
+  type DispatchRecord,
+  type NotifiedChannel,
+} from './dispatch-state.ts'
 import type { Incident, IncidentStore } from '../../incidents/incident-store.ts'
 import { channelsOf, groupKeyFor, monitoringChannels, routesFor } from './routing.ts'
-
-export { DEPENDENCY_GRACE_MS } from './dispatch-holds.ts'
 
 export interface DispatchSend {
   /** Queue `event` for these channel names; groupKey null = never grouped. Never throws. */
@@ -52,6 +55,8 @@ export interface DispatcherOptions {
   send: DispatchSend
   /** An active silence or maintenance window for this check at `at`, if any. */
   suppression?: (check: { id: string; tags: string[] }, at: number) => Suppression | null
+  /** Asks a check's regions to run it now: a dependency that was not measured since its dependent fired. */
+  confirm?: (checkId: string) => void
 }
 
 /**
@@ -85,6 +90,7 @@ function newRecord(event: AlertEvent): DispatchRecord {
     lastReminderAt: {},
     escalationLevel: {},
     closedAt: null,
+    holdMemo: emptyHoldMemo(),
   }
 }
 
@@ -114,6 +120,8 @@ export class AlertDispatcher {
     this.#holds = {
       silence: (check, at) => this.#silence(check, at),
       checkState: (checkId) => options.checkState(checkId),
+      spec: (checkId) => options.config().checks.find((spec) => spec.id === checkId),
+      confirm: (checkId) => options.confirm?.(checkId),
     }
     this.#followUp = {
       incidents: options.incidents,
@@ -253,7 +261,7 @@ export class AlertDispatcher {
     const config = this.#options.config()
     if (!isCheckFired(event)) return this.#fireMonitoringAlert(record, config, now)
     const check = this.#checkRef(event, config)
-    const reason = holdReason(check, now, event.at, this.#holds)
+    const reason = holdReason(check, now, this.#held(record), this.#holds)
     if (reason !== null) return this.#hold(record, now, reason)
     this.#sendFired(record, check, config, now)
   }
@@ -333,20 +341,31 @@ export class AlertDispatcher {
   /** One open, unacknowledged check alert: release it if held, else remind and escalate. */
   #follow(record: DispatchRecord, check: CheckRef, config: MonitoringConfig, now: number): void {
     if (record.firedSentAt === null) {
-      const reason = holdReason(check, now, record.event.at, this.#holds)
+      const memo = JSON.stringify(record.holdMemo)
+      const reason = holdReason(check, now, this.#held(record), this.#holds)
       if (reason === null) {
         this.#options.incidents.addEvent(record.incidentId, now, 'note', {
           message: `released: ${record.heldReason ?? 'held'} no longer applies`,
         })
+        // The alert says when it was sent; the incident keeps when the outage was confirmed.
+        record.event = { ...record.event, at: now }
         this.#sendFired(record, check, config, now)
       } else if (reason !== record.heldReason) {
         this.#hold(record, now, reason)
+      } else if (JSON.stringify(record.holdMemo) !== memo) {
+        this.#keep(record)
       }
       return
     }
     // Reminders wait out a silence; they go when it ends if the incident is still open.
     if (this.#silence(check, now) !== null) return
     if (sendDueFollowUps(record, routesFor(check, config), now, this.#followUp)) this.#keep(record)
+  }
+
+  /** The alert as holds judge it: the incident's confirmation time, and the record's memory. */
+  #held(record: DispatchRecord): { firedAt: number; memo: DispatchRecord['holdMemo'] } {
+    const incident = this.#options.incidents.get(record.incidentId)
+    return { firedAt: incident?.startedAt ?? record.event.at, memo: record.holdMemo }
   }
 
   #silence(check: CheckRef, at: number): string | null {

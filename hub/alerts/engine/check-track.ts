@@ -74,7 +74,16 @@ export function alertStateOf(
   inhibited: (name: string) => boolean,
 ): CheckAlertState {
   const regions: Record<string, RegionAlertState> = {}
-  for (const [name, series] of track.series) regions[name] = seriesState(series)
+  let failingSomewhere = false
+  let lastMeasuredAt: number | null = null
+  for (const [name, series] of track.series) {
+    regions[name] = seriesState(series)
+    if (Number.isFinite(series.lastScheduledAt)) {
+      lastMeasuredAt = Math.max(lastMeasuredAt ?? series.lastScheduledAt, series.lastScheduledAt)
+    }
+    const counts = !inhibited(name) && !series.offline
+    if (counts && (series.downStreak > 0 || series.verdict === 'failing')) failingSomewhere = true
+  }
   return {
     checkId: track.spec.id,
     status: track.status,
@@ -88,6 +97,8 @@ export function alertStateOf(
     quorum: effectiveQuorum(track.spec),
     flapping: track.flapping !== null,
     inhibitedRegions: [...track.series.keys()].filter(inhibited),
+    failingSomewhere,
+    lastMeasuredAt,
   }
 }
 

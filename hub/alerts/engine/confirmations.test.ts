@@ -111,10 +111,10 @@ describe('Confirmations', () => {
     expect(sent).toEqual([])
   })
 
-  describe('afterRemediation', () => {
+  describe('everyRegion', () => {
     it('asks every region of the check, the failing ones included', () => {
       const { sent, confirmations } = setup([http('api')])
-      const requests = confirmations.afterRemediation('api')
+      const requests = confirmations.everyRegion('api')
       expect(requests.map((r) => r.probeId)).toEqual(['eu-1', 'us-1', 'us-2', 'ap-1'])
       expect(sent).toEqual(requests)
       for (const { command } of requests) {
@@ -126,8 +126,8 @@ describe('Confirmations', () => {
       const { clock, confirmations } = setup([http('api', '1m')])
       expect(confirmations.firstFailure('api', 'eu-west')).toHaveLength(3)
       clock.advance(1_000)
-      expect(confirmations.afterRemediation('api')).toHaveLength(4)
-      expect(confirmations.afterRemediation('api')).toHaveLength(4)
+      expect(confirmations.everyRegion('api')).toHaveLength(4)
+      expect(confirmations.everyRegion('api')).toHaveLength(4)
       clock.advance(59_000)
       expect(confirmations.firstFailure('api', 'eu-west')).toEqual([])
       clock.advance(1_000)
@@ -138,10 +138,10 @@ describe('Confirmations', () => {
       const specs = Array.from({ length: MAX_ROUNDS_PER_MINUTE }, (_, i) => http(`c${i}`))
       const { clock, confirmations } = setup([...specs, http('api')])
       for (const spec of specs) confirmations.firstFailure(spec.id, 'eu-west')
-      expect(confirmations.afterRemediation('api')).toEqual([])
+      expect(confirmations.everyRegion('api')).toEqual([])
       clock.advance(60_000)
-      expect(confirmations.afterRemediation('api')).toHaveLength(4)
-      for (let i = 1; i < MAX_ROUNDS_PER_MINUTE; i++) confirmations.afterRemediation('api')
+      expect(confirmations.everyRegion('api')).toHaveLength(4)
+      for (let i = 1; i < MAX_ROUNDS_PER_MINUTE; i++) confirmations.everyRegion('api')
       expect(confirmations.firstFailure('c0', 'eu-west')).toEqual([])
     })
 
@@ -152,8 +152,8 @@ describe('Confirmations', () => {
         on: { labels: { role: 'app' } },
       })
       const { sent, confirmations } = setup([host])
-      expect(confirmations.afterRemediation('disks')).toEqual([])
-      expect(confirmations.afterRemediation('gone')).toEqual([])
+      expect(confirmations.everyRegion('disks')).toEqual([])
+      expect(confirmations.everyRegion('gone')).toEqual([])
       expect(sent).toEqual([])
     })
   })

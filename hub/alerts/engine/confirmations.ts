@@ -136,12 +136,13 @@ export class Confirmations {
   }
 
   /**
-   * Called after an auto-remediation action ran: asks every region of the check,
-   * the failing ones included, whether the action helped. An action is rare and its
-   * answer is wanted now, so the per-check interval does not apply; the overall cap
-   * still does. Returns what was sent.
+   * Asks every region of the check, the failing ones included, to run it now: after an
+   * auto-remediation action ran (did it help?), or for a dependency that was not measured
+   * since its dependent fired (is it the cause?). Such a question is rare and its answer
+   * is wanted now, so the per-check interval does not apply; the overall cap still does.
+   * Returns what was sent.
    */
-  afterRemediation(checkId: string): ConfirmRequest[] {
+  everyRegion(checkId: string): ConfirmRequest[] {
     const spec = this.#options.check(checkId)
     if (!spec) return []
     return this.#round(spec, undefined, this.#options.clock.now())

@@ -7,7 +7,7 @@
  * channel and key that arrived meanwhile (`formGroup`). From then on the group is one
  * delivery: its lead row is sent, retried and finished, and its members follow.
  */
-import type { Database } from '../../store/database.ts'
+import { addMissingColumns, type Database } from '../../store/database.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
 
 export type DeliveryState = 'pending' | 'delivered' | 'failed'
@@ -79,14 +79,7 @@ export class DeliveryQueue {
       CREATE INDEX IF NOT EXISTS notification_queue_due
         ON notification_queue (state, next_attempt_at);
     `)
-    const existing = new Set(
-      (db.prepare('PRAGMA table_info(notification_queue)').all() as { name: string }[]).map(
-        (c) => c.name,
-      ),
-    )
-    for (const [name, definition] of ADDED_COLUMNS) {
-      if (!existing.has(name)) db.exec(`ALTER TABLE notification_queue ADD COLUMN ${definition}`)
-    }
+    addMissingColumns(db, 'notification_queue', ADDED_COLUMNS)
     db.exec(
       'CREATE INDEX IF NOT EXISTS notification_queue_members ON notification_queue (joined_to)',
     )

@@ -70,7 +70,7 @@ interface Track {
  *
  * @example
  * const remediation = new Remediation({ clock, logger, incidents, commands: () => allowList,
- *   check: (id) => live.check(id), confirm: (id) => confirmations.afterRemediation(id) })
+ *   check: (id) => live.check(id), confirm: (id) => confirmations.everyRegion(id) })
  * // in the alert engine's onEvent: remediation.onEvent(event); every second: remediation.tick()
  */
 export class Remediation {
