@@ -6,6 +6,13 @@
  */
 import { z } from 'zod'
 import { durationSchema, flappingSchema } from './specs/common.ts'
+import {
+  MAX_MAINTENANCE_MS,
+  maintenanceDurationSchema,
+  windowDateProblem,
+  windowDateSchema,
+  windowSpanProblem,
+} from './window-limits.ts'
 
 /**
  * Which checks something applies to: a check matches when its id is in `checks` or it
@@ -37,13 +44,13 @@ const CRON_FIELDS = /^\s*(\S+\s+){4}\S+\s*$/
 export const maintenanceWindowSchema = z
   .strictObject({
     match: matcherSchema,
-    start: z.iso.datetime({ offset: true }).optional(),
-    end: z.iso.datetime({ offset: true }).optional(),
+    start: windowDateSchema.optional(),
+    end: windowDateSchema.optional(),
     cron: z
       .string()
       .regex(CRON_FIELDS, { error: 'must have five fields: minute hour day month weekday' })
       .optional(),
-    duration: durationSchema.optional(),
+    duration: maintenanceDurationSchema.optional(),
     reason: z.string().optional(),
   })
   .refine(
@@ -58,6 +65,15 @@ export const maintenanceWindowSchema = z
       error: 'end must be after start',
     },
   )
+  .superRefine((w, ctx) => {
+    if (w.start === undefined || w.end === undefined) return
+    const start = Date.parse(w.start)
+    const end = Date.parse(w.end)
+    const problem = windowSpanProblem(start, end, 'a maintenance window', MAX_MAINTENANCE_MS)
+    const dated = windowDateProblem(start) === undefined && windowDateProblem(end) === undefined
+    if (dated && end > start && problem)
+      ctx.addIssue({ code: 'custom', path: ['end'], message: problem })
+  })
 export type MaintenanceWindowConfig = z.infer<typeof maintenanceWindowSchema>
 
 /**

@@ -158,6 +158,18 @@ describe('formatWindowList', () => {
     expect(formatWindowList([], 'maintenance', NOW)).toBe('no maintenance windows\n')
   })
 
+  it('lists a window whose times are past any date instead of crashing', () => {
+    // As a hub from before the limits answers a window stored with for: 99999999999999999999h.
+    const end = NOW + 3.6e23
+    const endless = view({ start: NOW, end, active: true, current: { start: NOW, end } })
+    const flagged = view({ id: 's-2', start: NOW, end, problem: 'end: not a date' })
+    const table = formatWindowList([endless, flagged], 'silence', NOW)
+    expect(table).toContain('2026-01-01 12:00 UTC to an invalid time')
+    expect(table).toContain('active until an invalid time')
+    expect(table).toContain('never applies: end: not a date')
+    expect(formatCreated(endless, NOW)).toContain('an invalid time')
+  })
+
   it('shows a window the hub cannot apply with its problem', () => {
     const broken = view({ id: 'config-1', problem: 'cron: hour field "25" is out of range 0-23' })
     expect(formatWindowList([broken], 'maintenance', NOW)).toContain(

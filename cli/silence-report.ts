@@ -56,9 +56,15 @@ export function windowRequest(
   return { ok: true, body }
 }
 
-/** `2026-01-04 02:00 UTC`: minutes are the grain of every window. */
+/**
+ * `2026-01-04 02:00 UTC`: minutes are the grain of every window. A time no date can
+ * hold (a window stored by an older hub without limits) reads as such, so that the
+ * list still shows every other window and the id to remove this one by.
+ */
 export function formatTime(epochMs: number): string {
-  return new Date(epochMs)
+  const date = new Date(epochMs)
+  if (Number.isNaN(date.getTime())) return 'an invalid time'
+  return date
     .toISOString()
     .replace('T', ' ')
     .replace(/:\d\d\.\d+Z$/, ' UTC')
@@ -82,7 +88,9 @@ export function describeWhen(window: WindowView): string {
 }
 
 const spanEnd = (span: Span, now: number) =>
-  `until ${formatTime(span.end)} (${formatDuration(span.end - now)} left)`
+  Number.isNaN(new Date(span.end).getTime())
+    ? `until ${formatTime(span.end)}`
+    : `until ${formatTime(span.end)} (${formatDuration(span.end - now)} left)`
 
 /** Whether the window holds now, and until when; or when it holds next. */
 export function describeState(window: WindowView, now: number): string {

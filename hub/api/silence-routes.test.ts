@@ -191,6 +191,23 @@ describe('bad requests', () => {
     expect((await call(app, 'GET', '/api/v1/silences?active=yes')).status).toBe(400)
   })
 
+  it('answers 400 with the allowed range for a window past any date, and lists the rest', async () => {
+    const app = silenceRoutes({ silences, apiToken: TOKEN })
+    const forever = { match: { checks: ['api'] }, for: '99999999999999999999h' }
+    const silence = await call(app, 'POST', '/api/v1/silences', forever)
+    expect(silence.status).toBe(400)
+    expect(silence.body.errors).toEqual([
+      'for: a silence lasts at most 1 year (365d), not 99999999999999999999h',
+    ])
+    const window = await call(app, 'POST', '/api/v1/maintenance', forever)
+    expect(window.status).toBe(400)
+    expect(window.body.errors).toEqual([
+      'for: a maintenance window lasts at most 5 years (1825d), not 99999999999999999999h',
+    ])
+    const listed = await call(app, 'GET', '/api/v1/silences')
+    expect(listed).toEqual({ status: 200, body: { windows: [] } })
+  })
+
   it('refuses a body of another kind than the route, and bodies that are not JSON', async () => {
     const app = silenceRoutes({ silences, apiToken: TOKEN })
     const wrongKind = await call(app, 'POST', '/api/v1/silences', {

@@ -11,6 +11,10 @@
  * - `/api/v1/maintenance` the same for maintenance windows (which also keep the
  *   checks' results out of alerting and availability)
  *
+ * Limits (checks/window-limits.ts): a silence lasts at most 1 year (365d), a maintenance
+ * window at most 5 years (1825d), one-off or each recurring one; start and end lie
+ * between 2000-01-01 and 9999-12-31 UTC.
+ *
  * Answers: 400 with `errors` (each with its path) for a body that does not validate,
  * 404 for an unknown id, 409 for a window of the monitoring file (change it there),
  * 415 without `content-type: application/json`.

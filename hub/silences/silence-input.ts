@@ -7,6 +7,13 @@ import { z } from 'zod'
 import { matcherSchema } from '../../checks/alerting.ts'
 import { parseDuration } from '../../checks/duration.ts'
 import { durationSchema } from '../../checks/specs/common.ts'
+import {
+  MAX_MAINTENANCE_MS,
+  MAX_SILENCE_MS,
+  windowDateSchema,
+  windowLengthProblem,
+  windowSpanProblem,
+} from '../../checks/window-limits.ts'
 import { cronProblem } from './cron-window.ts'
 import type { SilenceWindow } from './silence-windows.ts'
 
@@ -24,8 +31,8 @@ export const createWindowSchema = z
     ),
     /** A one-off window from now. */
     for: durationSchema.optional(),
-    start: z.iso.datetime({ offset: true }).optional(),
-    end: z.iso.datetime({ offset: true }).optional(),
+    start: windowDateSchema.optional(),
+    end: windowDateSchema.optional(),
     cron: z
       .string()
       .refine((cron) => cronProblem(cron) === undefined, {
@@ -63,27 +70,41 @@ export const createWindowSchema = z
 
 export type CreateWindowInput = z.infer<typeof createWindowSchema>
 
-/** The time fields of a window from a body the schema passed, or what is still wrong with them. */
+/** How long a window of each kind may last, and what its errors call it. */
+export const WINDOW_LIMITS = {
+  silence: { noun: 'a silence', maxMs: MAX_SILENCE_MS },
+  maintenance: { noun: 'a maintenance window', maxMs: MAX_MAINTENANCE_MS },
+} as const
+
+/**
+ * The time fields of a window from a body the schema passed, or what is still wrong
+ * with them: nothing ended, nothing longer than its kind's limit (WINDOW_LIMITS).
+ */
 export function timesOf(
   body: CreateWindowInput,
   now: number,
 ): { when: Pick<SilenceWindow, 'start' | 'end' | 'cron' | 'duration'>; errors: string[] } {
+  const { noun, maxMs } = WINDOW_LIMITS[body.kind]
   if (body.cron !== undefined && body.duration !== undefined) {
-    const errors = parseDuration(body.duration) > 0 ? [] : ['duration: must be longer than 0']
+    const problem = windowLengthProblem(body.duration, noun, maxMs)
+    const errors = problem ? [`duration: ${problem}`] : []
     return { when: { cron: body.cron, duration: body.duration }, errors }
   }
   if (body.for !== undefined) {
-    const forMs = parseDuration(body.for)
-    const errors = forMs > 0 ? [] : ['for: must be longer than 0']
-    return { when: { start: now, end: now + forMs }, errors }
+    const problem = windowLengthProblem(body.for, noun, maxMs)
+    if (problem) return { when: {}, errors: [`for: ${problem}`] }
+    return { when: { start: now, end: now + parseDuration(body.for) }, errors: [] }
   }
   const start = body.start === undefined ? now : Date.parse(body.start)
   const end = Date.parse(body.end!)
+  const tooLong = windowSpanProblem(Math.max(start, now), end, noun, maxMs)
   const errors =
     end <= now
       ? ['end: is in the past, so the window would never apply']
       : end <= start
         ? ['end: must be after start']
-        : []
+        : tooLong
+          ? [`end: ${tooLong}`]
+          : []
   return { when: { start, end }, errors }
 }

@@ -10,9 +10,11 @@ import {
   type Matcher,
   type MaintenanceWindowConfig,
 } from '../../checks/alerting.ts'
-import { parseDuration } from '../../checks/duration.ts'
+import { isDuration, parseDuration } from '../../checks/duration.ts'
 import { formatPath } from '../../checks/issue-path.ts'
+import { windowDateProblem, windowLengthProblem } from '../../checks/window-limits.ts'
 import { cronProblem, currentWindow, nextStart, windowsBetween } from './cron-window.ts'
+import { WINDOW_LIMITS } from './silence-input.ts'
 
 export type WindowKind = 'silence' | 'maintenance'
 
@@ -62,7 +64,34 @@ export interface CompiledWindow {
   problem?: string
 }
 
+/**
+ * What makes a stored window unusable, or undefined. The API refuses such windows now;
+ * one stored before (or written by hand into the state file) must not make every
+ * question about every check throw, so it is shown with its problem and never applies.
+ */
+function storedProblem(window: SilenceWindow): string | undefined {
+  const { noun, maxMs } = WINDOW_LIMITS[window.kind] ?? WINDOW_LIMITS.maintenance
+  if (window.cron !== undefined && window.duration !== undefined) {
+    if (typeof window.duration !== 'string' || !isDuration(window.duration)) {
+      return `duration: ${JSON.stringify(window.duration)} is not a duration`
+    }
+    const problem = windowLengthProblem(window.duration, noun, maxMs)
+    return problem && `duration: ${problem}`
+  }
+  if (window.start !== undefined || window.end !== undefined) {
+    for (const key of ['start', 'end'] as const) {
+      const value = window[key]
+      const problem = windowDateProblem(typeof value === 'number' ? value : NaN)
+      if (problem) return `${key}: ${problem}`
+    }
+    return undefined
+  }
+  return 'neither start and end nor cron and duration'
+}
+
 export function compileWindow(window: SilenceWindow, source: 'api' | 'config'): CompiledWindow {
+  const stored = storedProblem(window)
+  if (stored) return { window, source, problem: stored }
   if (window.cron === undefined || window.duration === undefined) return { window, source }
   const problem = cronProblem(window.cron)
   const durationMs = parseDuration(window.duration)
@@ -122,10 +151,11 @@ export function spanAt(compiled: CompiledWindow, at: number): Span | null {
  */
 export function spansWithin(compiled: CompiledWindow, from: number, to: number): Span[] {
   const { window } = compiled
+  if (compiled.problem) return []
   if (window.start !== undefined && window.end !== undefined) {
     return [{ start: Math.max(window.start, from), end: Math.min(window.end, to) }]
   }
-  if (window.cron !== undefined && compiled.durationMs !== undefined && !compiled.problem) {
+  if (window.cron !== undefined && compiled.durationMs !== undefined) {
     return windowsBetween(window.cron, compiled.durationMs, from, to)
   }
   return []

@@ -21,6 +21,7 @@ import type { CheckSpec } from '../../checks/spec.ts'
 import { formatPath } from '../../checks/issue-path.ts'
 import type { MonitoringConfig } from '../../checks/validate.ts'
 import type { Clock } from '../../lib/clock.ts'
+import { createLogger } from '../../lib/logger.ts'
 import type { TimeWindow } from '../views/availability.ts'
 import type { HubState } from '../store/hub-state.ts'
 import { createWindowSchema, timesOf } from './silence-input.ts'
@@ -66,6 +67,13 @@ export interface SilencesOptions {
   clock: Clock
   /** The running monitoring config; read on every question so that deploys take effect. */
   config: () => MonitoringConfig
+  /** Where a window the hub cannot apply is reported; the hub's own log by default. */
+  logger?: WarnLogger
+}
+
+/** The part of the hub's logger silences use. */
+export interface WarnLogger {
+  warn(fields: Record<string, unknown>, message: string): void
 }
 
 /**
@@ -78,6 +86,7 @@ export class Silences {
   readonly #state: HubState
   readonly #clock: Clock
   readonly #config: () => MonitoringConfig
+  #logger: WarnLogger | undefined
   #stored: CompiledWindow[]
   #fromConfig: { source: MaintenanceWindowConfig[] | undefined; windows: CompiledWindow[] } = {
     source: undefined,
@@ -88,7 +97,21 @@ export class Silences {
     this.#state = state
     this.#clock = options.clock
     this.#config = options.config
+    this.#logger = options.logger
     this.#stored = state.windows().map((window) => compileWindow(window, 'api'))
+    this.#reportUnusable(this.#stored, 'skipping a stored window the hub cannot apply; remove it')
+  }
+
+  /** Logs each window that never applies, once: when it is read, not on every question. */
+  #reportUnusable(windows: CompiledWindow[], message: string): void {
+    for (const { window, problem } of windows) {
+      // The hub's own log unless told otherwise, made only when there is something to say.
+      if (problem)
+        (this.#logger ??= createLogger('hub')).warn(
+          { windowId: window.id, kind: window.kind, problem },
+          message,
+        )
+    }
   }
 
   static async open(state: HubState, options: SilencesOptions): Promise<Silences> {
@@ -243,6 +266,7 @@ export class Silences {
     const now = this.#clock.now()
     const windows = (source ?? []).map((entry, index) => compileConfigWindow(entry, index, now))
     this.#fromConfig = { source, windows }
+    this.#reportUnusable(windows, 'a maintenance window of the monitoring file never applies')
     return windows
   }
 
