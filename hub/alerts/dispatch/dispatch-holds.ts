@@ -110,13 +110,16 @@ function dependencyHold(
 }
 
 function isFailingSomewhere(state: CheckAlertState): boolean {
-  return state.status === 'partial' || state.status === 'degraded' || state.failingSomewhere === true
+  return (
+    state.status === 'partial' || state.status === 'degraded' || state.failingSomewhere === true
+  )
 }
 
 /** How long a dependency may take to cross its quorum once it fails somewhere. */
 function troubleBoundMs(spec: CheckSpec | undefined): number {
   if (!spec || !('every' in spec) || typeof spec.every !== 'string') return DEPENDENCY_MARGIN_MS
-  const timeout = 'timeout' in spec && typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : 0
+  const timeout =
+    'timeout' in spec && typeof spec.timeout === 'string' ? parseDuration(spec.timeout) : 0
   return spec.alert.failAfter * scheduleIntervalMs(spec.every) + timeout + DEPENDENCY_MARGIN_MS
 }
 

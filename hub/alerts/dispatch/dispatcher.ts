@@ -24,11 +24,13 @@ import type { CheckAlertState } from '../alert-state.ts'
 import { sendDueFollowUps, type FollowUpSinks } from './dispatch-followup.ts'
 import { checkRef, holdReason, type CheckRef, type HoldSources } from './dispatch-holds.ts'
 import {
-  DispatchState,
-  emptyHoldMemo,
-  type DispatchRecord,
-  type NotifiedChannel,
-} from './dispatch-state.ts'
+  describeRecord,
+  failingChannelOf,
+  isCheckFired,
+  newRecord,
+  uniqueChannels,
+} from './dispatch-record.ts'
+import { DispatchState, type DispatchRecord } from './dispatch-state.ts'
 import type { Incident, IncidentStore } from '../../incidents/incident-store.ts'
 import { channelsOf, groupKeyFor, monitoringChannels, routesFor } from './routing.ts'
 
@@ -68,31 +70,6 @@ export type AcknowledgeOutcome =
 
 /** The route key that bookkeeping gives channels of region, probe and channel alerts. */
 const MONITORING_ROUTE = 'monitoring'
-
-function isCheckFired(event: AlertEvent): boolean {
-  return event.type === 'fired' && (event.subject ?? 'check') === 'check'
-}
-
-/** The failing channel's name from a channel alert's checkId (`channel:<name>`). */
-function failingChannelOf(event: AlertEvent): string | undefined {
-  return event.subject === 'channel' ? event.checkId.replace(/^channel:/, '') : undefined
-}
-
-/** The bookkeeping of an incident the dispatcher has just heard of: nothing sent yet. */
-function newRecord(event: AlertEvent): DispatchRecord {
-  return {
-    incidentId: event.incidentId,
-    checkId: event.checkId,
-    event,
-    notified: [],
-    firedSentAt: null,
-    heldReason: null,
-    lastReminderAt: {},
-    escalationLevel: {},
-    closedAt: null,
-    holdMemo: emptyHoldMemo(),
-  }
-}
 
 /**
  * Routes alert events to channels and follows each incident until it resolves.
@@ -235,20 +212,7 @@ export class AlertDispatcher {
     const record = this.#record(incidentId)
     if (!record) return null
     const incident = this.#options.incidents.get(incidentId)
-    const levels = Object.values(record.escalationLevel)
-    return {
-      channels: uniqueChannels(record.notified),
-      notified: record.notified,
-      firedSentAt: record.firedSentAt,
-      held: record.firedSentAt === null,
-      heldReason: record.heldReason,
-      acknowledged: incident ? incident.ackedAt !== null : null,
-      ackedBy: incident?.ackedBy ?? null,
-      escalationLevel: levels.length > 0 ? Math.max(...levels) : 0,
-      escalationLevels: record.escalationLevel,
-      lastReminderAt: record.lastReminderAt,
-      closedAt: record.closedAt,
-    }
+    return describeRecord(record, incident)
   }
 
   #fired(event: AlertEvent): void {
@@ -417,8 +381,4 @@ export class AlertDispatcher {
   #record(incidentId: string): DispatchRecord | null {
     return this.#open.get(incidentId) ?? this.#state.get(incidentId)
   }
-}
-
-function uniqueChannels(notified: NotifiedChannel[]): string[] {
-  return [...new Set(notified.map((n) => n.channel))]
 }
