@@ -26,7 +26,7 @@ import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
 import { Publisher } from './publisher.ts'
 import { Scheduler } from './scheduler.ts'
 import { markIfUnhealthy, SelfHealth, type HealthReport } from './self-health.ts'
-import { statusReport } from './status-report.ts'
+import { lastWill, statusReport } from './status-report.ts'
 import { BundleUpdater } from './updater.ts'
 
 export interface ProbeOptions {
@@ -134,13 +134,16 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     logger,
   })
 
+  const identity = {
+    probeId,
+    region,
+    labels: options.labels ?? {},
+    capabilities,
+    version: options.version,
+  }
   const status = (state: 'online' | 'offline') =>
     statusReport(state, {
-      probeId,
-      region,
-      labels: options.labels ?? {},
-      capabilities,
-      version: options.version,
+      ...identity,
       queueDepth: () => outbox.depth(),
       dropped: () => outbox.dropped(),
       configVersion: () => updater.version(),
@@ -192,7 +195,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     logger,
     will: {
       topic: topics.probeStatus(probeId),
-      payload: JSON.stringify(status('offline')),
+      payload: JSON.stringify(lastWill(identity)),
       retain: true,
       qos: 1,
     },

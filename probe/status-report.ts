@@ -1,7 +1,7 @@
 /**
  * The probe's retained status (`probes/{id}/status`): who it is, what it can run, how
  * full its outbox is and whether it is healthy. The hub's registry and the probe's
- * peers read it; its Last Will is the same message with state offline.
+ * peers read it; its Last Will says who went offline, and no more (see lastWill).
  */
 import type { ProbeStatus } from '../checks/wire.ts'
 import type { HealthReport } from './self-health.ts'
@@ -39,5 +39,24 @@ export function statusReport(state: ProbeStatus['state'], from: StatusSources): 
       ...(offset === undefined ? {} : { clockOffsetMs: offset }),
     },
     health: from.health(),
+  }
+}
+
+/**
+ * The Last Will: the broker sends it when the probe dies, but it is fixed when the
+ * probe connects, so it carries no stats. A queue depth frozen at connect time would
+ * read as "nothing unsent" for a probe that went away holding a backlog; the hub keeps
+ * the depth last reported instead.
+ */
+export function lastWill(
+  from: Pick<StatusSources, 'probeId' | 'region' | 'labels' | 'capabilities' | 'version'>,
+): ProbeStatus {
+  return {
+    state: 'offline',
+    probeId: from.probeId,
+    region: from.region,
+    labels: from.labels,
+    capabilities: from.capabilities,
+    version: from.version,
   }
 }

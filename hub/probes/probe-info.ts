@@ -7,7 +7,13 @@ export interface ProbeInfo {
   capabilities: string[]
   version: string
   lastSeen: number
+  /**
+   * The probe's last reported stats. An offline probe keeps those it reported last
+   * (its Last Will carries none), so `stats.queueDepth` is what it held then.
+   */
   stats?: Record<string, number | string>
+  /** When `stats.queueDepth` was reported (epoch ms): for an offline probe, a past figure. */
+  queueDepthAsOf?: number
   /** The probe's self-health; while not ok its down results arrive as inconclusive. */
   health?: { ok: boolean; reasons: string[] }
 }

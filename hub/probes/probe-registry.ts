@@ -43,7 +43,15 @@ export class ProbeRegistry {
     }
     const previous = this.probes.get(probeId)
     const status = decoded.value
-    this.probes.set(probeId, { ...status, lastSeen: this.now() })
+    const now = this.now()
+    // A Last Will carries no stats: the ones reported last still say what the probe held.
+    const reportsDepth = typeof status.stats?.queueDepth === 'number'
+    this.probes.set(probeId, {
+      ...status,
+      stats: status.stats ?? previous?.stats,
+      queueDepthAsOf: reportsDepth ? now : previous?.queueDepthAsOf,
+      lastSeen: now,
+    })
     if (previous?.state !== status.state) {
       this.logger.info(
         { probeId, region: status.region, state: status.state },
