@@ -16,7 +16,6 @@
  * running, 413 past 5 MiB, 415 without `content-type: application/json`.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { validateMonitoring } from '../../checks/validate.ts'
 import { DeployError, type DeployErrorReason, type LiveConfig } from '../config/live-config.ts'
@@ -94,11 +93,6 @@ function failure(c: Context, error: unknown): Response {
 export function deployRoutes(deps: DeployRouteDeps): Hono {
   const { live } = deps
   const app = new Hono()
-  const limit = bodyLimit({
-    maxSize: MAX_DEPLOY_BODY_BYTES,
-    onError: (c) =>
-      c.json({ error: `the body is larger than ${MAX_DEPLOY_BODY_BYTES / 1024 / 1024} MiB` }, 413),
-  })
   for (const path of ['/api/v1/config', '/api/v1/deploys', '/api/v1/deploys/*']) {
     app.use(path, guard(deps.apiToken))
   }
@@ -135,8 +129,8 @@ export function deployRoutes(deps: DeployRouteDeps): Hono {
     return c.json({ running, deploys })
   })
 
-  app.post('/api/v1/deploys', limit, async (c) => {
-    const read = await readValidBody(c, deployBody)
+  app.post('/api/v1/deploys', async (c) => {
+    const read = await readValidBody(c, deployBody, { maxBytes: MAX_DEPLOY_BODY_BYTES })
     if (!read.ok) return read.response
     const { config: input, source = 'api', dryRun = false, expectVersion } = read.body
     const validated = validateMonitoring(input)
@@ -153,8 +147,8 @@ export function deployRoutes(deps: DeployRouteDeps): Hono {
     }
   })
 
-  app.post('/api/v1/deploys/rollback', limit, async (c) => {
-    const read = await readValidBody(c, rollbackBody)
+  app.post('/api/v1/deploys/rollback', async (c) => {
+    const read = await readValidBody(c, rollbackBody, { maxBytes: MAX_DEPLOY_BODY_BYTES })
     if (!read.ok) return read.response
     try {
       const { version, source } = read.body

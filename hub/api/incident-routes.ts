@@ -12,7 +12,8 @@
  *
  * Reads are open like `/api/v1/checks`: the status page shows the same outages.
  * Answers: 400 for a bad query or body, 404 for an unknown incident, 409 when it is
- * already acknowledged or resolved, 415 for an ack body that is not JSON.
+ * already acknowledged or resolved, 413 for an ack body past 16 KiB, 415 for an ack body
+ * that is not JSON.
  */
 import type { IncidentDetail, IncidentListItem } from './contract.ts'
 import { Hono, type Context } from 'hono'
@@ -37,6 +38,8 @@ const MAX_LIST_LIMIT = 500
 /** Longest `by` and `comment` an ack keeps: a name and a sentence or two. */
 const MAX_ACK_BY = 100
 const MAX_ACK_COMMENT = 1_000
+/** An ack body is a name and a comment; anything past this is not one. */
+export const MAX_ACK_BODY_BYTES = 16 * 1024
 
 /** The dispatcher's answer to an ack; a refusal carries the status these routes answer with. */
 export type { AcknowledgeOutcome }
@@ -151,7 +154,11 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
             'start the hub with --api-token (VANTAGE_API_TOKEN) and pass the same --api-token to vantage ack'
       return c.json({ error }, access.status)
     }
-    const read = await readValidBody(c, ackBody, { example: '{"by": "alice"}', whenEmpty: {} })
+    const read = await readValidBody(c, ackBody, {
+      maxBytes: MAX_ACK_BODY_BYTES,
+      example: '{"by": "alice"}',
+      whenEmpty: {},
+    })
     if (!read.ok) return read.response
     const { by = 'api', comment } = read.body
     const outcome = deps.acknowledge(c.req.param('id'), by, comment || undefined)

@@ -8,11 +8,15 @@ const schema = z.strictObject({ by: z.string().min(1).optional(), count: z.int()
 /** Echoes what the reader made of the body, so each test sees exactly that. */
 const app = new Hono()
 app.post('/raw', async (c) => {
-  const read = await readJsonBody(c)
+  const read = await readJsonBody(c, { maxBytes: 1024 })
   return read.ok ? c.json({ body: read.body }) : read.response
 })
 app.post('/valid', async (c) => {
-  const read = await readValidBody(c, schema, { example: '{"by": "alice"}', whenEmpty: {} })
+  const read = await readValidBody(c, schema, {
+    maxBytes: 1024,
+    example: '{"by": "alice"}',
+    whenEmpty: {},
+  })
   return read.ok ? c.json({ body: read.body }) : read.response
 })
 

@@ -17,16 +17,15 @@
  *
  * Answers: 400 with `errors` (each with its path) for a body that does not validate,
  * 404 for an unknown id, 409 for a window of the monitoring file (change it there),
- * 415 without `content-type: application/json`.
+ * 413 for a body past 64 KiB, 415 without `content-type: application/json`.
  */
 import { Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Silences, WindowKind } from '../silences/silences.ts'
 import { readJsonBody } from './json-body.ts'
 import { secretAccess } from './secret-access.ts'
 
 /** A window is a few hundred bytes; anything near this is not one. */
-const MAX_BODY_BYTES = 64 * 1024
+export const MAX_WINDOW_BODY_BYTES = 64 * 1024
 
 export interface SilenceRouteDeps {
   silences: Silences
@@ -61,10 +60,6 @@ function guard(apiToken: string | undefined): MiddlewareHandler {
 export function silenceRoutes(deps: SilenceRouteDeps): Hono {
   const { silences } = deps
   const app = new Hono()
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json({ error: `the body is larger than ${MAX_BODY_BYTES / 1024} KiB` }, 413),
-  })
 
   for (const { path, kind, noun } of ROUTES) {
     app.use(path, guard(deps.apiToken))
@@ -81,8 +76,8 @@ export function silenceRoutes(deps: SilenceRouteDeps): Hono {
       return c.json({ windows })
     })
 
-    app.post(path, limit, async (c) => {
-      const read = await readJsonBody(c)
+    app.post(path, async (c) => {
+      const read = await readJsonBody(c, { maxBytes: MAX_WINDOW_BODY_BYTES })
       if (!read.ok) return read.response
       const body = read.body
       if (typeof body === 'object' && body !== null && 'kind' in body && body.kind !== kind) {
