@@ -179,4 +179,27 @@ describe('incidentSamples', () => {
     expect(SAMPLE_LEAD_IN_MS).toBe(5 * MIN)
     expect(samples.map((s) => (s.scheduledAt - T0 - 500) / MIN)).toEqual([-2, -1, 0, 1, 2])
   })
+
+  it("starts at the incident's own failure episode, not an earlier contained one", () => {
+    const { incidents, store, results } = setup()
+    store.insert([
+      // An earlier failure in another region, contained and passed before this outage.
+      ...runs('ap-south', -4, -2, 'down'),
+      ...runs('eu-west', -1, 3, 'down'),
+    ])
+    const failingSince = T0 - MIN + 500
+    const id = incidents.open({
+      checkId: 'api',
+      at: T0,
+      regions: ['eu-west'],
+      firstError: null,
+      failingSince,
+    })
+    incidents.resolve(id, T0 + 3 * MIN)
+
+    const samples = incidentSamples(results, incidents.get(id)!, 10, T0 + 60 * MIN)
+
+    expect(samples.map((s) => s.region)).toEqual(['eu-west', 'eu-west', 'eu-west', 'eu-west'])
+    expect(samples[0]!.scheduledAt).toBe(failingSince)
+  })
 })

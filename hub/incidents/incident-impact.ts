@@ -57,8 +57,9 @@ export interface ImpactSources {
 }
 
 /**
- * How far before an incident's start samples are looked for: the failures that made
- * regions failing (failAfter of them) were scheduled before the alert fired.
+ * How far before an incident's start samples are looked for when the start of its
+ * failure episode is not known (incidents from before it was recorded): the failures
+ * that made regions failing (failAfter of them) were scheduled before the alert fired.
  */
 export const SAMPLE_LEAD_IN_MS = 5 * 60_000
 
@@ -132,8 +133,8 @@ export function computeImpact(
 }
 
 /**
- * Sample failing results for an incident, from a little before it fired to its end
- * (or now), first failure of each region first.
+ * Sample failing results for an incident, from the start of its failure episode to its
+ * end (or now), first failure of each region first.
  *
  * @example incidentSamples(results, incident, 10, Date.now())
  */
@@ -143,7 +144,7 @@ export function incidentSamples(
   limit: number,
   now: number,
 ): SampleResult[] {
-  const from = incident.startedAt - SAMPLE_LEAD_IN_MS
+  const from = incident.failingSince ?? incident.startedAt - SAMPLE_LEAD_IN_MS
   const to = Math.max(incident.startedAt, incident.endedAt ?? now)
   return results.samples(incident.checkId, from, to, limit, failingStatuses(incident.kind))
 }

@@ -27,6 +27,7 @@ describe('IncidentStore', () => {
       kind: 'down',
       ackedAt: null,
       ackedBy: null,
+      failingSince: null,
     })
     expect(store.openFor('other')).toBeNull()
     expect(store.openIncidents().map((i) => i.incidentId)).toEqual([id])

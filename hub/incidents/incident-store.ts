@@ -34,6 +34,12 @@ export interface Incident extends Outage {
   /** When and by whom it was acknowledged; null until then. */
   ackedAt: number | null
   ackedBy: string | null
+  /**
+   * When the failure episode that fired it began: the first failing run of the regions
+   * that made it DOWN. Its samples and confirmation rounds are looked for from here, so
+   * an earlier, contained failure never lends the incident its context. Null when not known.
+   */
+  failingSince?: number | null
 }
 
 /**
@@ -95,6 +101,8 @@ export interface OpenIncidentInput {
   at: number
   regions: string[]
   firstError: IncidentError | null
+  /** See Incident.failingSince. Default null. */
+  failingSince?: number | null
 }
 
 interface IncidentRow {
@@ -107,6 +115,7 @@ interface IncidentRow {
   kind: IncidentKind
   acked_at: number | null
   acked_by: string | null
+  failing_since: number | null
 }
 
 interface EventRow {
@@ -140,9 +149,11 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   ['kind', "kind TEXT NOT NULL DEFAULT 'down'"],
   ['acked_at', 'acked_at INTEGER'],
   ['acked_by', 'acked_by TEXT'],
+  ['failing_since', 'failing_since INTEGER'],
 ]
 
-const COLUMNS = 'id, check_id, started_at, ended_at, regions, first_error, kind, acked_at, acked_by'
+const COLUMNS =
+  'id, check_id, started_at, ended_at, regions, first_error, kind, acked_at, acked_by, failing_since'
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -155,6 +166,7 @@ function toIncident(row: IncidentRow): Incident {
     kind: row.kind,
     ackedAt: row.acked_at,
     ackedBy: row.acked_by,
+    failingSince: row.failing_since,
   }
 }
 
@@ -182,8 +194,10 @@ export class IncidentStore {
     db.exec(SCHEMA)
     addMissingColumns(db, 'incidents', ADDED_COLUMNS)
     this.#statements = {
-      insert: db.prepare<[string, string, number, string, string | null, IncidentKind]>(
-        'INSERT INTO incidents (id, check_id, started_at, regions, first_error, kind) VALUES (?, ?, ?, ?, ?, ?)',
+      insert: db.prepare<
+        [string, string, number, string, string | null, IncidentKind, number | null]
+      >(
+        'INSERT INTO incidents (id, check_id, started_at, regions, first_error, kind, failing_since) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       ack: db.prepare<[number, string, string]>(
         'UPDATE incidents SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL',
@@ -218,10 +232,11 @@ export class IncidentStore {
   }
 
   /** Opens an incident and returns its id (a ULID). */
-  open({ checkId, at, regions, firstError, kind = 'down' }: OpenIncidentInput): string {
+  open(input: OpenIncidentInput): string {
+    const { checkId, at, regions, firstError, kind = 'down', failingSince = null } = input
     const id = this.#nextId(at)
     const error = firstError === null ? null : JSON.stringify(firstError)
-    this.#statements.insert.run(id, checkId, at, JSON.stringify(regions), error, kind)
+    this.#statements.insert.run(id, checkId, at, JSON.stringify(regions), error, kind, failingSince)
     return id
   }
 

@@ -36,3 +36,32 @@ describe('AlertEngine confirmation rounds', () => {
     expect(incidents.get(events[0]!.incidentId)!.timeline.map((t) => t.type)).toEqual(['fired'])
   })
 })
+
+describe('AlertEngine failure episodes', () => {
+  it("keeps a contained, recovered failure's rounds off the next incident, and dates it from its own first failure", () => {
+    const { engine, events, incidents, clock, round } = setup()
+    // One region times out twice: contained (below the quorum), confirmed elsewhere, then passes.
+    round({ 'eu-west': 'down', 'us-east': 'up', 'ap-south': 'up' })
+    engine.recordConfirmation('api-health', clock.now(), { failingRegion: 'eu-west', probes: 2 })
+    round({ 'eu-west': 'down', 'us-east': 'up', 'ap-south': 'up' })
+    round({ 'eu-west': 'up', 'us-east': 'up', 'ap-south': 'up' })
+    round({ 'eu-west': 'up', 'us-east': 'up', 'ap-south': 'up' })
+    expect(events).toEqual([])
+
+    // Within five minutes, a real outage.
+    round({ 'eu-west': 'up', 'us-east': 'down', 'ap-south': 'up' })
+    const outageBegan = clock.now()
+    engine.recordConfirmation('api-health', clock.now(), { failingRegion: 'us-east', probes: 2 })
+    clock.advance(1_300)
+    engine.observe(result('us-east', 'down', clock.now(), { trigger: 'confirm' }))
+    engine.observe(result('ap-south', 'down', clock.now(), { trigger: 'confirm' }))
+    engine.observe(result('ap-south', 'down', clock.now() + 1, { trigger: 'confirm' }))
+    expect(events.map((e) => e.type)).toEqual(['fired'])
+
+    const incident = incidents.get(events[0]!.incidentId)!
+    expect(incident.failingSince).toBe(outageBegan)
+    expect(incident.timeline.filter((t) => t.type === 'confirmation')).toEqual([
+      { at: outageBegan, type: 'confirmation', detail: { failingRegion: 'us-east', probes: 2 } },
+    ])
+  })
+})

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../../lib/clock.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
-import { earliestError, eventBase, type Cause, type CheckTrack } from './check-track.ts'
+import { earliestFailure, eventBase, type Cause, type CheckTrack } from './check-track.ts'
 import type { ConfirmationMemory } from './confirmation-memory.ts'
 import type { IncidentStore } from '../../incidents/incident-store.ts'
 
@@ -23,7 +23,7 @@ export class CheckIncidents {
   }
 
   /**
-   * Opens the incident, with the confirmation rounds sent shortly before it on its
+   * Opens the incident, with the confirmation rounds of this failure episode on its
    * timeline ahead of `fired`, and records it on the track.
    */
   fire(
@@ -35,9 +35,18 @@ export class CheckIncidents {
   ): AlertEvent {
     const at = this.#clock.now()
     const { spec } = track
-    const firstError = earliestError(track, regions)
-    const id = this.#incidents.open({ kind, checkId: spec.id, at, regions, firstError })
-    for (const round of this.#confirmations.take(spec.id, at)) {
+    const failure = earliestFailure(track, regions)
+    const firstError = failure?.error ?? null
+    const failingSince = failure?.scheduledAt ?? null
+    const id = this.#incidents.open({
+      kind,
+      checkId: spec.id,
+      at,
+      regions,
+      firstError,
+      failingSince,
+    })
+    for (const round of this.#confirmations.take(spec.id, at, failingSince)) {
       this.#incidents.addEvent(id, round.at, 'confirmation', round.detail)
     }
     const severity = { severity: kind }
@@ -45,6 +54,7 @@ export class CheckIncidents {
       regions,
       quorum,
       firstError,
+      ...(failingSince === null ? {} : { failingSince }),
       ...severity,
       ...cause,
     })

@@ -124,13 +124,21 @@ export function newHostSeries(track: CheckTrack, probeId: string): SeriesTrack |
   return series
 }
 
-/** The earliest-measured error among the given series' current failure streaks. */
-export function earliestError(track: CheckTrack, names: string[]): IncidentError | null {
+/**
+ * The earliest-measured failure among the given series' current failure streaks: its
+ * error, and when it was measured (where the failure episode began).
+ */
+export function earliestFailure(track: CheckTrack, names: string[]): SeriesTrack['firstError'] {
   let earliest: SeriesTrack['firstError'] = null
   for (const name of names) {
     const candidate = track.series.get(name)?.firstError ?? null
     if (candidate && (!earliest || candidate.scheduledAt < earliest.scheduledAt))
       earliest = candidate
   }
-  return earliest?.error ?? null
+  return earliest
+}
+
+/** The earliest-measured error among the given series' current failure streaks. */
+export function earliestError(track: CheckTrack, names: string[]): IncidentError | null {
+  return earliestFailure(track, names)?.error ?? null
 }

@@ -12,6 +12,12 @@
  */
 export const CONFIRMATION_MEMORY_MS = 5 * 60_000
 
+/**
+ * A round is sent after the failing result that asked for it was measured, by the probe's
+ * clock; probes further than 5 s from the hub's clock report themselves unhealthy.
+ */
+const CLOCK_SLACK_MS = 5_000
+
 /** Rounds kept per check while waiting; confirmations.ts sends at most one per interval. */
 const MAX_PENDING_CONFIRMATIONS = 10
 
@@ -40,14 +46,17 @@ export class ConfirmationMemory {
   }
 
   /**
-   * Forgets the check's rounds and returns those sent within the memory before `at`
-   * (when its incident opened), oldest first.
+   * Forgets the check's rounds and returns those of the failure episode that fired at
+   * `at`: sent since `failingSince` (the episode's first failing run), or within the
+   * memory when that is unknown. Rounds of an earlier failure that was contained and
+   * passed belong to no incident. Oldest first.
    */
-  take(checkId: string, at: number): PendingConfirmation[] {
+  take(checkId: string, at: number, failingSince: number | null = null): PendingConfirmation[] {
     const pending = this.#pending.get(checkId)
     if (!pending) return []
     this.#pending.delete(checkId)
-    return pending.filter((round) => at - round.at <= CONFIRMATION_MEMORY_MS)
+    const from = failingSince === null ? at - CONFIRMATION_MEMORY_MS : failingSince - CLOCK_SLACK_MS
+    return pending.filter((round) => round.at >= from && round.at <= at)
   }
 
   /** Forgets the rounds of checks that are no longer deployed. */
