@@ -1,107 +1,39 @@
 /**
  * The notification channels of the checks-as-code API: `channels.webhook(...)` and the
- * rest, with their input types. The hub validates them on deploy (`channelSchema` in
- * validate.ts); define.ts re-exports all of it, so `import { channels } from 'vantage'`
+ * rest. Their props are the input form of each channel module's `configSchema`
+ * (channels/<type>.ts), which documents every option; the hub validates them on
+ * deploy. define.ts re-exports all of it, so `import { channels } from 'vantage'`
  * keeps working.
  *
  * @example
  * channels: [channels.console(), channels.slack('team', { webhookUrl: process.env.SLACK_WEBHOOK_URL! })]
  */
-export interface ConsoleChannelInput {
-  type: 'console'
-  name: string
+import type { ChannelInputOf, ChannelType } from './channels/registry.ts'
+
+/** The options of `channels.<type>(name, props)`: the channel without its type and name. */
+type PropsOf<T extends ChannelType> = Omit<ChannelInputOf<T>, 'type' | 'name'>
+
+export type ConsoleChannelInput = ChannelInputOf<'console'>
+export type WebhookChannelProps = PropsOf<'webhook'>
+export type WebhookChannelInput = ChannelInputOf<'webhook'>
+export type SlackChannelProps = PropsOf<'slack'>
+export type SlackChannelInput = ChannelInputOf<'slack'>
+export type PagerDutyChannelProps = PropsOf<'pagerduty'>
+export type PagerDutyChannelInput = ChannelInputOf<'pagerduty'>
+export type EmailChannelProps = PropsOf<'email'>
+export type EmailChannelInput = ChannelInputOf<'email'>
+export type TeamsChannelProps = PropsOf<'teams'>
+export type TeamsChannelInput = ChannelInputOf<'teams'>
+export type OpsgenieChannelProps = PropsOf<'opsgenie'>
+export type OpsgenieChannelInput = ChannelInputOf<'opsgenie'>
+export type TelegramChannelProps = PropsOf<'telegram'>
+export type TelegramChannelInput = ChannelInputOf<'telegram'>
+export type ChannelInput = { [T in ChannelType]: ChannelInputOf<T> }[ChannelType]
+
+/** One factory per channel type: a channel without one fails to compile here. */
+type ChannelFactories = {
+  [T in ChannelType]: (name: string, props: PropsOf<T>) => ChannelInputOf<T>
 }
-export interface WebhookChannelProps {
-  /** Receives a JSON POST for every alert fired or resolved. */
-  url: string
-  /** Extra request headers, e.g. an auth header. Default: none. */
-  headers?: Record<string, string>
-  /**
-   * Signs each request: `x-vantage-signature: sha256=<hex>`, an HMAC-SHA256 over
-   * `x-vantage-timestamp + '.' + body`. Default: unsigned. Read it from the environment.
-   */
-  secret?: string
-}
-export interface WebhookChannelInput extends WebhookChannelProps {
-  type: 'webhook'
-  name: string
-}
-export interface SlackChannelProps {
-  /** The incoming webhook URL (`https://hooks.slack.com/services/...`). It is a secret. */
-  webhookUrl: string
-}
-export interface SlackChannelInput extends SlackChannelProps {
-  type: 'slack'
-  name: string
-}
-export interface PagerDutyChannelProps {
-  /** The integration key of an Events API v2 integration. It is a secret. */
-  routingKey: string
-  /** Default `https://events.pagerduty.com/v2/enqueue`. */
-  url?: string
-}
-export interface PagerDutyChannelInput extends PagerDutyChannelProps {
-  type: 'pagerduty'
-  name: string
-}
-export interface EmailChannelProps {
-  smtp: {
-    host: string
-    port: number
-    /** Implicit TLS, as on port 465. Default false: STARTTLS when the server offers it. */
-    secure?: boolean
-    /** Default: no authentication. */
-    user?: string
-    pass?: string
-  }
-  /** The sender, e.g. `'Vantage <alerts@example.com>'`. */
-  from: string
-  /** At least one recipient. */
-  to: string[]
-}
-export interface EmailChannelInput extends EmailChannelProps {
-  type: 'email'
-  name: string
-}
-export interface TeamsChannelProps {
-  /** A Workflows webhook URL or a legacy incoming webhook URL. It is a secret. */
-  webhookUrl: string
-}
-export interface TeamsChannelInput extends TeamsChannelProps {
-  type: 'teams'
-  name: string
-}
-export interface OpsgenieChannelProps {
-  /** The API key of an API integration. It is a secret. */
-  apiKey: string
-  /** Default `https://api.opsgenie.com`; EU accounts use `https://api.eu.opsgenie.com`. */
-  url?: string
-}
-export interface OpsgenieChannelInput extends OpsgenieChannelProps {
-  type: 'opsgenie'
-  name: string
-}
-export interface TelegramChannelProps {
-  /** The token BotFather gave (`123456:ABC...`). It is a secret. */
-  botToken: string
-  /** The chat, group or channel id (`-100...`), or `@channelname`. */
-  chatId: string | number
-  /** Default `https://api.telegram.org`. */
-  apiUrl?: string
-}
-export interface TelegramChannelInput extends TelegramChannelProps {
-  type: 'telegram'
-  name: string
-}
-export type ChannelInput =
-  | ConsoleChannelInput
-  | WebhookChannelInput
-  | SlackChannelInput
-  | PagerDutyChannelInput
-  | EmailChannelInput
-  | TeamsChannelInput
-  | OpsgenieChannelInput
-  | TelegramChannelInput
 
 /**
  * Notification channels. Channels stay on the hub; probes never see them, and the API
@@ -173,4 +105,4 @@ export const channels = {
   telegram(name: string, props: TelegramChannelProps): TelegramChannelInput {
     return { type: 'telegram', name, ...props }
   },
-}
+} satisfies ChannelFactories

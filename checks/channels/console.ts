@@ -3,8 +3,16 @@
  * the hub (the demo, a terminal, journald). Logs go to standard error, so these
  * lines stay readable on their own.
  */
+import { z } from 'zod'
 import type { AlertEvent } from '../alert-event.ts'
 import { checkLabel, formatDuration, headline } from './alert-text.ts'
+import { channelName } from './config-fields.ts'
+
+export const configSchema = z.strictObject({ type: z.literal('console'), name: channelName })
+export type ConsoleChannel = z.infer<typeof configSchema>
+
+/** Each line is written as its alert comes, for a person watching: a group would only delay it. */
+export const groupable = false
 
 /**
  * The line for an alert event, without a trailing newline. A check going DOWN gives

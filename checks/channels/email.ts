@@ -5,7 +5,7 @@
  * permanent (reported, not retried).
  */
 import { createTransport } from 'nodemailer'
-import type { ChannelConfig } from '../validate.ts'
+import { z } from 'zod'
 import type { AlertEvent } from '../alert-event.ts'
 import {
   alertsIn,
@@ -16,9 +16,34 @@ import {
   type PayloadContext,
   type Tone,
 } from './alert-text.ts'
+import { channelName, secret } from './config-fields.ts'
+import { FALLBACK_RATE_LIMIT, type RateLimit } from './rate-limit.ts'
 import { redact, type SendOptions, type SendOutcome } from '../../lib/http-delivery.ts'
 
-export type EmailChannel = Extract<ChannelConfig, { type: 'email' }>
+export const configSchema = z.strictObject({
+  type: z.literal('email'),
+  name: channelName,
+  smtp: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535),
+    /** Implicit TLS, as on port 465. Default false: STARTTLS when the server offers it. */
+    secure: z.boolean().default(false),
+    /** Default: no authentication. */
+    user: z.string().min(1).optional(),
+    pass: secret('a password').optional(),
+  }),
+  /** The sender, e.g. `'Vantage <alerts@example.com>'`. */
+  from: z.string().min(3),
+  /** At least one recipient. */
+  to: z.array(z.string().min(3)).min(1, 'list at least one recipient'),
+})
+export type EmailChannel = z.infer<typeof configSchema>
+
+/** The fallback: the service documents no limit, or a looser one. */
+export const rateLimit: RateLimit = FALLBACK_RATE_LIMIT
+
+/** Several alerts may go out as one message. */
+export const groupable = true
 
 /** The message without its envelope: `send` adds the channel's sender and recipients. */
 export interface EmailPayload {

@@ -9,12 +9,31 @@
  * The notifier never groups Opsgenie alerts: each incident must keep its own alias. A
  * grouped event given here is described by its lead.
  */
-import type { ChannelConfig } from '../validate.ts'
+import { z } from 'zod'
 import type { AlertEvent } from '../alert-event.ts'
 import { facts, headline, plainText, type PayloadContext } from './alert-text.ts'
+import { channelName, httpUrl, secret } from './config-fields.ts'
+import { FALLBACK_RATE_LIMIT, type RateLimit } from './rate-limit.ts'
 import { postJson, type SendOptions, type SendOutcome } from '../../lib/http-delivery.ts'
 
-export type OpsgenieChannel = Extract<ChannelConfig, { type: 'opsgenie' }>
+export const configSchema = z.strictObject({
+  type: z.literal('opsgenie'),
+  name: channelName,
+  /** The API key of an API integration. It is a secret. */
+  apiKey: secret('an API key'),
+  /** Default `https://api.opsgenie.com`; EU accounts use `https://api.eu.opsgenie.com`. */
+  url: httpUrl.default('https://api.opsgenie.com'),
+})
+export type OpsgenieChannel = z.infer<typeof configSchema>
+
+/** The fallback: the service documents no limit, or a looser one. */
+export const rateLimit: RateLimit = FALLBACK_RATE_LIMIT
+
+/**
+ * Never grouped: Opsgenie keeps one alert per alias (the incident id), so that an ack
+ * or close reaches the right one; a message about several would break that.
+ */
+export const groupable = false
 
 /** The request: where it goes below the API URL, and its body. */
 export type OpsgeniePayload =

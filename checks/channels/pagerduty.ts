@@ -10,12 +10,31 @@
  * The notifier never groups PagerDuty events: each incident must keep its own key to
  * be acknowledged and resolved. A grouped event given here is described by its lead.
  */
-import type { ChannelConfig } from '../validate.ts'
+import { z } from 'zod'
 import type { AlertEvent } from '../alert-event.ts'
 import { facts, headline, type PayloadContext } from './alert-text.ts'
+import { channelName, httpUrl, secret } from './config-fields.ts'
+import type { RateLimit } from './rate-limit.ts'
 import { postJson, type SendOptions, type SendOutcome } from '../../lib/http-delivery.ts'
 
-export type PagerDutyChannel = Extract<ChannelConfig, { type: 'pagerduty' }>
+export const configSchema = z.strictObject({
+  type: z.literal('pagerduty'),
+  name: channelName,
+  /** The integration key of an Events API v2 integration. It is a secret. */
+  routingKey: secret('an Events API v2 routing key'),
+  /** Default `https://events.pagerduty.com/v2/enqueue`. */
+  url: httpUrl.default('https://events.pagerduty.com/v2/enqueue'),
+})
+export type PagerDutyChannel = z.infer<typeof configSchema>
+
+/** PagerDuty's Events API allows about 120 events per minute per integration key. */
+export const rateLimit: RateLimit = { tokens: 120, perMs: 60_000 }
+
+/**
+ * Never grouped: PagerDuty keeps one incident per dedup_key (the incident id), so that
+ * an ack or resolve reaches the right one; a message about several would break that.
+ */
+export const groupable = false
 
 /** The event without `routing_key`: `send` adds it, so payloads can be logged or shown. */
 export type PagerDutyPayload =

@@ -4,12 +4,26 @@
  * reason such as "invalid_payload", 404/410 for a removed webhook, and 429 with
  * Retry-After when a webhook posts more than about one message a second.
  */
-import type { ChannelConfig } from '../validate.ts'
+import { z } from 'zod'
 import type { AlertEvent } from '../alert-event.ts'
 import { alertsIn, facts, headline, tone, type PayloadContext, type Tone } from './alert-text.ts'
+import { channelName, httpUrl } from './config-fields.ts'
+import type { RateLimit } from './rate-limit.ts'
 import { postJson, type SendOptions, type SendOutcome } from '../../lib/http-delivery.ts'
 
-export type SlackChannel = Extract<ChannelConfig, { type: 'slack' }>
+export const configSchema = z.strictObject({
+  type: z.literal('slack'),
+  name: channelName,
+  /** The incoming webhook URL (`https://hooks.slack.com/services/...`). It is a secret. */
+  webhookUrl: httpUrl,
+})
+export type SlackChannel = z.infer<typeof configSchema>
+
+/** Slack's incoming webhooks allow about one message per second. */
+export const rateLimit: RateLimit = { tokens: 1, perMs: 1_000 }
+
+/** Several alerts may go out as one message. */
+export const groupable = true
 
 /** The Block Kit message; `text` is the fallback that notifications and old clients show. */
 export interface SlackPayload {

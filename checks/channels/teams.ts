@@ -4,12 +4,26 @@
  * Office 365 connector URL; both accept this message shape. Teams answers 200 or 202,
  * 400 for a malformed card, and 429 when throttled.
  */
-import type { ChannelConfig } from '../validate.ts'
+import { z } from 'zod'
 import type { AlertEvent } from '../alert-event.ts'
 import { alertsIn, facts, headline, tone, type PayloadContext, type Tone } from './alert-text.ts'
+import { channelName, httpUrl } from './config-fields.ts'
+import { FALLBACK_RATE_LIMIT, type RateLimit } from './rate-limit.ts'
 import { postJson, type SendOptions, type SendOutcome } from '../../lib/http-delivery.ts'
 
-export type TeamsChannel = Extract<ChannelConfig, { type: 'teams' }>
+export const configSchema = z.strictObject({
+  type: z.literal('teams'),
+  name: channelName,
+  /** A Workflows webhook URL or a legacy incoming webhook URL. It is a secret. */
+  webhookUrl: httpUrl,
+})
+export type TeamsChannel = z.infer<typeof configSchema>
+
+/** The fallback: the service documents no limit, or a looser one. */
+export const rateLimit: RateLimit = FALLBACK_RATE_LIMIT
+
+/** Several alerts may go out as one message. */
+export const groupable = true
 
 export interface TeamsPayload {
   type: 'message'

@@ -4,12 +4,30 @@
  * so it is scrubbed from every error. Telegram answers 200, 400 (e.g. "chat not
  * found"), 403 when the bot was removed from the chat, and 429 with Retry-After.
  */
-import type { ChannelConfig } from '../validate.ts'
+import { z } from 'zod'
 import type { AlertEvent } from '../alert-event.ts'
 import { plainText, tone, type PayloadContext, type Tone } from './alert-text.ts'
+import { channelName, httpUrl, secret } from './config-fields.ts'
+import { FALLBACK_RATE_LIMIT, type RateLimit } from './rate-limit.ts'
 import { postJson, type SendOptions, type SendOutcome } from '../../lib/http-delivery.ts'
 
-export type TelegramChannel = Extract<ChannelConfig, { type: 'telegram' }>
+export const configSchema = z.strictObject({
+  type: z.literal('telegram'),
+  name: channelName,
+  /** The token BotFather gave (`123456:ABC...`). It is a secret. */
+  botToken: secret('a bot token'),
+  /** The chat, group or channel id (`-100...`), or `@channelname`. */
+  chatId: z.union([z.string().min(1), z.number().int()]),
+  /** Default `https://api.telegram.org`. */
+  apiUrl: httpUrl.default('https://api.telegram.org'),
+})
+export type TelegramChannel = z.infer<typeof configSchema>
+
+/** The fallback: the service documents no limit, or a looser one. */
+export const rateLimit: RateLimit = FALLBACK_RATE_LIMIT
+
+/** Several alerts may go out as one message. */
+export const groupable = true
 
 /** The message without `chat_id`: `send` adds the channel's chat. */
 export interface TelegramPayload {

@@ -6,9 +6,11 @@
  * hub and is recent (see `sign`).
  */
 import { createHmac } from 'node:crypto'
-import type { ChannelConfig } from '../validate.ts'
+import { z } from 'zod'
 import type { AlertEvent, AlertEventType, AlertSubject } from '../alert-event.ts'
 import type { PayloadContext } from './alert-text.ts'
+import { channelName, httpUrl, secret } from './config-fields.ts'
+import { FALLBACK_RATE_LIMIT, type RateLimit } from './rate-limit.ts'
 import { postJson, type SendOptions, type SendOutcome } from '../../lib/http-delivery.ts'
 
 export type { SendOptions, SendOutcome }
@@ -86,7 +88,26 @@ export interface WebhookPayload extends WebhookAlert {
   grouped: WebhookAlert[]
 }
 
-export type WebhookChannel = Extract<ChannelConfig, { type: 'webhook' }>
+export const configSchema = z.strictObject({
+  type: z.literal('webhook'),
+  name: channelName,
+  /** Receives a JSON POST for every alert fired or resolved. */
+  url: httpUrl,
+  /** Extra request headers, e.g. an auth header. Default: none. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /**
+   * Signs each request: `x-vantage-signature: sha256=<hex>`, an HMAC-SHA256 over
+   * `x-vantage-timestamp + '.' + body`. Default: unsigned. Read it from the environment.
+   */
+  secret: secret('a signing secret').optional(),
+})
+export type WebhookChannel = z.infer<typeof configSchema>
+
+/** The fallback: the service documents no limit, or a looser one. */
+export const rateLimit: RateLimit = FALLBACK_RATE_LIMIT
+
+/** Several alerts may go out as one message. */
+export const groupable = true
 
 /** The header names of a signed request. */
 export const TIMESTAMP_HEADER = 'x-vantage-timestamp'

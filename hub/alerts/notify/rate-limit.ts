@@ -3,28 +3,11 @@
  * the next free token and says how long to wait for it, and the queue holds the
  * delivery until then.
  */
-import type { ChannelConfig } from '../../../checks/validate.ts'
+import type { RateLimit } from '../../../checks/channels/rate-limit.ts'
 
-/** `tokens` sends per `perMs`; the bucket holds `tokens`, so a burst of that size passes. */
-export interface RateLimit {
-  tokens: number
-  perMs: number
-}
-
-/**
- * PagerDuty's Events API allows about 120 events per minute per integration key and
- * Slack's incoming webhooks about one message per second; the rest document no limit
- * or a looser one, and 60/min keeps a storm from getting the hub's key blocked.
- */
-export const DEFAULT_RATE_LIMITS: Partial<Record<ChannelConfig['type'], RateLimit>> = {
-  pagerduty: { tokens: 120, perMs: 60_000 },
-  slack: { tokens: 1, perMs: 1_000 },
-}
-export const FALLBACK_RATE_LIMIT: RateLimit = { tokens: 60, perMs: 60_000 }
-
-export function rateLimitFor(type: ChannelConfig['type']): RateLimit {
-  return DEFAULT_RATE_LIMITS[type] ?? FALLBACK_RATE_LIMIT
-}
+// Each channel module states its own limit; the registry looks it up by type.
+export type { RateLimit }
+export { rateLimitFor } from '../../../checks/channels/registry.ts'
 
 export class RateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>()
