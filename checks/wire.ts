@@ -11,6 +11,7 @@
  * | results/{shard}/{id}        | probe → hub   | no       | ResultBatch        |
  * | probes/{id}/acks            | hub → probe   | no       | Ack                |
  * | probes/{id}/commands        | hub → probe   | no       | RunCommand         |
+ * | hub/status                  | hub → probes  | yes      | HubStatus          |
  *
  * The signed config bundle has its own module (bundle.ts): signing and verifying it is
  * more than a shape.
@@ -33,6 +34,7 @@ export function topics(prefix = DEFAULT_TOPIC_PREFIX) {
     allResults: `${prefix}/results/+/+`,
     acks: (probeId: string) => `${prefix}/probes/${probeId}/acks`,
     commands: (probeId: string) => `${prefix}/probes/${probeId}/commands`,
+    hubStatus: `${prefix}/hub/status`,
     /** Extracts the probe id from a `probes/{id}/...` or `results/{shard}/{id}` topic. */
     probeIdOf(topic: string): string | undefined {
       const rest = topic.startsWith(`${prefix}/`) ? topic.slice(prefix.length + 1).split('/') : []
@@ -80,6 +82,20 @@ export type RunCommand = z.infer<typeof runCommandSchema>
  */
 export const ackSchema = z.object({ batchIds: z.array(z.string()), hubTime: z.number().optional() })
 export type Ack = z.infer<typeof ackSchema>
+
+/**
+ * `hub/status`, retained: published each time the hub has (re)subscribed to results.
+ * A broker that stays up while the hub restarts hands the hub nothing that was sent
+ * in between, so a probe that sees a new `bootId` or `connectedAt` replays its unacked
+ * batches at once instead of waiting for its ack timeout.
+ */
+export const hubStatusSchema = z.object({
+  /** Random, new at every hub start. */
+  bootId: z.string().min(1),
+  /** When the hub's link to the broker came up (epoch ms, the hub's clock). */
+  connectedAt: z.number(),
+})
+export type HubStatus = z.infer<typeof hubStatusSchema>
 
 /** Most results one batch may carry; the probe sends 500, so this leaves room and bounds memory. */
 export const MAX_BATCH_RESULTS = 5_000

@@ -180,6 +180,14 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         )
     },
     announce: announceSoon,
+    hubReturned: () => {
+      if (publisher.inFlightCount() === 0) return
+      logger.info(
+        { inFlight: publisher.inFlightCount() },
+        'the hub is back; replaying unacked results now',
+      )
+      publisher.restart()
+    },
     liveAndConnected: () => !stopping && connection.connected(),
     now: Date.now,
     logger,
@@ -206,6 +214,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         topics.acks(probeId),
         topics.commands(probeId),
       ])
+      await subscribeToHubStatus()
       await announce()
       publisher.restart()
     },
@@ -215,6 +224,22 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       options.onFatal?.(error)
     },
   })
+
+  /**
+   * Apart from the others: a broker whose ACL predates `hub/status` refuses it, and the
+   * probe still works without it (a missed batch waits for the ack timeout instead).
+   */
+  async function subscribeToHubStatus(): Promise<void> {
+    try {
+      await connection.subscribe([topics.hubStatus])
+    } catch (error) {
+      logger.warn(
+        { err: (error as Error).message, topic: topics.hubStatus },
+        'the broker refused the hub status topic (an ACL from an older `vantage infra mosquitto`?); ' +
+          'after a hub restart, unacked results wait for the 15 s ack timeout',
+      )
+    }
+  }
 
   const publisher = new Publisher({
     outbox,

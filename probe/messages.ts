@@ -1,12 +1,14 @@
 /**
  * What the probe does with each message the hub and its peers send (checks/wire.ts):
  * a config bundle goes to the updater, an ack to the publisher and the clock-offset
- * estimate, a command to the job rules, and a peer's status to membership. A message
- * that cannot be read is logged and ignored; it never stops the probe.
+ * estimate, a command to the job rules, a peer's status to membership, and a new hub
+ * status to the publisher, which replays what the hub may have missed. A message that
+ * cannot be read is logged and ignored; it never stops the probe.
  */
 import {
   ackSchema,
   decodeMessage,
+  hubStatusSchema,
   probeStatusSchema,
   runCommandSchema,
   type Topics,
@@ -32,6 +34,8 @@ export interface ProbeMessagesOptions {
   runNow: (check: ProbeCheck, trigger: Trigger) => void
   /** Publishes this probe's status again. */
   announce: () => void
+  /** The hub came back (a new boot id or link) after this probe had seen it: replay now. */
+  hubReturned: () => void
   /** True while this probe is connected and not stopping: a stale offline record gets corrected. */
   liveAndConnected: () => boolean
   now: () => number
@@ -39,6 +43,9 @@ export interface ProbeMessagesOptions {
 }
 
 export class ProbeMessages {
+  /** The hub status last seen, `bootId@connectedAt`; undefined until the first. */
+  #hubSession: string | undefined
+
   constructor(private readonly options: ProbeMessagesOptions) {}
 
   /** Handles one message. Never throws. */
@@ -48,6 +55,7 @@ export class ProbeMessages {
       if (topic === topics.config) this.config(payload)
       else if (topic === topics.acks(probeId)) this.ack(payload)
       else if (topic === topics.commands(probeId)) this.command(payload)
+      else if (topic === topics.hubStatus) this.hubStatus(payload)
       else if (topic.endsWith('/status')) this.peerStatus(topic, payload)
     } catch (error) {
       logger.warn({ topic, err: (error as Error).message }, 'ignoring a message that failed')
@@ -80,6 +88,22 @@ export class ProbeMessages {
     if (!check) return
     this.options.logger.debug({ ...command.value }, 'running a check on request')
     this.options.runNow(check, trigger)
+  }
+
+  /**
+   * The first status seen says nothing: the connect that brought it replayed the outbox
+   * already. A later, different one means the hub subscribed again, and batches sent
+   * before it did went nowhere.
+   */
+  private hubStatus(payload: Buffer): void {
+    const status = decodeMessage(hubStatusSchema, payload)
+    if (!status.ok) {
+      return this.options.logger.warn({ reason: status.reason }, 'ignoring a malformed hub status')
+    }
+    const session = `${status.value.bootId}@${status.value.connectedAt}`
+    const seen = this.#hubSession
+    this.#hubSession = session
+    if (seen !== undefined && seen !== session) this.options.hubReturned()
   }
 
   private peerStatus(topic: string, payload: Buffer): void {

@@ -40,6 +40,7 @@ describe('Mosquitto config', () => {
       'pattern write acme/mon/probes/%u/status',
       'pattern write acme/mon/results/+/%u',
       'pattern read acme/mon/config',
+      'pattern read acme/mon/hub/status',
       'pattern read acme/mon/probes/+/status',
       'pattern read acme/mon/probes/%u/acks',
       'pattern read acme/mon/probes/%u/commands',

@@ -16,6 +16,7 @@ describe('TopicAcl', () => {
     ['vantage/v1/results/0/eu-west-1/extra', false],
     ['vantage/v1/results//eu-west-1', false],
     ['vantage/v1/config', false],
+    ['vantage/v1/hub/status', false],
     ['vantage/v1/probes/eu-west-1/acks', false],
     ['vantage/v1/probes/eu-west-1/commands', false],
     ['other/v1/probes/eu-west-1/status', false],
@@ -26,6 +27,7 @@ describe('TopicAcl', () => {
 
   it.each([
     ['vantage/v1/config', true],
+    ['vantage/v1/hub/status', true],
     ['vantage/v1/probes/+/status', true],
     ['vantage/v1/probes/eu-west-1/acks', true],
     ['vantage/v1/probes/eu-west-1/commands', true],

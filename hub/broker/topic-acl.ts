@@ -3,7 +3,8 @@
  * embedded broker and the generated Mosquitto ACL say the same thing:
  * - a probe publishes only its own `probes/{id}/status` (its Last Will included)
  *   and `results/{shard}/{id}`;
- * - it subscribes only to `config`, `probes/+/status` and its own `acks` and `commands`;
+ * - it subscribes only to `config`, `hub/status`, `probes/+/status` and its own `acks`
+ *   and `commands`;
  * - the hub may do everything;
  * - nobody publishes to `$`-topics, which belong to the broker (`$SYS/`).
  */
@@ -33,6 +34,7 @@ export class TopicAcl {
     const { probeId } = principal
     return (
       filter === this.topics.config ||
+      filter === this.topics.hubStatus ||
       filter === this.topics.allProbeStatus ||
       filter === this.topics.acks(probeId) ||
       filter === this.topics.commands(probeId)

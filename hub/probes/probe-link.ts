@@ -2,9 +2,11 @@
  * The hub's side of the MQTT link to its probes (checks/wire.ts): it subscribes to
  * results and probe statuses and hands each message to ingest or the registry, and it
  * publishes the signed config (retained, again on every reconnect so the newest deploy
- * always wins), acks once a batch is committed, and run commands.
+ * always wins), its own status (retained, so probes replay what the hub may have
+ * missed), acks once a batch is committed, and run commands.
  */
-import type { Ack, RunCommand, Topics } from '../../checks/wire.ts'
+import { randomUUID } from 'node:crypto'
+import type { Ack, HubStatus, RunCommand, Topics } from '../../checks/wire.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
 import { MqttConnection, type MqttConnectionOptions } from '../../lib/mqtt-connection.ts'
@@ -24,6 +26,7 @@ export interface ProbeLinkOptions {
 
 export class ProbeLink {
   readonly #connection: MqttConnection
+  readonly #bootId = randomUUID()
 
   constructor(private readonly options: ProbeLinkOptions) {
     const { topics, logger } = options
@@ -35,6 +38,9 @@ export class ProbeLink {
       onConnect: async () => {
         await this.#connection.subscribe([topics.allResults, topics.allProbeStatus])
         await this.publishConfig()
+        // After subscribing: a batch a probe sends once it has seen this reaches the hub.
+        const status: HubStatus = { bootId: this.#bootId, connectedAt: options.clock.now() }
+        await this.#connection.publish(topics.hubStatus, JSON.stringify(status), { retain: true })
       },
       onMessage: (topic, payload) => {
         if (topic.endsWith('/status')) {
