@@ -1,10 +1,4 @@
-import Database from 'better-sqlite3'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ManualClock } from '../../lib/clock.ts'
-import { silentLogger } from '../../lib/logger.ts'
-import { IncidentStore } from '../../hub/incidents/incident-store.ts'
 import {
   acknowledged,
   ctx,
@@ -16,7 +10,7 @@ import {
 } from './alert-events.fixture.ts'
 import { headline } from './alert-text.ts'
 import { buildPayload, send, type EmailChannel } from './email.ts'
-import { createNotifier } from '../../hub/alerts/notify/notifier.ts'
+import { startSmtp, type SmtpSink } from '../../test/fixtures/smtp-sink.ts'
 
 describe('email payload', () => {
   it('describes a fired alert in the subject, the text and the HTML', () => {
@@ -79,62 +73,7 @@ describe('email payload for every event type', () => {
   })
 })
 
-interface Received {
-  from: string
-  to: string[]
-  data: string
-  user?: string
-}
-
-/** A real SMTP server on 127.0.0.1; `reject` answers RCPT TO with that reply code. */
-async function startSmtp(options: { reject?: number; auth?: boolean } = {}) {
-  const messages: Received[] = []
-  const config: SMTPServerOptions = {
-    disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
-    authOptional: !options.auth,
-    allowInsecureAuth: true,
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'vantage' && auth.password === 'smtp-pass') {
-        callback(null, { user: auth.username })
-      } else {
-        callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }))
-      }
-    },
-    onRcptTo(_address, _session, callback) {
-      if (!options.reject) return callback()
-      const error = Object.assign(new Error('mailbox unavailable'), {
-        responseCode: options.reject,
-      })
-      callback(error)
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = []
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
-        messages.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          data: Buffer.concat(chunks).toString('utf8'),
-          user: session.user as string | undefined,
-        })
-        callback()
-      })
-    },
-  }
-  const server = new SMTPServer(config)
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.server.address() as AddressInfo
-  return {
-    port,
-    messages,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
-}
-
-type Smtp = Awaited<ReturnType<typeof startSmtp>>
-
-function channelFor(smtp: Smtp, auth: Partial<EmailChannel['smtp']> = {}): EmailChannel {
+function channelFor(smtp: SmtpSink, auth: Partial<EmailChannel['smtp']> = {}): EmailChannel {
   return {
     type: 'email',
     name: 'mail',
@@ -145,7 +84,7 @@ function channelFor(smtp: Smtp, auth: Partial<EmailChannel['smtp']> = {}): Email
 }
 
 describe('email send', () => {
-  const servers: Smtp[] = []
+  const servers: SmtpSink[] = []
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((server) => server.close()))
   })
@@ -199,48 +138,5 @@ describe('email send', () => {
     expect(outcome).toMatchObject({ ok: false, retryable })
     expect(outcome.error).toMatch(new RegExp(`^SMTP ${code}: `))
     expect(server.messages).toEqual([])
-  })
-})
-
-describe('email delivery through the notifier', () => {
-  it('retries a temporary failure and reports a permanent one', async () => {
-    const servers = [await startSmtp({ reject: 451 }), await startSmtp({ reject: 550 })]
-    try {
-      const clock = new ManualClock()
-      const db = new Database(':memory:')
-      const incidents = new IncidentStore(db)
-      const incidentId = incidents.open({
-        checkId: 'api-health',
-        at: clock.now(),
-        regions: ['eu-west'],
-        firstError: null,
-      })
-      const notifier = createNotifier({
-        db,
-        channels: () => [
-          { ...channelFor(servers[0]!), name: 'busy' },
-          { ...channelFor(servers[1]!), name: 'refusing' },
-        ],
-        incidents,
-        logger: silentLogger(),
-        clock,
-        project: () => 'Acme',
-        retry: { attempts: 2, baseDelayMs: 0 },
-      })
-      notifier.send({ ...fired, incidentId }, ['busy', 'refusing'], { groupKey: null })
-      await notifier.idle()
-      await notifier.close()
-
-      const attempts = incidents
-        .get(incidentId)!
-        .timeline.filter((entry) => entry.type === 'notification')
-        .map((entry) => entry.detail)
-      const outcomes = (name: string) =>
-        attempts.filter((a) => a.channel === name).map((a) => a.outcome)
-      expect(outcomes('busy')).toEqual(['retrying', 'failed'])
-      expect(outcomes('refusing')).toEqual(['failed'])
-    } finally {
-      await Promise.all(servers.map((server) => server.close()))
-    }
   })
 })

@@ -12,10 +12,6 @@ import {
   reminder,
   resolved,
 } from './alert-events.fixture.ts'
-import {
-  deliverThroughSink,
-  describeDelivery,
-} from '../../hub/alerts/notify/channel-delivery.fixture.ts'
 import { buildPayload, send } from './opsgenie.ts'
 import { startWebhookSink, type WebhookSink } from '../../test/fixtures/scripted-http-sink.ts'
 
@@ -100,30 +96,6 @@ describe('opsgenie payload for every event type', () => {
   })
 })
 
-describe('opsgenie acknowledge through the notifier', () => {
-  it('POSTs to the acknowledge endpoint of the incident alias', async () => {
-    const { sink, attempts, incidentId } = await deliverThroughSink(
-      (url) => ({
-        type: 'opsgenie',
-        name: 'genie',
-        apiKey: 'key-test',
-        url: url.replace(/\/hook$/, ''),
-      }),
-      [202],
-      'acknowledged',
-    )
-    try {
-      expect(sink.requests).toMatchObject([
-        { method: 'POST', path: `/v2/alerts/${incidentId}/acknowledge?identifierType=alias` },
-      ])
-      expect(sink.requests[0]!.headers.authorization).toBe('GenieKey key-test')
-      expect(attempts).toMatchObject([{ alert: 'acknowledged', outcome: 'delivered' }])
-    } finally {
-      await sink.close()
-    }
-  })
-})
-
 describe('opsgenie send', () => {
   let sink: WebhookSink | undefined
   afterEach(async () => {
@@ -143,9 +115,3 @@ describe('opsgenie send', () => {
     expect(sink.requests[0]!.headers.authorization).toBe('GenieKey key-1')
   })
 })
-
-describeDelivery(
-  'opsgenie',
-  (url) => ({ type: 'opsgenie', name: 'genie', apiKey: 'key-test', url }),
-  202,
-)

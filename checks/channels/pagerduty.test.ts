@@ -13,10 +13,6 @@ import {
   reminder,
   resolved,
 } from './alert-events.fixture.ts'
-import {
-  deliverThroughSink,
-  describeDelivery,
-} from '../../hub/alerts/notify/channel-delivery.fixture.ts'
 import { buildPayload, send } from './pagerduty.ts'
 import { startWebhookSink, type WebhookSink } from '../../test/fixtures/scripted-http-sink.ts'
 
@@ -144,30 +140,3 @@ describe('pagerduty send', () => {
     })
   })
 })
-
-describe('pagerduty acknowledge through the notifier', () => {
-  it('sends acknowledge with the incident id as dedup_key and the routing key', async () => {
-    const { sink, attempts, incidentId } = await deliverThroughSink(
-      (url) => ({ type: 'pagerduty', name: 'oncall', routingKey: 'rk-test', url }),
-      [202],
-      'acknowledged',
-    )
-    try {
-      expect(sink.requests).toHaveLength(1)
-      expect(JSON.parse(sink.requests[0]!.body)).toEqual({
-        routing_key: 'rk-test',
-        event_action: 'acknowledge',
-        dedup_key: incidentId,
-      })
-      expect(attempts).toMatchObject([{ alert: 'acknowledged', outcome: 'delivered', status: 202 }])
-    } finally {
-      await sink.close()
-    }
-  })
-})
-
-describeDelivery(
-  'pagerduty',
-  (url) => ({ type: 'pagerduty', name: 'oncall', routingKey: 'rk-test', url }),
-  202,
-)

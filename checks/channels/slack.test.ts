@@ -13,7 +13,6 @@ import {
   resolved,
 } from './alert-events.fixture.ts'
 import { headline } from './alert-text.ts'
-import { describeDelivery } from '../../hub/alerts/notify/channel-delivery.fixture.ts'
 import { buildPayload, send } from './slack.ts'
 import {
   refusedUrl,
@@ -148,5 +147,3 @@ describe('slack send', () => {
     expect(outcome.error).not.toContain(url)
   })
 })
-
-describeDelivery('slack', (url) => ({ type: 'slack', name: 'team', webhookUrl: url }), 200)

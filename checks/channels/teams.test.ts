@@ -11,7 +11,6 @@ import {
   resolved,
 } from './alert-events.fixture.ts'
 import { headline } from './alert-text.ts'
-import { describeDelivery } from '../../hub/alerts/notify/channel-delivery.fixture.ts'
 import { buildPayload, send } from './teams.ts'
 import { startWebhookSink, type WebhookSink } from '../../test/fixtures/scripted-http-sink.ts'
 
@@ -109,5 +108,3 @@ describe('teams send', () => {
     expect(JSON.parse(sink.requests[0]!.body)).toEqual(payload)
   })
 })
-
-describeDelivery('teams', (url) => ({ type: 'teams', name: 'teams', webhookUrl: url }), 202)

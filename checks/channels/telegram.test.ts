@@ -10,7 +10,6 @@ import {
   resolved,
 } from './alert-events.fixture.ts'
 import { headline } from './alert-text.ts'
-import { describeDelivery } from '../../hub/alerts/notify/channel-delivery.fixture.ts'
 import { buildPayload, send } from './telegram.ts'
 import { startWebhookSink, type WebhookSink } from '../../test/fixtures/scripted-http-sink.ts'
 
@@ -84,9 +83,3 @@ describe('telegram send', () => {
     })
   })
 })
-
-describeDelivery(
-  'telegram',
-  (url) => ({ type: 'telegram', name: 'tg', botToken: '1:T', chatId: '7', apiUrl: url }),
-  200,
-)

@@ -13,7 +13,6 @@ import {
   regionDown,
   reminder,
 } from './alert-events.fixture.ts'
-import { describeDelivery } from '../../hub/alerts/notify/channel-delivery.fixture.ts'
 import { buildPayload, send, sign, type WebhookPayload } from './webhook.ts'
 import {
   refusedUrl,
@@ -203,9 +202,3 @@ describe('webhook signature', () => {
     expect(sign('key', 1, '{}')).not.toBe(sign('other', 1, '{}'))
   })
 })
-
-describeDelivery(
-  'webhook',
-  (url) => ({ type: 'webhook', name: 'ops', url, headers: {}, secret: 'whsec-test' }),
-  200,
-)

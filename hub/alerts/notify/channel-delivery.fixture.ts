@@ -1,8 +1,9 @@
 /**
  * The delivery scenarios every HTTP channel must pass, run through the real notifier
  * against a local sink: accepted, rejected (400, not retried), throttled (429 with
- * Retry-After, retried after the asked delay) and failing (5xx, retried). Each
- * channel's test calls `describeDelivery` with how to point that channel at a sink.
+ * Retry-After, retried after the asked delay) and failing (5xx, retried). An SMTP
+ * channel passes its own: a temporary failure retried, a permanent one reported.
+ * channel-delivery.test.ts runs them for every remote channel type of the registry.
  */
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -11,12 +12,14 @@ import { ManualClock } from '../../../lib/clock.ts'
 import { silentLogger } from '../../../lib/logger.ts'
 import { IncidentStore } from '../../incidents/incident-store.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
+import { fired } from '../../../checks/channels/alert-events.fixture.ts'
 import { createNotifier, type Notifier } from './notifier.ts'
 import {
   startWebhookSink,
   type SinkAnswer,
   type WebhookSink,
 } from '../../../test/fixtures/scripted-http-sink.ts'
+import { startSmtp } from '../../../test/fixtures/smtp-sink.ts'
 
 /** Small enough to keep the suite fast, large enough to measure against timer slack. */
 const RETRY_AFTER_SECONDS = 0.2
@@ -143,6 +146,55 @@ export function describeDelivery(
         'retrying',
         'delivered',
       ])
+    })
+  })
+}
+
+/** Registers the delivery scenarios of a channel type that sends over SMTP. */
+export function describeSmtpDelivery(
+  name: string,
+  channelAt: (port: number) => ChannelConfig,
+): void {
+  describe(`${name} delivery through the notifier`, () => {
+    it('retries a temporary failure and reports a permanent one', async () => {
+      const servers = [await startSmtp({ reject: 451 }), await startSmtp({ reject: 550 })]
+      try {
+        const clock = new ManualClock()
+        const db = new Database(':memory:')
+        const incidents = new IncidentStore(db)
+        const incidentId = incidents.open({
+          checkId: 'api-health',
+          at: clock.now(),
+          regions: ['eu-west'],
+          firstError: null,
+        })
+        const notifier = createNotifier({
+          db,
+          channels: () => [
+            { ...channelAt(servers[0]!.port), name: 'busy' },
+            { ...channelAt(servers[1]!.port), name: 'refusing' },
+          ],
+          incidents,
+          logger: silentLogger(),
+          clock,
+          project: () => 'Acme',
+          retry: { attempts: 2, baseDelayMs: 0 },
+        })
+        notifier.send({ ...fired, incidentId }, ['busy', 'refusing'], { groupKey: null })
+        await notifier.idle()
+        await notifier.close()
+
+        const attempts = incidents
+          .get(incidentId)!
+          .timeline.filter((entry) => entry.type === 'notification')
+          .map((entry) => entry.detail)
+        const outcomes = (name: string) =>
+          attempts.filter((a) => a.channel === name).map((a) => a.outcome)
+        expect(outcomes('busy')).toEqual(['retrying', 'failed'])
+        expect(outcomes('refusing')).toEqual(['failed'])
+      } finally {
+        await Promise.all(servers.map((server) => server.close()))
+      }
     })
   })
 }
