@@ -3,7 +3,12 @@ import { createServer, type AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHubClient, HubRequestError, type HubClientCaller } from './hub-client.ts'
+import {
+  createHubClient,
+  HubRequestError,
+  TokenRefusedError,
+  type HubClientCaller,
+} from './hub-client.ts'
 
 const TOKEN = 'client-test-token'
 const ACK: HubClientCaller = { command: 'ack', tokenFlag: '--api-token', api: 'incidents' }
@@ -57,9 +62,13 @@ describe('createHubClient', () => {
       'the hub needs its API token; pass it with --api-token (or VANTAGE_API_TOKEN)',
     )
     const refused = await refusal(createHubClient(hub, 'wrong', DEPLOY).delete('/api/v1/things/1'))
-    expect(refused.message).toBe(
-      "the hub refused the API token; pass the hub's --api-token with --token (or VANTAGE_API_TOKEN)",
+    expect(refused).toBeInstanceOf(TokenRefusedError)
+    expect(refused.message).toBe('the hub refused the API token; pass --token or VANTAGE_API_TOKEN')
+    const refusedAck = await refusal(createHubClient(hub, 'wrong', ACK).get('/api/v1/things/1'))
+    expect(refusedAck.message).toBe(
+      'the hub refused the API token; pass --api-token or VANTAGE_API_TOKEN',
     )
+    expect(missing).not.toBeInstanceOf(TokenRefusedError)
   })
 
   it("names the caller's API when the hub has no route for it", async () => {

@@ -1,6 +1,6 @@
 /**
  * A small client for the hub's API, for the commands that talk to a running hub
- * (`vantage deploy`, `incidents`, `ack`, `silence`, `maintenance`): JSON in and out, a
+ * (`vantage deploy`, `status`, `incidents`, `ack`, `silence`, `maintenance`): JSON in and out, a
  * timeout, and failures turned into messages that say what to do (which flag to set,
  * whether the hub is running at all).
  */
@@ -18,6 +18,22 @@ export class HubRequestError extends Error {
     super(message)
     this.name = 'HubRequestError'
   }
+}
+
+/**
+ * The hub refused the API token that was sent (401 with a token): the caller's
+ * credentials are wrong, which commands report with exit code 3, not as a failure.
+ */
+export class TokenRefusedError extends HubRequestError {
+  constructor(message: string) {
+    super(message, 401)
+    this.name = 'TokenRefusedError'
+  }
+}
+
+/** The message for a refused token, naming the flag the command takes it with. */
+export function tokenRefusedMessage(tokenFlag: string): string {
+  return `the hub refused the API token; pass ${tokenFlag} or VANTAGE_API_TOKEN`
 }
 
 export interface HubClient {
@@ -55,10 +71,8 @@ function explain(
   sentToken: boolean,
 ): string {
   const said = typeof body.error === 'string' ? body.error : `HTTP ${status}`
-  if (status === 401) {
-    return sentToken
-      ? `the hub refused the API token; pass the hub's --api-token with ${caller.tokenFlag} (or VANTAGE_API_TOKEN)`
-      : `the hub needs its API token; pass it with ${caller.tokenFlag} (or VANTAGE_API_TOKEN)`
+  if (status === 401 && !sentToken) {
+    return `the hub needs its API token; pass it with ${caller.tokenFlag} (or VANTAGE_API_TOKEN)`
   }
   if (status === 404 && said.startsWith('no route for')) {
     return `${hub} has no ${caller.api} API (a hub older than vantage ${caller.command}?)`
@@ -105,6 +119,9 @@ export function createHubClient(
     if (response.ok) return response
     const json = (await response.json().catch(() => ({}))) as ErrorBody
     const errors = Array.isArray(json.errors) ? json.errors.map(String) : []
+    if (response.status === 401 && token !== undefined) {
+      throw new TokenRefusedError(tokenRefusedMessage(caller.tokenFlag))
+    }
     throw new HubRequestError(
       explain(hub, caller, response.status, json, token !== undefined),
       response.status,

@@ -4,7 +4,12 @@
  * command. `vantage deploy` keeps its older `--token` flag and builds its own client.
  */
 import { Command, Option } from 'commander'
-import { createHubClient, HubRequestError, type HubClient } from './hub-client.ts'
+import {
+  createHubClient,
+  HubRequestError,
+  TokenRefusedError,
+  type HubClient,
+} from './hub-client.ts'
 import { parseHttpUrl } from './options.ts'
 
 /** The flags `addHubOptions` adds, as commander hands them to an action. */
@@ -52,13 +57,16 @@ export function hubClientFor(flags: HubFlags, command: string, api: string): Hub
   return createHubClient(flags.hub, flags.apiToken, { command, tokenFlag: '--api-token', api })
 }
 
+/** Exit code when the hub refused the API token that was sent: the project's code for refused credentials. */
+export const EXIT_TOKEN_REFUSED = 3
+
 /**
  * Prints a refused or failed request, with the config errors the hub listed, and exits
- * 1. Anything else is a bug and is thrown on.
+ * 3 when the hub refused the API token, else 1. Anything else is a bug and is thrown on.
  */
 export function failWith(command: string, error: unknown): never {
   if (!(error instanceof HubRequestError)) throw error
   const errors = error.errors.map((line) => `\n  ${line}`).join('')
   process.stderr.write(`vantage ${command}: ${error.message}${errors}\n`)
-  process.exit(1)
+  process.exit(error instanceof TokenRefusedError ? EXIT_TOKEN_REFUSED : 1)
 }

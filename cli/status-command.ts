@@ -1,38 +1,85 @@
-/** `vantage status`: every check of a running hub with its state, and heartbeats' ping URLs. */
-import { Command } from 'commander'
-import type { CheckView } from '../hub/api/contract.ts'
-import type { HeartbeatListItem } from '../hub/api/contract.ts'
-import { addHubOptions, type HubFlags } from './hub-options.ts'
-import { formatStatus, type HeartbeatFetch } from './status-report.ts'
+/**
+ * `vantage status`: every check of a running hub with its state, since when, and what
+ * holds it (maintenance, a silence, an acknowledged incident), and heartbeats' ping
+ * URLs; `--json` for scripts. The exit code says whether anything is DOWN.
+ */
+import { Command, Option } from 'commander'
+import type {
+  CheckView,
+  HeartbeatListItem,
+  IncidentListItem,
+  WindowView,
+} from '../hub/api/contract.ts'
+import { HubRequestError, TokenRefusedError, type HubClient } from './hub-client.ts'
+import { addHubOptions, failWith, hubClientFor, type HubFlags } from './hub-options.ts'
+import {
+  formatStatus,
+  statusExitCode,
+  statusJson,
+  type HeartbeatFetch,
+  type StatusData,
+} from './status-report.ts'
 
-/** A hub that does not answer within this is reported as unreachable rather than waited on. */
-const REQUEST_TIMEOUT_MS = 10_000
-
-async function get(url: string, token?: string): Promise<Response> {
-  return fetch(url, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  })
-}
-
-/** The hub's error text, or the status line when the body is not the API's JSON error. */
-async function reasonOf(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => null)) as { error?: unknown } | null
-  return typeof body?.error === 'string' ? body.error : `HTTP ${response.status}`
-}
-
-async function fetchHeartbeats(hub: string, token?: string): Promise<HeartbeatFetch> {
-  const response = await get(`${hub}/api/v1/heartbeats`, token)
-  if (response.ok) return { ok: true, list: (await response.json()) as HeartbeatListItem[] }
-  if (response.status === 404) {
-    return { ok: false, reason: 'this hub has no /api/v1/heartbeats route (an older version?)' }
+/**
+ * The heartbeats with their ping URLs, or why they are hidden. A token the hub refuses
+ * is thrown on: the user passed one, and it is wrong.
+ */
+async function fetchHeartbeats(hub: HubClient, hubUrl: string): Promise<HeartbeatFetch> {
+  try {
+    return { ok: true, list: await hub.get<HeartbeatListItem[]>('/api/v1/heartbeats') }
+  } catch (error) {
+    if (error instanceof TokenRefusedError || !(error instanceof HubRequestError)) throw error
+    if (error.status === 404) {
+      return { ok: false, reason: `${hubUrl} has no /api/v1/heartbeats route (an older version?)` }
+    }
+    if (error.status === 401) {
+      return {
+        ok: false,
+        reason: 'this route needs the API token; pass --api-token or VANTAGE_API_TOKEN',
+      }
+    }
+    return { ok: false, reason: error.message }
   }
-  return { ok: false, reason: await reasonOf(response) }
 }
 
-function fail(message: string): never {
-  process.stderr.write(`vantage status: ${message}\n`)
-  process.exit(1)
+/** A list the hub may not have (a hub without alerting has no windows or incidents): empty then. */
+async function optionalList<T>(hub: HubClient, path: string): Promise<T[]> {
+  try {
+    return await hub.get<T[]>(path)
+  } catch (error) {
+    if (error instanceof HubRequestError && error.status === 404) return []
+    throw error
+  }
+}
+
+async function optionalWindows(hub: HubClient, path: string): Promise<WindowView[]> {
+  try {
+    return (await hub.get<{ windows: WindowView[] }>(path)).windows
+  } catch (error) {
+    if (error instanceof HubRequestError && error.status === 404) return []
+    throw error
+  }
+}
+
+/** Everything the report shows, asked of the hub at once after the check list. */
+export async function fetchStatus(
+  hub: HubClient,
+  hubUrl: string,
+  withToken: boolean,
+): Promise<StatusData> {
+  const checks = await hub.get<CheckView[]>('/api/v1/checks')
+  // With a token, the heartbeat list is asked for even without heartbeats: it is the
+  // route that proves the token, so a wrong one is reported rather than ignored.
+  const wantHeartbeats = withToken || checks.some((check) => check.kind === 'heartbeat')
+  const [heartbeats, silences, maintenance, incidents] = await Promise.all([
+    wantHeartbeats
+      ? fetchHeartbeats(hub, hubUrl)
+      : Promise.resolve<HeartbeatFetch>({ ok: true, list: [] }),
+    optionalWindows(hub, '/api/v1/silences?active=true'),
+    optionalWindows(hub, '/api/v1/maintenance?active=true'),
+    optionalList<IncidentListItem>(hub, '/api/v1/incidents?open=true&limit=500'),
+  ])
+  return { checks, heartbeats, silences, maintenance, incidents }
 }
 
 export function statusCommand(): Command {
@@ -41,34 +88,44 @@ export function statusCommand(): Command {
     apiToken:
       "the hub's API token (its --api-token); needed to see ping URLs unless run on the hub machine",
   })
-    .description("show every check of a running hub with its state, and each heartbeat's ping URL")
+    .description(
+      "show every check of a running hub with its state and what holds it, and each heartbeat's ping URL",
+    )
+    .addOption(new Option('--json', 'print the report as JSON (stable fields, for scripts)'))
     .addHelpText(
       'after',
       `
+Columns: SINCE is how long the check has been in its state; MAINTENANCE and SILENCED
+name the window in force and the time it has left; ACKED who acknowledged its incident.
+
 Ping URLs are secrets: the hub hands them out only with its API token, or, when it
 has none, only to clients on the hub machine itself (loopback, not through a proxy).
 Without access, checks are still listed and the URLs are marked hidden.
 
+Exit codes:
+  0  every enabled check is up, degraded, partial or not yet known
+  1  the hub could not be reached, or answered with an error
+  3  the hub refused the API token given with --api-token or VANTAGE_API_TOKEN
+  4  at least one enabled check is DOWN (also with --json)
+
 Examples:
   vantage status                                   a hub on this machine
-  VANTAGE_API_TOKEN=... vantage status --hub https://hub.example.com`,
+  VANTAGE_API_TOKEN=... vantage status --hub https://hub.example.com
+  vantage status --json | jq '.checks[] | select(.status == "down") | .id'`,
     )
-    .action(async (flags: HubFlags) => {
-      let checks: CheckView[]
-      let heartbeats: HeartbeatFetch
+    .action(async (flags: HubFlags & { json?: boolean }) => {
+      let data: StatusData
       try {
-        const response = await get(`${flags.hub}/api/v1/checks`)
-        if (!response.ok) fail(`${flags.hub} answered ${await reasonOf(response)}`)
-        checks = (await response.json()) as CheckView[]
-        heartbeats = checks.some((check) => check.kind === 'heartbeat')
-          ? await fetchHeartbeats(flags.hub, flags.apiToken)
-          : { ok: true, list: [] }
+        const hub = hubClientFor(flags, 'status', 'checks')
+        data = await fetchStatus(hub, flags.hub, Boolean(flags.apiToken))
       } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code
-        fail(
-          `cannot reach the hub at ${flags.hub} (${cause ?? (error as Error).message}); is it running? Set --hub`,
-        )
+        failWith('status', error)
       }
-      process.stdout.write(formatStatus(flags.hub, checks, heartbeats))
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(statusJson(flags.hub, data), null, 2)}\n`
+          : formatStatus(flags.hub, data, Date.now()),
+      )
+      process.exitCode = statusExitCode(data.checks)
     })
 }
