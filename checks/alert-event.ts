@@ -42,6 +42,12 @@ export interface AlertEvent {
   firstError: { code: string; message: string } | null
   /** Set on resolve: how long the outage lasted. */
   durationMs?: number
+  /**
+   * Set on a resolve that is not a recovery: the incident was closed because its check
+   * was removed or disabled by a deploy. Receivers that keep incidents (PagerDuty,
+   * Opsgenie) still need the resolve, or theirs stays open forever.
+   */
+  closedReason?: string
   /** The check's tags, for grouping and routing. */
   tags?: string[]
   /** One line for what the fields do not say (region, probe and channel alerts). */

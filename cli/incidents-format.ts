@@ -10,7 +10,7 @@ import type { IncidentDetail, IncidentListItem } from '../hub/api/contract.ts'
 
 /** Upper case where someone should look: an open incident nobody acknowledged. */
 function stateOf(item: IncidentListItem): string {
-  if (!item.open) return 'resolved'
+  if (!item.open) return item.closedReason ? `closed: ${item.closedReason}` : 'resolved'
   return item.acked ? 'open' : 'OPEN'
 }
 
@@ -95,7 +95,7 @@ export function formatIncidentDetail(detail: IncidentDetail): string {
   ]
   const width = Math.max(...facts.map(([name]) => name.length))
   const lines = [
-    `Incident ${detail.id} (${detail.kind}, ${detail.open ? 'open' : 'resolved'})`,
+    `Incident ${detail.id} (${detail.kind}, ${detail.open ? 'open' : stateOf(detail)})`,
     ...facts.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
     '',
     'Timeline (UTC):',

@@ -139,6 +139,7 @@ function headlineOfOne(event: AlertEvent): string {
     case 'fired':
       return broken
     case 'resolved':
+      if (event.closedReason) return `CLOSED: ${subjectLabel(event)}: ${event.closedReason}`
       return `RESOLVED: ${subjectLabel(event)} after ${formatDuration(event.durationMs ?? 0)}`
     case 'reminder':
       return `REMINDER: still ${broken}`
@@ -159,6 +160,7 @@ function headlineOfOne(event: AlertEvent): string {
 function stateAfter(event: AlertEvent): string {
   switch (event.type) {
     case 'resolved':
+      if (event.closedReason) return 'CLOSED'
       return { check: 'UP', region: 'UP', probe: 'ONLINE', channel: 'OK' }[event.subject ?? 'check']
     case 'flapping-started':
       return 'FLAPPING'
@@ -183,6 +185,7 @@ export function facts(event: AlertEvent, ctx: PayloadContext): [string, string][
     rows.push(['Error', `${event.firstError.code} ${event.firstError.message}`])
   }
   if (event.type === 'resolved') rows.push(['Duration', formatDuration(event.durationMs ?? 0)])
+  if (event.closedReason) rows.push(['Closed', event.closedReason])
   if (event.type === 'escalated') rows.push(['Level', String(event.level ?? 1)])
   if (event.type === 'acknowledged') {
     rows.push(['Acknowledged by', event.ackedBy ?? '-'])

@@ -25,6 +25,8 @@ export interface IncidentListItem {
   regions: string[]
   firstError: IncidentError | null
   acked: { by: string; at: number } | null
+  /** Why it ended without recovering ("check removed"); null for a recovery or while open. */
+  closedReason?: string | null
 }
 
 export interface IncidentDetail extends IncidentListItem {

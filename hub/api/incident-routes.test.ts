@@ -145,6 +145,7 @@ describe('GET /api/v1/incidents', () => {
       regions: ['eu-west', 'us-east'],
       firstError: timeout,
       acked: null,
+      closedReason: null,
     })
     expect(list[0]).toMatchObject({ open: true, end: null, durationMs: 30 * MIN })
     expect(list[1]).toMatchObject({ kind: 'probe', name: 'probe:eu-west-1' })

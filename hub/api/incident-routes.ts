@@ -97,6 +97,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
       incident.ackedAt === null
         ? null
         : { by: incident.ackedBy ?? 'unknown', at: incident.ackedAt },
+    closedReason: incident.closedReason ?? null,
   })
 
   const find = (c: Context): IncidentWithTimeline | Response => {

@@ -28,6 +28,7 @@ describe('IncidentStore', () => {
       ackedAt: null,
       ackedBy: null,
       failingSince: null,
+      closedReason: null,
     })
     expect(store.openFor('other')).toBeNull()
     expect(store.openIncidents().map((i) => i.incidentId)).toEqual([id])

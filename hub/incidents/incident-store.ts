@@ -40,6 +40,8 @@ export interface Incident extends Outage {
    * an earlier, contained failure never lends the incident its context. Null when not known.
    */
   failingSince?: number | null
+  /** Why it ended without recovering ("check removed", "check disabled"); null for a recovery. */
+  closedReason?: string | null
 }
 
 /**
@@ -116,6 +118,7 @@ interface IncidentRow {
   acked_at: number | null
   acked_by: string | null
   failing_since: number | null
+  closed_reason: string | null
 }
 
 interface EventRow {
@@ -150,10 +153,11 @@ const ADDED_COLUMNS: [name: string, definition: string][] = [
   ['acked_at', 'acked_at INTEGER'],
   ['acked_by', 'acked_by TEXT'],
   ['failing_since', 'failing_since INTEGER'],
+  ['closed_reason', 'closed_reason TEXT'],
 ]
 
 const COLUMNS =
-  'id, check_id, started_at, ended_at, regions, first_error, kind, acked_at, acked_by, failing_since'
+  'id, check_id, started_at, ended_at, regions, first_error, kind, acked_at, acked_by, failing_since, closed_reason'
 
 function toIncident(row: IncidentRow): Incident {
   return {
@@ -167,6 +171,7 @@ function toIncident(row: IncidentRow): Incident {
     ackedAt: row.acked_at,
     ackedBy: row.acked_by,
     failingSince: row.failing_since,
+    closedReason: row.closed_reason,
   }
 }
 
@@ -202,8 +207,8 @@ export class IncidentStore {
       ack: db.prepare<[number, string, string]>(
         'UPDATE incidents SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL',
       ),
-      resolve: db.prepare<[number, string]>(
-        'UPDATE incidents SET ended_at = ? WHERE id = ? AND ended_at IS NULL',
+      resolve: db.prepare<[number, string | null, string]>(
+        'UPDATE incidents SET ended_at = ?, closed_reason = ? WHERE id = ? AND ended_at IS NULL',
       ),
       get: db.prepare<[string], IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = ?`),
       openFor: db.prepare<[string, IncidentKind], IncidentRow>(
@@ -248,9 +253,12 @@ export class IncidentStore {
     return this.#statements.ack.run(at, by, id).changes > 0
   }
 
-  /** Ends an open incident; resolving one that already ended changes nothing. */
-  resolve(id: string, at: number): void {
-    this.#statements.resolve.run(at, id)
+  /**
+   * Ends an open incident; resolving one that already ended changes nothing. A reason
+   * says it ended without recovering (its check was removed).
+   */
+  resolve(id: string, at: number, closedReason: string | null = null): void {
+    this.#statements.resolve.run(at, closedReason, id)
   }
 
   /** The check's open incident of `kind` (default 'down'), or null when it has none. */

@@ -20,6 +20,8 @@ export interface StatusPageIncident {
   regions: string[]
   errorCode: string | null
   acknowledged: boolean
+  /** Why it ended without recovering, e.g. "check removed". */
+  closedReason: string | null
 }
 
 /** How far back the page lists resolved incidents. */
@@ -51,12 +53,14 @@ export function pageIncidents(
       regions: incident.regions,
       errorCode: incident.firstError?.code ?? null,
       acknowledged: incident.ackedAt !== null,
+      closedReason: incident.closedReason ?? null,
     })
   }
   return items.slice(0, MAX_PAGE_INCIDENTS)
 }
 
 function stateLabel(incident: StatusPageIncident): string {
+  if (incident.endedAt !== null && incident.closedReason) return `Closed: ${incident.closedReason}`
   if (incident.endedAt !== null) return 'Resolved'
   if (incident.acknowledged) return 'Investigating'
   return incident.kind === 'down' ? 'Ongoing' : 'Degraded'

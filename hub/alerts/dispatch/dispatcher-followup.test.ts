@@ -174,6 +174,24 @@ describe('AlertDispatcher: restart and incidents closed without a resolve', () =
     expect(summary(hub.drain())).toEqual([['resolved', ['pagerduty', 'phone']]])
   })
 
+  it('tells every channel that got the alert when its check is removed, whatever the routes say about resolves', () => {
+    const hub = dispatcherFixture(config)
+    const id = hub.fire('checkout')
+    const fired = hub.drain()
+    hub.incidents.resolve(id, hub.clock.now(), 'check removed')
+    hub.dispatcher.handle({
+      ...fired[0]!.event,
+      type: 'resolved',
+      at: hub.clock.now(),
+      closedReason: 'check removed',
+    })
+    const channels = (sent: { channels: string[] }[]) => sent.flatMap((s) => s.channels).sort()
+    const [resolved, ...rest] = hub.drain()
+    expect(rest).toEqual([])
+    expect(resolved?.event).toMatchObject({ type: 'resolved', closedReason: 'check removed' })
+    expect(channels([resolved!])).toEqual(channels(fired))
+  })
+
   it('stops following an incident the engine closed quietly (check removed)', () => {
     const hub = dispatcherFixture(config)
     const id = hub.fire('checkout')

@@ -269,7 +269,10 @@ export class AlertDispatcher {
     this.#close(record, this.#options.clock.now())
     // A held alert nobody heard needs no "back up".
     if (record.firedSentAt === null) return
-    const channels = uniqueChannels(record.notified.filter((n) => n.resolve))
+    // A closed (removed) check tells every channel that got the alert, whatever the routes
+    // say about resolves: a receiver that keeps incidents must not keep this one open.
+    const told = event.closedReason ? record.notified : record.notified.filter((n) => n.resolve)
+    const channels = uniqueChannels(told)
     if (!isCheckFired(record.event)) return this.#send(event, channels, null)
     const config = this.#options.config()
     const check = this.#checkRef(event, config)

@@ -289,30 +289,45 @@ describe('AlertEngine', () => {
     ])
   })
 
-  it('closes a removed check’s incident quietly, with a note in the timeline', () => {
+  it('closes a removed check’s incident with a resolve that says why', () => {
     const { engine, events, incidents, round } = setup([spec(), spec({ id: 'web' })])
     round({ 'eu-west': 'down', 'us-east': 'down' })
     round({ 'eu-west': 'down', 'us-east': 'down' })
     const incidentId = events[0]!.incidentId
 
     engine.setChecks([spec({ id: 'web' })])
-    expect(events).toHaveLength(1)
+    expect(events.map((e) => [e.type, e.closedReason])).toEqual([
+      ['fired', undefined],
+      ['resolved', 'check removed'],
+    ])
     expect(incidents.openIncidents()).toEqual([])
+    expect(incidents.get(incidentId)).toMatchObject({ closedReason: 'check removed' })
     expect(incidents.get(incidentId)!.timeline.at(-1)).toMatchObject({
-      type: 'note',
-      detail: { message: expect.stringContaining('removed') },
+      type: 'resolved',
+      detail: { closedReason: 'check removed' },
     })
     expect(engine.states().map((s) => s.checkId)).toEqual(['web'])
   })
 
-  it('closes quietly an incident restored for a check that is no longer deployed', () => {
+  it('closes a disabled check’s incident the same way, saying it was disabled', () => {
+    const { engine, events, round } = setup()
+    round({ 'eu-west': 'down', 'us-east': 'down' })
+    round({ 'eu-west': 'down', 'us-east': 'down' })
+    engine.setChecks([spec({ enabled: false })])
+    expect(events.at(-1)).toMatchObject({ type: 'resolved', closedReason: 'check disabled' })
+  })
+
+  it('closes an incident restored for a check that is no longer deployed, and says so', () => {
     const db = new Database(':memory:')
     const first = setup([spec()], db)
     first.round({ 'eu-west': 'down', 'us-east': 'down' })
     first.round({ 'eu-west': 'down', 'us-east': 'down' })
+    const incidentId = first.events[0]!.incidentId
 
     const second = setup([spec({ id: 'web' })], db)
-    expect(second.events).toEqual([])
+    expect(second.events).toMatchObject([
+      { type: 'resolved', incidentId, checkId: 'api-health', closedReason: 'check removed' },
+    ])
     expect(second.incidents.openIncidents()).toEqual([])
   })
 

@@ -152,9 +152,10 @@ export class AlertEngine {
 
   /**
    * Applies the deployed checks: new ones start unknown, changed ones keep the state of
-   * the series they still have, and removed or disabled ones stop. An open incident
-   * of a check that stops is closed with a timeline note and no notification: nobody
-   * should be told "back up" about a check that was deleted.
+   * the series they still have, and removed or disabled ones stop. An open DOWN or
+   * DEGRADED incident of a check that stops is closed with a `resolved` event that says
+   * why (closedReason): receivers that keep incidents (PagerDuty, Opsgenie) would
+   * otherwise keep theirs open forever. A flapping episode closes quietly.
    */
   setChecks(specs: CheckSpec[]): void {
     const now = this.#clock.now()
@@ -163,20 +164,33 @@ export class AlertEngine {
       if (!spec.enabled) continue
       next.set(spec.id, this.#reconcile(spec))
     }
+    const closed: AlertEvent[] = []
     for (const [checkId, track] of this.#checks) {
       if (next.has(checkId)) continue
-      const reason = specs.some((s) => s.id === checkId) ? 'disabled' : 'removed from the config'
-      for (const incident of [track.down, track.degraded, track.flapping]) {
-        if (incident) {
-          const message = `check ${reason}; closed without notification`
-          closeQuietly(this.#incidents, incident.id, now, message)
+      const reason = specs.some((s) => s.id === checkId) ? 'check disabled' : 'check removed'
+      const quorum = effectiveQuorum(track.spec)
+      for (const kind of ['down', 'degraded'] as const) {
+        if (track[kind]) {
+          closed.push(this.#checkIncidents.resolve(track, kind, quorum, { config: reason }, reason))
         }
+      }
+      if (track.flapping) {
+        closeQuietly(
+          this.#incidents,
+          track.flapping.id,
+          now,
+          `${reason}; closed without notification`,
+        )
       }
     }
     const isDeployed = (checkId: string) => next.has(checkId)
     for (const incident of this.#restored ? unclaimedIncidents(this.#restored, isDeployed) : []) {
-      const message = 'check no longer deployed; closed without notification'
-      closeQuietly(this.#incidents, incident.incidentId, now, message)
+      if (incident.kind === 'down' || incident.kind === 'degraded') {
+        closed.push(this.#checkIncidents.closeUnclaimed(incident, 'check removed'))
+      } else {
+        const message = 'check no longer deployed; closed without notification'
+        closeQuietly(this.#incidents, incident.incidentId, now, message)
+      }
     }
     this.#confirmations.keepOnly(isDeployed)
     this.#restored = null
@@ -191,6 +205,8 @@ export class AlertEngine {
       this.#alerting().regionLoss,
     )
     this.#applyRegionChanges(changes)
+    // Receivers that got a removed check's alert must hear that it is closed.
+    for (const event of closed) this.#onEvent(event)
     // A changed quorum or region list can cross the threshold without any new result.
     for (const track of next.values()) this.#evaluate(track, { config: 'checks deployed' })
   }

@@ -7,7 +7,7 @@ import type { Clock } from '../../../lib/clock.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
 import { earliestFailure, eventBase, type Cause, type CheckTrack } from './check-track.ts'
 import type { ConfirmationMemory } from './confirmation-memory.ts'
-import type { IncidentStore } from '../../incidents/incident-store.ts'
+import type { Incident, IncidentStore } from '../../incidents/incident-store.ts'
 
 export type CheckIncidentKind = 'down' | 'degraded'
 
@@ -71,15 +71,26 @@ export class CheckIncidents {
     }
   }
 
-  /** Closes the track's open incident of this kind; every series that failed during it is listed. */
-  resolve(track: CheckTrack, kind: CheckIncidentKind, quorum: number, cause: Cause): AlertEvent {
+  /**
+   * Closes the track's open incident of this kind; every series that failed during it is
+   * listed. A `closedReason` says it ended without recovering (its check was removed).
+   */
+  resolve(
+    track: CheckTrack,
+    kind: CheckIncidentKind,
+    quorum: number,
+    cause: Cause,
+    closedReason?: string,
+  ): AlertEvent {
     const incident = track[kind]!
     const at = this.#clock.now()
     const durationMs = at - incident.startedAt
-    this.#incidents.resolve(incident.id, at)
-    this.#incidents.addEvent(incident.id, at, 'resolved', { durationMs, ...cause })
+    this.#incidents.resolve(incident.id, at, closedReason ?? null)
+    const closed = closedReason ? { closedReason } : {}
+    this.#incidents.addEvent(incident.id, at, 'resolved', { durationMs, ...closed, ...cause })
     track[kind] = null
     return {
+      ...closed,
       ...eventBase(track),
       severity: kind,
       type: 'resolved',
@@ -89,6 +100,30 @@ export class CheckIncidents {
       quorum,
       firstError: incident.firstError,
       durationMs,
+    }
+  }
+
+  /**
+   * Closes an incident restored after a restart whose check is no longer deployed: no
+   * track claims it, but receivers that got its alert still need to hear it is closed.
+   */
+  closeUnclaimed(incident: Incident, closedReason: string): AlertEvent {
+    const at = this.#clock.now()
+    const durationMs = at - incident.startedAt
+    this.#incidents.resolve(incident.incidentId, at, closedReason)
+    this.#incidents.addEvent(incident.incidentId, at, 'resolved', { durationMs, closedReason })
+    return {
+      type: 'resolved',
+      severity: incident.kind === 'degraded' ? 'degraded' : 'down',
+      incidentId: incident.incidentId,
+      checkId: incident.checkId,
+      checkName: incident.checkId,
+      at,
+      regions: incident.regions,
+      quorum: 0,
+      firstError: incident.firstError,
+      durationMs,
+      closedReason,
     }
   }
 }
