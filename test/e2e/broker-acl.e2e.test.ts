@@ -5,8 +5,6 @@
  * --mosquitto-passwd`. A probe may use its own topics only; anonymous clients,
  * wrong passwords and revoked tokens are refused.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../hub/broker/embedded-broker.ts'
@@ -30,6 +28,7 @@ import {
   type Credentials,
   type SecuredMosquitto,
 } from '../fixtures/secured-mosquitto.ts'
+import { useTempDir } from '../fixtures/temp-dir.ts'
 import { waitFor } from './processes.ts'
 
 const T = 'vantage/v1'
@@ -52,13 +51,18 @@ interface AclBroker {
   close(): Promise<void>
 }
 
-async function embeddedBroker(): Promise<AclBroker> {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-acl-'))
+/** A broker keeping its files in `dir`, which the caller removes. */
+type StartBroker = (dir: string) => Promise<AclBroker>
+
+const embeddedBroker: StartBroker = async (dir) => {
   const file = credentialsPath(dir)
   const credentials = Object.fromEntries(
     PROBES.map((id) => [
       id,
-      { username: id, password: createProbeToken(file, { probeId: id, region: 'eu-west' }).token },
+      {
+        username: id,
+        password: createProbeToken(file, { probeId: id, region: 'eu-west' }).token,
+      },
     ]),
   ) as Record<ProbeId, Credentials>
   const broker: EmbeddedBroker = await startEmbeddedBroker({
@@ -80,15 +84,11 @@ async function embeddedBroker(): Promise<AclBroker> {
     revoke: async (probeId) => void revokeProbeToken(file, probeId),
     refusesSubscriptions: true,
     refusedPublish: 'disconnected',
-    async close() {
-      await broker.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
+    close: () => broker.close(),
   }
 }
 
-async function securedMosquitto(): Promise<AclBroker> {
-  const dir = mkdtempSync(join(tmpdir(), 'vantage-acl-mosquitto-'))
+const securedMosquitto: StartBroker = async (dir) => {
   const broker: SecuredMosquitto = await startSecuredMosquitto(join(dir, 'hub'))
   const credentials = {} as Record<ProbeId, Credentials>
   for (const id of PROBES) credentials[id] = await broker.createProbe(id, 'eu-west')
@@ -99,19 +99,17 @@ async function securedMosquitto(): Promise<AclBroker> {
     revoke: (probeId) => broker.revokeProbe(probeId),
     refusesSubscriptions: false,
     refusedPublish: 'acked',
-    async close() {
-      await broker.stop()
-      rmSync(dir, { recursive: true, force: true })
-    },
+    close: () => broker.stop(),
   }
 }
 
-const brokers: Array<[string, boolean, () => Promise<AclBroker>]> = [
+const brokers: Array<[string, boolean, StartBroker]> = [
   ['the embedded broker', true, embeddedBroker],
   ['a real Mosquitto', toolAvailable('mosquitto', mosquittoWorks()), securedMosquitto],
 ]
 
 describe.each(brokers)('access control on %s', (_name, available, start) => {
+  const dir = useTempDir('vantage-acl-')
   let broker: AclBroker
   let observer: TestClient
   const as = (probeId: ProbeId): ClientOptions => ({
@@ -121,7 +119,7 @@ describe.each(brokers)('access control on %s', (_name, available, start) => {
 
   beforeAll(async () => {
     if (!available) return
-    broker = await start()
+    broker = await start(dir.path)
     observer = await broker.observer()
     await observer.subscribe([`${T}/#`, '$SYS/vantage-test'])
   })
@@ -140,8 +138,12 @@ describe.each(brokers)('access control on %s', (_name, available, start) => {
       `${T}/probes/eu-west-2/commands`,
     ])
     expect(grants).toEqual([1, 1, 1, 1])
-    await probe.client.publishAsync(`${T}/probes/eu-west-2/status`, 'online', { qos: 1 })
-    await probe.client.publishAsync(`${T}/results/0/eu-west-2`, 'batch', { qos: 1 })
+    await probe.client.publishAsync(`${T}/probes/eu-west-2/status`, 'online', {
+      qos: 1,
+    })
+    await probe.client.publishAsync(`${T}/results/0/eu-west-2`, 'batch', {
+      qos: 1,
+    })
     await observer.next(`${T}/probes/eu-west-2/status`, 'online')
     await observer.next(`${T}/results/0/eu-west-2`, 'batch')
     await observer.client.publishAsync(`${T}/probes/eu-west-2/commands`, 'run', { qos: 1 })
@@ -197,7 +199,10 @@ describe.each(brokers)('access control on %s', (_name, available, start) => {
 
   it.runIf(available)('refuses anonymous clients and wrong passwords', async () => {
     expect(await refusalCode(broker.url, { clientId: 'vantage-probe-eu-west-2' })).toBe(5)
-    const wrong = await refusalCode(broker.url, { ...as('eu-west-2'), password: 'not-the-token' })
+    const wrong = await refusalCode(broker.url, {
+      ...as('eu-west-2'),
+      password: 'not-the-token',
+    })
     // Aedes says "bad username or password" (4); Mosquitto 2.0 says "not authorized" (5).
     expect([4, 5]).toContain(wrong)
     const swapped = await refusalCode(broker.url, {

@@ -1,14 +1,13 @@
 /** The `vantage` command as a user runs it: help texts, and refusing a broken monitors file. */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTempDir } from '../fixtures/temp-dir.ts'
 
 const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
-const dir = mkdtempSync(join(tmpdir(), 'vantage-cli-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const dir = useTempDir('vantage-cli-')
 
 function vantage(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [VANTAGE_BIN, ...args], {
@@ -42,7 +41,7 @@ describe('vantage CLI', () => {
   })
 
   it('refuses to start a hub on a monitors file with errors and lists them all', () => {
-    const file = join(dir, 'broken.ts')
+    const file = join(dir.path, 'broken.ts')
     writeFileSync(
       file,
       `export default {
@@ -64,7 +63,7 @@ describe('vantage CLI', () => {
       '--mqtt-port',
       '0',
       '--data',
-      join(dir, 'data'),
+      join(dir.path, 'data'),
     ])
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('checks[1].every: "7x" is not a duration')
@@ -75,7 +74,7 @@ describe('vantage CLI', () => {
 
   it('reads its options from the environment', () => {
     const run = vantage(['hub', '--port', '0', '--mqtt-port', '0'], {
-      VANTAGE_CHECKS: join(dir, 'missing.ts'),
+      VANTAGE_CHECKS: join(dir.path, 'missing.ts'),
     })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('missing.ts: no such file')

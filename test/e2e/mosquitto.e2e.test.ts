@@ -2,27 +2,25 @@
  * Interop with a real Mosquitto: the hub runs with `--broker` against it, a probe
  * process connects to it, and results flow, get stored and acked.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { useTempDir } from '../fixtures/temp-dir.ts'
 import { startTestHub, type TestHub } from '../fixtures/test-hub.ts'
 import { startProbeProcess, waitFor, type VantageProcess } from './processes.ts'
 
 describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
   'through a real Mosquitto broker',
   () => {
-    let dir: string
+    const dir = useTempDir('vantage-mosquitto-e2e-')
     let broker: Mosquitto
     let target: TargetServer
     let hub: TestHub
     let probe: VantageProcess
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'vantage-mosquitto-e2e-'))
       broker = await startMosquitto()
       target = await startTargetServer()
       hub = await startTestHub(
@@ -30,14 +28,14 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
           defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
           checks: [{ kind: 'http', id: 'site', url: `${target.url}/` }],
         },
-        { dataDir: join(dir, 'hub'), brokerUrl: broker.url },
+        { dataDir: join(dir.path, 'hub'), brokerUrl: broker.url },
       )
       probe = await startProbeProcess({
         mqttUrl: broker.url,
         id: 'eu-west-1',
         region: 'eu-west',
-        dataDir: join(dir, 'probe'),
-        hubKeyFile: join(dir, 'hub', 'hub-key.pub.pem'),
+        dataDir: join(dir.path, 'probe'),
+        hubKeyFile: join(dir.path, 'hub', 'hub-key.pub.pem'),
       })
     })
 
@@ -46,7 +44,6 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
       await hub?.close()
       await target?.close()
       await broker?.stop()
-      rmSync(dir, { recursive: true, force: true })
     })
 
     it('carries the signed config, results and acks', async () => {

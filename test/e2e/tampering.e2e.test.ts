@@ -7,8 +7,6 @@
  * last good bundle.
  */
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signBundle, type Bundle, type BundleEnvelope } from '../../checks/bundle.ts'
@@ -17,6 +15,7 @@ import { connectClient, publishOnce, type TestClient } from '../fixtures/mqtt-cl
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startSecuredMosquitto, type SecuredMosquitto } from '../fixtures/secured-mosquitto.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { useTempDir } from '../fixtures/temp-dir.ts'
 import { startTestHub, type TestHub } from '../fixtures/test-hub.ts'
 import { startProbeProcess, waitFor, type VantageProcess } from './processes.ts'
 
@@ -24,7 +23,7 @@ const CONFIG = 'vantage/v1/config'
 const STATUS = 'vantage/v1/probes/eu-west-1/status'
 
 describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a tampered config bundle', () => {
-  let dir: string
+  const dir = useTempDir('vantage-tamper-')
   let broker: SecuredMosquitto
   let target: TargetServer
   let hub: TestHub
@@ -32,8 +31,7 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a tampered config 
   let watcher: TestClient
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-tamper-'))
-    broker = await startSecuredMosquitto(join(dir, 'hub'))
+    broker = await startSecuredMosquitto(join(dir.path, 'hub'))
     target = await startTargetServer()
     hub = await startTestHub(
       {
@@ -41,7 +39,7 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a tampered config 
         checks: [{ kind: 'http', id: 'site', url: `${target.url}/` }],
       },
       {
-        dataDir: join(dir, 'hub'),
+        dataDir: join(dir.path, 'hub'),
         brokerUrl: broker.url,
         brokerUsername: broker.hub.username,
         brokerPassword: broker.hub.password,
@@ -52,8 +50,8 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a tampered config 
       mqttUrl: broker.url,
       id: 'eu-west-1',
       region: 'eu-west',
-      dataDir: join(dir, 'probe'),
-      hubKeyFile: join(dir, 'hub', 'hub-key.pub.pem'),
+      dataDir: join(dir.path, 'probe'),
+      hubKeyFile: join(dir.path, 'hub', 'hub-key.pub.pem'),
       ...credentials,
     })
     watcher = await connectClient(broker.url, { clientId: 'watcher', ...broker.hub })
@@ -66,7 +64,6 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a tampered config 
     await hub?.close()
     await target?.close()
     await broker?.stop()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   const latestStatus = () => {

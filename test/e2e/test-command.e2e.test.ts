@@ -3,14 +3,14 @@
  * exit code, its table, its JSON, and its filters.
  */
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { checkResultSchema } from '../../checks/result.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { useTempDir } from '../fixtures/temp-dir.ts'
 
 const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
 
@@ -36,16 +36,15 @@ function vantageTest(args: string[], cwd?: string): Promise<Run> {
 }
 
 describe('vantage test', () => {
-  let dir: string
+  const dir = useTempDir('vantage-test-cmd-')
   let home: TargetServer
   let api: TargetServer
   let monitors: string
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-test-cmd-'))
     home = await startTargetServer()
     api = await startTargetServer()
-    monitors = join(dir, 'monitors.ts')
+    monitors = join(dir.path, 'monitors.ts')
     writeFileSync(
       monitors,
       `export default {
@@ -68,7 +67,6 @@ describe('vantage test', () => {
   afterAll(async () => {
     await home?.close()
     await api?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('exits 0 and prints a table with timings when every check is up', async () => {
@@ -162,7 +160,7 @@ describe('vantage test', () => {
   })
 
   it('exits 1 on a broken monitors file and lists every error', async () => {
-    const broken = join(dir, 'broken.ts')
+    const broken = join(dir.path, 'broken.ts')
     writeFileSync(
       broken,
       `export default {
@@ -187,10 +185,10 @@ describe('vantage test', () => {
   })
 
   it('reads ./monitors.ts by default and says when there is none', async () => {
-    const here = await vantageTest(['--grep', '^home$'], dir)
+    const here = await vantageTest(['--grep', '^home$'], dir.path)
     expect(here.code, here.stderr).toBe(0)
     expect(here.stdout).toMatch(/^up\s+home/m)
-    const empty = join(dir, 'empty')
+    const empty = join(dir.path, 'empty')
     mkdirSync(empty)
     const missing = await vantageTest([], empty)
     expect(missing.code).toBe(1)
