@@ -174,6 +174,13 @@ export function probeCommand(): Command {
         process.stderr.write(`vantage probe: ${(error as Error).message}\n`)
         process.exit(2)
       }
+      if (!hubKey) {
+        process.stderr.write(
+          'vantage probe: WARNING: no --hub-key: this probe runs any config bundle it receives, ' +
+            "signed or not. Pass the hub's hub-key.pub.pem or its fingerprint " +
+            '(`vantage hub --print-key-fingerprint` on the hub host) with --hub-key.\n',
+        )
+      }
       const logger = createLogger('probe').child({ probeId: flags.id, region: flags.region })
       const probe = await startProbe({
         hubUrl: flags.hub,
@@ -192,10 +199,9 @@ export function probeCommand(): Command {
         maxClockSkewMs: flags.maxClockSkew,
         version: VERSION,
         logger,
-        onFatal: (error) => {
-          process.stderr.write(
-            `vantage probe: ${error.message}\n  ${refusalHint(error.code, flags.id)}\n`,
-          )
+        onFatal: (fatal) => {
+          const hint = fatal.hint ?? refusalHint(fatal.code, flags.id)
+          process.stderr.write(`vantage probe: ${fatal.message}\n  ${hint}\n`)
           void probe.stop().finally(() => process.exit(3))
         },
       })

@@ -10,6 +10,16 @@ import mqtt, { MqttClient, type IClientOptions } from 'mqtt'
 import { Backoff } from './backoff.ts'
 import type { Logger } from './logger.ts'
 
+/** Node's codes for a server certificate that no trusted CA signed. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+])
+
 /** CONNACK return codes (MQTT 3.1.1) and reason codes (MQTT 5) that retrying cannot fix. */
 const FATAL_CONNACK_CODES = new Set([1, 2, 4, 5, 0x84, 0x85, 0x86, 0x87, 0x8c])
 
@@ -64,6 +74,8 @@ export interface MqttConnectionOptions {
   onDisconnect?: () => void
   backoff?: Backoff
   tls?: Pick<IClientOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>
+  /** Added to the log line when the broker's certificate is not signed by a trusted CA, e.g. which flag gives one. */
+  untrustedCertificateHint?: string
   /** Talk MQTT over this stream instead of dialling `url` (the hub's in-process link to its embedded broker). */
   streamBuilder?: () => Duplex
 }
@@ -74,6 +86,8 @@ export class MqttConnection {
   private retryTimer: NodeJS.Timeout | undefined
   private closing = false
   private isUp = false
+  /** The error logged last since the last connect: mqtt.js reports one failure twice, and a retry repeats it. */
+  private lastError: string | undefined
 
   constructor(private readonly options: MqttConnectionOptions) {
     this.backoff = options.backoff ?? new Backoff()
@@ -101,6 +115,7 @@ export class MqttConnection {
     client.on('connect', () => {
       disableNagle(client)
       this.isUp = true
+      this.lastError = undefined
       this.backoff.reset()
       logger.info({ url }, 'connected to broker')
       Promise.resolve(this.options.onConnect(this)).catch((error: unknown) => {
@@ -121,7 +136,15 @@ export class MqttConnection {
         )
         return
       }
-      logger.warn({ err: error.message, url }, 'broker connection error')
+      const repeated = error.message === this.lastError
+      this.lastError = error.message
+      const { untrustedCertificateHint: hint } = this.options
+      const untrusted =
+        typeof error.code === 'string' && UNTRUSTED_CERTIFICATE_CODES.has(error.code)
+      logger[repeated ? 'debug' : 'warn'](
+        { err: error.message, url, ...(untrusted && hint ? { hint } : {}) },
+        repeated ? 'broker connection error (again)' : 'broker connection error',
+      )
     })
     client.on('close', () => {
       failUnacked(client)

@@ -11,11 +11,7 @@ import type { HubTrust } from '../checks/hub-fingerprint.ts'
 import { runCheck } from '../checks/run-check.ts'
 import { isHostKind } from '../checks/spec.ts'
 import { RESULT_SHARDS, topics as topicsFor } from '../checks/wire.ts'
-import {
-  MqttConnection,
-  type FatalConnectionError,
-  type MqttConnectionOptions,
-} from '../lib/mqtt-connection.ts'
+import { MqttConnection, type MqttConnectionOptions } from '../lib/mqtt-connection.ts'
 import type { Logger } from '../lib/logger.ts'
 import { detectCapabilities } from './capabilities.ts'
 import { ClockOffset } from './clock-offset.ts'
@@ -51,8 +47,18 @@ export interface ProbeOptions {
   maxClockSkewMs?: number
   version: string
   logger: Logger
-  /** Called when the broker refuses us for good (bad credentials): the process should exit. */
-  onFatal?: (error: FatalConnectionError) => void
+  /**
+   * Called when retrying cannot help (the broker refused our credentials, or the hub's
+   * config is signed by a key other than --hub-key): the process should exit.
+   */
+  onFatal?: (fatal: ProbeFatal) => void
+}
+
+/** Why the probe cannot go on: a CONNACK refusal carries its `code`; others say what to do in `hint`. */
+export interface ProbeFatal {
+  message: string
+  code?: number
+  hint?: string
 }
 
 /** How often the probe refreshes its retained status (queue depth, drops). */
@@ -131,6 +137,16 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     hubKey: options.hubKey,
     file: join(options.dataDir, 'bundle.json'),
     apply: (checks) => scheduler.apply(checks),
+    onUntrusted: (error) => {
+      logger.fatal({ error }, "the hub's config is not signed by the --hub-key this probe trusts")
+      options.onFatal?.({
+        message: `no config from the hub verifies with --hub-key: ${error}`,
+        hint:
+          'no bundle has verified since this probe started, so --hub-key is most likely wrong: ' +
+          "give it the hub's hub-key.pub.pem (from the hub's data directory) or the fingerprint " +
+          'that `vantage hub --print-key-fingerprint` prints on the hub host',
+      })
+    },
     logger,
   })
 
@@ -199,6 +215,9 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     username: options.username,
     password: options.password,
     tls: options.tls,
+    untrustedCertificateHint: options.tls?.ca
+      ? "the CA given with --ca did not sign the broker's certificate: give --ca the CA that did"
+      : "no CA this probe trusts signed the broker's certificate: give --ca <file> (or VANTAGE_TLS_CA) the CA that did, e.g. the hub's own CA",
     keepaliveSec: options.keepaliveSec,
     logger,
     will: {

@@ -23,6 +23,12 @@ export interface UpdaterOptions {
   /** Where the last good envelope is kept. */
   file: string
   apply: (checks: ProbeCheck[]) => ScheduleChange
+  /**
+   * A well-formed bundle that the trusted key did not sign, while no bundle has verified
+   * since start: most likely a wrong --hub-key, which no retry fixes. Later such bundles
+   * are only rejected (a forgery must not stop a probe that runs the hub's config).
+   */
+  onUntrusted?: (error: string) => void
   logger: Logger
 }
 
@@ -45,7 +51,13 @@ export class BundleUpdater {
     if (payload.length === 0)
       return { applied: false, error: 'empty config (cleared retained message)' }
     const opened = openBundle(payload, this.options.hubKey)
-    if (!opened.ok) return this.reject(opened.error)
+    if (!opened.ok) {
+      const rejected = this.reject(opened.error)
+      if (persist && !this.bundle && this.options.hubKey && openBundle(payload).ok) {
+        this.options.onUntrusted?.(opened.error)
+      }
+      return rejected
+    }
     const next = opened.bundle
     if (this.bundle && next.seq < this.bundle.seq) {
       return this.reject(`bundle ${next.version} is older than the running ${this.bundle.version}`)
