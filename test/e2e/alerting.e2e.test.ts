@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
+import { REGIONS, startNetwork, type Network } from './network.ts'
 import { startAlertSink, type AlertSink } from './alert-sink.ts'
 import { waitFor } from './processes.ts'
 
@@ -40,13 +40,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('an incident from the first page to the resolve, with real processes', () => {
   let target: TargetServer
   let sink: AlertSink
-  let stage: AlertScenario
+  let network: Network
 
   beforeAll(async () => {
     target = await startTargetServer()
     sink = await startAlertSink()
-    stage = await startAlertScenario({
+    network = await startNetwork({
       name: 'vantage-alerting-',
+      regions: REGIONS,
       monitors: {
         project: 'E2E',
         defaults: { regions: REGIONS, every: '5s', timeout: '2s' },
@@ -67,7 +68,7 @@ describe('an incident from the first page to the resolve, with real processes', 
   })
 
   afterAll(async () => {
-    await stage?.stop()
+    await network?.stop()
     await sink?.close()
     await target?.close()
   })
@@ -75,7 +76,7 @@ describe('an incident from the first page to the resolve, with real processes', 
   it(
     'pages, reminds until acknowledged, goes quiet after `vantage ack`, resolves, and reports',
     async () => {
-      await stage.everyRegionUp()
+      await network.everyRegionUp()
 
       const downAt = Date.now()
       await target.setMode('error')
@@ -107,7 +108,7 @@ describe('an incident from the first page to the resolve, with real processes', 
         '--comment',
         'looking',
         '--hub',
-        stage.hub.httpUrl,
+        network.hub.httpUrl,
       ])
       expect(ack.code, ack.stderr).toBe(0)
       expect(ack.stdout).toContain(incidentId)
@@ -120,7 +121,7 @@ describe('an incident from the first page to the resolve, with real processes', 
       )
       expect(acknowledged.body.acknowledgedBy).toBe('e2e')
       expect(acknowledged.body.comment).toBe('looking')
-      const ackedAt: number = (await stage.getJson(`/api/v1/incidents/${incidentId}`)).acked.at
+      const ackedAt: number = (await network.getJson(`/api/v1/incidents/${incidentId}`)).acked.at
 
       // Two reminder periods with the target still down: an unacknowledged incident
       // would have been reminded twice in that time.
@@ -142,17 +143,24 @@ describe('an incident from the first page to the resolve, with real processes', 
       expect(sink.alerts('alert.fired')).toHaveLength(1)
       expect(sink.hits.filter((hit) => hit.status !== 200)).toEqual([])
 
-      const incident = await stage.getJson(`/api/v1/incidents/${incidentId}`)
+      const incident = await network.getJson(`/api/v1/incidents/${incidentId}`)
       expect(incident.acked).toEqual({ by: 'e2e', at: ackedAt })
       expect(incident.open).toBe(false)
-      const timeline = incident.timeline as Array<{ at: number; type: string; detail: any }>
+      const timeline = incident.timeline as Array<{
+        at: number
+        type: string
+        detail: any
+      }>
       const times = timeline.map((entry) => entry.at)
       expect(times).toEqual([...times].sort((a, b) => a - b))
       const firstOf = (type: string) => timeline.findIndex((entry) => entry.type === type)
       const order = ['fired', 'notification', 'reminder', 'ack', 'resolved'].map(firstOf)
       expect(order, JSON.stringify(timeline.map((entry) => entry.type))).not.toContain(-1)
       expect(order).toEqual([...order].sort((a, b) => a - b))
-      expect(timeline[firstOf('ack')]!.detail).toMatchObject({ by: 'e2e', comment: 'looking' })
+      expect(timeline[firstOf('ack')]!.detail).toMatchObject({
+        by: 'e2e',
+        comment: 'looking',
+      })
       expect(
         timeline.some(
           (entry) =>
@@ -162,7 +170,13 @@ describe('an incident from the first page to the resolve, with real processes', 
         ),
       ).toBe(true)
 
-      const report = await vantage(['incidents', 'report', incidentId, '--hub', stage.hub.httpUrl])
+      const report = await vantage([
+        'incidents',
+        'report',
+        incidentId,
+        '--hub',
+        network.hub.httpUrl,
+      ])
       expect(report.code, report.stderr).toBe(0)
       expect(report.stdout).toMatch(/^## Customer impact$/m)
       expect(report.stdout).toMatch(/^## Timeline$/m)

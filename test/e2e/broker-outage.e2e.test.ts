@@ -5,8 +5,6 @@
  * reconnected (jittered backoff, up to 30 s), the outbox replays oldest first. Every
  * result is stored once, with the time it was measured, spread across the outage.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
@@ -19,60 +17,39 @@ import {
   storedResults,
   waitForStored,
 } from './fault-counts.ts'
-import {
-  startHubProcess,
-  startProbeProcess,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { startNetwork, type Network } from './network.ts'
+import { waitFor } from './processes.ts'
 
 /** The issue's outage. */
 const OUTAGE_MS = 60_000
 const CHECKS = ['a', 'b']
 
 describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outage', () => {
-  let dir: string
   let broker: Mosquitto | undefined
   let target: TargetServer
-  let hub: HubProcess
-  let probe: VantageProcess | undefined
+  let network: Network
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-outage-'))
     broker = await startMosquitto()
     target = await startTargetServer()
-    const checksFile = join(dir, 'monitors.ts')
     const checks = CHECKS.map((id) => ({ kind: 'http', id, url: `${target.url}/${id}` }))
-    writeFileSync(
-      checksFile,
-      `export default ${JSON.stringify({ defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' }, checks })}\n`,
-    )
-    hub = await startHubProcess({
-      checksFile,
-      dataDir: join(dir, 'hub'),
-      env: { VANTAGE_BROKER: broker.url },
+    network = await startNetwork({
+      name: 'vantage-outage-',
+      monitors: { defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' }, checks },
+      hubEnv: { VANTAGE_BROKER: broker.url },
     })
   })
 
   afterAll(async () => {
-    await probe?.stop()
-    await hub?.stop()
+    await network?.stop()
     await target?.close()
     await broker?.stop()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('loses nothing and keeps measurement times', { timeout: 180_000 }, async () => {
-    const hubDb = join(dir, 'hub', 'hub.db')
-    const probeDir = join(dir, 'probe')
+    const hubDb = join(network.hubDir, 'hub.db')
     const mqttUrl = broker!.url
-    probe = await startProbeProcess({
-      mqttUrl,
-      id: 'eu-west-1',
-      region: 'eu-west',
-      dataDir: probeDir,
-    })
+    const probe = await network.startProbe({ id: 'eu-west-1', region: 'eu-west', mqttUrl })
     await waitFor('results to reach the hub', () => hubCounts(hubDb).raw >= 4)
 
     const port = broker!.port
@@ -89,12 +66,11 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outa
 
     await probe.stop()
     const produced = producedResults(probe.logs())
-    probe = undefined
     await drainOutbox({
       mqttUrl,
       id: 'eu-west-1',
-      dataDir: probeDir,
-      outboxDb: join(probeDir, 'outbox.db'),
+      dataDir: probe.dataDir,
+      outboxDb: join(probe.dataDir, 'outbox.db'),
     })
 
     const stored = storedResults(hubDb)

@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
+import { REGIONS, startNetwork, type Network } from './network.ts'
 import { waitFor } from './processes.ts'
 
 /** Room for the first scheduled run, up to a minute away, and the confirmations. */
@@ -32,12 +32,13 @@ function startSlowTarget(): Promise<{ server: Server; url: string }> {
 
 describe('a confirmation request during a run', () => {
   let target: Awaited<ReturnType<typeof startSlowTarget>>
-  let stage: AlertScenario
+  let network: Network
 
   beforeAll(async () => {
     target = await startSlowTarget()
-    stage = await startAlertScenario({
+    network = await startNetwork({
       name: 'vantage-confirm-busy-',
+      regions: REGIONS,
       monitors: {
         project: 'E2E',
         defaults: { regions: REGIONS, every: '1m', timeout: '5s' },
@@ -48,7 +49,7 @@ describe('a confirmation request during a run', () => {
   })
 
   afterAll(async () => {
-    await stage?.stop()
+    await network?.stop()
     await new Promise((resolve) => target?.server.close(resolve))
   })
 
@@ -59,7 +60,7 @@ describe('a confirmation request during a run', () => {
       const recent = await waitFor(
         'confirmation results from the two busy regions',
         async () => {
-          const check = await stage.getJson('/api/v1/checks/site')
+          const check = await network.getJson('/api/v1/checks/site')
           const results = check.recent as Recent[]
           const confirmed = new Set(
             results.filter((r) => r.trigger === 'confirm').map((r) => r.region),

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWebhookSink, type WebhookSink } from '../fixtures/webhook-sink.ts'
-import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
+import { REGIONS, startNetwork, type Network } from './network.ts'
 import { waitFor } from './processes.ts'
 
 /** Leaves room for the first scheduled run (up to a minute away) and the confirmations. */
@@ -52,13 +52,14 @@ function startOutageTarget(): Promise<{
 describe('confirmation runs', () => {
   let target: Awaited<ReturnType<typeof startOutageTarget>>
   let sink: WebhookSink
-  let stage: AlertScenario
+  let network: Network
 
   beforeAll(async () => {
     target = await startOutageTarget()
     sink = await startWebhookSink()
-    stage = await startAlertScenario({
+    network = await startNetwork({
       name: 'vantage-confirm-',
+      regions: REGIONS,
       monitors: {
         project: 'E2E',
         defaults: { regions: REGIONS, every: '1m', timeout: '2s' },
@@ -71,7 +72,7 @@ describe('confirmation runs', () => {
   })
 
   afterAll(async () => {
-    await stage?.stop()
+    await network?.stop()
     await sink?.close()
     await new Promise((resolve) => target?.server.close(resolve))
   })
@@ -90,7 +91,7 @@ describe('confirmation runs', () => {
       expect(timeToAlertMs).toBeLessThan(20_000)
       expect(fired.body.regions.length).toBeGreaterThanOrEqual(2)
 
-      const check = await stage.getJson('/api/v1/checks/site')
+      const check = await network.getJson('/api/v1/checks/site')
       const recent = check.recent as Array<{ region: string; status: string; trigger: string }>
       const first = recent.find((r) => r.trigger === 'schedule' && r.status === 'down')
       expect(first).toBeDefined()

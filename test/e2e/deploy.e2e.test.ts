@@ -8,8 +8,7 @@
  * the last deploy.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -17,13 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CheckView } from '../../hub/views/check-view.ts'
 import type { ProbeInfo } from '../../hub/probes/probe-info.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import {
-  startHubProcess,
-  startProbeProcess,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { startNetwork, type Network } from './network.ts'
+import { waitFor } from './processes.ts'
 
 const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
 const TOKEN = 'e2e-deploy-token'
@@ -59,25 +53,19 @@ function monitors(checks: string): string {
 }
 
 describe('vantage deploy', () => {
-  let dir: string
   let target: TargetServer
-  let hub: HubProcess
-  const probes: VantageProcess[] = []
-  let v1File: string
+  let network: Network
   let v2File: string
   let firstVersion: string
 
-  const getJson = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${hub.httpUrl}${path}`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
-    })
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
-    return (await response.json()) as T
-  }
   const running = () =>
-    getJson<{ version: string; createdAt: number; checks: { id: string }[] }>('/api/v1/config')
+    network.getJson<{ version: string; createdAt: number; checks: { id: string }[] }>(
+      '/api/v1/config',
+    )
   const probeVersions = async () =>
-    (await getJson<ProbeInfo[]>('/api/v1/probes')).map((probe) => probe.stats?.configVersion)
+    (await network.getJson<ProbeInfo[]>('/api/v1/probes')).map(
+      (probe) => probe.stats?.configVersion,
+    )
 
   /** Waits for both probes to report `version`, and checks the bound from the hub's deploy time. */
   async function expectBothProbesOn(version: string, deployedAt: number): Promise<void> {
@@ -94,11 +82,17 @@ describe('vantage deploy', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-deploy-e2e-'))
     target = await startTargetServer()
-    v1File = join(dir, 'v1.ts')
-    v2File = join(dir, 'v2.ts')
-    writeFileSync(v1File, monitors(`{ kind: 'http', id: 'site', url: '${target.url}/' }`))
+    // eu-west-1 verifies bundles with the hub's key file (the default); us-east-1, started
+    // below, with the key's fingerprint.
+    network = await startNetwork({
+      name: 'vantage-deploy-e2e-',
+      monitors: monitors(`{ kind: 'http', id: 'site', url: '${target.url}/' }`),
+      hubArgs: ['--api-token', TOKEN],
+      apiToken: TOKEN,
+      probes: [{ id: 'eu-west-1', region: 'eu-west' }],
+    })
+    v2File = join(network.dir, 'v2.ts')
     writeFileSync(
       v2File,
       monitors(
@@ -106,30 +100,11 @@ describe('vantage deploy', () => {
          { kind: 'http', id: 'api', url: '${target.url}/', expect: { status: [200, 204] } }`,
       ),
     )
-    const hubData = join(dir, 'hub')
-    hub = await startHubProcess({
-      checksFile: v1File,
-      dataDir: hubData,
-      args: ['--api-token', TOKEN],
-    })
-    const fingerprint = /hub key\s+(sha256:[0-9a-f]{64})/.exec(hub.output())?.[1]
+    const fingerprint = /hub key\s+(sha256:[0-9a-f]{64})/.exec(network.hub.output())?.[1]
     expect(fingerprint).toBeDefined()
-    const printed = await vantage(['hub', '--data', hubData, '--print-key-fingerprint'])
+    const printed = await vantage(['hub', '--data', network.hubDir, '--print-key-fingerprint'])
     expect(printed.stdout.trim()).toBe(fingerprint)
-    for (const [id, region, hubKey] of [
-      ['eu-west-1', 'eu-west', join(hubData, 'hub-key.pub.pem')],
-      ['us-east-1', 'us-east', fingerprint!],
-    ] as const) {
-      probes.push(
-        await startProbeProcess({
-          mqttUrl: hub.mqttUrl,
-          id,
-          region,
-          dataDir: join(dir, id),
-          args: ['--hub-key', hubKey],
-        }),
-      )
-    }
+    await network.startProbe({ id: 'us-east-1', region: 'us-east', hubKey: fingerprint! })
     firstVersion = (await running()).version
     await waitFor('both probes to run the first config', async () => {
       const versions = await probeVersions()
@@ -138,17 +113,15 @@ describe('vantage deploy', () => {
   })
 
   afterAll(async () => {
-    await Promise.all(probes.map((probe) => probe.stop()))
-    await hub?.stop()
+    await network?.stop()
     await target?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('shows a dry run plan and changes nothing', async () => {
-    const run = await vantage(['deploy', v2File, '--hub', hub.httpUrl, '--dry-run'])
+    const run = await vantage(['deploy', v2File, '--hub', network.hub.httpUrl, '--dry-run'])
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.stdout).toContain(`Plan for ${hub.httpUrl} (running ${firstVersion}):`)
+    expect(run.stdout).toContain(`Plan for ${network.hub.httpUrl} (running ${firstVersion}):`)
     expect(run.stdout).toContain('  + api (http)\n')
     expect(run.stdout).toContain('  ~ site (http)\n      every: 1s → 2s\n')
     expect(run.stdout).toContain('dry run: nothing deployed')
@@ -157,18 +130,18 @@ describe('vantage deploy', () => {
   })
 
   it('says what is wrong: a missing token, errors in the file, a hub that is not there', async () => {
-    const noToken = await vantage(['deploy', v2File, '--hub', hub.httpUrl], {
+    const noToken = await vantage(['deploy', v2File, '--hub', network.hub.httpUrl], {
       VANTAGE_API_TOKEN: '',
     })
     expect(noToken.code).toBe(1)
     expect(noToken.stderr).toContain('the hub needs its API token; pass it with --token')
 
-    const broken = join(dir, 'broken.ts')
+    const broken = join(network.dir, 'broken.ts')
     writeFileSync(
       broken,
       monitors(`{ kind: 'http', id: 'x', url: 'ftp://x' }, { kind: 'smtp', id: 'y' }`),
     )
-    const invalid = await vantage(['deploy', broken, '--hub', hub.httpUrl])
+    const invalid = await vantage(['deploy', broken, '--hub', network.hub.httpUrl])
     expect(invalid.code).toBe(1)
     expect(invalid.stderr).toContain('broken.ts: 2 error(s)')
     expect(invalid.stderr).toContain('checks[0].url: must be an http:// or https:// URL')
@@ -181,7 +154,7 @@ describe('vantage deploy', () => {
   })
 
   it('deploys a changed file to every live probe within 5 s, and rolls it back', async () => {
-    const run = await vantage(['deploy', v2File, '--hub', hub.httpUrl, '--source', 'e2e'])
+    const run = await vantage(['deploy', v2File, '--hub', network.hub.httpUrl, '--source', 'e2e'])
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     const deployed = await running()
@@ -192,7 +165,7 @@ describe('vantage deploy', () => {
 
     // Results from both regions, judged by the alert engine, which learned the check too.
     await waitFor('results of the new check from both regions', async () => {
-      const api = (await getJson<CheckView[]>('/api/v1/checks')).find((c) => c.id === 'api')
+      const api = (await network.getJson<CheckView[]>('/api/v1/checks')).find((c) => c.id === 'api')
       const regions = Object.values(api?.regions ?? {})
       return (
         api?.state.status === 'up' &&
@@ -201,12 +174,12 @@ describe('vantage deploy', () => {
       )
     })
 
-    const list = await vantage(['deploy', '--list', '--hub', hub.httpUrl])
+    const list = await vantage(['deploy', '--list', '--hub', network.hub.httpUrl])
     expect(list.code).toBe(0)
     expect(list.stdout).toMatch(new RegExp(`${deployed.version} .* e2e  \\(running\\)`))
     expect(list.stdout).toContain(firstVersion)
 
-    const back = await vantage(['deploy', '--rollback', firstVersion, '--hub', hub.httpUrl])
+    const back = await vantage(['deploy', '--rollback', firstVersion, '--hub', network.hub.httpUrl])
     expect(back.stderr).toBe('')
     expect(back.code).toBe(0)
     expect(back.stdout).toContain('  - api (http)')
@@ -217,23 +190,29 @@ describe('vantage deploy', () => {
     expect(restored.checks.map((check) => check.id)).toEqual(['site'])
     await expectBothProbesOn(restored.version, restored.createdAt)
 
-    const unknown = await vantage(['deploy', '--rollback', '99-deadbeef', '--hub', hub.httpUrl])
+    const unknown = await vantage([
+      'deploy',
+      '--rollback',
+      '99-deadbeef',
+      '--hub',
+      network.hub.httpUrl,
+    ])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('no deploy has version 99-deadbeef')
   })
 
   it('resumes the last deploy when the hub restarts without --checks', async () => {
     const last = (await running()).version
-    await Promise.all(probes.splice(0).map((probe) => probe.stop()))
-    await hub.stop()
-    hub = await startHubProcess({ dataDir: join(dir, 'hub'), args: ['--api-token', TOKEN] })
-    expect(hub.output()).toContain(`config ${last} (resumed from`)
+    await Promise.all(network.probes.map((probe) => probe.stop()))
+    await network.hub.stop()
+    await network.startHub({ resume: true })
+    expect(network.hub.output()).toContain(`config ${last} (resumed from`)
     expect((await running()).version).toBe(last)
 
     const empty = await vantage([
       'hub',
       '--data',
-      join(dir, 'empty'),
+      join(network.dir, 'empty'),
       '--port',
       '0',
       '--mqtt-port',

@@ -7,20 +7,13 @@
  * bound the issue states. When it comes back, its checks move back and again none
  * runs twice.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rendezvousOwner } from '../../probe/membership.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
 import { query } from './fault-counts.ts'
-import {
-  startHubProcess,
-  startProbeProcess,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { startNetwork, type Network } from './network.ts'
+import { waitFor } from './processes.ts'
 
 const CHECKS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot']
 const PROBES = ['eu-west-1', 'eu-west-2'] as const
@@ -41,22 +34,11 @@ interface Row {
 }
 
 describe('failover between two probes of a region', () => {
-  let dir: string
   let target: TargetServer
-  let hub: HubProcess
+  let network: Network
   let hubDb: string
-  const probes = new Map<string, VantageProcess>()
 
-  const startProbe = async (id: string) =>
-    probes.set(
-      id,
-      await startProbeProcess({
-        mqttUrl: hub.mqttUrl,
-        id,
-        region: 'eu-west',
-        dataDir: join(dir, id),
-      }),
-    )
+  const startProbe = (id: string) => network.startProbe({ id, region: 'eu-west' })
 
   const rows = (from: number, to: number) =>
     query<Row>(
@@ -106,24 +88,21 @@ describe('failover between two probes of a region', () => {
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-failover-'))
     target = await startTargetServer()
-    const checksFile = join(dir, 'monitors.ts')
     const checks = CHECKS.map((id) => ({ kind: 'http', id, url: `${target.url}/${id}` }))
-    writeFileSync(
-      checksFile,
-      `export default ${JSON.stringify({ defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' }, checks })}\n`,
-    )
-    hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub') })
-    hubDb = join(dir, 'hub', 'hub.db')
-    for (const id of PROBES) await startProbe(id)
+    // Two probes in eu-west: eu-west-1 and eu-west-2, as PROBES names them.
+    network = await startNetwork({
+      name: 'vantage-failover-',
+      monitors: { defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' }, checks },
+      regions: ['eu-west'],
+      probesPerRegion: PROBES.length,
+    })
+    hubDb = join(network.hubDir, 'hub.db')
   })
 
   afterAll(async () => {
-    await Promise.all([...probes.values()].map((probe) => probe.stop()))
-    await hub?.stop()
+    await network?.stop()
     await target?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('splits the checks, fails over within keepalive × 1.5 + one interval, and moves them back', async () => {
@@ -137,7 +116,7 @@ describe('failover between two probes of a region', () => {
 
     /** Stops the victim with `signal` and returns how long until the survivor ran all its checks. */
     async function failOver(signal: 'SIGKILL' | 'SIGSTOP'): Promise<number> {
-      const probe = probes.get(victim)!
+      const probe = network.probe(victim)
       probe.kill(signal)
       const stoppedAt = Date.now()
       const firsts = await waitFor(
@@ -158,7 +137,6 @@ describe('failover between two probes of a region', () => {
       // A stopped process still holds its socket: only SIGKILL ends it, once it has been replaced.
       probe.kill('SIGKILL')
       await probe.stop()
-      probes.delete(victim)
       const failoverMs = Math.max(...firsts) - stoppedAt
       console.log(
         `failover after ${signal}: ${victimsChecks.length} checks resumed on ${survivor} in ${failoverMs} ms (bound ${FAILOVER_BOUND_MS} ms + ${CI_MARGIN_MS} ms margin)`,
@@ -185,7 +163,7 @@ describe('failover between two probes of a region', () => {
     const status = await waitFor(
       'a status with a clock offset',
       async () => {
-        const list = (await (await fetch(`${hub.httpUrl}/api/v1/probes`)).json()) as any[]
+        const list = await network.getJson<any[]>('/api/v1/probes')
         const probe = list.find((entry) => entry.probeId === 'eu-west-1')
         return probe?.stats?.clockOffsetMs !== undefined && probe
       },

@@ -5,82 +5,60 @@
  * probe at a webhook sink, and remounting it read-write resolves it. The db probe is
  * not selected and never reports.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rootAvailable } from '../fixtures/require-tool.ts'
 import { mountTmpfs, type Tmpfs } from '../fixtures/tmpfs.ts'
 import { startWebhookSink, type WebhookSink } from '../fixtures/webhook-sink.ts'
-import {
-  startHubProcess,
-  startProbeProcess,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { startNetwork, type Network } from './network.ts'
+import { waitFor } from './processes.ts'
 
 const DEFINE = fileURLToPath(new URL('../../checks/define.ts', import.meta.url))
 
-// Mounting needs root: locally this skips (with a warning) when not root; in CI it runs.
-describe.runIf(rootAvailable('mounting a tmpfs'))('host.readOnly end to end', () => {
-  let dir: string
-  let tmpfs: Tmpfs
-  let sink: WebhookSink
-  let hub: HubProcess
-  const probes: VantageProcess[] = []
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-e2e-host-'))
-    tmpfs = mountTmpfs({ size: '1m' })
-    sink = await startWebhookSink()
-    const checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `import { defineMonitoring, host } from ${JSON.stringify(DEFINE)}
+/** The monitors file: host.readOnly on `mountDir` for probes labelled role=app, alerting `sinkUrl`. */
+function hostMonitors(sinkUrl: string, mountDir: string): string {
+  return `import { defineMonitoring, host } from ${JSON.stringify(DEFINE)}
 export default defineMonitoring({
   project: 'E2E hosts',
   defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
-  channels: [{ type: 'webhook', name: 'sink', url: '${sink.url}' }],
+  channels: [{ type: 'webhook', name: 'sink', url: '${sinkUrl}' }],
   checks: [
     host.readOnly('app-disks', {
       on: { labels: { role: 'app' } },
-      include: [${JSON.stringify(tmpfs.dir)}],
+      include: [${JSON.stringify(mountDir)}],
       alert: { failAfter: 2, recoverAfter: 2 },
     }),
   ],
 })
-`,
-    )
-    hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub') })
-    for (const [id, role] of [
-      ['app-1', 'role=app'],
-      ['db-1', 'role=db'],
-    ] as const) {
-      probes.push(
-        await startProbeProcess({
-          mqttUrl: hub.mqttUrl,
-          id,
-          region: 'eu-west',
-          labels: role,
-          dataDir: join(dir, id),
-          hubKeyFile: join(dir, 'hub', 'hub-key.pub.pem'),
-        }),
-      )
-    }
+`
+}
+
+// Mounting needs root: locally this skips (with a warning) when not root; in CI it runs.
+describe.runIf(rootAvailable('mounting a tmpfs'))('host.readOnly end to end', () => {
+  let tmpfs: Tmpfs
+  let sink: WebhookSink
+  let network: Network
+
+  beforeAll(async () => {
+    tmpfs = mountTmpfs({ size: '1m' })
+    sink = await startWebhookSink()
+    network = await startNetwork({
+      name: 'vantage-e2e-host-',
+      monitors: hostMonitors(sink.url, tmpfs.dir),
+      probes: [
+        { id: 'app-1', region: 'eu-west', labels: 'role=app' },
+        { id: 'db-1', region: 'eu-west', labels: 'role=db' },
+      ],
+    })
   })
 
   afterAll(async () => {
-    await Promise.all(probes.map((probe) => probe.stop()))
-    await hub?.stop()
+    await network?.stop()
     await sink?.close()
     tmpfs?.unmount()
-    rmSync(dir, { recursive: true, force: true })
   })
 
-  const getCheck = async () =>
-    (await fetch(`${hub.httpUrl}/api/v1/checks/app-disks`)).json() as Promise<any>
+  const getCheck = () => network.getJson('/api/v1/checks/app-disks')
 
   it('alerts when the watched mount turns read-only, naming the host, and resolves on rw', async () => {
     await waitFor('the app probe to report the mount writable', async () => {
@@ -112,8 +90,8 @@ export default defineMonitoring({
   })
 
   it('stops every process cleanly', async () => {
-    const codes = await Promise.all(probes.splice(0).map((probe) => probe.stop()))
+    const codes = await Promise.all(network.probes.map((probe) => probe.stop()))
     expect(codes).toEqual([0, 0])
-    expect(await hub.stop()).toBe(0)
+    expect(await network.hub.stop()).toBe(0)
   })
 })

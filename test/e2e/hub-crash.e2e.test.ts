@@ -5,8 +5,6 @@
  * the same data directory; since probes delete results only on the hub's ack,
  * every result the probe produced is stored, exactly once.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
@@ -19,71 +17,50 @@ import {
   storedResults,
   waitForStored,
 } from './fault-counts.ts'
-import {
-  startHubProcess,
-  startProbeProcess,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { startNetwork, type Network } from './network.ts'
+import { waitFor } from './processes.ts'
 
 describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
   'a hub killed mid-stream, with Mosquitto persistence off',
   () => {
-    let dir: string
     let broker: Mosquitto
     let target: TargetServer
-    let hub: HubProcess | undefined
-    let probe: VantageProcess | undefined
-    let checksFile: string
-
-    const startHub = () =>
-      startHubProcess({
-        checksFile,
-        dataDir: join(dir, 'hub'),
-        env: { VANTAGE_BROKER: broker.url },
-      })
+    let network: Network
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'vantage-hub-crash-'))
       broker = await startMosquitto()
       target = await startTargetServer()
-      checksFile = join(dir, 'monitors.ts')
-      writeFileSync(
-        checksFile,
-        `export default {
+      network = await startNetwork({
+        name: 'vantage-hub-crash-',
+        monitors: `export default {
           defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
           checks: ['a', 'b', 'c'].map((id) => ({ kind: 'http', id, url: '${target.url}/' + id })),
         }\n`,
-      )
-      hub = await startHub()
+        hubEnv: { VANTAGE_BROKER: broker.url },
+      })
     })
 
     afterAll(async () => {
-      await probe?.stop()
-      await hub?.stop()
+      await network?.stop()
       await target?.close()
       await broker?.stop()
-      rmSync(dir, { recursive: true, force: true })
     })
 
     it('loses nothing and stores nothing twice', async () => {
-      const hubDb = join(dir, 'hub', 'hub.db')
-      const probeDir = join(dir, 'probe')
-      probe = await startProbeProcess({
-        mqttUrl: broker.url,
+      const hubDb = join(network.hubDir, 'hub.db')
+      const probe = await network.startProbe({
         id: 'eu-west-1',
         region: 'eu-west',
-        dataDir: probeDir,
+        mqttUrl: broker.url,
       })
       await waitFor('results to reach the hub', () => hubCounts(hubDb).raw >= 6)
 
-      hub!.kill('SIGKILL')
-      await hub!.stop()
+      network.hub.kill('SIGKILL')
+      await network.hub.stop()
       const storedBeforeCrash = hubCounts(hubDb).raw
       // Keep measuring while the hub is gone: these batches reach the broker and nobody.
       await new Promise((resolve) => setTimeout(resolve, 3_000))
-      hub = await startHub()
+      await network.startHub()
 
       const producedBeforeRestart = producedResults(probe.logs()).map((entry) => entry.id)
       expect(producedBeforeRestart.length).toBeGreaterThan(storedBeforeCrash)
@@ -97,12 +74,11 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
 
       await probe.stop()
       const produced = producedResults(probe.logs()).map((entry) => entry.id)
-      probe = undefined
       await drainOutbox({
         mqttUrl: broker.url,
         id: 'eu-west-1',
-        dataDir: probeDir,
-        outboxDb: join(probeDir, 'outbox.db'),
+        dataDir: probe.dataDir,
+        outboxDb: join(probe.dataDir, 'outbox.db'),
       })
 
       const stored = storedResults(hubDb)

@@ -9,7 +9,7 @@ import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosq
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
 import { startWebhookSink, type WebhookSink } from '../fixtures/webhook-sink.ts'
-import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
+import { REGIONS, startNetwork, type Network } from './network.ts'
 import { waitFor } from './processes.ts'
 
 const BROKERS = [
@@ -21,14 +21,15 @@ describe.each(BROKERS)('a hub and three probes, end to end, through %s', (broker
   let mosquitto: Mosquitto | undefined
   let target: TargetServer
   let sink: WebhookSink
-  let stage: AlertScenario
+  let network: Network
 
   beforeAll(async () => {
     target = await startTargetServer()
     sink = await startWebhookSink()
     if (broker === 'Mosquitto') mosquitto = await startMosquitto()
-    stage = await startAlertScenario({
+    network = await startNetwork({
       name: 'vantage-e2e-',
+      regions: REGIONS,
       monitors: {
         project: 'E2E',
         defaults: { regions: REGIONS, every: '1s', timeout: '2s' },
@@ -51,16 +52,16 @@ describe.each(BROKERS)('a hub and three probes, end to end, through %s', (broker
   })
 
   afterAll(async () => {
-    await stage?.stop()
+    await network?.stop()
     await mosquitto?.stop()
     await target?.close()
     await sink?.close()
   })
 
-  const getCheck = () => stage.getJson('/api/v1/checks/site')
+  const getCheck = () => network.getJson('/api/v1/checks/site')
 
   it('alerts when the target is down in all regions, resolves when it is back, and shows the dip', async () => {
-    await stage.everyRegionUp()
+    await network.everyRegionUp()
 
     await target.setMode('error')
     const fired = await waitFor('an alert at the webhook sink', () =>
@@ -68,7 +69,7 @@ describe.each(BROKERS)('a hub and three probes, end to end, through %s', (broker
     )
     expect(fired.body.check.id).toBe('site')
     expect(fired.body.regions.length).toBeGreaterThanOrEqual(2)
-    expect(stage.hub.output()).toMatch(/ALERT.*site/)
+    expect(network.hub.output()).toMatch(/ALERT.*site/)
 
     await target.setMode('ok')
     const resolved = await waitFor('a resolve at the webhook sink', () =>
@@ -86,8 +87,8 @@ describe.each(BROKERS)('a hub and three probes, end to end, through %s', (broker
   })
 
   it('stops every process cleanly', async () => {
-    const codes = await Promise.all(stage.probes.splice(0).map((probe) => probe.stop()))
+    const codes = await Promise.all(network.probes.splice(0).map((probe) => probe.stop()))
     expect(codes).toEqual([0, 0, 0])
-    expect(await stage.hub.stop()).toBe(0)
+    expect(await network.hub.stop()).toBe(0)
   })
 })

@@ -10,9 +10,9 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { startAlertScenario, REGIONS, type AlertScenario } from './alert-scenario.ts'
+import { REGIONS, startNetwork, type Network } from './network.ts'
 import { startAlertSink, type AlertSink } from './alert-sink.ts'
-import { startHubProcess, waitFor } from './processes.ts'
+import { waitFor } from './processes.ts'
 
 /** Long enough for a second copy to show: a resumed row and a re-fired alert both go out within a second or two. */
 const SETTLE_MS = 5_000
@@ -44,13 +44,14 @@ function queuedRows(
 describe('a notification queued when the hub restarts', () => {
   let target: TargetServer
   let sink: AlertSink
-  let stage: AlertScenario
+  let network: Network
 
   beforeAll(async () => {
     target = await startTargetServer()
     sink = await startAlertSink()
-    stage = await startAlertScenario({
+    network = await startNetwork({
       name: 'vantage-restart-',
+      regions: REGIONS,
       monitors: {
         project: 'E2E',
         defaults: { regions: REGIONS, every: '2s', timeout: '1s' },
@@ -70,7 +71,7 @@ describe('a notification queued when the hub restarts', () => {
   })
 
   afterAll(async () => {
-    await stage?.stop()
+    await network?.stop()
     await sink?.close()
     await target?.close()
   })
@@ -78,19 +79,19 @@ describe('a notification queued when the hub restarts', () => {
   it(
     'delivers it after the restart, accepted once, for the same incident',
     async () => {
-      await stage.everyRegionUp()
+      await network.everyRegionUp()
 
       sink.answerWith(503)
       const downAt = Date.now()
       await target.setMode('error')
       const incidentId: string = await waitFor('an open incident for site', async () => {
-        const open = await stage.getJson('/api/v1/incidents?check=site&open=true&kind=down')
+        const open = await network.getJson('/api/v1/incidents?check=site&open=true&kind=down')
         return open[0]?.id
       })
       const retrying = await waitFor(
         'the fired alert refused by the sink and queued for a retry',
         async () => {
-          const incident = await stage.getJson(`/api/v1/incidents/${incidentId}`)
+          const incident = await network.getJson(`/api/v1/incidents/${incidentId}`)
           return incident.timeline.find(
             (entry: any) =>
               entry.type === 'notification' &&
@@ -102,15 +103,15 @@ describe('a notification queued when the hub restarts', () => {
       )
       console.info(`target down → first refused attempt: ${retrying.at - downAt} ms`)
       expect(retrying.detail).toMatchObject({ channel: 'sink', status: 503 })
-      const channels = await stage.getJson('/api/v1/channels')
+      const channels = await network.getJson('/api/v1/channels')
       expect(channels.find((channel: any) => channel.name === 'sink')?.pending).toBeGreaterThan(0)
 
-      const { hostname, port: httpPort } = new URL(stage.hub.httpUrl)
-      const mqttPort = Number(new URL(stage.hub.mqttUrl).port)
+      const { hostname, port: httpPort } = new URL(network.hub.httpUrl)
+      const mqttPort = Number(new URL(network.hub.mqttUrl).port)
       const stoppingAt = Date.now()
-      expect(await stage.hub.stop()).toBe(0)
+      expect(await network.hub.stop()).toBe(0)
       console.info(`hub stop (SIGTERM) took ${Date.now() - stoppingAt} ms`)
-      expect(queuedRows(stage.hubDir, incidentId)).toContainEqual({
+      expect(queuedRows(network.hubDir, incidentId)).toContainEqual({
         channel: 'sink',
         state: 'pending',
       })
@@ -123,12 +124,7 @@ describe('a notification queued when the hub restarts', () => {
       sink.answerWith(200)
       const restartAt = Date.now()
       expect(hostname).toBe('127.0.0.1')
-      stage.hub = await startHubProcess({
-        checksFile: stage.checksFile,
-        dataDir: stage.hubDir,
-        port: Number(httpPort),
-        mqttPort,
-      })
+      await network.startHub({ port: Number(httpPort), mqttPort })
       const delivered = await waitFor(
         'the queued alert.fired accepted by the sink after the restart',
         () => sink.alerts('alert.fired', incidentId)[0],
@@ -141,7 +137,7 @@ describe('a notification queued when the hub restarts', () => {
       await waitFor(
         'every region to report to the restarted hub',
         async () => {
-          const check = await stage.getJson('/api/v1/checks/site')
+          const check = await network.getJson('/api/v1/checks/site')
           return REGIONS.every((region) => check.regions?.[region]?.latest?.at > restartAt)
         },
         30_000,
@@ -149,10 +145,10 @@ describe('a notification queued when the hub restarts', () => {
       await sleep(SETTLE_MS)
       expect(sink.alerts('alert.fired', incidentId)).toHaveLength(1)
       expect(sink.alerts('alert.fired').map((hit) => hit.body.incidentId)).toEqual([incidentId])
-      const incidents = await stage.getJson('/api/v1/incidents?check=site&kind=down')
+      const incidents = await network.getJson('/api/v1/incidents?check=site&kind=down')
       expect(incidents.map((incident: any) => incident.id)).toEqual([incidentId])
       expect(incidents[0].open).toBe(true)
-      expect(queuedRows(stage.hubDir, incidentId)).not.toContainEqual({
+      expect(queuedRows(network.hubDir, incidentId)).not.toContainEqual({
         channel: 'sink',
         state: 'pending',
       })

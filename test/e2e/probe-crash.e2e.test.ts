@@ -4,8 +4,6 @@
  * measured is stored, exactly once (raw rows and rollup counts agree), counted
  * against the probe's audit log of every result it produced.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
@@ -17,58 +15,41 @@ import {
   storedResults,
   waitForStored,
 } from './fault-counts.ts'
-import {
-  startHubProcess,
-  startProbeProcess,
-  waitFor,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { startNetwork, type Network } from './network.ts'
+import { waitFor } from './processes.ts'
 
 describe('a probe killed with unacked results', () => {
-  let dir: string
   let target: TargetServer
-  let hub: HubProcess
-  let probe: VantageProcess | undefined
+  let network: Network
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-crash-'))
     target = await startTargetServer()
-    const checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `export default {
+    network = await startNetwork({
+      name: 'vantage-crash-',
+      monitors: {
         defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
         checks: [
-          { kind: 'http', id: 'a', url: '${target.url}/' },
-          { kind: 'http', id: 'b', url: '${target.url}/b' },
+          { kind: 'http', id: 'a', url: `${target.url}/` },
+          { kind: 'http', id: 'b', url: `${target.url}/b` },
         ],
-      }\n`,
-    )
-    hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub') })
+      },
+    })
   })
 
   afterAll(async () => {
-    hub?.kill('SIGCONT')
-    await probe?.stop()
-    await hub?.stop()
+    // A frozen hub would not see the SIGTERM that stops it.
+    network?.hub.kill('SIGCONT')
+    await network?.stop()
     await target?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('stores every result exactly once after the probe restarts', async () => {
-    const probeDir = join(dir, 'probe')
-    const hubDb = join(dir, 'hub', 'hub.db')
-    const outboxDb = join(probeDir, 'outbox.db')
-    const start = () =>
-      startProbeProcess({
-        mqttUrl: hub.mqttUrl,
-        id: 'eu-west-1',
-        region: 'eu-west',
-        dataDir: probeDir,
-      })
+    const hub = network.hub
+    const hubDb = join(network.hubDir, 'hub.db')
+    const start = () => network.startProbe({ id: 'eu-west-1', region: 'eu-west' })
 
-    probe = await start()
+    let probe = await start()
+    const outboxDb = join(probe.dataDir, 'outbox.db')
     await waitFor('results to reach the hub', () => hubCounts(hubDb).raw >= 4)
 
     // Freeze the hub (and its embedded broker): the probe keeps measuring, nothing is acked.
@@ -94,8 +75,7 @@ describe('a probe killed with unacked results', () => {
     await waitForStored(hubDb, unacked, 'every unacked result to be stored')
     await probe.stop()
     const producedAfterRestart = producedResults(probe.logs()).map((e) => e.id)
-    probe = undefined
-    await drainOutbox({ mqttUrl: hub.mqttUrl, id: 'eu-west-1', dataDir: probeDir, outboxDb })
+    await drainOutbox({ mqttUrl: hub.mqttUrl, id: 'eu-west-1', dataDir: probe.dataDir, outboxDb })
 
     const produced = new Set([...producedBeforeKill, ...producedAfterRestart])
     const stored = storedResults(hubDb)

@@ -4,91 +4,68 @@
  * a wrong token or none makes the probe exit with code 3 and say why (no retry
  * loop), and revoking the token drops a running probe the same way.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { vantageCli } from '../fixtures/secured-mosquitto.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import {
-  startHubProcess,
-  startProbeProcess,
-  siteMonitors,
-  waitFor,
-  writeMonitors,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { siteMonitors, startNetwork, type Network } from './network.ts'
+import type { VantageProcess } from './processes.ts'
 
 describe('probe credentials on a hub without --insecure-demo', () => {
-  let dir: string
   let target: TargetServer
-  let hub: HubProcess
-  const probes: VantageProcess[] = []
+  let network: Network
 
-  const hubData = () => join(dir, 'hub')
   const createToken = (probeId: string) =>
     (
       JSON.parse(
         vantageCli([
           ...['token', 'create', 'probe', probeId, '--region', 'eu-west'],
-          ...['--data', hubData(), '--json'],
+          ...['--data', network.hubDir, '--json'],
         ]),
       ) as { token: string }
     ).token
-  const start = async (id: string, credentials: { username?: string; password?: string }) => {
-    const probe = await startProbeProcess({
-      mqttUrl: hub.mqttUrl,
-      id,
-      region: 'eu-west',
-      dataDir: join(dir, id),
-      hubKeyFile: join(hubData(), 'hub-key.pub.pem'),
-      ...credentials,
-    })
-    probes.push(probe)
-    return probe
-  }
+  const start = (id: string, credentials: { username?: string; password?: string }) =>
+    network.startProbe({ id, region: 'eu-west', ...credentials })
   const exitCode = (probe: VantageProcess) =>
     new Promise<number | null>((resolve) => {
       if (probe.child.exitCode !== null) resolve(probe.child.exitCode)
       else probe.child.once('exit', (code) => resolve(code))
     })
   const refusals = (clientId: string) =>
-    hub
+    network.hub
       .logs()
       .split('\n')
       .filter((line) => line.includes('refused an MQTT client') && line.includes(clientId)).length
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-credentials-e2e-'))
     target = await startTargetServer()
-    const checksFile = writeMonitors(dir, siteMonitors(`${target.url}/`))
-    hub = await startHubProcess({ checksFile, dataDir: hubData(), insecureDemo: false })
+    network = await startNetwork({
+      name: 'vantage-credentials-e2e-',
+      monitors: siteMonitors(`${target.url}/`),
+      insecureDemo: false,
+    })
   })
 
   afterAll(async () => {
-    await Promise.all(probes.map((probe) => probe.stop()))
-    await hub?.stop()
+    await network?.stop()
     await target?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('does not print the insecure-demo warning', () => {
-    expect(hub.output()).not.toMatch(/insecure-demo/)
+    expect(network.hub.output()).not.toMatch(/insecure-demo/)
   })
 
   it('accepts a probe with a token created while the hub runs', async () => {
     const token = createToken('eu-west-1')
     await start('eu-west-1', { username: 'eu-west-1', password: token })
-    await waitFor('results from the probe with a token', async () => {
-      const check = (await (await fetch(`${hub.httpUrl}/api/v1/checks/site`)).json()) as any
-      return check.regions?.['eu-west']?.latest?.status === 'up'
-    })
+    await network.everyRegionUp()
   })
 
   it('stops a probe with a wrong token: exit code 3, a clear message, one attempt', async () => {
     createToken('eu-west-2')
-    const probe = await start('eu-west-2', { username: 'eu-west-2', password: 'not-the-token' })
+    const probe = await start('eu-west-2', {
+      username: 'eu-west-2',
+      password: 'not-the-token',
+    })
     expect(await exitCode(probe)).toBe(3)
     expect(probe.logs()).toMatch(
       /refused the connection \(Connection refused: Bad username or password\)/,
@@ -106,9 +83,9 @@ describe('probe credentials on a hub without --insecure-demo', () => {
   })
 
   it('drops a running probe whose token is revoked, which then exits with code 3', async () => {
-    const probe = probes[0]!
+    const probe = network.probe('eu-west-1')
     expect(probe.child.exitCode).toBeNull()
-    const printed = vantageCli(['token', 'revoke', 'eu-west-1', '--data', hubData()])
+    const printed = vantageCli(['token', 'revoke', 'eu-west-1', '--data', network.hubDir])
     expect(printed).toContain('Revoked the token of probe eu-west-1')
     expect(await exitCode(probe)).toBe(3)
     expect(probe.logs()).toMatch(/Bad username or password/)

@@ -4,8 +4,6 @@
  * is up, and keeps stderr (JSON logs) for the failure message.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
@@ -160,44 +158,4 @@ export async function waitFor<T>(
   throw new Error(
     `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
   )
-}
-
-/** Writes a monitors file (a plain default-exported object, as the hub loads it) into `dir`. */
-export function writeMonitors(dir: string, config: object): string {
-  const file = join(dir, 'monitors.ts')
-  writeFileSync(file, `export default ${JSON.stringify(config, null, 2)}\n`)
-  return file
-}
-
-/** One HTTP check named `site` on `url`, run every second from eu-west: the smallest network. */
-export function siteMonitors(url: string): object {
-  return {
-    defaults: { regions: ['eu-west'], every: '1s', timeout: '2s' },
-    checks: [{ kind: 'http', id: 'site', url }],
-  }
-}
-
-/**
- * One probe per region (`<region>-1`), started in turn against `hub`, each keeping its
- * data in `dir/<region>` and verifying bundles with the hub's key from `hubDataDir`.
- */
-export async function startRegionProbes(
-  hub: HubProcess,
-  regions: readonly string[],
-  dir: string,
-  hubDataDir: string,
-): Promise<VantageProcess[]> {
-  const probes: VantageProcess[] = []
-  for (const region of regions) {
-    probes.push(
-      await startProbeProcess({
-        mqttUrl: hub.mqttUrl,
-        id: `${region}-1`,
-        region,
-        dataDir: join(dir, region),
-        hubKeyFile: join(hubDataDir, 'hub-key.pub.pem'),
-      }),
-    )
-  }
-  return probes
 }

@@ -3,12 +3,10 @@
  * with the hub's API token, each heartbeat's ping URL, which a job can then call.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startHubProcess, waitFor, type HubProcess } from './processes.ts'
+import { startNetwork, type Network } from './network.ts'
+import { waitFor } from './processes.ts'
 
 const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
 const API_TOKEN = 'e2e-status-token'
@@ -29,15 +27,12 @@ function status(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('vantage status', () => {
-  let dir: string
-  let hub: HubProcess
+  let network: Network
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-status-'))
-    const checksFile = join(dir, 'monitors.ts')
-    writeFileSync(
-      checksFile,
-      `export default {
+    network = await startNetwork({
+      name: 'vantage-status-',
+      monitors: {
         project: 'Status E2E',
         defaults: { regions: ['eu-west'] },
         channels: [],
@@ -45,42 +40,37 @@ describe('vantage status', () => {
           { kind: 'http', id: 'api', url: 'http://127.0.0.1:9/health' },
           { kind: 'heartbeat', id: 'nightly-backup', every: '1d', grace: '2h' },
         ],
-      }\n`,
-    )
-    hub = await startHubProcess({
-      checksFile,
-      dataDir: join(dir, 'data'),
-      env: { VANTAGE_API_TOKEN: API_TOKEN },
+      },
+      hubEnv: { VANTAGE_API_TOKEN: API_TOKEN },
     })
   })
 
   afterAll(async () => {
-    await hub?.stop()
-    rmSync(dir, { recursive: true, force: true })
+    await network?.stop()
   })
 
   it('prints each check, and the ping URL with the API token', async () => {
-    const run = await status(['--hub', hub.httpUrl], { VANTAGE_API_TOKEN: API_TOKEN })
+    const run = await status(['--hub', network.hub.httpUrl], { VANTAGE_API_TOKEN: API_TOKEN })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/^unknown\s+api\s+http\s+http:\/\/127\.0\.0\.1:9\/health$/m)
     expect(run.stdout).toMatch(/^unknown\s+nightly-backup\s+heartbeat\s+a ping every 1d/m)
     const pingUrl = run.stdout.match(/ping URL\s+(http:\/\/\S+\/ping\/[A-Za-z0-9_-]{32})$/m)?.[1]
     expect(pingUrl).toBeDefined()
-    expect(pingUrl!.startsWith(`${hub.httpUrl}/ping/`)).toBe(true)
+    expect(pingUrl!.startsWith(`${network.hub.httpUrl}/ping/`)).toBe(true)
 
     // The printed URL is the one a cron job calls.
     const ping = await fetch(pingUrl!, { method: 'POST', body: 'backup ok' })
     expect(await ping.text()).toBe('OK\n')
     const after = await waitFor('the ping to show in vantage status', async () => {
-      const again = await status(['--hub', hub.httpUrl, '--api-token', API_TOKEN])
+      const again = await status(['--hub', network.hub.httpUrl, '--api-token', API_TOKEN])
       return /^up\s+nightly-backup/m.test(again.stdout) ? again.stdout : null
     })
     expect(after).toMatch(/last ping\s+\S+ \(success\)/)
   })
 
   it('lists the checks but hides ping URLs without the token', async () => {
-    const run = await status(['--hub', hub.httpUrl])
+    const run = await status(['--hub', network.hub.httpUrl])
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('nightly-backup')
     expect(run.stdout).not.toMatch(/\/ping\//)

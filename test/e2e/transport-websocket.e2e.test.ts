@@ -3,69 +3,51 @@
  * with a token connects to ws://127.0.0.1:PORT/mqtt and delivers results; the same
  * access control applies there as on the TCP port.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { refusalCode } from '../fixtures/mqtt-clients.ts'
 import { vantageCli } from '../fixtures/secured-mosquitto.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import {
-  startHubProcess,
-  startProbeProcess,
-  siteMonitors,
-  waitFor,
-  writeMonitors,
-  type HubProcess,
-  type VantageProcess,
-} from './processes.ts'
+import { siteMonitors, startNetwork, type Network } from './network.ts'
 
 describe('MQTT over WebSocket on the hub\u2019s HTTP port', () => {
-  let dir: string
   let target: TargetServer
-  let hub: HubProcess
-  let probe: VantageProcess
+  let network: Network
   let wsUrl: string
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vantage-ws-'))
     target = await startTargetServer()
-    const checksFile = writeMonitors(dir, siteMonitors(`${target.url}/`))
-    hub = await startHubProcess({ checksFile, dataDir: join(dir, 'hub'), insecureDemo: false })
-    wsUrl = `${hub.httpUrl.replace(/^http/, 'ws')}/mqtt`
+    network = await startNetwork({
+      name: 'vantage-ws-',
+      monitors: siteMonitors(`${target.url}/`),
+      insecureDemo: false,
+    })
+    wsUrl = `${network.hub.httpUrl.replace(/^http/, 'ws')}/mqtt`
   })
 
   afterAll(async () => {
-    await probe?.stop()
-    await hub?.stop()
+    await network?.stop()
     await target?.close()
-    rmSync(dir, { recursive: true, force: true })
   })
 
   it('prints the WebSocket URL', () => {
-    expect(hub.output()).toMatch(/MQTT over WS\s+ws:\/\/\S+:\d+\/mqtt/)
+    expect(network.hub.output()).toMatch(/MQTT over WS\s+ws:\/\/\S+:\d+\/mqtt/)
   })
 
   it('carries a probe\u2019s results', async () => {
     const { token } = JSON.parse(
       vantageCli([
         ...['token', 'create', 'probe', 'eu-west-1', '--region', 'eu-west'],
-        ...['--data', join(dir, 'hub'), '--json'],
+        ...['--data', network.hubDir, '--json'],
       ]),
     ) as { token: string }
-    probe = await startProbeProcess({
-      mqttUrl: wsUrl,
+    const probe = await network.startProbe({
       id: 'eu-west-1',
       region: 'eu-west',
-      dataDir: join(dir, 'probe'),
-      hubKeyFile: join(dir, 'hub', 'hub-key.pub.pem'),
+      mqttUrl: wsUrl,
       username: 'eu-west-1',
       password: token,
     })
-    await waitFor('results over WebSocket', async () => {
-      const check = (await (await fetch(`${hub.httpUrl}/api/v1/checks/site`)).json()) as any
-      return check.regions?.['eu-west']?.latest?.status === 'up'
-    })
+    await network.everyRegionUp()
     expect(probe.logs()).toContain(wsUrl)
   })
 
@@ -78,9 +60,9 @@ describe('MQTT over WebSocket on the hub\u2019s HTTP port', () => {
   })
 
   it('stops the hub cleanly while a probe is connected over WebSocket', async () => {
-    expect(probe.child.exitCode).toBeNull()
+    expect(network.probe('eu-west-1').child.exitCode).toBeNull()
     const started = Date.now()
-    expect(await hub.stop()).toBe(0)
+    expect(await network.hub.stop()).toBe(0)
     expect(Date.now() - started).toBeLessThan(5_000)
   })
 })
