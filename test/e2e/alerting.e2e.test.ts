@@ -4,7 +4,9 @@
  * reminders follow while nobody reacts, `vantage ack` (a real CLI process) stops
  * them and tells the receiver, the target comes back and the resolve arrives. The
  * incident API then tells the same story in its timeline, and `vantage incidents
- * report` turns it into a review document.
+ * report` turns it into a review document. A second check that is always down pages
+ * a channel of its own with the same reminders: its reminders mark the time passing
+ * while the acknowledged incident must stay quiet.
  */
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +19,7 @@ import { waitFor } from './processes.ts'
 const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
 /** The route's `remindEvery`: short, so that reminders come within the test. */
 const REMIND_EVERY_MS = 3_000
+const REMIND_EVERY = `${REMIND_EVERY_MS / 1000}s`
 /** Startup, a 5 s check interval, reminders, two reminder periods of quiet and a recovery. */
 const TEST_TIMEOUT_MS = 90_000
 
@@ -35,25 +38,31 @@ function vantage(args: string[]): Promise<{ code: number; stdout: string; stderr
   })
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 describe('an incident from the first page to the resolve, with real processes', () => {
   let target: TargetServer
   let sink: AlertSink
+  let markerSink: AlertSink
   let network: Network
 
   beforeAll(async () => {
     target = await startTargetServer()
     sink = await startAlertSink()
+    markerSink = await startAlertSink()
     network = await startNetwork({
       name: 'vantage-alerting-',
       regions: REGIONS,
       monitors: {
         project: 'E2E',
         defaults: { regions: REGIONS, every: '5s', timeout: '2s' },
-        channels: [{ type: 'webhook', name: 'sink', url: sink.url }],
-        alerting: { groupWait: '1s' },
-        routes: [{ channels: ['sink'], remindEvery: `${REMIND_EVERY_MS / 1000}s` }],
+        channels: [
+          { type: 'webhook', name: 'sink', url: sink.url },
+          { type: 'webhook', name: 'marker', url: markerSink.url },
+        ],
+        alerting: { groupWait: '1s', notify: ['sink'] },
+        routes: [
+          { match: { checks: ['site'] }, channels: ['sink'], remindEvery: REMIND_EVERY },
+          { match: { checks: ['marker'] }, channels: ['marker'], remindEvery: REMIND_EVERY },
+        ],
         checks: [
           {
             kind: 'http',
@@ -62,6 +71,8 @@ describe('an incident from the first page to the resolve, with real processes', 
             url: `${target.url}/`,
             alert: { failAfter: 2, recoverAfter: 2 },
           },
+          // Nothing listens on port 9: down from the start, and never acknowledged.
+          { kind: 'http', id: 'marker', url: 'http://127.0.0.1:9/' },
         ],
       },
     })
@@ -70,6 +81,7 @@ describe('an incident from the first page to the resolve, with real processes', 
   afterAll(async () => {
     await network?.stop()
     await sink?.close()
+    await markerSink?.close()
     await target?.close()
   })
 
@@ -124,8 +136,15 @@ describe('an incident from the first page to the resolve, with real processes', 
       const ackedAt: number = (await network.getJson(`/api/v1/incidents/${incidentId}`)).acked.at
 
       // Two reminder periods with the target still down: an unacknowledged incident
-      // would have been reminded twice in that time.
-      await sleep(2 * REMIND_EVERY_MS + 500)
+      // would have been reminded twice in that time. The marker's third reminder after
+      // the ack shows that they have passed, on the hub's clock and through its notifier.
+      await waitFor(
+        'three reminders of the marker incident after the ack',
+        () =>
+          markerSink.alerts('alert.reminder').filter((hit) => Date.parse(hit.body.at) > ackedAt)
+            .length >= 3,
+        REMIND_EVERY_MS * 5,
+      )
       const remindedAfterAck = sink
         .alerts('alert.reminder', incidentId)
         .filter((hit) => Date.parse(hit.body.at) > ackedAt)
@@ -146,21 +165,14 @@ describe('an incident from the first page to the resolve, with real processes', 
       const incident = await network.getJson(`/api/v1/incidents/${incidentId}`)
       expect(incident.acked).toEqual({ by: 'e2e', at: ackedAt })
       expect(incident.open).toBe(false)
-      const timeline = incident.timeline as Array<{
-        at: number
-        type: string
-        detail: any
-      }>
+      const timeline = incident.timeline as Array<{ at: number; type: string; detail: any }>
       const times = timeline.map((entry) => entry.at)
       expect(times).toEqual([...times].sort((a, b) => a - b))
       const firstOf = (type: string) => timeline.findIndex((entry) => entry.type === type)
       const order = ['fired', 'notification', 'reminder', 'ack', 'resolved'].map(firstOf)
       expect(order, JSON.stringify(timeline.map((entry) => entry.type))).not.toContain(-1)
       expect(order).toEqual([...order].sort((a, b) => a - b))
-      expect(timeline[firstOf('ack')]!.detail).toMatchObject({
-        by: 'e2e',
-        comment: 'looking',
-      })
+      expect(timeline[firstOf('ack')]!.detail).toMatchObject({ by: 'e2e', comment: 'looking' })
       expect(
         timeline.some(
           (entry) =>

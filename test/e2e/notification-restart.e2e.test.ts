@@ -4,7 +4,8 @@
  * hub is stopped right then, the receiver recovers, and a new hub process starts on
  * the same data directory and ports. The queued alert must still arrive, accepted
  * exactly once, for the same incident: a restart neither loses a page nor fires the
- * outage again.
+ * outage again. A marker check on a target and channel of its own goes down after the
+ * restart: its alert shows that one from the site would have come through by then.
  */
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -14,12 +15,8 @@ import { REGIONS, startNetwork, type Network } from './network.ts'
 import { startAlertSink, type AlertSink } from './alert-sink.ts'
 import { waitFor } from './processes.ts'
 
-/** Long enough for a second copy to show: a resumed row and a re-fired alert both go out within a second or two. */
-const SETTLE_MS = 5_000
-/** Two hub starts, an outage, the hub's own stop (it waits up to 5 s for the queue) and the settle period. */
+/** Two hub starts, an outage, the hub's own stop (it waits up to 5 s for the queue) and the marker's alert. */
 const TEST_TIMEOUT_MS = 90_000
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The hub's queued notification rows for one incident, read from its SQLite file while no hub runs. */
 function queuedRows(
@@ -44,19 +41,30 @@ function queuedRows(
 describe('a notification queued when the hub restarts', () => {
   let target: TargetServer
   let sink: AlertSink
+  let markerTarget: TargetServer
+  let markerSink: AlertSink
   let network: Network
 
   beforeAll(async () => {
     target = await startTargetServer()
     sink = await startAlertSink()
+    markerTarget = await startTargetServer()
+    markerSink = await startAlertSink()
     network = await startNetwork({
       name: 'vantage-restart-',
       regions: REGIONS,
       monitors: {
         project: 'E2E',
         defaults: { regions: REGIONS, every: '2s', timeout: '1s' },
-        channels: [{ type: 'webhook', name: 'sink', url: sink.url }],
-        alerting: { groupWait: '1s' },
+        channels: [
+          { type: 'webhook', name: 'sink', url: sink.url },
+          { type: 'webhook', name: 'marker', url: markerSink.url },
+        ],
+        alerting: { groupWait: '1s', notify: ['sink'] },
+        routes: [
+          { match: { checks: ['site'] }, channels: ['sink'] },
+          { match: { checks: ['marker'] }, channels: ['marker'] },
+        ],
         checks: [
           {
             kind: 'http',
@@ -64,6 +72,14 @@ describe('a notification queued when the hub restarts', () => {
             name: 'Site',
             url: `${target.url}/`,
             alert: { failAfter: 2, recoverAfter: 2 },
+          },
+          // One failed run more than the site needs, so that its alert comes after any
+          // the site's runs since the restart could cause.
+          {
+            kind: 'http',
+            id: 'marker',
+            url: `${markerTarget.url}/`,
+            alert: { failAfter: 3, recoverAfter: 2 },
           },
         ],
       },
@@ -74,6 +90,8 @@ describe('a notification queued when the hub restarts', () => {
     await network?.stop()
     await sink?.close()
     await target?.close()
+    await markerSink?.close()
+    await markerTarget?.close()
   })
 
   it(
@@ -142,7 +160,14 @@ describe('a notification queued when the hub restarts', () => {
         },
         30_000,
       )
-      await sleep(SETTLE_MS)
+      // Were the restarted hub to page the outage again, two of the site's failed runs
+      // would do it; the marker, down only from now on, needs three.
+      await markerTarget.setMode('error')
+      await waitFor(
+        'the marker alert through the restarted hub',
+        () => markerSink.alerts('alert.fired')[0],
+        30_000,
+      )
       expect(sink.alerts('alert.fired', incidentId)).toHaveLength(1)
       expect(sink.alerts('alert.fired').map((hit) => hit.body.incidentId)).toEqual([incidentId])
       const incidents = await network.getJson('/api/v1/incidents?check=site&kind=down')
