@@ -20,6 +20,8 @@ const PROBES = ['eu-west-1', 'eu-west-2'] as const
 /** startProbeProcess runs probes with --keepalive 5. */
 const KEEPALIVE_MS = 5_000
 const INTERVAL_MS = 1_000
+/** The checks' timeout: every run has ended this long after it was scheduled. */
+const TIMEOUT_MS = 2_000
 /** The issue's bound: the broker notices the death after keepalive × 1.5, plus one interval. */
 const FAILOVER_BOUND_MS = KEEPALIVE_MS * 1.5 + INTERVAL_MS
 /** Room for a loaded CI machine: process scheduling, the will's delivery, the run itself. */
@@ -70,8 +72,19 @@ describe('failover between two probes of a region', () => {
       30_000,
     )
     const from = landed()
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS))
-    const window = rows(from, landed())
+    const to = from + WINDOW_MS
+    // A probe queues results as its runs end and delivers them in that order, and a run
+    // ends within its timeout: once each probe has delivered a run scheduled a timeout
+    // and an interval after the window, every run it made inside the window is stored.
+    await waitFor(
+      'both probes to deliver a run from after the window',
+      () => {
+        const later = rows(to + TIMEOUT_MS + INTERVAL_MS, Number.MAX_SAFE_INTEGER)
+        return PROBES.every((id) => later.some((row) => row.probe_id === id))
+      },
+      30_000,
+    )
+    const window = rows(from, to)
     const perRun = new Map<string, Set<string>>()
     for (const row of window) {
       const key = `${row.check_id}@${row.scheduled_at}`
