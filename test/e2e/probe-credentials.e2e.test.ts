@@ -5,10 +5,11 @@
  * loop), and revoking the token drops a running probe the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { refusalCode } from '../fixtures/mqtt-clients.ts'
 import { vantageCli } from '../fixtures/secured-mosquitto.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
 import { siteMonitors, startNetwork, type Network } from './network.ts'
-import type { VantageProcess } from './processes.ts'
+import { waitFor, type VantageProcess } from './processes.ts'
 
 describe('probe credentials on a hub without --insecure-demo', () => {
   let target: TargetServer
@@ -62,16 +63,18 @@ describe('probe credentials on a hub without --insecure-demo', () => {
 
   it('stops a probe with a wrong token: exit code 3, a clear message, one attempt', async () => {
     createToken('eu-west-2')
-    const probe = await start('eu-west-2', {
-      username: 'eu-west-2',
-      password: 'not-the-token',
-    })
+    const probe = await start('eu-west-2', { username: 'eu-west-2', password: 'not-the-token' })
     expect(await exitCode(probe)).toBe(3)
     expect(probe.logs()).toMatch(
       /refused the connection \(Connection refused: Bad username or password\)/,
     )
     expect(probe.logs()).toContain('vantage token create probe eu-west-2')
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    // Any retry came before the probe exited, so before this marker client connects:
+    // once the hub has logged refusing the marker, it has logged every attempt.
+    await refusalCode(network.hub.mqttUrl, { clientId: 'vantage-probe-marker' })
+    await waitFor('the hub to log the marker client refused', () =>
+      refusals('vantage-probe-marker'),
+    )
     expect(refusals('vantage-probe-eu-west-2')).toBe(1)
   })
 
