@@ -27,6 +27,31 @@ async function startBroker(port = 0, options: AedesOptions = {}): Promise<Runnin
   return running
 }
 
+/** A broker that refuses every client with `returnCode` (4 bad credentials, 3 unavailable). */
+function refusingBroker(returnCode: 3 | 4): Promise<RunningBroker> {
+  return startBroker(0, {
+    authenticate: (_client, _username, _password, done) => {
+      const error = Object.assign(new Error(`refused with ${returnCode}`), { returnCode })
+      done(error, false)
+    },
+  })
+}
+
+/** A connection that retries every 20-40 ms, and records fatal errors. */
+function quickConnection(port: number, clientId: string, fatal: FatalConnectionError[] = []) {
+  return new MqttConnection({
+    url: `mqtt://127.0.0.1:${port}`,
+    clientId,
+    username: 'eu-west-1',
+    password: 'wrong',
+    logger: silentLogger(),
+    backoff: new Backoff({ initialMs: 20, maxMs: 40 }),
+    onConnect: () => undefined,
+    onMessage: () => undefined,
+    onFatal: (error) => fatal.push(error),
+  })
+}
+
 async function stopBroker(running: RunningBroker): Promise<void> {
   await new Promise<void>((resolve) => running.broker.close(() => resolve()))
   await new Promise<void>((resolve) => running.server.close(() => resolve()))
@@ -104,31 +129,22 @@ describe('MqttConnection', () => {
   })
 
   it('treats refused credentials as fatal and stops retrying', async () => {
-    const broker = await startBroker(0, {
-      authenticate: (_client, _username, _password, done) => {
-        const error = Object.assign(new Error('bad credentials'), { returnCode: 4 as const })
-        done(error, false)
-      },
-    })
+    const broker = await refusingBroker(4)
     cleanups.push(() => stopBroker(broker))
     const fatal: FatalConnectionError[] = []
-    const connection = new MqttConnection({
-      url: `mqtt://127.0.0.1:${broker.port}`,
-      clientId: 'fatal-test',
-      username: 'eu-west-1',
-      password: 'wrong',
-      logger: silentLogger(),
-      backoff: new Backoff({ initialMs: 20, maxMs: 40 }),
-      onConnect: () => undefined,
-      onMessage: () => undefined,
-      onFatal: (error) => fatal.push(error),
-    })
+    const connection = quickConnection(broker.port, 'fatal-test', fatal)
     cleanups.push(() => connection.close())
     connection.start()
     await until(() => fatal.length > 0)
     expect(fatal[0]!.message).toMatch(/refused the connection.*credentials/)
-    // With a 20-40 ms backoff, a transient-error loop would have tried many times by now.
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    // The same 20-40 ms backoff against a broker that is only unavailable, started after
+    // the fatal refusal: by its fifth attempt, a transient-error loop would have tried again.
+    const unavailable = await refusingBroker(3)
+    cleanups.push(() => stopBroker(unavailable))
+    const retrying = quickConnection(unavailable.port, 'transient-test')
+    cleanups.push(() => retrying.close())
+    retrying.start()
+    await until(() => unavailable.attempts >= 5)
     expect(broker.attempts).toBe(1)
     expect(fatal).toHaveLength(1)
   })
