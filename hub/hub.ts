@@ -23,7 +23,7 @@ import {
   type BrokerTls,
   type EmbeddedBroker,
 } from './broker/embedded-broker.ts'
-import { credentialsPath } from './broker/credentials.ts'
+import { CredentialStore, credentialsPath } from './broker/credentials.ts'
 import { DeployHistory } from './config/deploy-history.ts'
 import { Heartbeats } from './heartbeats/heartbeats.ts'
 import { DeadLetters } from './ingest/dead-letters.ts'
@@ -136,7 +136,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       })
   const mqttUrl = options.brokerUrl ?? broker!.url
 
-  const registry = new ProbeRegistry(state, logger, () => clock.now())
+  // Read whatever the broker: Mosquitto cannot tell the hub which region a token is for.
+  const credentials = new CredentialStore(credentialsPath(options.dataDir), (error) =>
+    logger.error(
+      { err: error.message },
+      'cannot read the credentials file; keeping the last good one',
+    ),
+  )
+  const regionOf = (probeId: string) => credentials.find(probeId)?.region
+  const registry = new ProbeRegistry(state, logger, () => clock.now(), regionOf)
   const alerting = await startAlerting({
     db,
     state,
@@ -177,6 +185,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       for (const result of stored) engine.observe(result)
     },
     ack: (probeId, batchIds) => link.ack(probeId, batchIds),
+    regionOf,
     logger,
     now: () => clock.now(),
   })

@@ -5,6 +5,11 @@
  * logged with the sender's id and kept in a dead-letter table; it never crashes
  * the hub and never blocks the valid results around it.
  *
+ * The broker's ACL ties a results topic to the probe that logged in, so a result must
+ * name its sender as its probe; and a probe with a token speaks for the region the
+ * token was made for, so a result claiming another region is rejected too. Otherwise
+ * one stolen token could fill every region's quorum.
+ *
  * Results measured inside a maintenance window of their check are stored (nothing is
  * lost) and rolled up as maintenance, but the alert engine never sees them: during
  * maintenance a check counts neither as up nor as down.
@@ -36,6 +41,12 @@ export interface IngestOptions {
   inMaintenance?: (result: CheckResult) => boolean
   /** Tells the probe its batch is committed. */
   ack: (probeId: string, batchIds: string[]) => void
+  /**
+   * The region a probe's credential binds it to (its token's, from credentials.json),
+   * or undefined for a probe without one (insecure demo, certificate): then the result's
+   * own region stands. Default: none is bound.
+   */
+  regionOf?: (probeId: string) => string | undefined
   logger: Logger
   now: () => number
 }
@@ -72,6 +83,7 @@ export class Ingest {
     }
 
     const valid: CheckResult[] = []
+    const bound = this.options.regionOf?.(sender)
     batch.results.forEach((raw, index) => {
       const parsed = checkResultSchema.safeParse(raw)
       if (!parsed.success) {
@@ -84,6 +96,14 @@ export class Ingest {
           sender,
           raw,
           `results[${index}].probeId: "${parsed.data.probeId}" is not the sender`,
+        )
+      }
+      if (bound !== undefined && parsed.data.region !== bound) {
+        return this.rejectResult(
+          topic,
+          sender,
+          raw,
+          `results[${index}].region: "${parsed.data.region}" is not ${sender}'s region: its token is for ${bound}`,
         )
       }
       valid.push(parsed.data)

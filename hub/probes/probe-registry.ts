@@ -15,10 +15,15 @@ export class ProbeRegistry {
   private readonly probes: Map<string, ProbeInfo>
   private saveTimer: NodeJS.Timeout | undefined
 
+  /**
+   * @param regionOf the region a probe's token binds it to (credentials.json), if it has
+   * one: a status claiming another region is ignored, as its results are (ingest.ts).
+   */
   constructor(
     private readonly state: HubState,
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly regionOf: (probeId: string) => string | undefined = () => undefined,
   ) {
     this.probes = new Map(Object.entries(state.probes()))
   }
@@ -39,6 +44,13 @@ export class ProbeRegistry {
       return this.logger.warn(
         { sender: probeId },
         'ignoring a probe status that names another probe',
+      )
+    }
+    const bound = this.regionOf(probeId)
+    if (bound !== undefined && decoded.value.region !== bound) {
+      return this.logger.warn(
+        { sender: probeId, claimed: decoded.value.region, region: bound },
+        `ignoring a probe status: token ${probeId} is for region ${bound}, not ${decoded.value.region}`,
       )
     }
     const previous = this.probes.get(probeId)

@@ -3,7 +3,9 @@
  * embedded aedes broker (in process, tokens in credentials.json) and a real
  * Mosquitto configured by `vantage infra mosquitto` and `vantage token create
  * --mosquitto-passwd`. A probe may use its own topics only; anonymous clients,
- * wrong passwords and revoked tokens are refused.
+ * wrong passwords and revoked tokens are refused; and a hub on either broker counts a
+ * probe's results only for the region its token was made for (with Mosquitto, which
+ * cannot tell, the hub reads the region from its credentials file).
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +16,8 @@ import {
   revokeProbeToken,
 } from '../../hub/broker/credentials.ts'
 import { silentLogger } from '../../lib/logger.ts'
+import { makeResult } from '../fixtures/results.ts'
+import { startTestHub, type TestHub } from '../fixtures/test-hub.ts'
 import { mosquittoWorks } from '../fixtures/mosquitto.ts'
 import {
   connectClient,
@@ -48,6 +52,8 @@ interface AclBroker {
   refusesSubscriptions: boolean
   /** Aedes closes a connection that publishes out of bounds; Mosquitto acks and drops. */
   refusedPublish: 'acked' | 'disconnected'
+  /** A hub on the same credentials; `url` is where its probes connect. */
+  startHub(monitors: object): Promise<{ hub: TestHub; url: string }>
   close(): Promise<void>
 }
 
@@ -81,6 +87,11 @@ const embeddedBroker: StartBroker = async (dir) => {
     revoke: async (probeId) => void revokeProbeToken(file, probeId),
     refusesSubscriptions: true,
     refusedPublish: 'disconnected',
+    async startHub(monitors) {
+      // Its own embedded broker, on the same credentials file.
+      const hub = await startTestHub(monitors, { dataDir: dir, insecureDemo: false })
+      return { hub, url: hub.mqttUrl }
+    },
     close: () => broker.close(),
   }
 }
@@ -96,6 +107,15 @@ const securedMosquitto: StartBroker = async (dir) => {
     revoke: (probeId) => broker.revokeProbe(probeId),
     refusesSubscriptions: false,
     refusedPublish: 'acked',
+    async startHub(monitors) {
+      const hub = await startTestHub(monitors, {
+        dataDir: join(dir, 'hub'),
+        brokerUrl: broker.url,
+        brokerUsername: broker.hub.username,
+        brokerPassword: broker.hub.password,
+      })
+      return { hub, url: broker.url }
+    },
     close: () => broker.stop(),
   }
 }
@@ -214,4 +234,31 @@ describe.each(brokers)('access control on %s', (_name, available, start) => {
     await waitFor('the revoked probe to be disconnected', () => connected.closed(), 10_000)
     expect(await refusalCode(broker.url, as('eu-west-2'))).toBe(0)
   })
+
+  it.runIf(available)(
+    'counts a probe\u2019s results only for its token\u2019s region',
+    async () => {
+      const { hub, url } = await broker.startHub({
+        defaults: { regions: ['eu-west', 'us-east', 'ap-south'], every: '1m' },
+        checks: [{ kind: 'http', id: 'api', url: 'http://127.0.0.1:9/' }],
+      })
+      try {
+        const probe = await connectClient(url, as('eu-west-2'))
+        await probe.subscribe([`${T}/probes/eu-west-2/acks`])
+        const results = ['eu-west', 'us-east', 'ap-south'].map((region) =>
+          makeResult({ checkId: 'api', probeId: 'eu-west-2', region, scheduledAt: Date.now() }),
+        )
+        const batch = { batchId: 'b1', probeId: 'eu-west-2', region: 'us-east', sentAt: 1, results }
+        await probe.client.publishAsync(`${T}/results/0/eu-west-2`, JSON.stringify(batch), {
+          qos: 1,
+        })
+        await probe.next(`${T}/probes/eu-west-2/acks`)
+        expect(hub.results.recent('api', 10).map((result) => result.region)).toEqual(['eu-west'])
+        expect(hub.ingest.counters.rejectedResults).toBe(2)
+        await probe.end()
+      } finally {
+        await hub.close()
+      }
+    },
+  )
 })
