@@ -32,6 +32,7 @@ import { loadOrCreateHubKey } from './config/keys.ts'
 import { LiveConfig } from './config/live-config.ts'
 import { startAlerting } from './alerts/alerting.ts'
 import type { RemediationCommand } from './alerts/remediation/remediation-commands.ts'
+import { deployWarnings } from './config/deploy-warnings.ts'
 import { ProbeLink } from './probes/probe-link.ts'
 import { ProbeRegistry } from './probes/probe-registry.ts'
 import { HubState } from './store/hub-state.ts'
@@ -145,6 +146,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   )
   const regionOf = (probeId: string) => credentials.find(probeId)?.region
   const registry = new ProbeRegistry(state, logger, () => clock.now(), regionOf)
+  live.warnWith((next) =>
+    deployWarnings(next, {
+      probes: registry.list(),
+      remediationCommands: options.remediationCommands?.keys() ?? [],
+    }),
+  )
   const alerting = await startAlerting({
     db,
     state,

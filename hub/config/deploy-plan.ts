@@ -63,6 +63,12 @@ export interface DeployPlan {
    * dotted paths like `routes[0].remindEvery`. Absent in plans from older hubs.
    */
   alerting?: FieldChange[]
+  /**
+   * What would fail only when needed (deploy-warnings.ts): a region without a live probe,
+   * a remediation command the hub does not allow. They never block the deploy. Absent in
+   * plans from older hubs and in plans made without the hub's view (planDeploy alone).
+   */
+  warnings?: string[]
 }
 
 /** Display values longer than this are cut: a plan is read, not diffed byte by byte. */

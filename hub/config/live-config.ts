@@ -71,6 +71,7 @@ export class LiveConfig {
   #current: { config: MonitoringConfig; deployed: Deployed } | undefined
   readonly #listeners: DeployListener[] = []
   #queue: Promise<unknown> = Promise.resolve()
+  #warnings: ((config: MonitoringConfig) => string[]) | undefined
 
   constructor(options: LiveConfigOptions) {
     this.#options = options
@@ -91,6 +92,27 @@ export class LiveConfig {
     this.#listeners.push(listener)
   }
 
+  /**
+   * Adds warnings to every later plan (deploy-warnings.ts). Set once the hub knows its
+   * probes: before that, every region would look unserved.
+   */
+  warnWith(warnings: (config: MonitoringConfig) => string[]): void {
+    this.#warnings = warnings
+  }
+
+  /** The plan from the running config to `config`, with the warnings when they are known. */
+  #plan(before: MonitoringConfig | undefined, config: MonitoringConfig): DeployPlan {
+    const plan = planDeploy(before, config)
+    if (!this.#warnings) return plan
+    try {
+      return { ...plan, warnings: this.#warnings(config) }
+    } catch (error) {
+      // A warning is advice: failing to work one out must not refuse the deploy.
+      this.#options.logger.error({ err: error }, 'could not work out the deploy warnings')
+      return plan
+    }
+  }
+
   /** Every recorded deploy, oldest first. */
   history(): DeployRecord[] {
     return this.#options.state.deploys()
@@ -103,7 +125,7 @@ export class LiveConfig {
       version: bundle.version,
       seq: bundle.seq,
       changed: configHash(config) !== this.#options.state.lastDeploy()?.configHash,
-      plan: planDeploy(this.config(), config),
+      plan: this.#plan(this.config(), config),
     }
   }
 
@@ -172,7 +194,7 @@ export class LiveConfig {
   async #deploy(config: MonitoringConfig, source: string): Promise<DeployOutcome> {
     const { state, history, key, clock, logger } = this.#options
     const before = this.#current?.config ?? this.#lastStored()
-    const plan = planDeploy(before, config)
+    const plan = this.#plan(before, config)
     const at = clock.now()
     const deployed = await deployConfig(config, { state, history, key, now: at, source })
     this.#current = { config, deployed }
@@ -189,6 +211,9 @@ export class LiveConfig {
         },
         'deployed config',
       )
+      if (plan.warnings?.length) {
+        logger.warn({ version, warnings: plan.warnings }, 'deployed config with warnings')
+      }
       for (const listener of this.#listeners) {
         try {
           await listener({ config, deployed, plan, source, at })
