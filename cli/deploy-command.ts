@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander'
 import { validateMonitoring } from '../checks/validate.ts'
 import type { DeployPlan } from '../hub/api/contract.ts'
-import { importMonitors } from './load-monitors.ts'
+import { formatWarnings, importMonitors } from './load-monitors.ts'
 import { colorsWanted, palette } from './colors.ts'
 import { formatHistory, formatPlan, type DeployListItem } from './deploy-report.ts'
 import { createHubClient, type HubClient } from './hub-client.ts'
@@ -43,6 +43,8 @@ function out(text: string): void {
 
 function printPlan(title: string, plan: DeployPlan): void {
   out(`${title}\n${formatPlan(plan, palette(colorsWanted(process.stdout)))}`)
+  // On stderr, like every warning: they do not block the deploy, and CI logs show them.
+  process.stderr.write(formatWarnings(plan.warnings ?? []))
 }
 
 function fileErrors(file: string, errors: string[]): FileError {
@@ -54,6 +56,8 @@ function fileErrors(file: string, errors: string[]): FileError {
 /** Loads and validates the file as `vantage validate` does, and returns what to upload. */
 async function loadForUpload(file: string): Promise<unknown> {
   const imported = await importMonitors(file)
+  // Warnings first: an unset variable often explains the errors that follow.
+  process.stderr.write(formatWarnings(imported.warnings))
   if (!imported.ok) throw fileErrors(file, imported.errors)
   const validated = validateMonitoring(imported.input)
   if (!validated.ok) throw fileErrors(file, validated.errors)
@@ -131,6 +135,11 @@ export function deployCommand(): Command {
 The file is validated here first (every error is listed, exit 1), then the hub
 validates it again, shows its plan (checks added, removed and changed, with each
 changed field), and applies it. Probes run a new version within seconds.
+
+Lines starting with "warning:" (on stderr) name what would fail only when needed:
+a channel field left empty by an unset environment variable, a region with no live
+probe, a host check that selects no live probe, a remediation command missing from
+the hub's --remediation allow-list. They never block the deploy.
 
 Exit codes: 0 deployed, nothing to change, or a dry run; 1 errors in the file, or the
 hub refused or could not be reached; 2 wrong flags.

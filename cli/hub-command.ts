@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { Command, Option } from 'commander'
 import type { MonitoringConfig } from '../checks/validate.ts'
 import { fingerprintOf } from '../checks/hub-fingerprint.ts'
-import { loadMonitors } from './load-monitors.ts'
+import { formatWarnings, loadMonitors } from './load-monitors.ts'
 import { startHub, type RunningHub } from '../hub/hub.ts'
 import { loadOrCreateHubKey } from '../hub/config/keys.ts'
 import { DeployError } from '../hub/config/live-config.ts'
@@ -167,6 +167,7 @@ The --remediation file (hub-local, never deployed):
       let config: MonitoringConfig | undefined
       if (flags.checks) {
         const outcome = await loadMonitors(flags.checks)
+        process.stderr.write(formatWarnings(outcome.warnings, 'vantage hub: '))
         if (!outcome.ok) {
           process.stderr.write(
             `vantage hub: ${flags.checks} has ${outcome.errors.length} error(s); not starting:\n${outcome.errors.map((e) => `  ${e}`).join('\n')}\n`,

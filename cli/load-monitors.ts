@@ -4,6 +4,12 @@
  * as a list of messages so the hub can refuse to start with half a config.
  * `importMonitors` gives the export as written, for `vantage deploy` to upload: the
  * hub validates (and applies defaults) itself.
+ *
+ * Loading also yields warnings: a channel field that came out empty, undefined,
+ * "…undefined…" or ending in a blank (as `process.env.SMTP_PASS` or
+ * `Bearer ${process.env.TOKEN}` do when the variable is unset or empty) validates when the field is optional, and fails only when an
+ * alert is sent. Only here is that visible: JSON drops an undefined field before the
+ * hub sees the config.
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -11,17 +17,117 @@ import { pathToFileURL } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 import { validateMonitoring, type ValidationOutcome } from '../checks/validate.ts'
 
-export type ImportedMonitors = { ok: true; input: unknown } | { ok: false; errors: string[] }
+export type ImportedMonitors =
+  | { ok: true; input: unknown; warnings: string[] }
+  | { ok: false; errors: string[]; warnings: string[] }
 
-/** Imports the file and returns its default export, unvalidated. */
+/** Loaded and validated, with the warnings of loading (see the header). */
+export type LoadedMonitors = ValidationOutcome & { warnings: string[] }
+
+/** A text an unset variable leaves behind in a template literal. */
+const UNDEFINED_TEXT = /\bundefined\b/
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** What looks wrong about a channel field's value, or undefined. */
+function emptyValue(value: unknown): string | undefined {
+  if (value === undefined) return 'is undefined'
+  if (value === null) return 'is null'
+  if (typeof value === 'string') {
+    if (value.trim() === '') return 'is empty'
+    if (UNDEFINED_TEXT.test(value)) return 'contains "undefined"'
+    // `Bearer ${process.env.TOKEN}` with TOKEN empty.
+    if (/\s$/.test(value)) return `ends with a blank (${JSON.stringify(value)})`
+  }
+  return undefined
+}
+
+function emptyFields(value: unknown, path: string, out: string[][]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => emptyFields(item, `${path}[${index}]`, out))
+  } else if (isObject(value)) {
+    for (const key of Object.keys(value))
+      emptyFields(value[key], path ? `${path}.${key}` : key, out)
+  } else {
+    const what = emptyValue(value)
+    if (what) out.push([path, what])
+  }
+}
+
+/**
+ * Warnings for channel fields that came out empty, undefined or "…undefined…", each
+ * naming the environment variables the file read while they were unset or empty.
+ * @example channelWarnings({ channels: [{ type: 'email', name: 'mail', smtp: { pass: undefined } }] }, ['SMTP_PASS'])
+ * // ['channel "mail" (email): smtp.pass is undefined; unset or empty while the file loaded: SMTP_PASS']
+ */
+export function channelWarnings(input: unknown, unsetVariables: string[]): string[] {
+  if (!isObject(input) || !Array.isArray(input.channels)) return []
+  const hint =
+    unsetVariables.length > 0
+      ? `; unset or empty while the file loaded: ${unsetVariables.join(', ')}`
+      : '; is an environment variable unset?'
+  return input.channels.flatMap((channel: unknown) => {
+    if (!isObject(channel)) return []
+    const fields: string[][] = []
+    emptyFields(channel, '', fields)
+    const name = typeof channel.name === 'string' ? channel.name : '?'
+    const type = typeof channel.type === 'string' ? channel.type : '?'
+    return fields.map(([path, what]) => `channel "${name}" (${type}): ${path} ${what}${hint}`)
+  })
+}
+
+/**
+ * True when the code that read a variable (the frame right under the trap) is the
+ * user's project: not Node's, not an installed package's such as tsx.
+ */
+function readByProject(stack: string | undefined): boolean {
+  // tsx runs a CommonJS-style file from a data: URL (percent-encoded) that names it.
+  const reader = (stack ?? '').split('\n')[2] ?? ''
+  const inPackage = /\/node_modules\/|%2Fnode_modules%2F/i.test(reader)
+  return reader !== '' && !/[\s(]node:/.test(reader) && !inPackage
+}
+
+/**
+ * Runs `load` while recording which environment variables the project's code read
+ * while they were unset or empty. Library reads (tsx, node_modules) are not counted.
+ */
+async function watchingEnvironment<T>(load: () => Promise<T>): Promise<[T, string[]]> {
+  const original = process.env
+  const unset = new Set<string>()
+  process.env = new Proxy(original, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver)
+      if (typeof key === 'string' && (value === undefined || value === '')) {
+        if (readByProject(new Error().stack)) unset.add(key)
+      }
+      return value
+    },
+  })
+  try {
+    return [await load(), [...unset].sort()]
+  } finally {
+    process.env = original
+  }
+}
+
+/** Imports the file and returns its default export, unvalidated, and the warnings of loading it. */
 export async function importMonitors(file: string): Promise<ImportedMonitors> {
   const path = resolve(file)
-  if (!existsSync(path)) return { ok: false, errors: [`${file}: no such file`] }
+  if (!existsSync(path)) return { ok: false, errors: [`${file}: no such file`], warnings: [] }
   let module: { default?: unknown }
+  let unsetVariables: string[]
   try {
-    module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }
+    ;[module, unsetVariables] = await watchingEnvironment(
+      async () =>
+        (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown },
+    )
   } catch (error) {
-    return { ok: false, errors: [`${file}: could not be loaded: ${(error as Error).message}`] }
+    return {
+      ok: false,
+      errors: [`${file}: could not be loaded: ${(error as Error).message}`],
+      warnings: [],
+    }
   }
   // A CommonJS-compiled module nests the default export one level deeper.
   let exported = module.default
@@ -37,12 +143,19 @@ export async function importMonitors(file: string): Promise<ImportedMonitors> {
     return {
       ok: false,
       errors: [`${file}: has no default export (export default defineMonitoring({ ... }))`],
+      warnings: [],
     }
   }
-  return { ok: true, input: exported }
+  return { ok: true, input: exported, warnings: channelWarnings(exported, unsetVariables) }
 }
 
-export async function loadMonitors(file: string): Promise<ValidationOutcome> {
+export async function loadMonitors(file: string): Promise<LoadedMonitors> {
   const imported = await importMonitors(file)
-  return imported.ok ? validateMonitoring(imported.input) : imported
+  if (!imported.ok) return imported
+  return { ...validateMonitoring(imported.input), warnings: imported.warnings }
+}
+
+/** The warnings as printed: one `warning: ` line each. */
+export function formatWarnings(warnings: string[], prefix = ''): string {
+  return warnings.map((warning) => `${prefix}warning: ${warning}\n`).join('')
 }

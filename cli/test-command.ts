@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { formatMs } from '../checks/assertions.ts'
 import { checksHash } from '../checks/bundle.ts'
 import type { CheckResult } from '../checks/result.ts'
-import { loadMonitors } from './load-monitors.ts'
+import { formatWarnings, loadMonitors } from './load-monitors.ts'
 import { colorsWanted } from './colors.ts'
 import { runLocally } from './run-local.ts'
 import { createProgress } from './test-progress.ts'
@@ -80,6 +80,7 @@ Examples:
     )
     .action(async (file: string, flags: TestFlags) => {
       const outcome = await loadMonitors(file)
+      process.stderr.write(formatWarnings(outcome.warnings))
       if (!outcome.ok) {
         const errors = outcome.errors.map((error) => `  ${error}`).join('\n')
         return fail(`${file}: ${outcome.errors.length} error(s)\n${errors}`)

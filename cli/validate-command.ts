@@ -1,7 +1,7 @@
 /** `vantage validate`: checks a monitors file and lists every error, for CI. */
 import { Command } from 'commander'
 import { describeSelector } from '../checks/spec.ts'
-import { loadMonitors } from './load-monitors.ts'
+import { formatWarnings, loadMonitors } from './load-monitors.ts'
 
 export function validateCommand(): Command {
   return new Command('validate')
@@ -9,6 +9,8 @@ export function validateCommand(): Command {
     .argument('<file>', 'monitors file, e.g. ./monitors.ts')
     .action(async (file: string) => {
       const outcome = await loadMonitors(file)
+      // Warnings first: an unset variable often explains the errors below.
+      process.stderr.write(formatWarnings(outcome.warnings))
       if (!outcome.ok) {
         process.stderr.write(
           `${file}: ${outcome.errors.length} error(s)\n${outcome.errors.map((e) => `  ${e}`).join('\n')}\n`,
