@@ -2,12 +2,10 @@
  * Heartbeat pings over real HTTP to an in-process hub on loopback, with a manual clock
  * so that periods, grace and hung runs pass in virtual time.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { heartbeat, http } from '../../checks/define.ts'
 import { ManualClock } from '../../lib/clock.ts'
+import { tempDir } from '../../test/fixtures/temp-dir.ts'
 import { startTestHub, type TestHub } from '../../test/fixtures/test-hub.ts'
 import type { HubOptions } from '../hub.ts'
 import type { HeartbeatListItem } from './contract.ts'
@@ -29,10 +27,8 @@ const MONITORS = {
 }
 
 const hubs: TestHub[] = []
-const dirs: string[] = []
 afterEach(async () => {
   await Promise.all(hubs.splice(0).map((hub) => hub.close()))
-  dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }))
 })
 
 async function start(options: Partial<HubOptions> = {}) {
@@ -245,8 +241,7 @@ describe('heartbeat secrets', () => {
   })
 
   it('keeps the token and the last ping across a hub restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'vantage-heartbeat-'))
-    dirs.push(dataDir)
+    const dataDir = tempDir('vantage-heartbeat-')
     const first = await start({ dataDir })
     const url = await pingUrlOf(first.hub)
     first.clock.advance(HOUR)
