@@ -47,6 +47,7 @@ const detail: IncidentDetail = {
     failedRuns: 80,
     totalRuns: 86,
     availability: 0.999004,
+    observedMs: 30 * 24 * 60 * MIN,
     errorBudget: {
       target: 99.9,
       windowMs: 30 * 24 * 60 * MIN,
@@ -89,8 +90,8 @@ describe('formatIncidentDetail', () => {
         '  first error   TIMEOUT: no answer in 10s',
         '  acked         by alice at 2026-03-01 12:04:00 UTC',
         '  failed runs   80 of 86 conclusive',
-        '  availability  99.900 % over 30d',
-        '  error budget  99.5 % consumed by this incident, 0.5 % left (99.9 % target)',
+        '  availability  99.900 % over the 30d SLO window',
+        '  error budget  43m of the 43m12s of downtime that 99.9 % allows over 30d (99.5 %); 0.5 % of it remains',
         '',
         'Timeline (UTC):',
         '  2026-03-01 12:00:00  Alert fired   2 region(s) failing (quorum 2): eu-west, us-east',
@@ -103,18 +104,29 @@ describe('formatIncidentDetail', () => {
     )
   })
 
-  it('shows an open incident without an ack or a timeline', () => {
+  it('shows an open probe incident without check figures, an ack or a timeline', () => {
     const text = formatIncidentDetail({
       ...detail,
       ...open,
       timeline: [],
-      impact: { ...detail.impact, availability: null, regions: [] },
+      impact: { ...detail.impact, availability: null, regions: [], failedRuns: 0, totalRuns: 0 },
     })
     expect(text).toContain('Incident 01KJM9000000000000000000AB (probe, open)')
-    expect(text).toContain('  ended         still open (1m30s so far)')
-    expect(text).toContain('  acked         no')
-    expect(text).toContain('  availability  not measured over 30d')
+    expect(text).toContain('  ended        still open (1m30s so far)')
+    expect(text).toContain('  acked        no')
+    expect(text).toContain(
+      '  impact       none charged to a check: this is about the monitoring network',
+    )
+    expect(text).not.toMatch(/failed runs|availability|error budget|regions/)
     expect(text).toContain('Timeline (UTC):\n  (empty)\n')
+  })
+
+  it('states the basis of the availability of a check observed for less than the window', () => {
+    const text = formatIncidentDetail({
+      ...detail,
+      impact: { ...detail.impact, availability: 0.609, observedMs: 3 * MIN },
+    })
+    expect(text).toContain('  availability  60.900 % over the 3m observed (SLO window 30d)')
   })
 })
 

@@ -5,7 +5,13 @@
  * incident channel means the same thing everywhere.
  */
 import { formatDuration } from '../checks/duration.ts'
-import { describeEntry, utc } from '../hub/incidents/incident-report.ts'
+import { NOT_A_CHECK } from '../hub/incidents/incident-impact.ts'
+import {
+  availabilityText,
+  budgetText,
+  describeEntry,
+  utc,
+} from '../hub/incidents/incident-report.ts'
 import type { IncidentDetail, IncidentListItem } from '../hub/api/contract.ts'
 
 /** Upper case where someone should look: an open incident nobody acknowledged. */
@@ -51,24 +57,19 @@ export function formatIncidentList(items: IncidentListItem[]): string {
   return `${columns(rows).join('\n')}\n`
 }
 
-function percent(share: number, digits: number): string {
-  return `${(share * 100).toFixed(digits)} %`
-}
-
-/** The impact in two lines: runs and availability, then the error budget. */
+/**
+ * The impact: runs, availability and the error budget, each with its basis. Region, probe
+ * and channel incidents are about the monitoring network and cost a check nothing.
+ */
 function impactLines(detail: IncidentDetail): [string, string][] {
   const { impact } = detail
-  const budget = impact.errorBudget
-  const availability =
-    impact.availability === null ? 'not measured' : percent(impact.availability, 3)
+  if (NOT_A_CHECK.includes(detail.kind)) {
+    return [['impact', 'none charged to a check: this is about the monitoring network']]
+  }
   return [
     ['failed runs', `${impact.failedRuns} of ${impact.totalRuns} conclusive`],
-    ['availability', `${availability} over ${formatDuration(budget.windowMs)}`],
-    [
-      'error budget',
-      `${percent(budget.consumedShare, 1)} consumed by this incident, ` +
-        `${percent(budget.remainingShare, 1)} left (${budget.target} % target)`,
-    ],
+    ['availability', availabilityText(impact)],
+    ['error budget', budgetText(impact)],
   ]
 }
 
@@ -85,7 +86,9 @@ export function formatIncidentDetail(detail: IncidentDetail): string {
     ['check', checkLabel(detail)],
     ['started', `${utc(detail.start)} UTC`],
     ['ended', ended],
-    ['regions', detail.impact.regions.join(', ') || '-'],
+    ...(NOT_A_CHECK.includes(detail.kind)
+      ? []
+      : ([['regions', detail.impact.regions.join(', ') || '-']] as [string, string][])),
     [
       'first error',
       detail.firstError ? `${detail.firstError.code}: ${detail.firstError.message}` : '-',

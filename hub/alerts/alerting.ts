@@ -22,7 +22,7 @@ import type { Logger } from '../../lib/logger.ts'
 import { AlertEngine } from './engine/alert-engine.ts'
 import { ChannelAlerts } from './engine/channel-alerts.ts'
 import { Confirmations, type ConfirmRequest } from './engine/confirmations.ts'
-import { recordRecentDeploys } from '../incidents/deploy-timeline.ts'
+import { deploysBefore, recordRecentDeploys } from '../incidents/deploy-timeline.ts'
 import { AlertDispatcher } from './dispatch/dispatcher.ts'
 import { computeImpact, incidentSamples } from '../incidents/incident-impact.ts'
 import type { IncidentStore } from '../incidents/incident-store.ts'
@@ -133,7 +133,14 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     // measured outside maintenance (Silences.resultPredicate), so it is judged once.
     onEvent: (event) => {
       if (event.type === 'fired' && (event.subject ?? 'check') === 'check') {
-        recordRecentDeploys(incidents, event.incidentId, event.at, options.state.deploys())
+        const failingSince = incidents.get(event.incidentId)?.failingSince ?? null
+        recordRecentDeploys(
+          incidents,
+          event.incidentId,
+          event.at,
+          failingSince,
+          options.state.deploys(),
+        )
       }
       dispatcher.handle(event)
       remediation.onEvent(event)
@@ -176,6 +183,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     describe: (incidentId) => dispatcher.describe(incidentId),
     project: () => config().project,
     checkName: (checkId) => config().checks.find((check) => check.id === checkId)?.name,
+    deploysBefore: (incident) => deploysBefore(incident, options.state.deploys()),
     now: () => clock.now(),
   }
 

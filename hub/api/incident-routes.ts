@@ -20,7 +20,7 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AcknowledgeOutcome } from '../alerts/dispatch/dispatcher.ts'
 import type { IncidentImpact } from '../incidents/incident-impact.ts'
-import { buildIncidentReport } from '../incidents/incident-report.ts'
+import { buildIncidentReport, type RecentDeploy } from '../incidents/incident-report.ts'
 import type {
   Incident,
   IncidentFilter,
@@ -55,6 +55,8 @@ export interface IncidentRouteDeps {
   project: () => string
   /** The deployed check's display name; undefined when it has none or is gone. */
   checkName: (checkId: string) => string | undefined
+  /** Deploys in the half hour before the incident's failure began, for the report. */
+  deploysBefore?: (incident: Incident) => RecentDeploy[]
   /** When set, acks need it as a bearer token; otherwise loopback clients only. */
   apiToken?: string
   now: () => number
@@ -139,6 +141,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
       incident,
       impact: deps.impact(incident),
       samples: deps.samples(incident, INCIDENT_SAMPLES),
+      deploysBefore: deps.deploysBefore?.(incident) ?? [],
       now: deps.now(),
     })
     return c.body(markdown, 200, { 'content-type': 'text/markdown; charset=utf-8' })

@@ -4,6 +4,7 @@ import { validateMonitoring } from '../../checks/validate.ts'
 import { planDeploy } from '../config/deploy-plan.ts'
 import type { DeployEvent } from '../config/live-config.ts'
 import {
+  deploysBefore,
   recordDeployOnIncidents,
   recordRecentDeploys,
   RECENT_DEPLOY_WINDOW_MS,
@@ -58,21 +59,39 @@ describe('recordDeployOnIncidents', () => {
 })
 
 describe('recordRecentDeploys', () => {
-  it('puts the deploys of the half hour before an incident on its timeline, at their own times', () => {
+  it('puts only the deploys made since the failure began on the timeline, at their own times', () => {
     const incidents = new IncidentStore(new Database(':memory:'))
     const openedAt = 10 * RECENT_DEPLOY_WINDOW_MS
+    const failingSince = openedAt - 60_000
     const id = incidents.open({ checkId: 'api', at: openedAt, regions: ['eu'], firstError: null })
-    recordRecentDeploys(incidents, id, openedAt, [
-      { version: '1-old', source: 'ci', createdAt: openedAt - RECENT_DEPLOY_WINDOW_MS - 1 },
-      { version: '2-bad', source: 'ci', createdAt: openedAt - 120_000 },
+    recordRecentDeploys(incidents, id, openedAt, failingSince, [
+      { version: '1-before', source: 'ci', createdAt: failingSince - 1 },
+      { version: '2-during', source: 'ci', createdAt: openedAt - 30_000 },
       { version: '3-later', source: 'ci', createdAt: openedAt + 1 },
     ])
     expect(incidents.get(id)!.timeline).toEqual([
       {
-        at: openedAt - 120_000,
+        at: openedAt - 30_000,
         type: 'deploy',
-        detail: { version: '2-bad', source: 'ci', beforeIncidentMs: 120_000 },
+        detail: { version: '2-during', source: 'ci', beforeIncidentMs: 30_000 },
       },
     ])
+  })
+})
+
+describe('deploysBefore', () => {
+  it('lists the deploys of the half hour before the failure began, newest first', () => {
+    const began = 10 * RECENT_DEPLOY_WINDOW_MS
+    const deploys = [
+      { version: '1-old', source: 'ci', createdAt: began - RECENT_DEPLOY_WINDOW_MS - 1 },
+      { version: '2-bad', source: 'ci', createdAt: began - 120_000 },
+      { version: '3-worse', source: 'ci', createdAt: began - 60_000 },
+      { version: '4-during', source: 'ci', createdAt: began + 1 },
+    ]
+    expect(
+      deploysBefore({ startedAt: began + 5_000, failingSince: began }, deploys).map(
+        (d) => d.version,
+      ),
+    ).toEqual(['3-worse', '2-bad'])
   })
 })

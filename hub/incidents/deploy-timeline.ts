@@ -25,30 +25,48 @@ export function recordDeployOnIncidents(incidents: IncidentStore, event: DeployE
   }
 }
 
-/** How far back a new incident looks for deploys: long enough for a slow-burning bad change. */
+/** How far back a report looks for changes: long enough for a slow-burning bad change. */
 export const RECENT_DEPLOY_WINDOW_MS = 30 * 60_000
 
+type DeployFacts = Pick<DeployRecord, 'version' | 'source' | 'createdAt'>
+
 /**
- * Puts the deploys of the last RECENT_DEPLOY_WINDOW_MS before an incident opened on its
- * timeline, at their own times: a bad change usually lands shortly before the outage it
- * causes, when no incident was open yet to record it.
+ * Puts the deploys made between the start of an incident's failure episode and the
+ * moment it opened on its timeline, at their own times: inside the outage, no incident
+ * was open yet to record them. Deploys before the failure began are not part of the
+ * incident; the report lists them apart (deploysBefore).
  *
  * @example
- * recordRecentDeploys(incidents, event.incidentId, event.at, state.deploys())
+ * recordRecentDeploys(incidents, event.incidentId, event.at, failingSince, state.deploys())
  */
 export function recordRecentDeploys(
   incidents: IncidentStore,
   incidentId: string,
   openedAt: number,
-  deploys: readonly Pick<DeployRecord, 'version' | 'source' | 'createdAt'>[],
+  failingSince: number | null,
+  deploys: readonly DeployFacts[],
 ): void {
+  const from = failingSince ?? openedAt
   for (const deploy of deploys) {
-    const before = openedAt - deploy.createdAt
-    if (before < 0 || before > RECENT_DEPLOY_WINDOW_MS) continue
+    if (deploy.createdAt < from || deploy.createdAt > openedAt) continue
     incidents.addEvent(incidentId, deploy.createdAt, 'deploy', {
       version: deploy.version,
       source: deploy.source,
-      beforeIncidentMs: before,
+      beforeIncidentMs: openedAt - deploy.createdAt,
     })
   }
+}
+
+/**
+ * The deploys of the RECENT_DEPLOY_WINDOW_MS before an incident's failure began, newest
+ * first: the first place a correction-of-error review looks for a cause.
+ */
+export function deploysBefore(
+  incident: { startedAt: number; failingSince?: number | null },
+  deploys: readonly DeployFacts[],
+): DeployFacts[] {
+  const began = incident.failingSince ?? incident.startedAt
+  return deploys
+    .filter((d) => d.createdAt < began && began - d.createdAt <= RECENT_DEPLOY_WINDOW_MS)
+    .sort((a, b) => b.createdAt - a.createdAt)
 }

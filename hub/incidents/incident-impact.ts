@@ -39,10 +39,16 @@ export interface IncidentImpact {
   /** Conclusive runs (up, degraded, down) scheduled during it. */
   totalRuns: number
   /**
-   * Time-based availability of the check over the SLO window; null when nothing was
-   * monitored, and for region, probe and channel incidents, which are not about one check.
+   * Time-based availability of the check over the observed part of the SLO window (from
+   * when it was first monitored, or the window's start); null when nothing was monitored,
+   * and for region, probe and channel incidents, which are not about one check.
    */
   availability: number | null
+  /**
+   * How much of the SLO window the availability is over: the window, or less for a check
+   * monitored for a shorter time. Reports state it, so "60.9 %" never reads as 30 days.
+   */
+  observedMs: number
   errorBudget: ErrorBudget
 }
 
@@ -64,7 +70,7 @@ export interface ImpactSources {
 export const SAMPLE_LEAD_IN_MS = 5 * 60_000
 
 /** Incidents about the monitoring itself rather than a check: no availability of their own. */
-const NOT_A_CHECK: readonly IncidentKind[] = ['region', 'probe', 'channel']
+export const NOT_A_CHECK: readonly IncidentKind[] = ['region', 'probe', 'channel']
 
 /** The statuses that count as failing for an incident of `kind`. */
 export function failingStatuses(kind: IncidentKind): readonly CheckStatus[] {
@@ -108,6 +114,7 @@ export function computeImpact(
   const monitoredSince = sources.results.monitoredSince(checkId) ?? Math.min(startedAt, end)
   const allowedDowntimeMs = windowMs * (1 - sources.slo.target / 100)
   const consumedMs = kind === 'down' ? downtime([{ ...incident, endedAt: end }], window) : 0
+  const observedMs = Math.max(0, end - Math.max(window.from, monitoredSince))
   return {
     durationMs: end - startedAt,
     regions: failedRegions(incident),
@@ -121,6 +128,7 @@ export function computeImpact(
           monitoredSince,
           sources.maintenance?.(checkId, window.from, window.to),
         ),
+    observedMs: NOT_A_CHECK.includes(kind) ? 0 : observedMs,
     errorBudget: {
       target: sources.slo.target,
       windowMs,

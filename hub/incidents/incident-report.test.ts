@@ -94,6 +94,7 @@ const impact: IncidentImpact = {
   failedRuns: 120,
   totalRuns: 129,
   availability: 0.999,
+  observedMs: 30 * 24 * 60 * MIN,
   errorBudget: {
     target: 99.9,
     windowMs: 30 * 24 * 60 * MIN,
@@ -164,10 +165,58 @@ describe('buildIncidentReport', () => {
     const text = section(report, '## Customer impact')
     expect(text).toContain('**Duration:** 43m')
     expect(text).toContain('**Failed runs:** 120 of 129 conclusive runs (93.0 %)')
-    expect(text).toContain('99.900 %')
+    expect(text).toContain('**Availability:** 99.900 % over the 30d SLO window')
     expect(text).toContain(
-      '99.9 % over 30d, 43m12s of downtime allowed): this incident consumed 43m (99.5 %); 0.5 % of it remains.',
+      '**Error budget consumed by this incident:** 43m of the 43m12s of downtime that 99.9 % allows over 30d (99.5 %); 0.5 % of it remains.',
     )
+  })
+
+  it('states the basis of the availability of a check monitored for less than the window', () => {
+    const young = buildIncidentReport(
+      input({ impact: { ...impact, availability: 0.609, observedMs: 3 * MIN } }),
+    )
+    expect(section(young, '## Customer impact')).toContain(
+      '**Availability:** 60.900 % over the 3m observed (SLO window 30d)',
+    )
+  })
+
+  it('lists the deploys shortly before the failure began apart from the timeline', () => {
+    const withDeploys = buildIncidentReport(
+      input({ deploysBefore: [{ version: '7-bad', source: 'ci', createdAt: T0 - 2 * MIN }] }),
+    )
+    expect(section(withDeploys, '## Changes before it')).toContain(
+      '| 2026-03-01 11:58:00 | 7-bad from ci | 2m |',
+    )
+    expect(section(report, '## Changes before it')).toContain(
+      'No config was deployed in the 30 minutes before it began.',
+    )
+  })
+
+  it('gives a probe incident a monitoring layout, without check figures', () => {
+    const probeReport = buildIncidentReport(
+      input({
+        checkName: 'probe:eu-west-1',
+        incident: {
+          ...incident,
+          kind: 'probe',
+          checkId: 'probe:eu-west-1',
+          regions: [],
+          timeline: [
+            {
+              at: T0,
+              type: 'fired',
+              detail: { probeId: 'eu-west-1', summary: 'probe eu-west-1 offline for 1m' },
+            },
+          ],
+        },
+        impact: { ...impact, regions: [], failedRuns: 0, totalRuns: 0, availability: null },
+      }),
+    )
+    expect(probeReport).not.toContain('## Customer impact')
+    expect(probeReport).not.toMatch(/region\(s\) failing|Failed runs|Error budget/)
+    const text = section(probeReport, '## Monitoring impact')
+    expect(text).toContain('**What the hub saw:** probe eu-west-1 offline for 1m')
+    expect(text).toContain('no availability or error budget is counted')
   })
 
   it('lists every timeline entry in order, readable, with pipes escaped', () => {

@@ -7,13 +7,20 @@
  */
 import { formatDuration } from '../../checks/duration.ts'
 import type { SampleResult } from './incident-results.ts'
-import type { IncidentImpact } from './incident-impact.ts'
+import { NOT_A_CHECK, type IncidentImpact } from './incident-impact.ts'
 import type {
   IncidentError,
   IncidentKind,
   IncidentWithTimeline,
   TimelineEntry,
 } from './incident-store.ts'
+
+/** A deploy as the report lists it. */
+export interface RecentDeploy {
+  version: string
+  source: string
+  createdAt: number
+}
 
 export interface IncidentReportInput {
   project: string
@@ -22,6 +29,8 @@ export interface IncidentReportInput {
   incident: IncidentWithTimeline
   impact: IncidentImpact
   samples: SampleResult[]
+  /** Deploys in the half hour before the failure began, newest first (deploysBefore). */
+  deploysBefore?: RecentDeploy[]
   /** When the report is made (epoch ms): an open incident is described up to now. */
   now: number
 }
@@ -88,6 +97,9 @@ export function describeEntry(entry: TimelineEntry): [event: string, detail: str
   const d = entry.detail
   switch (entry.type) {
     case 'fired':
+      // Region, probe and channel alerts say what they saw in a summary; check alerts list regions.
+      if (typeof d.summary === 'string' && d.regions === undefined)
+        return ['Alert fired', d.summary]
       return [
         'Alert fired',
         joined(failingAtFire(d), errorText(d.firstError as IncidentError | null)),
@@ -188,9 +200,11 @@ function summary(input: IncidentReportInput, checkLabel: string): string[] {
     (entry) => entry.type === 'confirmation' && entry.at <= startedAt,
   ).length
   const detection = [
-    fired
-      ? `the alert fired at ${utc(fired.at)} UTC with ${failingAtFire(fired.detail)}`
-      : `the incident opened at ${utc(startedAt)} UTC`,
+    !fired
+      ? `the incident opened at ${utc(startedAt)} UTC`
+      : NOT_A_CHECK.includes(incident.kind)
+        ? `the alert fired at ${utc(fired.at)} UTC`
+        : `the alert fired at ${utc(fired.at)} UTC with ${failingAtFire(fired.detail)}`,
   ]
   if (confirmations > 0) {
     detection.push(
@@ -201,7 +215,8 @@ function summary(input: IncidentReportInput, checkLabel: string): string[] {
     (first, sample) => (first === null || sample.scheduledAt < first ? sample.scheduledAt : first),
     null,
   )
-  if (firstFailure !== null && firstFailure <= startedAt) {
+  const aboutACheck = !NOT_A_CHECK.includes(incident.kind)
+  if (aboutACheck && firstFailure !== null && firstFailure <= startedAt) {
     detection.push(
       `the first failing run sampled was scheduled at ${utc(firstFailure)} UTC, ` +
         `${formatDuration(startedAt - firstFailure)} before`,
@@ -212,35 +227,92 @@ function summary(input: IncidentReportInput, checkLabel: string): string[] {
       ? 'not acknowledged'
       : `by ${incident.ackedBy ?? 'unknown'} at ${utc(incident.ackedAt)} UTC ` +
         `(${formatDuration(Math.max(0, incident.ackedAt - startedAt))} after it started)`
-  const regions = impact.regions.length > 0 ? ` in ${impact.regions.join(', ')}` : ''
+  const regions =
+    impact.regions.length > 0 && !NOT_A_CHECK.includes(incident.kind)
+      ? ` in ${impact.regions.join(', ')}`
+      : ''
   return [
     `- **What failed:** ${checkLabel} ${WHAT_HAPPENED[incident.kind]}${regions}.`,
     `- **When:** ${when}.`,
     `- **How it was detected:** ${detection.join('; ')}.`,
-    `- **First error:** ${incident.firstError ? `\`${errorText(incident.firstError)}\`` : 'none recorded'}`,
+    ...(aboutACheck
+      ? [
+          `- **First error:** ${incident.firstError ? `\`${errorText(incident.firstError)}\`` : 'none recorded'}`,
+        ]
+      : []),
     `- **Acknowledged:** ${ack}.`,
   ]
 }
 
-function customerImpact(impact: IncidentImpact): string[] {
+/** The availability figure with its basis: over the whole window, or the part observed. */
+export function availabilityText(impact: IncidentImpact, digits = 3): string {
+  if (impact.availability === null) return 'not measured'
+  const { windowMs } = impact.errorBudget
+  const basis =
+    impact.observedMs >= windowMs
+      ? `over the ${formatDuration(windowMs)} SLO window`
+      : `over the ${formatDuration(impact.observedMs)} observed (SLO window ${formatDuration(windowMs)})`
+  return `${percent(impact.availability, digits)} ${basis}`
+}
+
+/** The error budget with its basis: the downtime the target allows over the full window. */
+export function budgetText(impact: IncidentImpact): string {
   const budget = impact.errorBudget
-  const failedShare =
-    impact.totalRuns > 0 ? ` (${percent(impact.failedRuns / impact.totalRuns, 1)})` : ''
-  const availability =
-    impact.availability === null ? 'not measured' : percent(impact.availability, 3)
   const remaining =
     budget.remainingShare < 0
       ? `the budget is overspent by ${percent(-budget.remainingShare, 1)}`
       : `${percent(budget.remainingShare, 1)} of it remains`
+  return (
+    `${formatDuration(budget.consumedMs)} of the ${formatDuration(budget.allowedDowntimeMs)} ` +
+    `of downtime that ${budget.target} % allows over ${formatDuration(budget.windowMs)} ` +
+    `(${percent(budget.consumedShare, 1)}); ${remaining}`
+  )
+}
+
+function customerImpact(impact: IncidentImpact): string[] {
+  const failedShare =
+    impact.totalRuns > 0 ? ` (${percent(impact.failedRuns / impact.totalRuns, 1)})` : ''
   return [
     `- **Duration:** ${formatDuration(impact.durationMs)}`,
     `- **Regions affected:** ${impact.regions.length > 0 ? impact.regions.join(', ') : 'none recorded'}`,
     `- **Failed runs:** ${impact.failedRuns} of ${impact.totalRuns} conclusive runs${failedShare}`,
-    `- **Availability over the SLO window** (${formatDuration(budget.windowMs)} up to the end): ${availability}`,
-    `- **Error budget** (${budget.target} % over ${formatDuration(budget.windowMs)}, ` +
-      `${formatDuration(budget.allowedDowntimeMs)} of downtime allowed): this incident consumed ` +
-      `${formatDuration(budget.consumedMs)} (${percent(budget.consumedShare, 1)}); ${remaining}.`,
+    `- **Availability:** ${availabilityText(impact)}`,
+    `- **Error budget consumed by this incident:** ${budgetText(impact)}.`,
   ]
+}
+
+/** Region, probe and channel incidents are about the monitoring: no runs, availability or budget. */
+function monitoringImpact(incident: IncidentWithTimeline, impact: IncidentImpact): string[] {
+  const fired = incident.timeline.find((entry) => entry.type === 'fired')
+  const summaryText = typeof fired?.detail.summary === 'string' ? fired.detail.summary : null
+  return [
+    `- **Duration:** ${formatDuration(impact.durationMs)}`,
+    ...(summaryText ? [`- **What the hub saw:** ${summaryText}`] : []),
+    `- **Service impact:** none charged. This incident is about the monitoring network ` +
+      `(${MONITORING_SUBJECT[incident.kind] ?? incident.kind}), so no availability or error ` +
+      'budget is counted against a check; checks it affected have incidents of their own.',
+  ]
+}
+
+const MONITORING_SUBJECT: Partial<Record<IncidentKind, string>> = {
+  region: 'a region lost connectivity',
+  probe: 'a probe was offline or unhealthy',
+  channel: 'a notification channel kept failing',
+}
+
+/** Deploys shortly before the failure began: where a review looks first for a cause. */
+function changesBefore(input: IncidentReportInput): string[] {
+  const deploys = input.deploysBefore ?? []
+  const began = input.incident.failingSince ?? input.incident.startedAt
+  if (deploys.length === 0) return ['No config was deployed in the 30 minutes before it began.']
+  return table(
+    ['Time (UTC)', 'Deploy', 'Before the failure began'],
+    deploys.map((d) => [
+      utc(d.createdAt),
+      `${d.version} from ${d.source}`,
+      formatDuration(began - d.createdAt),
+    ]),
+  )
 }
 
 function sampleSection(samples: SampleResult[]): string[] {
@@ -285,9 +357,13 @@ export function buildIncidentReport(input: IncidentReportInput): string {
     '',
     ...summary(input, checkLabel),
     '',
-    '## Customer impact',
+    ...(NOT_A_CHECK.includes(incident.kind)
+      ? ['## Monitoring impact', '', ...monitoringImpact(incident, input.impact)]
+      : ['## Customer impact', '', ...customerImpact(input.impact)]),
     '',
-    ...customerImpact(input.impact),
+    '## Changes before it',
+    '',
+    ...changesBefore(input),
     '',
     '## Timeline',
     '',
@@ -295,10 +371,9 @@ export function buildIncidentReport(input: IncidentReportInput): string {
       ? table(['Time (UTC)', 'Event', 'Detail'], timelineRows)
       : ['No timeline entries were recorded.']),
     '',
-    '## Sample results',
-    '',
-    ...sampleSection(input.samples),
-    '',
+    ...(NOT_A_CHECK.includes(incident.kind)
+      ? []
+      : ['## Sample results', '', ...sampleSection(input.samples), '']),
     '## Root cause and contributing factors',
     '',
     '_Why did it fail? Ask "why" until you reach causes you can act on, and list what made it worse, slower to detect or slower to fix._',
