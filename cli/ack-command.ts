@@ -73,8 +73,8 @@ export function registerAckCommand(program: Command): void {
         'after',
         `
 Acknowledging needs the hub's API token, or runs on the hub machine when it has none.
-Exit codes: 0 acknowledged; 1 no such incident, already acknowledged or resolved, the
-token was refused, or the hub could not be reached.
+Exit codes: 0 acknowledged; 1 no such incident, already acknowledged or resolved, no
+token given, or the hub could not be reached; 3 the hub refused the API token.
 
 Examples:
   vantage ack 01KJM6Q1Z8X4AB5C6D7E8F9G0H --comment "db failover in progress"

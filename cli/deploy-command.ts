@@ -142,7 +142,7 @@ probe, a host check that selects no live probe, a remediation command missing fr
 the hub's --remediation allow-list. They never block the deploy.
 
 Exit codes: 0 deployed, nothing to change, or a dry run; 1 errors in the file, or the
-hub refused or could not be reached; 2 wrong flags.
+hub refused or could not be reached; 2 wrong flags; 3 the hub refused the API token.
 
 Examples:
   vantage deploy monitors.ts --hub https://hub.example.com --dry-run

@@ -118,7 +118,8 @@ export function registerIncidentCommands(program: Command): void {
       .addHelpText(
         'after',
         `
-Exit codes: 0 done; 1 the hub refused, has no such incident, or could not be reached.
+Exit codes: 0 done; 1 the hub refused, has no such incident, or could not be reached;
+3 the hub refused the API token.
 
 Examples:
   vantage incidents list --open --hub https://hub.example.com

@@ -186,7 +186,8 @@ Checks match by id (--check) or tag (--tag); both repeat. A window is one-off (-
 or --start/--end with a zone) or recurring (--cron and --duration, UTC). Windows in
 the monitoring file (maintenance: [...]) are listed too and change only by a deploy.
 Adding and removing need the hub's API token, or a shell on the hub machine when the
-hub has none.
+hub has none. Exit codes: 0 done; 1 refused flags, or the hub refused or could not be
+reached; 3 the hub refused the API token.
 
 Examples:
   vantage ${kind} add --check api --for 2h --reason "${isSilence ? 'known incident, fix rolling out' : 'database upgrade'}"
