@@ -53,8 +53,9 @@ describe('vantage status', () => {
     const run = await status(['--hub', network.hub.httpUrl], { VANTAGE_API_TOKEN: API_TOKEN })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/^unknown\s+api\s+http\s+http:\/\/127\.0\.0\.1:9\/health$/m)
-    expect(run.stdout).toMatch(/^unknown\s+nightly-backup\s+heartbeat\s+a ping every 1d/m)
+    // SINCE, MAINTENANCE, SILENCED and ACKED are empty ("-") before anything happened.
+    expect(run.stdout).toMatch(/^unknown\s+api\s+http\s+(-\s+){4}http:\/\/127\.0\.0\.1:9\/health$/m)
+    expect(run.stdout).toMatch(/^unknown\s+nightly-backup\s+heartbeat\s+(-\s+){4}a ping every 1d/m)
     const pingUrl = run.stdout.match(/ping URL\s+(http:\/\/\S+\/ping\/[A-Za-z0-9_-]{32})$/m)?.[1]
     expect(pingUrl).toBeDefined()
     expect(pingUrl!.startsWith(`${network.hub.httpUrl}/ping/`)).toBe(true)
