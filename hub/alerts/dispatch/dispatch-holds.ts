@@ -10,6 +10,11 @@
  * dependent often crosses its quorum seconds before the thing it depends on is even
  * looked at. Once every dependency is clear again, the dependent waits its own
  * recoverAfter × every: if it recovers with its dependency, nobody hears about it.
+ *
+ * A check that fires on one region alone (a quorum of 1) while its other regions pass
+ * waits for that region's connectivity verdict: until every check that runs there has
+ * reported once more (region-loss.ts needs their results). If the region is set aside
+ * meanwhile, the incident resolves while held and only the region alert is sent.
  */
 import { parseDuration } from '../../../checks/duration.ts'
 import { scheduleIntervalMs } from '../../../checks/schedule.ts'
@@ -43,6 +48,12 @@ export interface HoldSources {
   spec: (checkId: string) => CheckSpec | undefined
   /** Asks a dependency's regions to run it now. */
   confirm: (checkId: string) => void
+  /**
+   * How long a one-region failure in `region` waits for the region's connectivity
+   * verdict: the longest interval of the checks that run there, or null when too few
+   * checks run there for a region loss to be detected at all.
+   */
+  regionVerdictMs: (region: string) => number | null
 }
 
 /** The alert being judged: when it fired, and what its hold remembers (updated in place). */
@@ -65,8 +76,27 @@ export function holdReason(
   if (silenced !== null) return silenced
   const dependency = dependencyHold(check, at, alert, sources)
   if (dependency !== null) return dependency
-  if (sources.checkState(check.id).flapping) return 'flapping'
-  return null
+  const state = sources.checkState(check.id)
+  if (state.flapping) return 'flapping'
+  return regionVerdictHold(state, at, alert, sources)
+}
+
+/** One failing region, others passing: wait until the region's own checks could show a loss. */
+function regionVerdictHold(
+  state: CheckAlertState,
+  at: number,
+  alert: HeldAlert,
+  sources: HoldSources,
+): string | null {
+  const [region, ...more] = state.failingRegions
+  if (region === undefined || more.length > 0) return null
+  const passing = Object.entries(state.regions).some(
+    ([name, series]) => name !== region && (series === 'passing' || series === 'degraded'),
+  )
+  if (!passing) return null
+  const waitMs = sources.regionVerdictMs(region)
+  if (waitMs === null || at - alert.firedAt >= waitMs) return null
+  return `only ${region} fails: waiting for its connectivity verdict`
 }
 
 function dependencyHold(

@@ -237,6 +237,59 @@ describe('AlertDispatcher: dependencies', () => {
   })
 })
 
+describe('AlertDispatcher: a check that fails in one region alone', () => {
+  const regions = ['eu', 'us', 'ap']
+  const quorumOne = monitoringConfig({
+    channels: ['ops'],
+    checks: [
+      { id: 'api', regions, every: '30s', alert: { quorum: 1 } },
+      { id: 'web', regions, every: '1m' },
+      { id: 'dns', regions, every: '30s' },
+    ],
+  })
+  const apOnly = {
+    failingRegions: ['ap'],
+    regions: { eu: 'passing', us: 'passing', ap: 'failing' } as const,
+  }
+
+  it('waits for the region’s verdict, and sends nothing when the region is set aside meanwhile', () => {
+    const hub = dispatcherFixture(quorumOne)
+    hub.stateOf.set('api', apOnly)
+    const api = hub.fire('api')
+    expectNothingSent(hub.drain())
+    expect(hub.incidents.get(api)?.timeline.at(-1)).toMatchObject({
+      detail: { reason: 'only ap fails: waiting for its connectivity verdict' },
+    })
+    // Region loss sets ap aside: the engine resolves the check's incident.
+    hub.runFor(30_000)
+    hub.resolve(api)
+    hub.runFor(5 * MIN)
+    expectNothingSent(hub.drain())
+  })
+
+  it('pages once every check of the region could have shown a loss: the longest interval and a margin', () => {
+    const hub = dispatcherFixture(quorumOne)
+    hub.stateOf.set('api', apOnly)
+    const api = hub.fire('api')
+    hub.runFor(MIN + 14_000)
+    expectNothingSent(hub.drain())
+    hub.runFor(1_000)
+    expect(hub.drain().map((s) => [s.event.type, s.event.incidentId])).toEqual([['fired', api]])
+  })
+
+  it('does not wait where too few checks run for a region loss to be detected', () => {
+    const hub = dispatcherFixture(
+      monitoringConfig({
+        channels: ['ops'],
+        checks: [{ id: 'api', regions, alert: { quorum: 1 } }],
+      }),
+    )
+    hub.stateOf.set('api', apOnly)
+    hub.fire('api')
+    expect(summary(hub.drain())).toEqual([['fired', ['ops']]])
+  })
+})
+
 describe('AlertDispatcher: flapping', () => {
   it('holds a fired alert while the check flaps and sends nothing when it resolves', () => {
     const hub = dispatcherFixture(config)

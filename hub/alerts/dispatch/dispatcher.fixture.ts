@@ -27,7 +27,15 @@ export function monitoringConfig(raw: {
   channels: string[]
   routes?: unknown[]
   alerting?: Record<string, unknown>
-  checks: { id: string; tags?: string[]; notify?: string[]; dependsOn?: string[] }[]
+  checks: {
+    id: string
+    tags?: string[]
+    notify?: string[]
+    dependsOn?: string[]
+    regions?: string[]
+    every?: string
+    alert?: Record<string, unknown>
+  }[]
 }): MonitoringConfig {
   const outcome = validateMonitoring({
     channels: raw.channels.map((name) => ({ type: 'console', name })),
@@ -57,6 +65,8 @@ export function dispatcherFixture(initial: MonitoringConfig) {
   const measuredAt = new Map<string, number>()
   /** Checks the dispatcher asked to run now. */
   const confirmed: string[] = []
+  /** Anything else a test sets on a check's engine state (failing regions, series). */
+  const stateOf = new Map<string, Partial<CheckAlertState>>()
   const silenced = new Map<string, string>()
   let config = initial
 
@@ -77,6 +87,7 @@ export function dispatcherFixture(initial: MonitoringConfig) {
         flapping: flapping.has(checkId),
         failingSomewhere: failingSomewhere.has(checkId),
         lastMeasuredAt: measuredAt.get(checkId) ?? clock.now(),
+        ...stateOf.get(checkId),
       }),
       send: (event, channels, { groupKey }) => sent.push({ event, channels, groupKey }),
       suppression: (check, _at): Suppression | null => {
@@ -159,6 +170,7 @@ export function dispatcherFixture(initial: MonitoringConfig) {
     failingSomewhere,
     measuredAt,
     confirmed,
+    stateOf,
     get dispatcher() {
       return dispatcher
     },

@@ -23,6 +23,7 @@ import type { AlertEvent } from '../../../checks/alert-event.ts'
 import type { CheckAlertState } from '../alert-state.ts'
 import { sendDueFollowUps, type FollowUpSinks } from './dispatch-followup.ts'
 import { checkRef, holdReason, type CheckRef, type HoldSources } from './dispatch-holds.ts'
+import { regionVerdictMs } from './region-verdict.ts'
 import {
   describeRecord,
   failingChannelOf,
@@ -99,6 +100,7 @@ export class AlertDispatcher {
       checkState: (checkId) => options.checkState(checkId),
       spec: (checkId) => options.config().checks.find((spec) => spec.id === checkId),
       confirm: (checkId) => options.confirm?.(checkId),
+      regionVerdictMs: (region) => regionVerdictMs(options.config(), region),
     }
     this.#followUp = {
       incidents: options.incidents,
