@@ -26,7 +26,7 @@ describe('validateMonitoring: errors', () => {
     expect(errors).toEqual([
       'checks[0].every: "7x" is not a duration (use e.g. 30s, 5m, 1h)',
       'checks[1].timeout: "soon" is not a duration (use e.g. 30s, 5m, 1h)',
-      'checks[2].host: Too small: expected string to have >=1 characters',
+      'checks[2].host: must not be empty',
     ])
   })
 
@@ -173,17 +173,64 @@ describe('validateMonitoring: errors', () => {
     expect(errors).toEqual([
       'channels[0].type: unknown channel type "sms" (expected one of console, webhook, slack, pagerduty, email, teams, opsgenie, telegram)',
       'channels[1].routingKey: expected an Events API v2 routing key',
-      'channels[2].smtp.port: Too small: expected number to be >=1',
+      'channels[2].smtp.port: must be at least 1, got 0',
       'channels[2].to: list at least one recipient',
       'channels[3].botToken: a bot token is empty',
       'channels[3]: unknown option "token"',
     ])
   })
 
-  it('rejects input that is not a project', () => {
-    expect(errorsOf(null)).toEqual(['(root): Invalid input: expected object, received null'])
-    expect(errorsOf({ checks: 'api' })).toEqual([
-      'checks: Invalid input: expected array, received string',
+  it('rejects input that is not a project, saying what it got', () => {
+    expect(errorsOf(null)).toEqual([
+      '(root): the default export must be defineMonitoring({ checks: [...] }), got null',
+    ])
+    expect(errorsOf(undefined)).toEqual([
+      '(root): the default export must be defineMonitoring({ checks: [...] }), got nothing',
+    ])
+    expect(errorsOf({ checks: 'api' })).toEqual(['checks: expected a list, got "api"'])
+  })
+
+  it('says how to start when there are no checks at all', () => {
+    expect(errorsOf({})).toEqual([
+      "checks: missing: list the checks to run, e.g. checks: [http('api', { url: 'https://api.example.com/health' })]",
+    ])
+  })
+
+  it('explains a status expectation that is not one, with the value given', () => {
+    expect(
+      errorsOf({
+        defaults: { regions: ['eu-west'] },
+        checks: [{ ...api(), expect: { status: 'ok' } }],
+      }),
+    ).toEqual([
+      'checks[0].expect.status: expected a status code (200), a list ([200, 204]) or a range ({ min: 200, max: 299 }), got "ok"',
+    ])
+  })
+
+  it('says a channel option came out undefined, as an unset environment variable makes it', () => {
+    expect(
+      errorsOf({
+        defaults: { regions: ['eu-west'] },
+        channels: [{ type: 'webhook', name: 'ops', url: process.env.VANTAGE_SURELY_UNSET_URL }],
+        checks: [api()],
+      }),
+    ).toEqual([
+      'channels[0].url: must be an http:// or https:// URL, got undefined (read from an environment variable that is not set?)',
+    ])
+  })
+
+  it('names a check that depends on a broken one by its own index, without a follow-on error', () => {
+    expect(
+      errorsOf({
+        defaults: { regions: ['eu-west'] },
+        checks: [
+          { kind: 'http', id: 'bad', url: 'nope' },
+          { ...api(), id: 'web', dependsOn: ['bad', 'ghost'] },
+        ],
+      }),
+    ).toEqual([
+      'checks[0].url: must be an http:// or https:// URL',
+      'checks[1].dependsOn[1]: no check with id "ghost"',
     ])
   })
 })

@@ -53,7 +53,12 @@ const projectSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
   maintenance: z.array(maintenanceWindowSchema).default([]),
   slo: sloSchema.default(sloSchema.parse({})),
-  checks: z.array(z.unknown()),
+  checks: z.array(z.unknown(), {
+    error: (issue) =>
+      issue.input === undefined
+        ? "missing: list the checks to run, e.g. checks: [http('api', { url: 'https://api.example.com/health' })]"
+        : undefined,
+  }),
 })
 
 export interface MonitoringConfig {
@@ -72,14 +77,119 @@ export interface MonitoringConfig {
 export type ValidationOutcome =
   { ok: true; config: MonitoringConfig } | { ok: false; errors: string[] }
 
-function issuesToErrors(issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []): string[] {
+/**
+ * One line per problem, in the words of the README: the path as the user wrote it, what
+ * was expected and, when the message does not say it already, what was actually there.
+ * `root` is the value the issues' paths start from.
+ */
+function issuesToErrors(
+  issues: z.core.$ZodIssue[],
+  root: unknown,
+  prefix: PropertyKey[] = [],
+): string[] {
   return issues.map((issue) => {
     const path = formatPath([...prefix, ...issue.path])
     if (issue.code === 'unrecognized_keys') {
       return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
     }
+    const actual = valueAt(root, issue.path)
+    const generic = issue.message.startsWith('Invalid input')
+    const hint = writtenUndefined(root, issue.path)
+    if (generic && issue.code === 'invalid_type') {
+      return `${path}: ${expectedText(issue.expected)}, ${gotText(actual, hint)}`
+    }
+    if (generic) return `${path}: invalid value, ${gotText(actual, hint)}`
+    const bound = boundText(issue)
+    if (bound === 'must not be empty') return `${path}: ${bound}`
+    if (bound) return `${path}: ${bound}, ${gotText(actual, hint)}`
+    // A worded message stands as is, but an option written with an undefined value is said
+    // so: `url: process.env.OPS_URL` with the variable unset reads as a bad URL otherwise.
+    if (hint) return `${path}: ${issue.message}, ${gotText(actual, true)}`
     return `${path}: ${issue.message}`
   })
+}
+
+/** zod's "Too small: expected number to be >=1" in the README's words, or null. */
+function boundText(issue: z.core.$ZodIssue): string | null {
+  if (issue.code !== 'too_small' && issue.code !== 'too_big') return null
+  if (!/^Too (small|big)/.test(issue.message)) return null
+  const limit = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum)
+  const small = issue.code === 'too_small'
+  const word = small
+    ? issue.inclusive === false
+      ? 'more than'
+      : 'at least'
+    : issue.inclusive === false
+      ? 'less than'
+      : 'at most'
+  if (small && limit === 1 && issue.inclusive !== false && issue.origin === 'string') {
+    return 'must not be empty'
+  }
+  switch (issue.origin) {
+    case 'string':
+      return `must have ${word} ${limit} character(s)`
+    case 'array':
+    case 'set':
+      return `must list ${word} ${limit} item(s)`
+    default:
+      return `must be ${word} ${limit}`
+  }
+}
+
+/** True when the option at `path` is written out with the value undefined. */
+function writtenUndefined(root: unknown, path: readonly PropertyKey[]): boolean {
+  const key = path.at(-1)
+  const parent = valueAt(root, path.slice(0, -1))
+  return (
+    key !== undefined &&
+    typeof parent === 'object' &&
+    parent !== null &&
+    Object.hasOwn(parent, key) &&
+    (parent as Record<PropertyKey, unknown>)[key] === undefined
+  )
+}
+
+/** The value at `path` inside `root`, or undefined. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined
+    value = (value as Record<PropertyKey, unknown>)[key]
+  }
+  return value
+}
+
+const EXPECTED_TEXT: Record<string, string> = {
+  array: 'expected a list',
+  object: 'expected an object',
+  string: 'expected a text',
+  number: 'expected a number',
+  int: 'expected a whole number',
+  boolean: 'expected true or false',
+}
+
+function expectedText(expected: string): string {
+  return EXPECTED_TEXT[expected] ?? `expected ${expected}`
+}
+
+/** A value as a message quotes it, cut short. */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined'
+  const json = JSON.stringify(value) ?? String(value)
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json
+}
+
+/**
+ * What was there instead. An option written out as undefined was most often read from an
+ * environment variable that is not set where the file was loaded, so the message says so.
+ */
+function gotText(actual: unknown, writtenUndefined: boolean): string {
+  if (actual === undefined) {
+    return writtenUndefined
+      ? 'got undefined (read from an environment variable that is not set?)'
+      : 'got nothing'
+  }
+  return `got ${describeValue(actual)}`
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -126,14 +236,20 @@ function rawChannelNames(channels: unknown): string[] {
   )
 }
 
+/** A valid check and its place in the file, for errors that name it. */
+interface PlacedCheck {
+  spec: CheckSpec
+  index: number
+}
+
 /** Validates each raw check, appending its errors; returns the checks that are valid. */
 function validateChecks(
   rawChecks: unknown[],
   defaults: z.infer<typeof defaultsSchema>,
   channelNames: ReadonlySet<string>,
   errors: string[],
-): CheckSpec[] {
-  const checks: CheckSpec[] = []
+): PlacedCheck[] {
+  const checks: PlacedCheck[] = []
   const firstIndexById = new Map<string, number>()
 
   rawChecks.forEach((raw, index) => {
@@ -167,7 +283,7 @@ function validateChecks(
     }
     const parsed = checkSpecSchema.safeParse(input)
     if (!parsed.success) {
-      errors.push(...issuesToErrors(parsed.error.issues, ['checks', index]))
+      errors.push(...issuesToErrors(parsed.error.issues, input, ['checks', index]))
       return
     }
     const spec = parsed.data
@@ -195,7 +311,7 @@ function validateChecks(
         errors.push(`checks[${index}].notify[${position}]: no channel named "${name}"`)
       }
     })
-    checks.push(spec)
+    checks.push({ spec, index })
   })
   return checks
 }
@@ -207,8 +323,17 @@ function validateChecks(
  * every check would report the same missing option.
  */
 export function validateMonitoring(input: unknown): ValidationOutcome {
+  if (!isRecord(input)) {
+    const got = input === undefined ? 'nothing' : describeValue(input)
+    return {
+      ok: false,
+      errors: [
+        `(root): the default export must be defineMonitoring({ checks: [...] }), got ${got}`,
+      ],
+    }
+  }
   const project = projectSchema.safeParse(input)
-  const errors = project.success ? [] : issuesToErrors(project.error.issues)
+  const errors = project.success ? [] : issuesToErrors(project.error.issues, input)
   const raw = isRecord(input) ? input : {}
   const defaults = project.success
     ? project.data.defaults
@@ -229,7 +354,7 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
   })
   if (project.success) {
     errors.push(...routeErrors(project.data, seenChannels))
-    errors.push(...dependencyErrors(checks))
+    errors.push(...dependencyErrors(checks, rawCheckIds(raw.checks)))
   }
 
   if (!project.success || errors.length > 0) return { ok: false, errors }
@@ -239,7 +364,7 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
     config: {
       project: project.data.project,
       channels: project.data.channels,
-      checks,
+      checks: checks.map((placed) => placed.spec),
       alerting,
       routes,
       maintenance,
@@ -268,15 +393,28 @@ function routeErrors(
   return errors
 }
 
-/** `dependsOn` entries that name no check, the check itself, or close a cycle. */
-function dependencyErrors(checks: CheckSpec[]): string[] {
+/** Check ids as written, valid checks or not: a dependency on a broken check is not "missing". */
+function rawCheckIds(rawChecks: unknown): Set<string> {
+  if (!Array.isArray(rawChecks)) return new Set()
+  return new Set(
+    rawChecks.flatMap((raw) => (isRecord(raw) && typeof raw.id === 'string' ? [raw.id] : [])),
+  )
+}
+
+/**
+ * `dependsOn` entries that name no check, the check itself, or close a cycle. Errors name
+ * each check by its place in the file; a dependency on a check that is itself invalid is
+ * left to that check's own error.
+ */
+function dependencyErrors(placed: PlacedCheck[], writtenIds: ReadonlySet<string>): string[] {
   const errors: string[] = []
-  const ids = new Map(checks.map((check, index) => [check.id, index]))
-  for (const [index, check] of checks.entries()) {
+  const checks = placed.map((p) => p.spec)
+  const ids = new Map(placed.map(({ spec, index }) => [spec.id, index]))
+  for (const { spec: check, index } of placed) {
     check.dependsOn?.forEach((id, position) => {
       const path = `checks[${index}].dependsOn[${position}]`
       if (id === check.id) errors.push(`${path}: a check cannot depend on itself`)
-      else if (!ids.has(id)) errors.push(`${path}: no check with id "${id}"`)
+      else if (!writtenIds.has(id)) errors.push(`${path}: no check with id "${id}"`)
     })
   }
   // A cycle would have each check wait for the other forever: report one per cycle start.

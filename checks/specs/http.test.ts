@@ -101,7 +101,7 @@ describe('http checks: validation', () => {
         http('f', { url: URL, headers: { 'bad header': 'x' } }),
       ]),
     ).toEqual([
-      'checks[0].followRedirects: Too small: expected number to be >=0',
+      'checks[0].followRedirects: must be at least 0, got -1',
       'checks[1].ipFamily: must be 4, 6 or "auto"',
       'checks[2].auth: must be { username, password } or { bearer }',
       'checks[3].auth.username: must not contain ":"',

@@ -30,11 +30,13 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 /** A range of acceptable HTTP status codes, inclusive. */
 const statusRangeSchema = z.strictObject({ min: z.int(), max: z.int() })
-export const statusExpectationSchema = z.union([
-  z.int().min(100).max(599),
-  z.array(z.int().min(100).max(599)).min(1),
-  statusRangeSchema,
-])
+export const statusExpectationSchema = z.union(
+  [z.int().min(100).max(599), z.array(z.int().min(100).max(599)).min(1), statusRangeSchema],
+  {
+    error: (issue) =>
+      `expected a status code (200), a list ([200, 204]) or a range ({ min: 200, max: 299 }), got ${JSON.stringify(issue.input) ?? 'undefined'}`,
+  },
+)
 export type StatusExpectation = z.infer<typeof statusExpectationSchema>
 
 const headerNameSchema = z.string().regex(HEADER_NAME)

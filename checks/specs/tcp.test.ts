@@ -45,10 +45,10 @@ describe('tcp checks: validation', () => {
       'checks[0].port: must be a port number from 1 to 65535',
       'checks[1].port: must be a port number from 1 to 65535',
       'checks[2].port: must be a port number from 1 to 65535',
-      'checks[3].host: Too small: expected string to have >=1 characters',
+      'checks[3].host: must not be empty',
       'checks[3].tls: must be true, false or { servername?, insecure? }',
       'checks[4].expect.banner.matches: "SSH-(" is not a valid regular expression (Unterminated group)',
-      'checks[5].expect.banner: Too small: expected string to have >=1 characters',
+      'checks[5].expect.banner: must not be empty',
     ])
   })
 
