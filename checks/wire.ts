@@ -17,7 +17,7 @@
  * more than a shape.
  */
 import { z } from 'zod'
-import { describeIssues } from './issue-path.ts'
+import { describeIssues } from './issue-text.ts'
 
 /** The prefix is configurable so that several Vantage networks can share one broker. */
 export const DEFAULT_TOPIC_PREFIX = 'vantage/v1'
@@ -61,6 +61,11 @@ export const probeStatusSchema = z.object({
   stats: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
   /** The probe's self-health: why its results are inconclusive, if they are. */
   health: z.object({ ok: z.boolean(), reasons: z.array(z.string()) }).optional(),
+  /**
+   * Random, new at every start of the probe process. The broker lets a connection take
+   * over a live one with the same probe id only when it is the same instance reconnecting.
+   */
+  instance: z.string().optional(),
 })
 export type ProbeStatus = z.infer<typeof probeStatusSchema>
 

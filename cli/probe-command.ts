@@ -12,15 +12,16 @@ import {
   addProbeSecurityOptions,
   refusalHint,
   resolveProbeSecurity,
+  tokenRegionMismatch,
   type ProbeSecurity,
   type ProbeSecurityFlags,
 } from './probe-security-options.ts'
 import { onShutdown } from './shutdown.ts'
 import { VERSION } from './version.ts'
 
-interface ProbeFlags extends ProbeSecurityFlags {
+interface ProbeFlags extends Omit<ProbeSecurityFlags, 'id'> {
   hub: string
-  id: string
+  id?: string
   region: string
   label: Record<string, string>
   data?: string
@@ -60,9 +61,12 @@ export function probeCommand(): Command {
         .argParser(parseMqttUrl),
     )
     .addOption(
-      new Option('--id <probeId>', 'unique probe id, e.g. eu-west-1')
-        .env('VANTAGE_PROBE_ID')
-        .default(hostname()),
+      // No default: two hosts that both left it out would share one id and knock each
+      // other off the broker.
+      new Option(
+        '--id <probeId>',
+        'this probe\u2019s own id, unique in the network, e.g. eu-west-1',
+      ).env('VANTAGE_PROBE_ID'),
     )
     .addOption(
       new Option(
@@ -145,6 +149,16 @@ export function probeCommand(): Command {
         .default(5_000, '5s'),
     )
     .action(async (flags: ProbeFlags) => {
+      if (!flags.id) {
+        const suggestion = hostname()
+          .replace(/[^A-Za-z0-9._-]/g, '-')
+          .slice(0, 64)
+        process.stderr.write(
+          'vantage probe: --id is required (or VANTAGE_PROBE_ID): each probe needs its own id, ' +
+            `which its token is made for; e.g. --id ${suggestion}\n`,
+        )
+        process.exit(2)
+      }
       if (!PROBE_ID.test(flags.id)) {
         process.stderr.write(
           `vantage probe: --id "${flags.id}" may only contain letters, digits, ".", "_" and "-"\n`,
@@ -169,10 +183,15 @@ export function probeCommand(): Command {
       }
       let security: ProbeSecurity
       try {
-        security = resolveProbeSecurity(flags)
+        security = resolveProbeSecurity({ ...flags, id: flags.id })
       } catch (error) {
         process.stderr.write(`vantage probe: ${(error as Error).message}\n`)
         process.exit(2)
+      }
+      const mismatch = tokenRegionMismatch(security, flags.region)
+      if (mismatch) {
+        process.stderr.write(`vantage probe: ${mismatch}\n`)
+        process.exit(3)
       }
       if (!hubKey) {
         process.stderr.write(
@@ -181,7 +200,8 @@ export function probeCommand(): Command {
             '(`vantage hub --print-key-fingerprint` on the hub host) with --hub-key.\n',
         )
       }
-      const logger = createLogger('probe').child({ probeId: flags.id, region: flags.region })
+      const probeId = flags.id
+      const logger = createLogger('probe').child({ probeId, region: flags.region })
       const probe = await startProbe({
         hubUrl: flags.hub,
         probeId: flags.id,
@@ -200,7 +220,7 @@ export function probeCommand(): Command {
         version: VERSION,
         logger,
         onFatal: (fatal) => {
-          const hint = fatal.hint ?? refusalHint(fatal.code, flags.id)
+          const hint = fatal.hint ?? refusalHint(fatal.code, probeId, flags.region)
           process.stderr.write(`vantage probe: ${fatal.message}\n  ${hint}\n`)
           void probe.stop().finally(() => process.exit(3))
         },

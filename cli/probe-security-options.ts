@@ -3,6 +3,7 @@
  * what to tell a person whose probe the broker refused.
  */
 import { Option, type Command } from 'commander'
+import { regionOfToken } from '../hub/broker/credentials.ts'
 import type { MqttConnectionOptions } from '../lib/mqtt-connection.ts'
 import { readPem } from './hub-security-options.ts'
 
@@ -58,9 +59,31 @@ export function resolveProbeSecurity(flags: ProbeSecurityFlags): ProbeSecurity {
   return { username, password: flags.password, tls }
 }
 
+/**
+ * Why the token cannot work with `--region`, when the token says which region it is
+ * for (tokens made since `vantage token create` put it first); the hub would refuse it.
+ */
+export function tokenRegionMismatch(security: ProbeSecurity, region: string): string | undefined {
+  const tokenRegion = security.password ? regionOfToken(security.password) : undefined
+  if (tokenRegion === undefined || tokenRegion === region) return undefined
+  const name = security.username ?? 'of this probe'
+  return (
+    `token ${name} is for region ${tokenRegion}, not ${region}\n` +
+    `  start the probe with --region ${tokenRegion}, or make it a token for ${region} on the hub: ` +
+    `vantage token create probe ${name} --region ${region} --rotate`
+  )
+}
+
 /** A next step for a CONNACK refusal, by its return code. */
-export function refusalHint(code: number | undefined, probeId: string): string {
+export function refusalHint(code: number | undefined, probeId: string, region?: string): string {
   const create = `vantage token create probe ${probeId} --region <region>`
+  if (code === 2) {
+    return (
+      `another probe with id ${probeId} is connected to the broker, and an id is for one probe at ` +
+      'a time: give this one its own --id (and a token for it). If it is this probe restarted, its ' +
+      'old connection should have gone by now.'
+    )
+  }
   if (code === 4) {
     return (
       `the username or token was not accepted: the username must be the probe id (${probeId}) and ` +
@@ -69,8 +92,11 @@ export function refusalHint(code: number | undefined, probeId: string): string {
   }
   if (code === 5) {
     return (
-      'the broker wants credentials this probe did not give, or they do not match its id: ' +
-      `pass --username ${probeId} --password <token> (or VANTAGE_PASSWORD); make a token on the hub with: ${create}`
+      'the broker wants credentials this probe did not give, or they do not match its id' +
+      (region
+        ? ` or its region (${region}; \`vantage token list\` on the hub shows the token's)`
+        : '') +
+      `: pass --username ${probeId} --password <token> (or VANTAGE_PASSWORD); make a token on the hub with: ${create}`
     )
   }
   return 'check the probe id and its credentials'

@@ -76,6 +76,14 @@ export interface MqttConnectionOptions {
   tls?: Pick<IClientOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>
   /** Added to the log line when the broker's certificate is not signed by a trusted CA, e.g. which flag gives one. */
   untrustedCertificateHint?: string
+  /**
+   * CONNACK codes that may clear up by themselves, retried for up to `forMs` from the
+   * first such refusal before they are fatal: a probe refused because its id is
+   * connected may be meeting its own old connection, which the broker drops once its
+   * keepalive runs out.
+   */
+  retryRefusals?: { codes: readonly number[]; forMs: number }
+  now?: () => number
   /** Talk MQTT over this stream instead of dialling `url` (the hub's in-process link to its embedded broker). */
   streamBuilder?: () => Duplex
 }
@@ -88,6 +96,8 @@ export class MqttConnection {
   private isUp = false
   /** The error logged last since the last connect: mqtt.js reports one failure twice, and a retry repeats it. */
   private lastError: string | undefined
+  /** When the broker first refused us with a code in `retryRefusals`, since the last connect. */
+  private refusedSince: number | undefined
 
   constructor(private readonly options: MqttConnectionOptions) {
     this.backoff = options.backoff ?? new Backoff()
@@ -116,6 +126,7 @@ export class MqttConnection {
       disableNagle(client)
       this.isUp = true
       this.lastError = undefined
+      this.refusedSince = undefined
       this.backoff.reset()
       logger.info({ url }, 'connected to broker')
       Promise.resolve(this.options.onConnect(this)).catch((error: unknown) => {
@@ -126,11 +137,25 @@ export class MqttConnection {
     client.on('message', (topic, payload) => this.options.onMessage(topic, payload))
     client.on('error', (error: Error & { code?: number | string }) => {
       if (typeof error.code === 'number' && FATAL_CONNACK_CODES.has(error.code)) {
+        // The broker closes the socket after a refusal; 'close' schedules the retry.
+        if (this.retriesRefusal(error.code)) {
+          const repeated = error.message === this.lastError
+          this.lastError = error.message
+          logger[repeated ? 'debug' : 'warn'](
+            { err: error.message, url, code: error.code },
+            'the broker refused the connection; retrying for a while in case it clears',
+          )
+          return
+        }
+        const refusedFor =
+          this.refusedSince === undefined
+            ? ''
+            : `, for ${Math.round((this.now() - this.refusedSince) / 1_000)} s`
         this.closing = true
         client.end(true)
         this.options.onFatal(
           new FatalConnectionError(
-            `the broker at ${url} refused the connection (${error.message}); check the probe id and credentials`,
+            `the broker at ${url} refused the connection (${error.message}${refusedFor}); check the probe id and credentials`,
             error.code,
           ),
         )
@@ -187,6 +212,18 @@ export class MqttConnection {
     this.closing = true
     clearTimeout(this.retryTimer)
     await this.client?.endAsync(false).catch(() => undefined)
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+
+  /** True while a refusal with this code is still worth retrying. */
+  private retriesRefusal(code: number): boolean {
+    const retry = this.options.retryRefusals
+    if (!retry?.codes.includes(code)) return false
+    this.refusedSince ??= this.now()
+    return this.now() - this.refusedSince < retry.forMs
   }
 
   private scheduleReconnect(): void {

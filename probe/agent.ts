@@ -4,6 +4,7 @@
  * and the publisher. Each decision lives in its own file; this one only connects them
  * and owns the start and stop order.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ProbeCheck } from '../checks/bundle.ts'
@@ -153,6 +154,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   const identity = {
     probeId,
     region,
+    instance: randomUUID(),
     labels: options.labels ?? {},
     capabilities,
     version: options.version,
@@ -219,6 +221,9 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       ? "the CA given with --ca did not sign the broker's certificate: give --ca the CA that did"
       : "no CA this probe trusts signed the broker's certificate: give --ca <file> (or VANTAGE_TLS_CA) the CA that did, e.g. the hub's own CA",
     keepaliveSec: options.keepaliveSec,
+    // Refused because our id is connected: maybe our own old connection, which the broker
+    // drops after 1.5 keepalives; past that, another probe really has this id.
+    retryRefusals: { codes: [2], forMs: (options.keepaliveSec ?? 30) * 1_500 + 5_000 },
     logger,
     will: {
       topic: topics.probeStatus(probeId),

@@ -129,8 +129,9 @@ export class Publisher {
           await transport.publish(this.opts.topic, payload)
         } catch (error) {
           // The connection dropped mid-send; restart() replays from the outbox when it returns.
+          // The message says it all (EPIPE, connection closed); a stack trace would only alarm.
           this.opts.logger.warn(
-            { err: error, batchId },
+            { err: (error as Error).message, batchId },
             'publishing a result batch failed; will replay',
           )
           break

@@ -9,6 +9,8 @@ import type { HealthReport } from './self-health.ts'
 export interface StatusSources {
   probeId: string
   region: string
+  /** This process's random id (checks/wire.ts). */
+  instance: string
   labels: Record<string, string>
   capabilities: string[]
   version: string
@@ -39,6 +41,7 @@ export function statusReport(state: ProbeStatus['state'], from: StatusSources): 
       ...(offset === undefined ? {} : { clockOffsetMs: offset }),
     },
     health: from.health(),
+    instance: from.instance,
   }
 }
 
@@ -49,7 +52,10 @@ export function statusReport(state: ProbeStatus['state'], from: StatusSources): 
  * the depth last reported instead.
  */
 export function lastWill(
-  from: Pick<StatusSources, 'probeId' | 'region' | 'labels' | 'capabilities' | 'version'>,
+  from: Pick<
+    StatusSources,
+    'probeId' | 'region' | 'instance' | 'labels' | 'capabilities' | 'version'
+  >,
 ): ProbeStatus {
   return {
     state: 'offline',
@@ -58,5 +64,6 @@ export function lastWill(
     labels: from.labels,
     capabilities: from.capabilities,
     version: from.version,
+    instance: from.instance,
   }
 }

@@ -6,7 +6,9 @@
  *   start, and only over the in-process link (never from the network);
  * - a probe: username = probe id, password = its token (`vantage token create`),
  *   and the MQTT client id `vantage-probe-<id>`, so one probe cannot take over
- *   another's session or fire its Last Will;
+ *   another's session or fire its Last Will. Its Last Will (sent with CONNECT) must
+ *   name the region its token was made for, so a probe started with the wrong
+ *   `--region` is refused at once rather than on its first status;
  * - a probe with a verified TLS client certificate and no username: the
  *   certificate's CN is its probe id (only when the hub requires client certificates);
  * - with `--insecure-demo` only: anyone without credentials. Such a client is the
@@ -16,18 +18,41 @@
  * Everyone else gets CONNACK 4 (bad username or password) or 5 (not authorized),
  * which probes treat as fatal.
  *
+ * MQTT lets a new connection with a client id take over the one that has it. For a
+ * probe that is how a second process with the same id (two hosts without `--id`, a
+ * copied service file) knocks the real one off, again and again, each reconnect
+ * taking it back. So a probe id that is connected is refused with CONNACK 2
+ * (identifier rejected) while its connection lives, unless the newcomer is the same
+ * probe process reconnecting (the same `instance` in its Last Will). A connection
+ * that is really dead goes when the broker's keepalive notices, and the probe
+ * retries until then (probe/agent.ts).
+ *
  * Replacing aedes' `authorizePublish` drops its built-in `$SYS/` guard; TopicAcl
  * refuses `$`-topics instead. A refused publish closes the connection (aedes has no
  * other answer in MQTT 3.1.1); a refused subscription is granted as 0x80 (failure).
  */
 import type { TLSSocket } from 'node:tls'
-import type { AuthenticateError, AuthErrorCode, Client, PublishPacket, Subscription } from 'aedes'
+import type {
+  AuthenticateError,
+  AuthErrorCode,
+  Client,
+  ConnectPacket,
+  PublishPacket,
+  Subscription,
+} from 'aedes'
 import { PROBE_ID } from '../../checks/wire.ts'
 import type { Logger } from '../../lib/logger.ts'
 import { HUB_USERNAME, hashToken, sameHash, type CredentialStore } from './credentials.ts'
 import { TopicAcl, type Principal } from './topic-acl.ts'
 
 const PROBE_CLIENT_PREFIX = 'vantage-probe-'
+
+/**
+ * How long a connect waits for the connection it would replace to close: a probe that
+ * disconnects and reconnects at once, or a tool that connects twice in a row, is not a
+ * second probe; its DISCONNECT is just still on its way.
+ */
+const DUPLICATE_GRACE_MS = 1_000
 
 /** A connected client's identity and how it proved it. */
 export type Identity =
@@ -55,6 +80,8 @@ export interface AccessControlOptions {
   hubSecret: string
   /** True for the hub's in-process link to the broker. */
   isInternal: (client: Client) => boolean
+  /** The connected client with this client id, if any. */
+  connectedClient: (clientId: string) => Client | undefined
   logger: Logger
 }
 
@@ -68,6 +95,8 @@ export function probeIdOfClientId(clientId: string): string | undefined {
 /** The aedes `authenticate`, `authorizePublish` and `authorizeSubscribe` hooks, sharing who each client is. */
 export class AccessControl {
   private readonly identities = new WeakMap<Client, Identity>()
+  /** Each client's Last Will as sent with CONNECT: its status says which region and instance it is. */
+  private readonly wills = new WeakMap<Client, ClaimedStatus>()
 
   constructor(private readonly options: AccessControlOptions) {}
 
@@ -89,6 +118,10 @@ export class AccessControl {
         return refuse(4, `no valid token for probe "${username}" (unknown, revoked or wrong)`)
       if (claimed !== username) {
         return refuse(5, `probe "${username}" must use client id ${PROBE_CLIENT_PREFIX}${username}`)
+      }
+      const region = this.wills.get(client)?.region
+      if (region !== undefined && region !== entry.region) {
+        return refuse(5, `token ${username} is for region ${entry.region}, not ${region}`)
       }
       return {
         kind: 'probe',
@@ -120,29 +153,76 @@ export class AccessControl {
     return { kind: 'probe', probeId, via: 'insecure-demo' }
   }
 
+  /** Keeps the Last Will a client sends with CONNECT, for authenticate to read. */
+  readonly preConnect = (
+    client: Client,
+    packet: ConnectPacket,
+    done: (error: Error | null, success: boolean) => void,
+  ): void => {
+    if (packet.will && packet.will.topic.endsWith('/status')) {
+      this.wills.set(client, claimedStatus(packet.will.payload))
+    }
+    done(null, true)
+  }
+
   readonly authenticate = (
     client: Client,
     username: Readonly<string | undefined>,
     password: Readonly<Buffer | undefined>,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ): void => {
-    const outcome = this.identify(client, username, password)
-    if ('returnCode' in outcome) {
-      this.options.logger.warn(
-        { clientId: client.id, username, reason: outcome.reason },
-        'refused an MQTT client',
+    const identified = this.identify(client, username, password)
+    if ('returnCode' in identified) return this.refuse(client, username, identified, done)
+    void this.unlessDuplicate(client, identified).then((outcome) => {
+      if ('returnCode' in outcome) return this.refuse(client, username, outcome, done)
+      this.identities.set(client, outcome)
+      this.options.logger.debug(
+        { clientId: client.id, ...describe(outcome) },
+        'MQTT client authenticated',
       )
-      const error = Object.assign(new Error(outcome.reason), {
-        returnCode: outcome.returnCode as AuthErrorCode,
-      })
-      return done(error, false)
+      done(null, true)
+    })
+  }
+
+  /**
+   * The identity, or a refusal when a live connection already holds the client id of
+   * this probe and is another process (another `instance`), once it has had
+   * DUPLICATE_GRACE_MS to go.
+   */
+  private async unlessDuplicate(client: Client, identity: Identity): Promise<Identity | Refusal> {
+    if (identity.kind !== 'probe') return identity
+    const holder = () => {
+      const existing = this.options.connectedClient(client.id)
+      return existing && existing !== client && !existing.closed ? existing : undefined
     }
-    this.identities.set(client, outcome)
-    this.options.logger.debug(
-      { clientId: client.id, ...describe(outcome) },
-      'MQTT client authenticated',
+    const existing = holder()
+    if (!existing) return identity
+    const instance = this.wills.get(client)?.instance
+    if (instance !== undefined && this.wills.get(existing)?.instance === instance) return identity
+    const deadline = Date.now() + DUPLICATE_GRACE_MS
+    while (holder() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    if (!holder()) return identity
+    return refuse(
+      2,
+      `another probe with id ${identity.probeId} is connected (client id ${client.id}); ` +
+        'each probe needs its own --id',
     )
-    done(null, true)
+  }
+
+  private refuse(
+    client: Client,
+    username: string | undefined,
+    outcome: Refusal,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): void {
+    this.options.logger.warn(
+      { clientId: client.id, username, reason: outcome.reason },
+      'refused an MQTT client',
+    )
+    const error = Object.assign(new Error(outcome.reason), {
+      returnCode: outcome.returnCode as AuthErrorCode,
+    })
+    done(error, false)
   }
 
   readonly authorizePublish = (
@@ -193,7 +273,7 @@ export class AccessControl {
     if (identity.kind !== 'probe' || !identity.region) return true
     if (!acl.isStatusOf(packet.topic, identity.probeId)) return true
     // A token is for one region: a probe may not join another region's rotation.
-    const region = claimedRegion(packet.payload)
+    const { region } = claimedStatus(packet.payload)
     return region === undefined || region === identity.region
   }
 
@@ -221,15 +301,21 @@ function describe(identity: Identity): Record<string, string> {
   return identity.kind === 'hub' ? { as: 'hub' } : { as: identity.probeId, via: identity.via }
 }
 
-/** The region a status payload claims; undefined for an empty or unreadable one. */
-function claimedRegion(payload: PublishPacket['payload']): string | undefined {
-  if (payload.length === 0) return undefined
+/** What a status payload says about its sender; nothing for an empty or unreadable one. */
+interface ClaimedStatus {
+  region?: string
+  /** The probe process (probe/agent.ts): a reconnect of the same one may take its place. */
+  instance?: string
+}
+
+function claimedStatus(payload: PublishPacket['payload'] | string): ClaimedStatus {
+  if (payload.length === 0) return {}
   try {
-    const parsed: unknown = JSON.parse(payload.toString())
-    const region = (parsed as { region?: unknown } | null)?.region
-    return typeof region === 'string' ? region : undefined
+    const parsed = JSON.parse(payload.toString()) as { region?: unknown; instance?: unknown } | null
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
+    return { region: text(parsed?.region), instance: text(parsed?.instance) }
   } catch {
-    return undefined
+    return {}
   }
 }
 

@@ -6,6 +6,7 @@ import {
   createProbeToken,
   credentialsPath,
   readCredentials,
+  regionOfToken,
   revokeProbeToken,
 } from './credentials.ts'
 import { tempDir } from '../../test/fixtures/temp-dir.ts'
@@ -17,7 +18,10 @@ describe('probe tokens', () => {
     const file = tempFile()
     const now = new Date('2026-01-02T03:04:05.000Z')
     const { token } = createProbeToken(file, { probeId: 'eu-west-1', region: 'eu-west', now })
-    expect(Buffer.from(token, 'base64url')).toHaveLength(32)
+    // The region it is for, then 32 random bytes.
+    expect(token).toMatch(/^eu-west\.[A-Za-z0-9_-]{43}$/)
+    expect(Buffer.from(token.slice('eu-west.'.length), 'base64url')).toHaveLength(32)
+    expect(regionOfToken(token)).toBe('eu-west')
     const text = readFileSync(file, 'utf8')
     expect(text).not.toContain(token)
     expect(readCredentials(file).probes['eu-west-1']).toEqual({
@@ -27,6 +31,12 @@ describe('probe tokens', () => {
       createdAt: '2026-01-02T03:04:05.000Z',
     })
     expect(statSync(file).mode & 0o777).toBe(0o600)
+  })
+
+  it('reads the region a token names, dots and all; an older token names none', () => {
+    const secret = 'x'.repeat(43)
+    expect(regionOfToken(`dc1.eu-west.${secret}`)).toBe('dc1.eu-west')
+    expect(regionOfToken(secret)).toBeUndefined()
   })
 
   it('verifies the right token only, for the right probe', () => {

@@ -42,9 +42,22 @@ export function credentialsPath(dataDir: string): string {
   return join(dataDir, CREDENTIALS_FILE)
 }
 
-/** A new secret token, base64url (43 characters). */
-export function newToken(): string {
-  return randomBytes(TOKEN_BYTES).toString('base64url')
+/**
+ * A new secret token: 43 base64url characters, after `<region>.` when it is a probe's.
+ * The region is not secret; it lets a probe tell, before it connects, that it was
+ * started with a `--region` its token is not for (the hash covers it, so it cannot be
+ * edited). Tokens made before it have no prefix and still work.
+ */
+export function newToken(region?: string): string {
+  const secret = randomBytes(TOKEN_BYTES).toString('base64url')
+  return region === undefined ? secret : `${region}.${secret}`
+}
+
+/** The region a probe token names (see newToken), or undefined for a token without one. */
+export function regionOfToken(token: string): string | undefined {
+  // base64url has no ".", so the last one ends the region, whatever the region contains.
+  const dot = token.lastIndexOf('.')
+  return dot > 0 ? token.slice(0, dot) : undefined
 }
 
 export function hashToken(token: string): string {
@@ -164,7 +177,7 @@ export function createProbeToken(
         'pass --rotate to replace it, which stops the old one from working',
     )
   }
-  const token = newToken()
+  const token = newToken(options.region)
   data.probes[options.probeId] = {
     probeId: options.probeId,
     region: options.region,

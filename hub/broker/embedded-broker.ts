@@ -60,6 +60,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const { logger } = options
   const hubSecret = randomBytes(32).toString('base64url')
   const internalStreams = new WeakSet<object>()
+  const byClientId = new Map<string, Client>()
   const credentials = new CredentialStore(options.credentialsFile, (error) =>
     logger.error(
       { err: error.message },
@@ -72,12 +73,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     insecureDemo: options.insecureDemo ?? false,
     hubSecret,
     isInternal: (client) => internalStreams.has(client.conn),
+    connectedClient: (clientId) => byClientId.get(clientId),
     logger,
   })
   const broker = await Aedes.createBroker({
     // Give slow subscribers 5 s to drain before aedes drops them, so one stuck
     // client cannot hold the broker's memory hostage.
     drainTimeout: 5_000,
+    preConnect: access.preConnect,
     authenticate: access.authenticate,
     authorizePublish: access.authorizePublish,
     authorizeSubscribe: access.authorizeSubscribe,
@@ -91,8 +94,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   emitter.on('error', (error: Error) => logger.error({ err: error.message }, 'mqtt broker error'))
 
   const connected = new Set<Client>()
-  broker.on('client', (client) => connected.add(client))
-  broker.on('clientDisconnect', (client) => connected.delete(client))
+  broker.on('client', (client) => {
+    connected.add(client)
+    byClientId.set(client.id, client)
+  })
+  broker.on('clientDisconnect', (client) => {
+    connected.delete(client)
+    if (byClientId.get(client.id) === client) byClientId.delete(client.id)
+  })
   credentials.watch(() => {
     for (const client of connected) {
       if (!access.isRevoked(client)) continue
