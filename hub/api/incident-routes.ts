@@ -108,9 +108,10 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
   }
 
   app.get('/api/v1/incidents', (c) => {
-    const parsed = listQuery.safeParse(c.req.query())
+    const query = c.req.query()
+    const parsed = listQuery.safeParse(query)
     if (!parsed.success) {
-      return c.json({ error: 'the query is invalid', errors: issueLines(parsed.error) }, 400)
+      return c.json({ error: 'the query is invalid', errors: issueLines(parsed.error, query) }, 400)
     }
     const { check, open, kind, since, limit } = parsed.data
     const filter: IncidentFilter = { checkId: check, kind, since, limit }

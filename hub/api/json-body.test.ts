@@ -69,9 +69,9 @@ describe('readValidBody', () => {
       json: {
         error: 'the request body is invalid',
         errors: [
-          'by: Too small: expected string to have >=1 characters',
-          'count: Invalid input: expected int, received number',
-          '(body): Unrecognized key: "extra"',
+          'by: must not be empty',
+          'count: expected a whole number, got 1.5',
+          '(body): unknown option "extra"',
         ],
       },
     })

@@ -5,6 +5,7 @@
  * machine without asking (a "simple" CORS request), but not that one, so a route that
  * changes something cannot be driven by a page the operator happens to open.
  */
+import { issuesToErrors } from '../../checks/issue-text.ts'
 import type { Context } from 'hono'
 import type { z } from 'zod'
 
@@ -23,9 +24,12 @@ export interface JsonBodyOptions {
   whenEmpty?: unknown
 }
 
-/** A schema's problems as `path: message` lines; `(body)` for the body as a whole. */
-export function issueLines(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+/**
+ * A schema's problems as `path: message` lines, with what was sent where it helps;
+ * `(body)` for the body as a whole.
+ */
+export function issueLines(error: z.ZodError, sent: unknown): string[] {
+  return issuesToErrors(error.issues, sent).map((line) => line.replace(/^\(root\):/, '(body):'))
 }
 
 /** `16 KiB`, `5 MiB`: a limit as the 413 answer and the API docs state it. */
@@ -119,6 +123,6 @@ export async function readValidBody<T>(
   if (!read.ok) return read
   const parsed = schema.safeParse(read.body)
   if (parsed.success) return { ok: true, body: parsed.data }
-  const body = { error: 'the request body is invalid', errors: issueLines(parsed.error) }
+  const body = { error: 'the request body is invalid', errors: issueLines(parsed.error, read.body) }
   return { ok: false, response: c.json(body, 400) }
 }

@@ -78,7 +78,7 @@ describe('loadRemediationCommands', () => {
       'commands.blank.timeout: "soon" is not a duration (use e.g. 30s, 5m, 1h)',
       'commands.extra: unknown option "shell"',
       'commands.env.env.NOT A NAME: must be a variable name like API_URL',
-      'commands.env.env.OK: Invalid input: expected string, received number',
+      'commands.env.env.OK: expected a text, got 1',
       '(root): unknown option "version"',
     ])
     expect(() => loadRemediationCommands(path)).toThrow(`${path} has 8 error(s):`)
@@ -93,7 +93,7 @@ describe('loadRemediationCommands', () => {
       expect.stringMatching(/^is not valid JSON: /),
     ])
     expect(errorsOf(() => parseRemediationCommands({}))).toEqual([
-      'commands: Invalid input: expected record, received undefined',
+      'commands: expected an object, got nothing',
     ])
   })
 })

@@ -15,7 +15,7 @@ import { z } from 'zod'
 import { parseDuration } from '../../../checks/duration.ts'
 import { runProgram } from '../../../lib/run-program.ts'
 import { COMMAND_NAME, durationSchema } from '../../../checks/specs/common.ts'
-import { formatPath } from '../../../checks/issue-path.ts'
+import { issuesToErrors } from '../../../checks/issue-text.ts'
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -72,16 +72,6 @@ export class RemediationConfigError extends Error {
   }
 }
 
-function issueToError(issue: z.core.$ZodIssue): string {
-  const path = formatPath(issue.path)
-  if (issue.code === 'unrecognized_keys') {
-    return `${path}: unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
-  }
-  // A bad record key carries the key's own message one level down.
-  if (issue.code === 'invalid_key') return `${path}: ${issue.issues[0]?.message ?? issue.message}`
-  return `${path}: ${issue.message}`
-}
-
 /**
  * Validates the parsed content of a remediation file.
  * @throws RemediationConfigError listing every problem
@@ -91,7 +81,8 @@ export function parseRemediationCommands(
   file = 'remediation file',
 ): Map<string, RemediationCommand> {
   const parsed = fileSchema.safeParse(input)
-  if (!parsed.success) throw new RemediationConfigError(file, parsed.error.issues.map(issueToError))
+  if (!parsed.success)
+    throw new RemediationConfigError(file, issuesToErrors(parsed.error.issues, input))
   return new Map(
     Object.entries(parsed.data.commands).map(([name, command]) => [
       name,
