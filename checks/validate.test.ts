@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { channels, defineMonitoring, http, ping } from './define.ts'
 import { effectiveQuorum } from './spec.ts'
-import { formatPath } from './issue-path.ts'
+import { formatPath } from './issue-text.ts'
 import { configOf, errorsOf } from './validate.fixture.ts'
 
 const api = (id = 'api', props: Record<string, unknown> = {}) =>

@@ -12,7 +12,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { DEFAULT_ALERTING, DEFAULT_SLO } from '../../checks/alerting.ts'
 import type { CheckSpec } from '../../checks/spec.ts'
-import { formatPath } from '../../checks/issue-path.ts'
+import { formatPath } from '../../checks/issue-text.ts'
 import type { ChannelConfig, MonitoringConfig } from '../../checks/validate.ts'
 
 /** One changed field; values are display text, `(unset)` when absent, `(secret)` when hidden. */

@@ -14,7 +14,7 @@
  * lost) and rolled up as maintenance, but the alert engine never sees them: during
  * maintenance a check counts neither as up nor as down.
  */
-import { describeIssues } from '../../checks/issue-path.ts'
+import { describeIssues } from '../../checks/issue-text.ts'
 import { checkResultSchema, type CheckResult } from '../../checks/result.ts'
 import { decodeMessage, resultBatchSchema, type Topics } from '../../checks/wire.ts'
 import type { Logger } from '../../lib/logger.ts'

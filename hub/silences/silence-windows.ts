@@ -11,7 +11,7 @@ import {
   type MaintenanceWindowConfig,
 } from '../../checks/alerting.ts'
 import { isDuration, parseDuration } from '../../checks/duration.ts'
-import { formatPath } from '../../checks/issue-path.ts'
+import { formatPath } from '../../checks/issue-text.ts'
 import { windowDateProblem, windowLengthProblem } from '../../checks/window-limits.ts'
 import { cronProblem, currentWindow, nextStart, windowsBetween } from './cron-window.ts'
 import { WINDOW_LIMITS } from './silence-input.ts'
