@@ -68,3 +68,9 @@ export const maintenanceDurationSchema = durationSchema.superRefine((text, ctx) 
   const problem = windowLengthProblem(text, 'a maintenance window', MAX_MAINTENANCE_MS)
   if (problem) ctx.addIssue({ code: 'custom', message: problem })
 })
+
+/** How long a window of each kind may last, and what its errors call it. */
+export const WINDOW_LIMITS = {
+  silence: { noun: 'a silence', maxMs: MAX_SILENCE_MS },
+  maintenance: { noun: 'a maintenance window', maxMs: MAX_MAINTENANCE_MS },
+} as const

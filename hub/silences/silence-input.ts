@@ -8,8 +8,7 @@ import { matcherSchema } from '../../checks/alerting.ts'
 import { parseDuration } from '../../checks/duration.ts'
 import { durationSchema } from '../../checks/specs/common.ts'
 import {
-  MAX_MAINTENANCE_MS,
-  MAX_SILENCE_MS,
+  WINDOW_LIMITS,
   windowDateSchema,
   windowLengthProblem,
   windowSpanProblem,
@@ -69,12 +68,6 @@ export const createWindowSchema = z
   })
 
 export type CreateWindowInput = z.infer<typeof createWindowSchema>
-
-/** How long a window of each kind may last, and what its errors call it. */
-export const WINDOW_LIMITS = {
-  silence: { noun: 'a silence', maxMs: MAX_SILENCE_MS },
-  maintenance: { noun: 'a maintenance window', maxMs: MAX_MAINTENANCE_MS },
-} as const
 
 /**
  * The time fields of a window from a body the schema passed, or what is still wrong

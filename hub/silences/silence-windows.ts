@@ -12,9 +12,12 @@ import {
 } from '../../checks/alerting.ts'
 import { isDuration, parseDuration } from '../../checks/duration.ts'
 import { formatPath } from '../../checks/issue-text.ts'
-import { windowDateProblem, windowLengthProblem } from '../../checks/window-limits.ts'
+import {
+  WINDOW_LIMITS,
+  windowDateProblem,
+  windowLengthProblem,
+} from '../../checks/window-limits.ts'
 import { cronProblem, currentWindow, nextStart, windowsBetween } from './cron-window.ts'
-import { WINDOW_LIMITS } from './silence-input.ts'
 
 export type WindowKind = 'silence' | 'maintenance'
 
