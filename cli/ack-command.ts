@@ -6,7 +6,7 @@
 import { userInfo } from 'node:os'
 import { Command, Option } from 'commander'
 import type { IncidentListItem } from '../hub/api/contract.ts'
-import { utc } from '../hub/incidents/incident-report.ts'
+import { utc } from '../hub/incidents/timeline-text.ts'
 import { HubRequestError, type HubClient } from './hub-client.ts'
 import { addHubOptions, failWith, hubClientFor, type HubFlags } from './hub-options.ts'
 import { formatAcknowledged } from './incidents-format.ts'

@@ -6,12 +6,8 @@
  */
 import { formatDuration } from '../checks/duration.ts'
 import { NOT_A_CHECK } from '../hub/incidents/incident-impact.ts'
-import {
-  availabilityText,
-  budgetText,
-  describeEntry,
-  utc,
-} from '../hub/incidents/incident-report.ts'
+import { availabilityText, budgetText } from '../hub/incidents/incident-report.ts'
+import { describeEntry, utc } from '../hub/incidents/timeline-text.ts'
 import type { IncidentDetail, IncidentListItem } from '../hub/api/contract.ts'
 
 /** Upper case where someone should look: an open incident nobody acknowledged. */

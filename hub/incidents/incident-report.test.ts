@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { SampleResult } from './incident-results.ts'
 import type { IncidentImpact } from './incident-impact.ts'
-import {
-  buildIncidentReport,
-  cell,
-  describeEntry,
-  type IncidentReportInput,
-} from './incident-report.ts'
+import { buildIncidentReport, type IncidentReportInput } from './incident-report.ts'
+import { cell, describeEntry } from './timeline-text.ts'
 import type { IncidentWithTimeline, TimelineEntry } from './incident-store.ts'
 
 const MIN = 60_000

@@ -65,9 +65,18 @@ export function readSources(root: string): SourceFile[] {
       lines: text.split('\n').length,
       imports,
       testOnly: /\.(test|fixture)\.tsx?$/.test(path) || path.startsWith('test/'),
-      statesSizeReason: text.split('\n').slice(0, 20).join('\n').includes(SIZE_REASON),
+      statesSizeReason: headerText(text).includes(SIZE_REASON),
     }
   })
+}
+
+/** A file's first lines as one line of prose: comment markers and line breaks folded away. */
+function headerText(text: string): string {
+  return text
+    .split('\n')
+    .slice(0, 20)
+    .map((line) => line.replace(/^\s*(\/\*\*|\*\/|\*|\/\/)?\s*/, ''))
+    .join(' ')
 }
 
 const topOf = (path: string) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '')

@@ -1,6 +1,8 @@
 /**
  * The alert engine: turns check results into alert transitions that people can trust,
- * fast when something is really down, silent when it is not.
+ * fast when something is really down, silent when it is not. Longer than 400 lines
+ * because this header is the state model's one description and the class is the one
+ * place that orders its steps; every step already has its own file.
  *
  * - Each series of a check (a region; a probe for host checks) has a verdict from its
  *   streaks (series-track.ts): passing, degraded or failing.
@@ -28,8 +30,6 @@
  *
  * This file decides when; its parts do the writing: check-track.ts, check-incidents.ts,
  * flapping-episodes.ts, region-alerts.ts, confirmation-memory.ts, engine-restore.ts.
- * Longer than 400 lines because the header above is the state model's one description
- * and the class is the one place that orders its steps; every step already has its file.
  */
 import { DEFAULT_ALERTING, type AlertingConfig } from '../../../checks/alerting.ts'
 import type { CheckResult } from '../../../checks/result.ts'
@@ -167,21 +167,10 @@ export class AlertEngine {
     const closed: AlertEvent[] = []
     for (const [checkId, track] of this.#checks) {
       if (next.has(checkId)) continue
-      const reason = specs.some((s) => s.id === checkId) ? 'check disabled' : 'check removed'
-      const quorum = effectiveQuorum(track.spec)
-      for (const kind of ['down', 'degraded'] as const) {
-        if (track[kind]) {
-          closed.push(this.#checkIncidents.resolve(track, kind, quorum, { config: reason }, reason))
-        }
-      }
-      if (track.flapping) {
-        closeQuietly(
-          this.#incidents,
-          track.flapping.id,
-          now,
-          `${reason}; closed without notification`,
-        )
-      }
+      const disabled = specs.some((s) => s.id === checkId)
+      closed.push(
+        ...this.#checkIncidents.retire(track, disabled ? 'check disabled' : 'check removed'),
+      )
     }
     const isDeployed = (checkId: string) => next.has(checkId)
     for (const incident of this.#restored ? unclaimedIncidents(this.#restored, isDeployed) : []) {

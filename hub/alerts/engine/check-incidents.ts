@@ -3,9 +3,11 @@
  * builds the `fired` and `resolved` events that announce them. The engine decides when;
  * this part writes the incident, its timeline and the track's record of it.
  */
+import { effectiveQuorum } from '../../../checks/spec.ts'
 import type { Clock } from '../../../lib/clock.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
 import { earliestFailure, eventBase, type Cause, type CheckTrack } from './check-track.ts'
+import { closeQuietly } from './close-quietly.ts'
 import type { ConfirmationMemory } from './confirmation-memory.ts'
 import type { Incident, IncidentStore } from '../../incidents/incident-store.ts'
 
@@ -101,6 +103,23 @@ export class CheckIncidents {
       firstError: incident.firstError,
       durationMs,
     }
+  }
+
+  /**
+   * Closes the incidents of a check that a deploy removed or disabled: DOWN and DEGRADED
+   * with a resolve that says why, so receivers close theirs; a flapping episode quietly.
+   */
+  retire(track: CheckTrack, reason: 'check removed' | 'check disabled'): AlertEvent[] {
+    const closed: AlertEvent[] = []
+    const quorum = effectiveQuorum(track.spec)
+    for (const kind of ['down', 'degraded'] as const) {
+      if (track[kind]) closed.push(this.resolve(track, kind, quorum, { config: reason }, reason))
+    }
+    if (track.flapping) {
+      const message = `${reason}; closed without notification`
+      closeQuietly(this.#incidents, track.flapping.id, this.#clock.now(), message)
+    }
+    return closed
   }
 
   /**

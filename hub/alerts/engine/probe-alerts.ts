@@ -3,6 +3,9 @@
  * turns its down results inconclusive): the checks it ran are judged by the regions
  * left (the engine counts offline and inconclusive series out), and the people who run
  * the probe network hear about the probe itself, once, instead of one alert per check.
+ * A probe that said why it is offline (stopped cleanly, or draining) or that the hub
+ * drained was taken down on purpose: it never alerts, and an open alert of it resolves.
+ * A probe that leaves the registry (retired) resolves its alert too.
  *
  * The open incidents (kind 'probe', checkId `probe:<id>`) are the memory: a restarted
  * hub picks them up, so it neither alerts twice about a probe still offline nor
@@ -80,6 +83,12 @@ export class ProbeAlerts {
     for (const probe of probes) {
       listed.add(probe.probeId)
       if (!this.#firstListedAt.has(probe.probeId)) this.#firstListedAt.set(probe.probeId, now)
+      const onPurpose = probe.drained ? 'drained' : probe.state === 'offline' && probe.reason
+      if (onPurpose) {
+        this.#unhealthySince.delete(probe.probeId)
+        this.#resolve(probe.probeId, now, `probe ${probe.probeId} is ${onPurpose}`)
+        continue
+      }
       if (probe.state === 'online') {
         this.#seenOnline.add(probe.probeId)
         if (probe.health && !probe.health.ok) {
