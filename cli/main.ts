@@ -21,6 +21,9 @@ export function buildProgram(): Command {
     )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    // Lets a command and its subcommands share a flag name (`vantage probe --hub` takes an
+    // MQTT URL, `vantage probe remove --hub` the hub's HTTP address).
+    .enablePositionalOptions()
     .addCommand(hubCommand())
     .addCommand(probeCommand())
     .addCommand(demoCommand())
@@ -39,6 +42,8 @@ Examples:
   vantage demo                                   a hub, three probes and a flaky target on this machine
   vantage hub --checks ./monitors.ts --port 8080 --mqtt-port 1883 --data ./data
   vantage probe --hub mqtt://hub.example.com:1883 --id eu-west-1 --region eu-west
+  vantage probe drain eu-west-1                  maintenance: its checks move to its region's other probes
+  vantage probe remove eu-west-1                 retire a probe that is gone (or: vantage token revoke)
   vantage token create probe eu-west-1 --region eu-west   a broker token for that probe (printed once)
   vantage validate ./monitors.ts                 check a monitors file in CI
   vantage deploy ./monitors.ts --hub http://hub.example.com:8080   plan and deploy to a running hub
@@ -54,6 +59,18 @@ Examples:
   return program
 }
 
+/**
+ * Commander exits 1 on a usage error (unknown option, bad value, missing argument); the
+ * CLI's promise is 2 for usage, 1 for failures and 3 for refused credentials, so a script
+ * can tell a typo from an outage. Help and version still exit 0.
+ */
+export function exitTwoOnUsageErrors(command: Command): void {
+  command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  for (const sub of command.commands) exitTwoOnUsageErrors(sub)
+}
+
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv)
+  const program = buildProgram()
+  exitTwoOnUsageErrors(program)
+  await program.parseAsync(argv)
 }

@@ -2,6 +2,7 @@
  * The commands against the real routes on a loopback server: what the user types
  * reaches the hub as a window, and what the hub refuses comes back as a clear error.
  */
+import { exitTwoOnUsageErrors } from './main.ts'
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { Command } from 'commander'
@@ -61,8 +62,9 @@ async function vantage(...args: string[]): Promise<{ out: string; err: string; c
   vi.spyOn(process, 'exit').mockImplementation((code) => {
     throw new Exit(Number(code ?? 0))
   })
-  const program = new Command('vantage').exitOverride()
+  const program = new Command('vantage')
   registerSilenceCommands(program)
+  exitTwoOnUsageErrors(program)
   try {
     await program.parseAsync(['node', 'vantage', ...args])
     return { out, err }
@@ -129,13 +131,13 @@ describe('vantage silence', () => {
     expect(silences.list()).toMatchObject([{ kind: 'maintenance', cron: '0 2 * * 0' }])
   })
 
-  it('exits 1 with a clear message without the token, and on bad flags', async () => {
+  it('exits 1 with a clear message without the token, and 2 on bad flags', async () => {
     const refused = await vantage('silence', 'add', '--hub', hub, '--check', 'api', '--for', '1h')
     expect(refused.code).toBe(1)
     expect(refused.err).toContain('with --api-token (or VANTAGE_API_TOKEN)')
 
     const unmatched = await vantage('silence', 'add', '--hub', hub, '--for', '1h')
-    expect(unmatched).toMatchObject({ code: 1, err: expect.stringContaining('say what to match') })
+    expect(unmatched).toMatchObject({ code: 2, err: expect.stringContaining('say what to match') })
 
     const unknown = await vantage(
       'silence',
@@ -163,7 +165,7 @@ describe('vantage silence', () => {
       '--duration',
       '1h',
     )
-    expect(refused.code).toBe(1)
+    expect(refused.code).toBe(2)
     expect(refused.err).toContain('hour field "25" is out of range 0-23')
     expect(silences.list()).toEqual([])
   })

@@ -24,7 +24,7 @@ const PATHS: Record<WindowKind, string> = {
   maintenance: '/api/v1/maintenance',
 }
 
-/** Refused flags: said plainly, exit 1 like every other failure here. */
+/** Refused flags: said plainly, exit 2 like every other usage error. */
 class UsageError extends Error {}
 
 function repeatable(value: string, previous: string[] | undefined): string[] {
@@ -63,7 +63,7 @@ function localUser(): string | undefined {
 function fail(kind: WindowKind, error: unknown): never {
   if (error instanceof UsageError) {
     process.stderr.write(`vantage ${kind}: ${error.message}\n`)
-    process.exit(1)
+    process.exit(2)
   }
   failWith(kind, error)
 }
