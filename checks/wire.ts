@@ -10,7 +10,7 @@
  * | probes/{id}/status          | probe → all   | yes      | ProbeStatus (LWT)  |
  * | results/{shard}/{id}        | probe → hub   | no       | ResultBatch        |
  * | probes/{id}/acks            | hub → probe   | no       | Ack                |
- * | probes/{id}/commands        | hub → probe   | no       | RunCommand         |
+ * | probes/{id}/commands        | hub → probe   | no       | ProbeCommand       |
  * | hub/status                  | hub → probes  | yes      | HubStatus          |
  *
  * The signed config bundle has its own module (bundle.ts): signing and verifying it is
@@ -49,9 +49,19 @@ export type Topics = ReturnType<typeof topics>
 /** Probe ids appear in topics, so they must not contain MQTT wildcards or separators. */
 export const PROBE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
+/**
+ * Why a probe is offline when it says so itself: `stopped` (a clean shutdown) or
+ * `draining` (it runs nothing, for maintenance, and its checks go to the region's other
+ * probes). Neither pages. A Last Will has no reason: the probe died or lost its network.
+ */
+export const OFFLINE_REASONS = ['stopped', 'draining'] as const
+export type OfflineReason = (typeof OFFLINE_REASONS)[number]
+
 /** `probes/{id}/status`, retained; the probe's Last Will publishes it with state offline. */
 export const probeStatusSchema = z.object({
   state: z.enum(['online', 'offline']),
+  /** Only with state offline; absent in a Last Will. */
+  reason: z.enum(OFFLINE_REASONS).optional(),
   probeId: z.string(),
   region: z.string(),
   labels: z.record(z.string(), z.string()).default({}),
@@ -80,6 +90,25 @@ export const runCommandSchema = z.object({
   trigger: z.enum(['confirm', 'manual']),
 })
 export type RunCommand = z.infer<typeof runCommandSchema>
+
+/**
+ * `probes/{id}/commands`: drain (run nothing and say `offline`, reason `draining`, so the
+ * region's other probes take the checks over) or resume. The hub keeps which probes are
+ * drained and sends this again whenever a probe's status disagrees, so a restarted
+ * probe drains again.
+ */
+export const drainCommandSchema = z.object({
+  requestId: z.string().min(1),
+  type: z.literal('drain'),
+  drain: z.boolean(),
+})
+export type DrainCommand = z.infer<typeof drainCommandSchema>
+
+export const probeCommandSchema = z.discriminatedUnion('type', [
+  runCommandSchema,
+  drainCommandSchema,
+])
+export type ProbeCommand = z.infer<typeof probeCommandSchema>
 
 /**
  * `probes/{id}/acks`: these batches are committed, so the probe may delete their results.

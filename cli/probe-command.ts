@@ -16,13 +16,14 @@ import {
   type ProbeSecurity,
   type ProbeSecurityFlags,
 } from './probe-security-options.ts'
+import { addProbeAdminCommands } from './probe-admin-command.ts'
 import { onShutdown } from './shutdown.ts'
 import { VERSION } from './version.ts'
 
 interface ProbeFlags extends Omit<ProbeSecurityFlags, 'id'> {
-  hub: string
+  hub?: string
   id?: string
-  region: string
+  region?: string
   label: Record<string, string>
   data?: string
   hubKey?: string
@@ -56,8 +57,8 @@ export function probeCommand(): Command {
         '--hub <url>',
         "the hub's MQTT broker, e.g. mqtt://hub.example.com:1883, mqtts://...:8883 or ws://hub.example.com:8080/mqtt",
       )
+        // Checked in the action, not by commander, which would demand it of the subcommands too.
         .env('VANTAGE_HUB')
-        .makeOptionMandatory()
         .argParser(parseMqttUrl),
     )
     .addOption(
@@ -74,8 +75,7 @@ export function probeCommand(): Command {
         `the region this probe runs checks for, e.g. eu-west (not "${HUB_REGION}": reserved for heartbeats)`,
       )
         .env('VANTAGE_REGION')
-        .argParser(parseRegion)
-        .makeOptionMandatory(),
+        .argParser(parseRegion),
     )
     .addOption(
       new Option('--label <key=value>', 'a label, repeatable or comma-separated (e.g. role=app)')
@@ -149,6 +149,17 @@ export function probeCommand(): Command {
         .default(5_000, '5s'),
     )
     .action(async (flags: ProbeFlags) => {
+      const missing = [
+        ['--hub', 'VANTAGE_HUB', "the hub's MQTT broker, e.g. --hub mqtt://hub.example.com:1883"],
+        ['--region', 'VANTAGE_REGION', 'e.g. --region eu-west'],
+      ].find(([flag]) => !(flag === '--hub' ? flags.hub : flags.region))
+      if (missing) {
+        const [flag, env, example] = missing
+        process.stderr.write(`vantage probe: ${flag} is required (or ${env}): ${example}\n`)
+        process.exit(2)
+      }
+      const hubUrl = flags.hub!
+      const region = flags.region!
       if (!flags.id) {
         const suggestion = hostname()
           .replace(/[^A-Za-z0-9._-]/g, '-')
@@ -188,7 +199,7 @@ export function probeCommand(): Command {
         process.stderr.write(`vantage probe: ${(error as Error).message}\n`)
         process.exit(2)
       }
-      const mismatch = tokenRegionMismatch(security, flags.region)
+      const mismatch = tokenRegionMismatch(security, region)
       if (mismatch) {
         process.stderr.write(`vantage probe: ${mismatch}\n`)
         process.exit(3)
@@ -201,11 +212,11 @@ export function probeCommand(): Command {
         )
       }
       const probeId = flags.id
-      const logger = createLogger('probe').child({ probeId, region: flags.region })
+      const logger = createLogger('probe').child({ probeId, region })
       const probe = await startProbe({
-        hubUrl: flags.hub,
+        hubUrl,
         probeId: flags.id,
-        region: flags.region,
+        region,
         labels: flags.label,
         dataDir: flags.data ?? `./probe-data/${flags.id}`,
         hubKey,
@@ -220,15 +231,14 @@ export function probeCommand(): Command {
         version: VERSION,
         logger,
         onFatal: (fatal) => {
-          const hint = fatal.hint ?? refusalHint(fatal.code, probeId, flags.region)
+          const hint = fatal.hint ?? refusalHint(fatal.code, probeId, region)
           process.stderr.write(`vantage probe: ${fatal.message}\n  ${hint}\n`)
           void probe.stop().finally(() => process.exit(3))
         },
       })
-      process.stdout.write(
-        `Vantage probe ${flags.id} (${flags.region}) running against ${flags.hub}\n`,
-      )
+      process.stdout.write(`Vantage probe ${flags.id} (${region}) running against ${hubUrl}\n`)
       onShutdown(() => probe.stop())
     })
-  return addProbeSecurityOptions(command)
+  // Positional: `vantage probe remove X --hub http://...` gives --hub to `remove`.
+  return addProbeAdminCommands(addProbeSecurityOptions(command).enablePositionalOptions())
 }

@@ -34,6 +34,7 @@ import { startAlerting } from './alerts/alerting.ts'
 import type { RemediationCommand } from './alerts/remediation/remediation-commands.ts'
 import { deployWarnings } from './config/deploy-warnings.ts'
 import { ProbeLink } from './probes/probe-link.ts'
+import { ProbeAdmin } from './probes/probe-admin.ts'
 import { ProbeRegistry } from './probes/probe-registry.ts'
 import { HubState } from './store/hub-state.ts'
 import { openDatabase } from './store/database.ts'
@@ -146,6 +147,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   )
   const regionOf = (probeId: string) => credentials.find(probeId)?.region
   const registry = new ProbeRegistry(state, logger, () => clock.now(), regionOf)
+  const admin = new ProbeAdmin({
+    registry,
+    state,
+    link: {
+      sendCommand: (probeId, command) => link.sendCommand(probeId, command),
+      clearStatus: (probeId) => link.clearStatus(probeId),
+    },
+    logger,
+  })
+  // A revoked token retires its probe, whichever broker refuses it from now on.
+  admin.tokensChanged(credentials)
+  credentials.watch(() => admin.tokensChanged(credentials))
   live.warnWith((next) =>
     deployWarnings(next, {
       probes: registry.list(),
@@ -159,7 +172,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
     incidents,
     config,
-    probes: () => registry.list(),
+    probes: () => admin.list(),
     sendCommand: ({ probeId, command }) => link.sendCommand(probeId, command),
     statusUrl: options.publicUrl,
     remediationCommands: options.remediationCommands,
@@ -178,7 +191,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       return { envelope, version: bundle.version }
     },
     onResults: (topic, payload) => ingest.handle(topic, payload),
-    onProbeStatus: (probeId, payload) => registry.handle(probeId, payload),
+    onProbeStatus: (probeId, payload) => admin.handleStatus(probeId, payload),
     clock,
     logger,
   })
@@ -224,7 +237,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     results,
     alertState: (checkId) => engine.state(checkId),
     outages: (checkId, from, to) => incidents.outages(checkId, from, to),
-    probes: () => registry.list(),
+    probes: () => admin.list(),
+    probeAdmin: admin,
     health: () => ({
       ok: link.connected(),
       broker: link.connected() ? 'connected' : 'disconnected',
@@ -272,6 +286,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await alerting.close()
       await link.close()
       await broker?.close()
+      credentials.unwatch()
       await registry.flush()
       db.close()
     },

@@ -11,7 +11,7 @@ import type { ProbeCheck } from '../checks/bundle.ts'
 import type { HubTrust } from '../checks/hub-fingerprint.ts'
 import { runCheck } from '../checks/run-check.ts'
 import { isHostKind } from '../checks/spec.ts'
-import { RESULT_SHARDS, topics as topicsFor } from '../checks/wire.ts'
+import { RESULT_SHARDS, topics as topicsFor, type OfflineReason } from '../checks/wire.ts'
 import { MqttConnection, type MqttConnectionOptions } from '../lib/mqtt-connection.ts'
 import type { Logger } from '../lib/logger.ts'
 import { detectCapabilities } from './capabilities.ts'
@@ -98,6 +98,8 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   const clockOffset = new ClockOffset()
   let runs = 0
   let stopping = false
+  /** Drained by the hub (`vantage probe drain`): runs nothing, says offline (draining). */
+  let draining = false
 
   const selfHealth = new SelfHealth({
     dataDir: options.dataDir,
@@ -129,7 +131,13 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     publisher.kick()
   }
 
-  const jobs = new Jobs({ ownership: membership, run: runAndQueue, now: Date.now, logger })
+  const jobs = new Jobs({
+    ownership: membership,
+    run: runAndQueue,
+    paused: () => draining,
+    now: Date.now,
+    logger,
+  })
   const scheduler = new Scheduler((check, at) => jobs.run(check, at, 'schedule'), logger)
   const updater = new BundleUpdater({
     probeId,
@@ -159,19 +167,24 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     capabilities,
     version: options.version,
   }
-  const status = (state: 'online' | 'offline') =>
-    statusReport(state, {
-      ...identity,
-      queueDepth: () => outbox.depth(),
-      dropped: () => outbox.dropped(),
-      configVersion: () => updater.version(),
-      bundlesRejected: () => updater.rejected(),
-      runs: () => runs,
-      clockOffsetMs: () => clockOffset.offsetMs(),
-      health: () => selfHealth.report(),
-    })
+  const status = (state: 'online' | 'offline', reason?: OfflineReason) =>
+    statusReport(
+      state,
+      {
+        ...identity,
+        queueDepth: () => outbox.depth(),
+        dropped: () => outbox.dropped(),
+        configVersion: () => updater.version(),
+        bundlesRejected: () => updater.rejected(),
+        runs: () => runs,
+        clockOffsetMs: () => clockOffset.offsetMs(),
+        health: () => selfHealth.report(),
+      },
+      reason,
+    )
+  const current = () => (draining ? status('offline', 'draining') : status('online'))
   const announce = () =>
-    connection.publish(topics.probeStatus(probeId), JSON.stringify(status('online')), {
+    connection.publish(topics.probeStatus(probeId), JSON.stringify(current()), {
       retain: true,
     })
   /** A failed announcement is harmless: the next refresh, or the next reconnect, announces again. */
@@ -198,6 +211,18 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         )
     },
     announce: announceSoon,
+    drain: (drain) => {
+      if (drain === draining) return
+      draining = drain
+      logger.info(
+        { draining },
+        drain
+          ? "drained by the hub: running nothing; the region's other probes take the checks"
+          : 'resumed by the hub: running checks again',
+      )
+      announceSoon()
+    },
+    draining: () => draining,
     hubReturned: () => {
       if (publisher.inFlightCount() === 0) return
       logger.info(
@@ -295,7 +320,9 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       publisher.close()
       if (connection.connected()) {
         await connection
-          .publish(topics.probeStatus(probeId), JSON.stringify(status('offline')), { retain: true })
+          .publish(topics.probeStatus(probeId), JSON.stringify(status('offline', 'stopped')), {
+            retain: true,
+          })
           .catch(() => undefined)
       }
       await connection.close()

@@ -21,6 +21,8 @@ export interface JobsOptions {
   ownership: Ownership
   /** Measures one run and commits its result (outbox, publisher). */
   run: (check: ProbeCheck, scheduledAt: number, trigger: Trigger) => Promise<void>
+  /** True while the probe is drained: it runs nothing, host checks included. Default never. */
+  paused?: () => boolean
   now: () => number
   logger: Logger
 }
@@ -47,7 +49,7 @@ export class Jobs {
 
   /** Runs `check` if this probe owns it and it is not running already. */
   async run(check: ProbeCheck, scheduledAt: number, trigger: Trigger): Promise<void> {
-    if (!this.ownsCheck(check)) return
+    if (this.options.paused?.() || !this.ownsCheck(check)) return
     if (this.#running.has(check.id)) {
       if (trigger !== 'schedule') this.#requestedDuringRun.set(check.id, trigger)
       this.options.logger.debug(

@@ -9,8 +9,8 @@ import {
   ackSchema,
   decodeMessage,
   hubStatusSchema,
+  probeCommandSchema,
   probeStatusSchema,
-  runCommandSchema,
   type Topics,
 } from '../checks/wire.ts'
 import type { ProbeCheck } from '../checks/bundle.ts'
@@ -32,6 +32,10 @@ export interface ProbeMessagesOptions {
   scheduled: () => ProbeCheck[]
   /** Runs a check now (the job rules decide whether this probe owns it). */
   runNow: (check: ProbeCheck, trigger: Trigger) => void
+  /** Drains the probe (runs nothing, announces `draining`) or resumes it. */
+  drain: (drain: boolean) => void
+  /** True while drained: our own `draining` status coming back is no stale record. */
+  draining: () => boolean
   /** Publishes this probe's status again. */
   announce: () => void
   /** The hub came back (a new boot id or link) after this probe had seen it: replay now. */
@@ -77,12 +81,16 @@ export class ProbeMessages {
     }
   }
 
-  /** Runs a check now if it is ours; the hub asks every probe of a region and lets them decide. */
+  /**
+   * Drains or resumes; runs a check now if it is ours (the hub asks every probe of a
+   * region and lets them decide).
+   */
   private command(payload: Buffer): void {
-    const command = decodeMessage(runCommandSchema, payload)
+    const command = decodeMessage(probeCommandSchema, payload)
     if (!command.ok) {
       return this.options.logger.warn({ reason: command.reason }, 'ignoring a malformed command')
     }
+    if (command.value.type === 'drain') return this.options.drain(command.value.drain)
     const { checkId, trigger } = command.value
     const check = this.options.scheduled().find((candidate) => candidate.id === checkId)
     if (!check) return
@@ -116,8 +124,15 @@ export class ProbeMessages {
       return logger.warn({ topic, reason: status.reason }, 'ignoring a malformed probe status')
     membership.update(peerId, status.value)
     // A previous session's Last Will can land after we reconnected with the same id; correct the
-    // record. Our own goodbye while stopping comes back here too, and must stay.
-    if (peerId === probeId && status.value.state === 'offline' && this.options.liveAndConnected()) {
+    // record. Our own goodbye while stopping comes back here too, and must stay, as must our
+    // own `draining`.
+    const ours = status.value.reason === 'draining' && this.options.draining()
+    if (
+      peerId === probeId &&
+      status.value.state === 'offline' &&
+      !ours &&
+      this.options.liveAndConnected()
+    ) {
       this.options.announce()
     }
   }

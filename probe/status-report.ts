@@ -3,7 +3,7 @@
  * full its outbox is and whether it is healthy. The hub's registry and the probe's
  * peers read it; its Last Will says who went offline, and no more (see lastWill).
  */
-import type { ProbeStatus } from '../checks/wire.ts'
+import type { OfflineReason, ProbeStatus } from '../checks/wire.ts'
 import type { HealthReport } from './self-health.ts'
 
 export interface StatusSources {
@@ -23,10 +23,16 @@ export interface StatusSources {
   health: () => HealthReport
 }
 
-export function statusReport(state: ProbeStatus['state'], from: StatusSources): ProbeStatus {
+/** The status now; `reason` says why a probe that is still running says offline. */
+export function statusReport(
+  state: ProbeStatus['state'],
+  from: StatusSources,
+  reason?: OfflineReason,
+): ProbeStatus {
   const offset = from.clockOffsetMs()
   return {
     state,
+    ...(reason ? { reason } : {}),
     probeId: from.probeId,
     region: from.region,
     labels: from.labels,

@@ -22,6 +22,7 @@ import { incidentRoutes, type IncidentRouteDeps } from './incident-routes.ts'
 import { silenceRoutes } from './silence-routes.ts'
 import { deployRoutes, type DeployRouteDeps } from './deploy-routes.ts'
 import { heartbeatRoutes, heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
+import { probeRoutes, type ProbeRouteDeps } from './probe-routes.ts'
 import { secretAccess } from './secret-access.ts'
 
 /**
@@ -38,6 +39,8 @@ export interface HubAppDeps {
   /** Confirmed outages of a check that overlap [from, to). */
   outages: (checkId: string, from: number, to: number) => Outage[]
   probes: () => ProbeInfo[]
+  /** Retiring and draining probes; without it the probe list is read-only. */
+  probeAdmin?: ProbeRouteDeps['admin']
   /** `ok: false` makes /healthz answer 503; the other fields are shown as they are. */
   health: () => { ok: boolean } & Record<string, unknown>
   now: () => number
@@ -70,7 +73,7 @@ export interface HubAppDeps {
  * - `GET /api/v1/checks` every check with state, latest result per region, availability
  * - `GET /api/v1/checks/:id` one check, plus recent results, the last hour by minute and outages;
  *   a heartbeat adds `heartbeat` (its ping URL only for callers allowed to see secrets)
- * - `GET /api/v1/probes` the probe registry
+ * - `/api/v1/probes...` (list, remove, drain): see probe-routes.ts
  * - `/ping/...` and `GET /api/v1/heartbeats`: see heartbeat-routes.ts
  * - `/api/v1/config` and `/api/v1/deploys...`: see deploy-routes.ts
  * - `/api/v1/incidents...` (list, detail, report, ack): see incident-routes.ts
@@ -127,7 +130,10 @@ export function createApp(deps: HubAppDeps): Hono {
     return c.json({ ...detail, heartbeat: heartbeatView(heartbeat, base) })
   })
 
-  app.get('/api/v1/probes', (c) => c.json(deps.probes()))
+  app.route(
+    '/',
+    probeRoutes({ probes: deps.probes, admin: deps.probeAdmin, apiToken: deps.apiToken }),
+  )
 
   if (deps.heartbeats) {
     const { heartbeats, apiToken, publicUrl } = deps

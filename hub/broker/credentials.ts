@@ -116,6 +116,12 @@ export class CredentialStore {
     return entryOf(this.data, probeId)
   }
 
+  /** The probes that have a token. */
+  probeIds(): string[] {
+    this.refresh()
+    return Object.keys(this.data.probes)
+  }
+
   /** Calls `onChange` (after re-reading) whenever the file changes; polls every `intervalMs`. */
   watch(onChange: () => void, intervalMs = 1_000): void {
     this.unwatch()

@@ -1,7 +1,13 @@
+import type { OfflineReason } from '../../checks/wire.ts'
+
 /** The probe registry entry, from the retained status topic. */
 export interface ProbeInfo {
   probeId: string
   state: 'online' | 'offline'
+  /** Why a probe said it is offline: `stopped` cleanly or `draining`; absent when it just went away. */
+  reason?: OfflineReason
+  /** The hub has drained it (`vantage probe drain`); it may not have heard yet. */
+  drained?: boolean
   region: string
   labels: Record<string, string>
   capabilities: string[]

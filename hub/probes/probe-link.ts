@@ -6,7 +6,7 @@
  * missed), acks once a batch is committed, and run commands.
  */
 import { randomUUID } from 'node:crypto'
-import type { Ack, HubStatus, RunCommand, Topics } from '../../checks/wire.ts'
+import type { Ack, HubStatus, ProbeCommand, Topics } from '../../checks/wire.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
 import { MqttConnection, type MqttConnectionOptions } from '../../lib/mqtt-connection.ts'
@@ -96,12 +96,31 @@ export class ProbeLink {
       })
   }
 
-  /** A lost command costs nothing but speed: the check's own schedules still judge it. */
-  sendCommand(probeId: string, command: RunCommand): void {
+  /**
+   * A lost run command costs nothing but speed: the check's own schedules still judge
+   * it. A lost drain command is sent again at the probe's next status (probe-admin.ts).
+   */
+  sendCommand(probeId: string, command: ProbeCommand): void {
     if (!this.connected()) return
     this.#connection
       .publish(this.options.topics.commands(probeId), JSON.stringify(command))
       .catch(() => undefined)
+  }
+
+  /**
+   * Clears a retired probe's retained status on the broker, so that neither a restarted
+   * hub nor the probe's peers see it again.
+   */
+  clearStatus(probeId: string): void {
+    if (!this.connected()) return
+    this.#connection
+      .publish(this.options.topics.probeStatus(probeId), '', { retain: true })
+      .catch((error: unknown) => {
+        this.options.logger.warn(
+          { err: (error as Error).message, probeId },
+          "clearing a retired probe's status failed",
+        )
+      })
   }
 
   close(): Promise<void> {

@@ -73,6 +73,17 @@ export class ProbeRegistry {
     this.scheduleSave()
   }
 
+  get(probeId: string): ProbeInfo | undefined {
+    return this.probes.get(probeId)
+  }
+
+  /** Forgets a probe (retired); returns whether it was listed. */
+  remove(probeId: string): boolean {
+    const removed = this.probes.delete(probeId)
+    if (removed) this.scheduleSave()
+    return removed
+  }
+
   list(): ProbeInfo[] {
     return [...this.probes.values()].sort(
       (a, b) => a.region.localeCompare(b.region) || a.probeId.localeCompare(b.probeId),

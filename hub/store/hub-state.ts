@@ -49,6 +49,8 @@ export interface HubStateData {
   heartbeats: Record<string, HeartbeatRecord>
   /** Silences and maintenance windows from the API; those in the monitoring file are not kept here. */
   windows: SilenceWindow[]
+  /** Probes drained with `vantage probe drain`, told again whenever they come back. */
+  drainedProbes: string[]
 }
 
 /** Deploy history kept; older entries are dropped. */
@@ -63,12 +65,14 @@ export class HubState {
       probes: {},
       heartbeats: {},
       windows: [],
+      drainedProbes: [],
     })
     await low.read()
     low.data.deploys ??= []
     low.data.probes ??= {}
     low.data.heartbeats ??= {}
     low.data.windows ??= []
+    low.data.drainedProbes ??= []
     return new HubState(low)
   }
 
@@ -112,6 +116,15 @@ export class HubState {
   /** Replaces every stored window: silences.ts owns the list and writes it whole. */
   async saveWindows(windows: SilenceWindow[]): Promise<void> {
     this.low.data.windows = windows
+    await this.low.write()
+  }
+
+  drainedProbes(): string[] {
+    return [...this.low.data.drainedProbes]
+  }
+
+  async saveDrainedProbes(probeIds: string[]): Promise<void> {
+    this.low.data.drainedProbes = probeIds
     await this.low.write()
   }
 }
