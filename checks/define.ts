@@ -14,6 +14,7 @@
 import type { CheckInput } from './kinds.ts'
 import type { CommonCheckProps, Duration } from './specs/common-props.ts'
 import type { ChannelInput } from './define-channels.ts'
+import type { StatusPageDeclaration } from './status-page.ts'
 
 export type { CheckInput }
 export type { CommonCheckProps, Duration, RemediationInput } from './specs/common-props.ts'
@@ -32,6 +33,7 @@ export type { HostProcessProps } from './specs/host-process.ts'
 export type { HostReadOnlyProps } from './specs/host-read-only.ts'
 export type { HostSystemdProps } from './specs/host-systemd.ts'
 export { channels } from './define-channels.ts'
+export { statusPage, type StatusPageInput } from './status-page.ts'
 export type * from './define-channels.ts'
 
 /** Selects checks by id or tag; empty selects every check. */
@@ -93,6 +95,8 @@ export interface MonitoringInput {
   maintenance?: MaintenanceInput[]
   /** The availability objective incident reports measure error budget against. Default 99.9 % over 30d. */
   slo?: { target?: number; window?: Duration }
+  /** Public or private status pages: `[statusPage('public', { title, components })]`. */
+  statusPages?: StatusPageDeclaration[]
   checks: CheckInput[]
 }
 

@@ -1,5 +1,15 @@
 /** The public checks-as-code API: `import { defineMonitoring, http, ping } from 'vantage'`. */
-export { defineMonitoring, http, ping, tcp, dns, heartbeat, host, channels } from './define.ts'
+export {
+  defineMonitoring,
+  http,
+  ping,
+  tcp,
+  dns,
+  heartbeat,
+  host,
+  channels,
+  statusPage,
+} from './define.ts'
 export type {
   MonitoringInput,
   CheckInput,
@@ -18,4 +28,5 @@ export type {
   HostCommandProps,
   ChannelInput,
   Duration,
+  StatusPageInput,
 } from './define.ts'

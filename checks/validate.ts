@@ -17,6 +17,8 @@ import {
 } from './alerting.ts'
 import { CHANNEL_TYPES, channelConfigSchemas, type ChannelConfig } from './channels/registry.ts'
 import { CHECK_KIND_NAMES } from './kinds.ts'
+import type { StatusPageConfig } from './status-page.ts'
+import { validateStatusPages } from './status-page-validate.ts'
 import {
   alertPolicySchema,
   checkSpecSchema,
@@ -53,6 +55,8 @@ const projectSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
   maintenance: z.array(maintenanceWindowSchema).default([]),
   slo: sloSchema.default(sloSchema.parse({})),
+  // Checked page by page in status-page-validate.ts, once the check ids are known.
+  statusPages: z.unknown().optional(),
   checks: z.array(z.unknown(), {
     error: (issue) =>
       issue.input === undefined
@@ -72,6 +76,8 @@ export interface MonitoringConfig {
   /** Maintenance windows from the file (the API adds more at run time). */
   maintenance?: MaintenanceWindowConfig[]
   slo?: SloConfig
+  /** Status pages (`statusPage(...)`); none means the hub makes one of every check. */
+  statusPages?: StatusPageConfig[]
 }
 
 export type ValidationOutcome =
@@ -241,6 +247,15 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
     errors.push(...routeErrors(project.data, seenChannels))
     errors.push(...dependencyErrors(checks, rawCheckIds(raw.checks)))
   }
+  const channelTypes = new Map(
+    project.success ? project.data.channels.map((channel) => [channel.name, channel.type]) : [],
+  )
+  const statusPages = validateStatusPages(
+    raw.statusPages,
+    rawCheckIds(raw.checks),
+    channelTypes,
+    errors,
+  )
 
   if (!project.success || errors.length > 0) return { ok: false, errors }
   const { alerting, routes, maintenance, slo } = project.data
@@ -254,6 +269,7 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
       routes,
       maintenance,
       slo,
+      ...(statusPages.length > 0 ? { statusPages } : {}),
     },
   }
 }

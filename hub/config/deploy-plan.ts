@@ -59,7 +59,7 @@ export interface DeployPlan {
     reordered: boolean
   }
   /**
-   * Changed project-wide alerting settings (alerting, routes, maintenance, slo), as
+   * Changed project-wide settings (alerting, routes, maintenance, slo, statusPages), as
    * dotted paths like `routes[0].remindEvery`. Absent in plans from older hubs.
    */
   alerting?: FieldChange[]
@@ -248,6 +248,8 @@ function alertingSettings(config: MonitoringConfig): Record<string, unknown> {
     routes: config.routes ?? [],
     maintenance: config.maintenance ?? [],
     slo: config.slo ?? DEFAULT_SLO,
+    // Pages change nothing on probes, but a deploy that only edits a page must still apply.
+    statusPages: config.statusPages ?? [],
   }
 }
 
