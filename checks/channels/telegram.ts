@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type { AlertEvent } from '../alert-event.ts'
 import { plainText, tone, type PayloadContext, type Tone } from './alert-text.ts'
 import { channelName, httpUrl, secret } from './config-fields.ts'
-import { FALLBACK_RATE_LIMIT, type RateLimit } from './rate-limit.ts'
+import type { RateLimit } from './rate-limit.ts'
 import { postJson, type SendOptions, type SendOutcome } from '../../lib/http-delivery.ts'
 
 export const configSchema = z.strictObject({
@@ -23,8 +23,11 @@ export const configSchema = z.strictObject({
 })
 export type TelegramChannel = z.infer<typeof configSchema>
 
-/** The fallback: the service documents no limit, or a looser one. */
-export const rateLimit: RateLimit = FALLBACK_RATE_LIMIT
+/**
+ * Telegram's bot FAQ allows about 20 messages a minute to one group (and one a second to
+ * one chat); alerts usually go to a group, so the tighter figure holds, with a burst of 20.
+ */
+export const rateLimit: RateLimit = { tokens: 20, perMs: 60_000 }
 
 /** Several alerts may go out as one message. */
 export const groupable = true
