@@ -17,10 +17,11 @@ describe('the channel registry', () => {
     expect(REMOTE_CHANNEL_TYPES).toEqual(CHANNEL_TYPES.filter((type) => type !== 'console'))
   })
 
-  it("takes each type's rate limit from its module: PagerDuty 120/min, Slack 1/s, else 60/min", () => {
+  it("takes each type's rate limit from its module: PagerDuty 120/min, Slack 1/s, Telegram 20/min, else 60/min", () => {
     expect(rateLimitFor('pagerduty')).toEqual({ tokens: 120, perMs: 60_000 })
     expect(rateLimitFor('slack')).toEqual({ tokens: 1, perMs: 1_000 })
-    for (const type of ['console', 'webhook', 'email', 'teams', 'opsgenie', 'telegram'] as const) {
+    expect(rateLimitFor('telegram')).toEqual({ tokens: 20, perMs: 60_000 })
+    for (const type of ['console', 'webhook', 'email', 'teams', 'opsgenie'] as const) {
       expect(rateLimitFor(type)).toEqual(FALLBACK_RATE_LIMIT)
     }
     expect(FALLBACK_RATE_LIMIT).toEqual({ tokens: 60, perMs: 60_000 })
