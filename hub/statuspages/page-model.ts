@@ -1,0 +1,272 @@
+/**
+ * One status page at one instant: its components with their states and 90 daily bars,
+ * groups, the headline, incident posts and maintenance. The HTML page, the v2 JSON, the
+ * feeds, the badges and the static export all read this model, so they agree.
+ * Only what the page opts in to leaves the hub: names, states, uptime and posts by default.
+ */
+import type { CheckResult } from '../../checks/result.ts'
+import type { CheckSpec } from '../../checks/spec.ts'
+import {
+  componentId,
+  type ComponentState,
+  type StatusPageConfig,
+} from '../../checks/status-page.ts'
+import type { CheckAlertState } from '../alerts/alert-state.ts'
+import { checkTarget } from '../views/check-view.ts'
+import {
+  deriveState,
+  HEADLINES,
+  worstState,
+  type ComponentOverride,
+  type DerivedState,
+} from './component-state.ts'
+import {
+  componentBuckets,
+  DAY_MS,
+  dayStarts,
+  formatUptime,
+  HISTORY_DAYS,
+  uptimeOf,
+  type ComponentMinutes,
+  type DailyHistory,
+} from './history.ts'
+import { plainError, plainReason } from './plain-language.ts'
+import type { Post } from './post-store.ts'
+
+/** Resolved incidents stay on the page this long. */
+export const RECENT_POSTS_MS = 14 * DAY_MS
+
+/** A day's bar: its minutes, the worst thing in it, and the words a tooltip shows. */
+export interface DayBar extends ComponentMinutes {
+  /** `none` without data. */
+  worst: 'none' | 'operational' | 'degraded' | 'partial' | 'major' | 'maintenance'
+  uptime: number | null
+  /** "12 Mar: 99.20 %, 11 min partial outage" */
+  label: string
+}
+
+export interface PageComponent {
+  id: string
+  name: string
+  description: string | null
+  state: ComponentState
+  reason: string | null
+  overridden: boolean
+  /** When the state last changed as far as the hub knows, or null. */
+  since: number | null
+  days: DayBar[]
+  /** Over the bars: computed from their minutes. */
+  uptime: number | null
+  uptimeText: string
+  group: string | null
+  /** Only with `show.targets`. */
+  targets?: string[]
+  /** Only with `show.errorCodes`. */
+  errorCodes?: string[]
+  checkIds: string[]
+}
+
+export interface PageGroup {
+  name: string
+  /** Folded unless something in it is wrong. */
+  open: boolean
+  components: PageComponent[]
+}
+
+export interface PageModel {
+  page: StatusPageConfig
+  generatedAt: number
+  state: ComponentState
+  headline: string
+  /** The state's reason when one component is behind it. */
+  components: PageComponent[]
+  /** Grouped components in page order; ungrouped ones each as a group without a name. */
+  sections: Array<{ group: PageGroup | null; component?: PageComponent }>
+  /** Open incidents, newest first. */
+  activeIncidents: Post[]
+  /** Resolved in the last 14 days, newest first. */
+  recentIncidents: Post[]
+  activeMaintenance: Post[]
+  upcomingMaintenance: Post[]
+  /** Every published post (for feeds and JSON), newest first. */
+  posts: Post[]
+}
+
+export interface PageSources {
+  checks: () => CheckSpec[]
+  alertState: (checkId: string) => CheckAlertState
+  /** The newest result of each region. */
+  latestResults: (checkId: string) => CheckResult[]
+  inMaintenance: (check: { id: string; tags: string[] }, at: number) => boolean
+  history: DailyHistory
+  posts: (page: string) => Post[]
+  overrides: (page: string) => Map<string, ComponentOverride>
+}
+
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ')
+
+function dayName(start: number): string {
+  const d = new Date(start)
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`
+}
+
+/** The bar for a day's minutes: the tooltip names every minute that cost something. */
+export function dayBar(m: ComponentMinutes): DayBar {
+  const seen = m.counted + m.maintenance
+  const uptime = m.counted > 0 ? uptimeOf([m]) : null
+  const parts: string[] = []
+  if (m.major) parts.push(`${m.major} min major outage`)
+  if (m.partial) parts.push(`${m.partial} min partial outage`)
+  if (m.degraded) parts.push(`${m.degraded} min degraded`)
+  if (m.maintenance) parts.push(`${m.maintenance} min maintenance`)
+  const head = seen === 0 ? 'no data' : uptime === null ? 'maintenance' : formatUptime(uptime)
+  const worst: DayBar['worst'] =
+    seen === 0
+      ? 'none'
+      : m.major
+        ? 'major'
+        : m.partial
+          ? 'partial'
+          : m.degraded
+            ? 'degraded'
+            : m.maintenance
+              ? 'maintenance'
+              : 'operational'
+  return { ...m, uptime, worst, label: [`${dayName(m.start)}: ${head}`, ...parts].join(', ') }
+}
+
+function derive(
+  specs: CheckSpec[],
+  sources: PageSources,
+  now: number,
+  override: ComponentOverride | undefined,
+): DerivedState & { since: number | null; codes: string[] } {
+  let since: number | null = null
+  const codes: string[] = []
+  const checks = specs.map((spec) => {
+    const state = sources.alertState(spec.id)
+    if (state.since !== null) since = Math.max(since ?? 0, state.since)
+    const latest = sources.latestResults(spec.id)
+    for (const r of latest) if (r.error && r.status !== 'up') codes.push(r.error.code)
+    return {
+      status: state.status,
+      enabled: spec.enabled,
+      inMaintenance: sources.inMaintenance(spec, now),
+      reason: plainReason(latest),
+    }
+  })
+  return { ...deriveState(checks, override), since, codes: [...new Set(codes)] }
+}
+
+/**
+ * Builds a page's model at `now`. Components whose checks were removed from the
+ * monitoring file keep their place with the checks that remain.
+ */
+export function buildPageModel(
+  page: StatusPageConfig,
+  sources: PageSources,
+  now: number,
+): PageModel {
+  const specs = new Map(sources.checks().map((spec) => [spec.id, spec]))
+  const overrides = sources.overrides(page.slug)
+  const starts = dayStarts(now, HISTORY_DAYS)
+  const from = starts[0]!
+  const allIds = [...new Set(page.components.flatMap((c) => c.checks))].filter((id) =>
+    specs.has(id),
+  )
+  const days = sources.history.days(allIds, from, starts.at(-1)! + DAY_MS)
+  const groupOf = new Map<string, string>()
+  for (const group of page.groups) {
+    for (const ref of group.components) {
+      const component = page.components.find((c) => componentId(c) === ref || c.name === ref)
+      if (component) groupOf.set(componentId(component), group.name)
+    }
+  }
+
+  const components: PageComponent[] = page.components.map((config) => {
+    const id = componentId(config)
+    const checkSpecs = config.checks.flatMap((checkId) => specs.get(checkId) ?? [])
+    const ids = checkSpecs.map((s) => s.id)
+    const derived = derive(checkSpecs, sources, now, overrides.get(id))
+    const buckets = componentBuckets(ids, days, starts, DAY_MS, (lo, hi) =>
+      sources.history.downSpans(ids, lo, hi),
+    )
+    const uptime = uptimeOf(buckets)
+    return {
+      id,
+      name: config.name,
+      description: config.description ?? null,
+      state: derived.state,
+      reason: derived.reason,
+      overridden: derived.overridden,
+      since: derived.since,
+      days: buckets.map(dayBar),
+      uptime,
+      uptimeText: formatUptime(uptime),
+      group: groupOf.get(id) ?? null,
+      checkIds: ids,
+      ...(page.show.targets ? { targets: checkSpecs.map(checkTarget) } : {}),
+      ...(page.show.errorCodes ? { errorCodes: derived.codes } : {}),
+    }
+  })
+
+  const state = worstState(components.map((c) => c.state))
+  const posts = sources.posts(page.slug).filter((p) => p.published)
+  const incidents = posts.filter((p) => p.kind === 'incident')
+  const maintenance = posts.filter((p) => p.kind === 'maintenance' && p.resolvedAt === null)
+  return {
+    page,
+    generatedAt: now,
+    state,
+    headline: HEADLINES[state],
+    components,
+    sections: sectionsOf(page, components),
+    activeIncidents: incidents.filter((p) => p.resolvedAt === null),
+    recentIncidents: incidents.filter(
+      (p) => p.resolvedAt !== null && p.resolvedAt >= now - RECENT_POSTS_MS,
+    ),
+    activeMaintenance: maintenance.filter(
+      (p) =>
+        p.scheduledFor !== null && p.scheduledFor <= now && (p.scheduledUntil ?? Infinity) > now,
+    ),
+    upcomingMaintenance: maintenance.filter((p) => p.scheduledFor !== null && p.scheduledFor > now),
+    posts,
+  }
+}
+
+/** Components in page order; a group takes the place of its first component. */
+function sectionsOf(page: StatusPageConfig, components: PageComponent[]): PageModel['sections'] {
+  const sections: PageModel['sections'] = []
+  const placed = new Set<string>()
+  for (const component of components) {
+    if (placed.has(component.id)) continue
+    const groupConfig = page.groups.find((g) => g.name === component.group)
+    if (!groupConfig) {
+      placed.add(component.id)
+      sections.push({ group: null, component })
+      continue
+    }
+    const members = components.filter((c) => c.group === groupConfig.name)
+    members.forEach((m) => placed.add(m.id))
+    const troubled = members.some((m) => m.state !== 'operational')
+    sections.push({
+      group: {
+        name: groupConfig.name,
+        open: troubled || !groupConfig.collapsed,
+        components: members,
+      },
+    })
+  }
+  return sections
+}
+
+/** Plain words for an error code, as pages show errors. */
+export { plainError }
+
+/** The status of a maintenance post at `now`: scheduled, in progress, or as last updated. */
+export function maintenanceStatus(post: Post, now: number): string {
+  if (post.resolvedAt !== null) return 'completed'
+  if (post.scheduledFor !== null && post.scheduledFor > now) return 'scheduled'
+  if (post.status === 'scheduled') return 'in_progress'
+  return post.status
+}
