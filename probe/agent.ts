@@ -18,6 +18,7 @@ import { detectCapabilities } from './capabilities.ts'
 import { ClockOffset } from './clock-offset.ts'
 import { Jobs, type Trigger } from './jobs.ts'
 import { Membership } from './membership.ts'
+import { IdentityGuard } from './identity-guard.ts'
 import { ProbeMessages } from './messages.ts'
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
 import { Publisher } from './publisher.ts'
@@ -159,10 +160,12 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     logger,
   })
 
+  const instance = randomUUID()
+  const identityGuard = new IdentityGuard(instance)
   const identity = {
     probeId,
     region,
-    instance: randomUUID(),
+    instance,
     labels: options.labels ?? {},
     capabilities,
     version: options.version,
@@ -223,6 +226,17 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       announceSoon()
     },
     draining: () => draining,
+    ownStatus: (status) => {
+      const other = identityGuard.ownStatus(status)
+      if (other === undefined || stopping) return
+      logger.fatal({ other }, `another probe with id ${probeId} connected`)
+      options.onFatal?.({
+        message: `another probe with id ${probeId} connected (instance ${other}), and each takes the broker session from the other`,
+        hint:
+          'a probe id is for one probe at a time: give each probe its own --id (and its own token). ' +
+          'This broker cannot refuse the second one (Mosquitto lets a new connection take over), so this one stops.',
+      })
+    },
     hubReturned: () => {
       if (publisher.inFlightCount() === 0) return
       logger.info(
@@ -257,6 +271,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       qos: 1,
     },
     onConnect: async () => {
+      identityGuard.connected()
       await connection.subscribe([
         topics.config,
         topics.allProbeStatus,

@@ -11,6 +11,7 @@ import {
   hubStatusSchema,
   probeCommandSchema,
   probeStatusSchema,
+  type ProbeStatus,
   type Topics,
 } from '../checks/wire.ts'
 import type { ProbeCheck } from '../checks/bundle.ts'
@@ -36,6 +37,8 @@ export interface ProbeMessagesOptions {
   drain: (drain: boolean) => void
   /** True while drained: our own `draining` status coming back is no stale record. */
   draining: () => boolean
+  /** Our own status topic said this (another process with our id shows up here). */
+  ownStatus: (status: ProbeStatus) => void
   /** Publishes this probe's status again. */
   announce: () => void
   /** The hub came back (a new boot id or link) after this probe had seen it: replay now. */
@@ -123,6 +126,7 @@ export class ProbeMessages {
     if (!status.ok)
       return logger.warn({ topic, reason: status.reason }, 'ignoring a malformed probe status')
     membership.update(peerId, status.value)
+    if (peerId === probeId) this.options.ownStatus(status.value)
     // A previous session's Last Will can land after we reconnected with the same id; correct the
     // record. Our own goodbye while stopping comes back here too, and must stay, as must our
     // own `draining`.

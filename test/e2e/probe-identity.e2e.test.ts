@@ -5,17 +5,27 @@
  * connect: the real one lost its connection over and over and nobody said why. Now
  * the newcomer is refused, says why and exits with code 3, and the real probe never
  * notices; and --id has no default, so two hosts cannot share one by accident.
+ * Mosquitto cannot refuse a second connection with a client id, so there the newcomer
+ * notices the running probe's status under its own id and stops.
  */
 import { spawnSync } from 'node:child_process'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mosquittoWorks } from '../fixtures/mosquitto.ts'
 import { refusalCode } from '../fixtures/mqtt-clients.ts'
-import { vantageCli } from '../fixtures/secured-mosquitto.ts'
+import { toolAvailable } from '../fixtures/require-tool.ts'
+import {
+  startSecuredMosquitto,
+  vantageCli,
+  type SecuredMosquitto,
+} from '../fixtures/secured-mosquitto.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
+import { startTestHub, type TestHub } from '../fixtures/test-hub.ts'
+import { useTempDir } from '../fixtures/temp-dir.ts'
 import { siteMonitors, startNetwork, type Network, type NetworkProbe } from './network.ts'
-import { waitFor, type VantageProcess } from './processes.ts'
+import { startProbeProcess, waitFor, type VantageProcess } from './processes.ts'
 
 const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
 const STATUS = 'vantage/v1/probes/eu-west-1/status'
@@ -125,3 +135,59 @@ describe('probe ids and regions on a hub without --insecure-demo', () => {
     expect(run.stderr).toContain(hostname().slice(0, 20))
   })
 })
+
+describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
+  'a second probe with a live probe\u2019s id, through Mosquitto',
+  () => {
+    const dir = useTempDir('vantage-identity-mosquitto-')
+    let broker: SecuredMosquitto
+    let target: TargetServer
+    let hub: TestHub
+    const probes: VantageProcess[] = []
+
+    beforeAll(async () => {
+      broker = await startSecuredMosquitto(join(dir.path, 'hub'))
+      target = await startTargetServer()
+      hub = await startTestHub(siteMonitors(`${target.url}/`), {
+        dataDir: join(dir.path, 'hub'),
+        brokerUrl: broker.url,
+        brokerUsername: broker.hub.username,
+        brokerPassword: broker.hub.password,
+      })
+    })
+
+    afterAll(async () => {
+      await Promise.all(probes.map((probe) => probe.stop()))
+      await hub?.close()
+      await target?.close()
+      await broker?.stop()
+    })
+
+    it('stops the newcomer, which says why, and the first probe runs on', async () => {
+      const credentials = await broker.createProbe('eu-west-1', 'eu-west')
+      const start = async (name: string) => {
+        const probe = await startProbeProcess({
+          mqttUrl: broker.url,
+          id: 'eu-west-1',
+          region: 'eu-west',
+          dataDir: join(dir.path, name),
+          hubKeyFile: join(dir.path, 'hub', 'hub-key.pub.pem'),
+          ...credentials,
+        })
+        probes.push(probe)
+        return probe
+      }
+      const first = await start('first')
+      await waitFor('results from the first probe', () => hub.results.countRaw('site') >= 2)
+      const second = await start('second')
+      expect(await exitCode(second)).toBe(3)
+      expect(second.logs()).toContain('another probe with id eu-west-1 connected')
+      const stored = hub.results.countRaw('site')
+      await waitFor(
+        'the first probe to keep delivering',
+        () => hub.results.countRaw('site') > stored + 2,
+      )
+      expect(first.child.exitCode).toBeNull()
+    })
+  },
+)
