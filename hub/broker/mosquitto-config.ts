@@ -4,6 +4,12 @@
  * the same topic rules as the embedded broker (topic-acl.ts). Probe rules are
  * `pattern` lines where `%u` is the username, which Vantage makes the probe id, so
  * one ACL file serves every probe, present and future.
+ *
+ * What Mosquitto cannot enforce of access-control.ts: the client id, the region a
+ * probe's status names, and one connection per probe id (it lets a newcomer take the
+ * session over). The hub reads regions from credentials.json instead (ingest.ts,
+ * probe-registry.ts), and probes notice a second process with their id
+ * (probe/identity-guard.ts). infra/mosquitto/README.md says so to operators.
  */
 import { DEFAULT_TOPIC_PREFIX } from '../../checks/wire.ts'
 import { HUB_USERNAME } from './credentials.ts'
