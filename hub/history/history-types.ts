@@ -85,11 +85,16 @@ export interface RollupBucket {
   latency: LatencySummary | null
 }
 
-/** Buckets of `grain` over `[from, to)`; `from` and `to` are rounded out to the grain. */
+/**
+ * Buckets over `[from, to)` read at `grain`, each `step` long (a multiple of the grain,
+ * default one grain); `from` and `to` are rounded out to multiples of the step counted
+ * from the epoch (so a 6h step starts at 00:00, 06:00, ... UTC).
+ */
 export interface HistoryQuery {
   from: number
   to: number
   grain: Grain
+  step?: number
 }
 
 /** A check's totals over a window, per series. */

@@ -11,6 +11,8 @@ import type { CheckStatus } from '../../checks/result.ts'
 import type { Database } from '../store/database.ts'
 import { RESULT_SCHEMA } from '../store/result-schema.ts'
 import { ROLLUP_MS, minuteStart } from '../store/status-counts.ts'
+import { RollupHistory } from '../history/history-reader.ts'
+import { RollupStore } from '../history/rollup-store.ts'
 
 /** One stored result as an incident shows it. */
 export interface SampleResult {
@@ -63,8 +65,7 @@ function errorOf(json: string): SampleResult['error'] {
 export class IncidentResults {
   readonly #oldestRaw
   readonly #rawCounts
-  readonly #rollupCounts
-  readonly #firstResultAt
+  readonly #history: RollupHistory
   readonly #samples
 
   /** Creates the result tables when missing, so it can be built before the ResultStore. */
@@ -78,16 +79,7 @@ export class IncidentResults {
        WHERE check_id = ? AND scheduled_at >= ? AND scheduled_at < ?
        GROUP BY status`,
     )
-    this.#rollupCounts = db.prepare<[string, number, number], RunCounts>(
-      `SELECT COALESCE(SUM(up), 0) AS up, COALESCE(SUM(degraded), 0) AS degraded,
-              COALESCE(SUM(down), 0) AS down
-       FROM rollup_minute WHERE check_id = ? AND minute_start >= ? AND minute_start < ?`,
-    )
-    this.#firstResultAt = db.prepare<{ checkId: string }, { first: number | null }>(
-      `SELECT MIN(first_at) AS first FROM rollup_minute
-       WHERE check_id = :checkId
-         AND minute_start = (SELECT MIN(minute_start) FROM rollup_minute WHERE check_id = :checkId)`,
-    )
+    this.#history = new RollupHistory(new RollupStore(db))
     // Ranked per region, so the first rows are the first failure of each region and a
     // region that failed later still shows up before a second sample of the first one.
     this.#samples = db.prepare<[string, string, number, number, number], SampleRow>(
@@ -104,7 +96,7 @@ export class IncidentResults {
 
   /**
    * Conclusive runs scheduled in `[from, to)`, by status. Where raw rows were pruned,
-   * whole rollup minutes stand in: up to and including the minute of the oldest raw
+   * whole rollup minutes (hours past minute retention) stand in: up to and including the minute of the oldest raw
    * row, so the minute that was pruned halfway is counted once, from its rollup.
    */
   counts(checkId: string, from: number, to: number): RunCounts {
@@ -114,8 +106,11 @@ export class IncidentResults {
     let rawFrom = from
     if (oldest === null || oldest > from) {
       const split = oldest === null ? to : Math.min(to, minuteStart(oldest) + ROLLUP_MS)
-      const rolled = this.#rollupCounts.get(checkId, minuteStart(from), split)
-      if (rolled) add(counts, rolled)
+      for (const { runs } of Object.values(
+        this.#history.total(checkId, minuteStart(from), split).regions,
+      )) {
+        add(counts, runs)
+      }
       rawFrom = split
     }
     if (rawFrom < to) {
@@ -169,7 +164,7 @@ export class IncidentResults {
 
   /** When the check's first result was scheduled (rollups keep it past raw pruning), or null. */
   monitoredSince(checkId: string): number | null {
-    return this.#firstResultAt.get({ checkId })?.first ?? null
+    return this.#history.firstResultAt(checkId)
   }
 }
 

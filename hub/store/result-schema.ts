@@ -2,11 +2,11 @@
  * The SQLite tables behind ResultStore. Their shape is driven by ingest: every batch
  * writes to the newest page of every index it touches, once per check, so each index
  * keyed by check costs dearly (measured here: one such index cut the rate of bare
- * inserts by more than half). Hence one per-check index on raw results, and
- * rollups clustered so that a check's regions share pages.
+ * inserts by more than half). Hence one per-check index on raw results.
  */
 
 import type { Database } from './database.ts'
+import { migrateLegacyMinutes } from '../history/legacy-minutes.ts'
 
 /** Creates the result tables and their indexes when missing; see `migrateResultSchema` too. */
 export const RESULT_SCHEMA = `
@@ -41,38 +41,13 @@ export const RESULT_SCHEMA = `
     PRIMARY KEY (check_id, region)
   );
 
-  -- Keyed by (check_id, region, minute_start), clustered with the minute before the
-  -- region so that a check's regions share pages (fewer pages written per batch) and a
-  -- check's time range is one contiguous scan.
-  CREATE TABLE IF NOT EXISTS rollup_minute (
-    check_id TEXT NOT NULL,
-    minute_start INTEGER NOT NULL,
-    region TEXT NOT NULL,
-    up INTEGER NOT NULL,
-    degraded INTEGER NOT NULL,
-    down INTEGER NOT NULL,
-    inconclusive INTEGER NOT NULL,
-    -- Results inside a maintenance window, counted here instead of under their status.
-    maintenance INTEGER NOT NULL DEFAULT 0,
-    duration_sum REAL NOT NULL,
-    duration_max REAL NOT NULL,
-    -- Earliest scheduled_at in the minute: firstResultAt stays exact after raw rows are pruned.
-    first_at INTEGER NOT NULL,
-    PRIMARY KEY (check_id, minute_start, region)
-  ) WITHOUT ROWID;
+  -- Rollups live in hub/history/ (rollup-schema.ts), packed per hour and per day.
 `
 
 /**
- * Brings tables made by an older hub up to `RESULT_SCHEMA`: a `CREATE TABLE IF NOT
- * EXISTS` leaves an existing table as it was. Adding a column with a constant default
- * rewrites nothing in SQLite, so this is instant however many rollups there are.
+ * Brings tables made by an older hub up to date: their per-minute rollup table
+ * (`rollup_minute`) is moved into the packed rollups once (hub/history/legacy-minutes.ts).
  */
-export function migrateResultSchema(db: Database): void {
-  const columns = db
-    .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rollup_minute')")
-    .all()
-    .map(({ name }) => name)
-  if (!columns.includes('maintenance')) {
-    db.exec('ALTER TABLE rollup_minute ADD COLUMN maintenance INTEGER NOT NULL DEFAULT 0')
-  }
+export function migrateResultSchema(db: Database): number {
+  return migrateLegacyMinutes(db)
 }

@@ -2,10 +2,10 @@
  * Raw results and per-minute rollups in SQLite.
  *
  * Raw rows are kept for a short retention (`pruneRaw`) and serve the "recent results"
- * view. Rollups hold counts per status for each (check, region, minute) and are kept:
- * availability and status-page bars read them, so they stay cheap however long the
- * hub has been running. The newest result of each (check, region) is kept apart for
- * the status page.
+ * view. Rollups (hub/history/) hold counts per status, durations and a latency histogram
+ * for each (check, region) per minute, hour and day: availability, charts and
+ * status-page bars read them, so they stay cheap however long the hub has been running.
+ * The newest result of each (check, region) is kept apart for the status page.
  *
  * Ingest is exactly-once: a result id is stored once, and a rollup counts a result
  * only in the transaction that stored it, so a re-delivered batch changes nothing.
@@ -18,31 +18,14 @@ import type { CheckResult, CheckStatus } from '../../checks/result.ts'
 import { seriesOf } from '../../checks/spec.ts'
 import type { Database } from './database.ts'
 import { migrateResultSchema, RESULT_SCHEMA } from './result-schema.ts'
-import { addCounts, emptyCounts, minuteStart, type StatusCounts } from './status-counts.ts'
+import { addCounts, emptyCounts, type StatusCounts } from './status-counts.ts'
+import { RollupStore, type RunSample } from '../history/rollup-store.ts'
+import { RollupHistory } from '../history/history-reader.ts'
+import type { Retention } from '../history/retention.ts'
 
 export type { StatusCounts } from './status-counts.ts'
 
-/** Sums the counters of rollup rows; shared by every aggregate query. */
-const SUM_COUNTS = `
-  COALESCE(SUM(up), 0) AS up,
-  COALESCE(SUM(degraded), 0) AS degraded,
-  COALESCE(SUM(down), 0) AS down,
-  COALESCE(SUM(inconclusive), 0) AS inconclusive,
-  COALESCE(SUM(maintenance), 0) AS maintenance,
-  COALESCE(SUM(duration_sum), 0) AS durationSum,
-  COALESCE(MAX(duration_max), 0) AS durationMax
-`
-
 type JsonRow = { json: string }
-
-/** What one batch adds to one rollup row. */
-interface RollupDelta {
-  checkId: string
-  region: string
-  minute: number
-  firstAt: number
-  counts: StatusCounts
-}
 
 /** How `insert` treats a batch. */
 export interface InsertOptions {
@@ -58,20 +41,23 @@ export class ResultStore {
   readonly #db: Database
   readonly #insertResult
   readonly #upsertLatest
-  readonly #upsertRollup
   readonly #latestPerRegion
   readonly #recent
   readonly #recentInRegion
-  readonly #regionCounts
-  readonly #minuteCounts
-  readonly #firstResultAt
   readonly #prune: (olderThan: number) => number
   readonly #insertBatch: (results: CheckResult[], options: InsertOptions) => CheckResult[]
 
-  constructor(db: Database) {
+  /** The rollups ingest keeps current; write access for the state roller and retention. */
+  readonly rollups: RollupStore
+  /** Reads the rollups: windows, buckets, totals (hub/history/history-types.ts). */
+  readonly history: RollupHistory
+
+  constructor(db: Database, options: { retention?: () => Retention } = {}) {
     this.#db = db
     db.exec(RESULT_SCHEMA)
+    this.rollups = new RollupStore(db)
     migrateResultSchema(db)
+    this.history = new RollupHistory(this.rollups, { retention: options.retention })
 
     // ON CONFLICT (id) rather than OR IGNORE: only a duplicate id is skipped, while a
     // row that breaks another constraint still fails loudly instead of vanishing.
@@ -89,23 +75,6 @@ export class ResultStore {
          scheduled_at = excluded.scheduled_at, id = excluded.id, json = excluded.json
        WHERE (excluded.scheduled_at, excluded.id) > (latest_results.scheduled_at, latest_results.id)`,
     )
-    this.#upsertRollup = db.prepare<
-      [string, number, string, number, number, number, number, number, number, number, number]
-    >(
-      `INSERT INTO rollup_minute
-         (check_id, minute_start, region, up, degraded, down, inconclusive, maintenance,
-          duration_sum, duration_max, first_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (check_id, minute_start, region) DO UPDATE SET
-         up = up + excluded.up,
-         degraded = degraded + excluded.degraded,
-         down = down + excluded.down,
-         inconclusive = inconclusive + excluded.inconclusive,
-         maintenance = maintenance + excluded.maintenance,
-         duration_sum = duration_sum + excluded.duration_sum,
-         duration_max = max(duration_max, excluded.duration_max),
-         first_at = min(first_at, excluded.first_at)`,
-    )
     this.#latestPerRegion = db.prepare<[string], JsonRow>(
       'SELECT json FROM latest_results WHERE check_id = ? ORDER BY region',
     )
@@ -115,24 +84,6 @@ export class ResultStore {
     this.#recentInRegion = db.prepare<[string, string, number], JsonRow>(
       `SELECT json FROM results WHERE check_id = ? AND region = ?
        ORDER BY scheduled_at DESC, id DESC LIMIT ?`,
-    )
-    this.#regionCounts = db.prepare<[string, number, number], StatusCounts & { region: string }>(
-      `SELECT region, ${SUM_COUNTS} FROM rollup_minute
-       WHERE check_id = ? AND minute_start >= ? AND minute_start < ?
-       GROUP BY region`,
-    )
-    this.#minuteCounts = db.prepare<
-      [string, number, number],
-      StatusCounts & { minuteStart: number }
-    >(
-      `SELECT minute_start AS minuteStart, ${SUM_COUNTS} FROM rollup_minute
-       WHERE check_id = ? AND minute_start >= ? AND minute_start < ?
-       GROUP BY minute_start`,
-    )
-    this.#firstResultAt = db.prepare<{ checkId: string }, { first: number | null }>(
-      `SELECT MIN(first_at) AS first FROM rollup_minute
-       WHERE check_id = :checkId
-         AND minute_start = (SELECT MIN(minute_start) FROM rollup_minute WHERE check_id = :checkId)`,
     )
     const checkIds = db.prepare<[], { checkId: string }>(
       'SELECT DISTINCT check_id AS checkId FROM latest_results',
@@ -171,9 +122,7 @@ export class ResultStore {
 
   #insertInTransaction(results: CheckResult[], options: InsertOptions): CheckResult[] {
     const inserted: CheckResult[] = []
-    // A batch holds several results per (check, region) and per minute; folding them
-    // here turns one upsert per result into one per row touched.
-    const rollups = new Map<string, RollupDelta>()
+    const runs: RunSample[] = []
     const newest = new Map<string, { result: CheckResult; json: string }>()
     for (const result of results) {
       const json = JSON.stringify(result)
@@ -196,44 +145,21 @@ export class ResultStore {
       const pair = `${result.checkId}\u0000${series}`
       const current = newest.get(pair)?.result
       if (!current || isNewer(result, current)) newest.set(pair, { result, json })
-
-      const minute = minuteStart(result.scheduledAt)
-      const key = `${pair}\u0000${minute}`
-      let delta = rollups.get(key)
-      if (!delta) {
-        const { checkId, scheduledAt } = result
-        delta = { checkId, region: series, minute, firstAt: scheduledAt, counts: emptyCounts() }
-        rollups.set(key, delta)
-      }
-      delta.firstAt = Math.min(delta.firstAt, result.scheduledAt)
-      if (options.inMaintenance?.(result)) {
-        delta.counts.maintenance += 1
-      } else if (result.status === 'inconclusive') {
-        delta.counts.inconclusive += 1
-      } else {
-        delta.counts[result.status] += 1
-        delta.counts.durationSum += result.durationMs
-        delta.counts.durationMax = Math.max(delta.counts.durationMax, result.durationMs)
-      }
+      runs.push({
+        checkId: result.checkId,
+        series,
+        at: result.scheduledAt,
+        status: result.status,
+        durationMs: result.durationMs,
+        maintenance: options.inMaintenance?.(result) ?? false,
+      })
     }
     for (const { result, json } of newest.values()) {
       this.#upsertLatest.run(result.checkId, seriesOf(result), result.scheduledAt, result.id, json)
     }
-    for (const { checkId, region, minute, firstAt, counts } of rollups.values()) {
-      this.#upsertRollup.run(
-        checkId,
-        minute,
-        region,
-        counts.up,
-        counts.degraded,
-        counts.down,
-        counts.inconclusive,
-        counts.maintenance,
-        counts.durationSum,
-        counts.durationMax,
-        firstAt,
-      )
-    }
+    // A batch holds several results per (check, region) and per minute; the rollups fold
+    // them, so each row touched is written once.
+    this.rollups.addRuns(runs)
     return inserted
   }
 
@@ -265,7 +191,12 @@ export class ResultStore {
    */
   regionCounts(checkId: string, from: number, to: number): Record<string, StatusCounts> {
     const counts: Record<string, StatusCounts> = {}
-    for (const { region, ...row } of this.#regionCounts.all(checkId, from, to)) counts[region] = row
+    for (const [region, bucket] of Object.entries(this.history.total(checkId, from, to).regions)) {
+      const { runs } = bucket
+      if (runs.up + runs.degraded + runs.down + runs.inconclusive + runs.maintenance > 0) {
+        counts[region] = runs
+      }
+    }
     return counts
   }
 
@@ -286,16 +217,19 @@ export class ResultStore {
     if (!(bucketMs > 0)) throw new RangeError(`bucketMs must be positive, got ${bucketMs}`)
     const buckets: Array<{ start: number } & StatusCounts> = []
     for (let start = from; start < to; start += bucketMs) buckets.push({ start, ...emptyCounts() })
-    for (const { minuteStart: start, ...counts } of this.#minuteCounts.all(checkId, from, to)) {
-      const bucket = buckets[Math.floor((start - from) / bucketMs)]
-      if (bucket) addCounts(bucket, counts)
+    if (to <= from) return buckets
+    const minutes = this.history.overall(checkId, { from, to, grain: 'minute' })
+    for (const minute of minutes) {
+      if (minute.start < from || minute.start >= to) continue
+      const bucket = buckets[Math.floor((minute.start - from) / bucketMs)]
+      if (bucket) addCounts(bucket, minute.runs)
     }
     return buckets
   }
 
   /** When the check's first stored result was scheduled (survives raw pruning), or null. */
   firstResultAt(checkId: string): number | null {
-    return this.#firstResultAt.get({ checkId })?.first ?? null
+    return this.rollups.firstResultAt(checkId)
   }
 
   /** Number of raw results stored, for one check or all. */
@@ -313,16 +247,7 @@ export class ResultStore {
 
   /** Number of results counted in rollups (all statuses, and maintenance), for one check or all. */
   countRollup(checkId?: string): number {
-    const total = 'COALESCE(SUM(up + degraded + down + inconclusive + maintenance), 0) AS n'
-    const row =
-      checkId === undefined
-        ? this.#db.prepare<[], { n: number }>(`SELECT ${total} FROM rollup_minute`).get()
-        : this.#db
-            .prepare<[string], { n: number }>(
-              `SELECT ${total} FROM rollup_minute WHERE check_id = ?`,
-            )
-            .get(checkId)
-    return row?.n ?? 0
+    return this.rollups.countRuns(checkId)
   }
 
   /**

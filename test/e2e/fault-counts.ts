@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
+import { decodePack } from '../../hub/history/rollup-pack.ts'
 import { startProbeProcess, waitFor } from './processes.ts'
 
 export function query<T>(file: string, sql: string, ...params: unknown[]): T[] {
@@ -22,11 +23,13 @@ export function hubCounts(hubDb: string): { raw: number; distinct: number; rollu
     hubDb,
     'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM results',
   )
-  const [rollup] = query<{ n: number }>(
-    hubDb,
-    'SELECT COALESCE(SUM(up + degraded + down + inconclusive), 0) AS n FROM rollup_minute',
-  )
-  return { raw: raw!.n, distinct: raw!.d, rollup: rollup!.n }
+  let rollup = 0
+  for (const { cells } of query<{ cells: Buffer }>(hubDb, 'SELECT cells FROM rollup_minutes')) {
+    for (const c of decodePack(cells, 'minutes').values()) {
+      rollup += c.up + c.degraded + c.down + c.inconclusive
+    }
+  }
+  return { raw: raw!.n, distinct: raw!.d, rollup }
 }
 
 /** Stored result id → measurement time. */

@@ -1,0 +1,290 @@
+/**
+ * Writes and reads the packed rollup rows (rollup-schema.ts, rollup-pack.ts).
+ *
+ * Two writers: ingest adds runs inside its own transaction (`addRuns`, appending a small
+ * cell to the row without reading it), and the state roller adds each closed minute's
+ * state time (`addTime`), which rewrites the row with one cell per slot. Readers get
+ * decoded packs; composing them into buckets is history-reader.ts's job.
+ */
+import type { CheckStatus } from '../../checks/result.ts'
+import type { Database } from '../store/database.ts'
+import { record } from './latency-histogram.ts'
+import { emptyCell, type Cell } from './rollup-cell.ts'
+import { decodePack, encodePack, mergePacks, type Pack, type PackKind } from './rollup-pack.ts'
+import { ROLLUP_SCHEMA } from './rollup-schema.ts'
+
+const MINUTE_MS = 60_000
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+
+/** One stored run, as a rollup counts it. */
+export interface RunSample {
+  checkId: string
+  /** The region, or the probe id for host checks. */
+  series: string
+  /** When the run was scheduled (epoch ms): the slot it counts in. */
+  at: number
+  status: CheckStatus
+  durationMs: number
+  /** Measured inside a maintenance window: counted as maintenance, whatever its status. */
+  maintenance: boolean
+}
+
+/** The state time of one series over one closed minute (from the state roller). */
+export interface TimeSample {
+  checkId: string
+  series: string
+  minute: number
+  /** Milliseconds per state, in STATE_TIME_KEYS order. */
+  time: number[]
+  /** For the check as a whole: whether the minute was a valid SLI slice, and a bad one. */
+  valid: boolean
+  bad: boolean
+}
+
+/** A stored row, decoded. */
+export interface PackRow {
+  series: string
+  /** The hour (minute rows) or day (hour rows) the row covers. */
+  start: number
+  pack: Pack
+}
+
+interface Delta {
+  checkId: string
+  series: string
+  start: number
+  pack: Pack
+}
+
+interface RawRow {
+  series: string
+  start: number
+  cells: Buffer
+}
+
+/** Adds one run to a cell. */
+export function addRun(cell: Cell, status: CheckStatus, durationMs: number, maintenance: boolean) {
+  if (maintenance) cell.maintenance += 1
+  else if (status === 'inconclusive') cell.inconclusive += 1
+  else {
+    cell[status] += 1
+    const ms = Math.max(0, Math.round(durationMs))
+    cell.durSum += ms
+    cell.durMax = Math.max(cell.durMax, ms)
+    record(cell.hist, ms)
+  }
+}
+
+function cellIn(
+  deltas: Map<string, Delta>,
+  sample: { checkId: string; series: string },
+  start: number,
+  slot: number,
+): Cell {
+  const key = `${sample.checkId}\u0000${sample.series}\u0000${start}`
+  let delta = deltas.get(key)
+  if (!delta) {
+    delta = { checkId: sample.checkId, series: sample.series, start, pack: new Map() }
+    deltas.set(key, delta)
+  }
+  let cell = delta.pack.get(slot)
+  if (!cell) {
+    cell = emptyCell()
+    delta.pack.set(slot, cell)
+  }
+  return cell
+}
+
+/**
+ * @example
+ * const rollups = new RollupStore(db)
+ * rollups.addRuns([{ checkId: 'api', series: 'eu-west', at, status: 'up', durationMs: 120, maintenance: false }])
+ * rollups.minuteRows('api', hourStart, hourStart + HOUR)
+ */
+export class RollupStore {
+  readonly #db: Database
+  readonly #appendMinutes
+  readonly #appendHours
+  readonly #mergeMinutes
+  readonly #mergeHours
+  readonly #minuteRows
+  readonly #hourRows
+  readonly #firstAt
+  readonly #setFirstAt
+  /** First result per check as far as this writer knows, so ingest rarely touches rollup_checks. */
+  readonly #firstAtSeen = new Map<string, number>()
+  readonly #addTime: (samples: TimeSample[]) => void
+
+  constructor(db: Database) {
+    this.#db = db
+    db.exec(ROLLUP_SCHEMA)
+    db.function('rollup_merge_minutes', { deterministic: true }, (a, b) =>
+      mergePacks(a as Buffer, b as Buffer, 'minutes'),
+    )
+    db.function('rollup_merge_hours', { deterministic: true }, (a, b) =>
+      mergePacks(a as Buffer, b as Buffer, 'hours'),
+    )
+    // Appending needs no decoding: readers merge repeated slots, and addTime normalizes.
+    this.#appendMinutes = db.prepare<[number, string, string, Buffer]>(
+      `INSERT INTO rollup_minutes (hour_start, check_id, series, cells) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET cells = CAST(cells || excluded.cells AS BLOB)`,
+    )
+    this.#appendHours = db.prepare<[number, string, string, Buffer]>(
+      `INSERT INTO rollup_hours (day_start, check_id, series, cells) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET cells = CAST(cells || excluded.cells AS BLOB)`,
+    )
+    this.#mergeMinutes = db.prepare<[number, string, string, Buffer]>(
+      `INSERT INTO rollup_minutes (hour_start, check_id, series, cells) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET cells = rollup_merge_minutes(cells, excluded.cells)`,
+    )
+    this.#mergeHours = db.prepare<[number, string, string, Buffer]>(
+      `INSERT INTO rollup_hours (day_start, check_id, series, cells) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET cells = rollup_merge_hours(cells, excluded.cells)`,
+    )
+    // One seek per hour or day: the key starts with the time, then the check.
+    this.#minuteRows = db.prepare<[string, string], RawRow>(
+      `SELECT series, hour_start AS start, cells FROM rollup_minutes
+       WHERE hour_start IN (SELECT value FROM json_each(?)) AND check_id = ?`,
+    )
+    this.#hourRows = db.prepare<[string, string], RawRow>(
+      `SELECT series, day_start AS start, cells FROM rollup_hours
+       WHERE day_start IN (SELECT value FROM json_each(?)) AND check_id = ?`,
+    )
+    this.#firstAt = db.prepare<[string], { first: number }>(
+      'SELECT first_at AS first FROM rollup_checks WHERE check_id = ?',
+    )
+    this.#setFirstAt = db.prepare<[string, number]>(
+      `INSERT INTO rollup_checks (check_id, first_at) VALUES (?, ?)
+       ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at)`,
+    )
+    this.#addTime = db.transaction((samples: TimeSample[]) => this.#writeTime(samples))
+  }
+
+  /**
+   * Counts runs into their minute and hour. Call it inside the transaction that stores
+   * the runs, so a run is counted exactly when it is stored.
+   */
+  addRuns(samples: Iterable<RunSample>): void {
+    const minutes = new Map<string, Delta>()
+    const hours = new Map<string, Delta>()
+    const firsts = new Map<string, number>()
+    for (const sample of samples) {
+      const hour = Math.floor(sample.at / HOUR_MS) * HOUR_MS
+      const day = Math.floor(sample.at / DAY_MS) * DAY_MS
+      const { status, durationMs, maintenance } = sample
+      addRun(
+        cellIn(minutes, sample, hour, Math.floor((sample.at - hour) / MINUTE_MS)),
+        status,
+        durationMs,
+        maintenance,
+      )
+      addRun(cellIn(hours, sample, day, (hour - day) / HOUR_MS), status, durationMs, maintenance)
+      const first = firsts.get(sample.checkId)
+      if (first === undefined || sample.at < first) firsts.set(sample.checkId, sample.at)
+    }
+    for (const d of minutes.values()) {
+      this.#appendMinutes.run(d.start, d.checkId, d.series, encodePack(d.pack, 'minutes'))
+    }
+    for (const d of hours.values()) {
+      this.#appendHours.run(d.start, d.checkId, d.series, encodePack(d.pack, 'hours'))
+    }
+    for (const [checkId, at] of firsts) {
+      const known = this.#firstAtSeen.get(checkId) ?? this.firstResultAt(checkId) ?? Infinity
+      if (at < known) {
+        this.#setFirstAt.run(checkId, at)
+        this.#firstAtSeen.set(checkId, at)
+      } else this.#firstAtSeen.set(checkId, known)
+    }
+  }
+
+  /** Adds closed minutes' state time, in one transaction; rewrites each row it touches. */
+  addTime(samples: TimeSample[]): void {
+    if (samples.length > 0) this.#addTime(samples)
+  }
+
+  #writeTime(samples: TimeSample[]): void {
+    const minutes = new Map<string, Delta>()
+    const hours = new Map<string, Delta>()
+    for (const sample of samples) {
+      const hour = Math.floor(sample.minute / HOUR_MS) * HOUR_MS
+      const day = Math.floor(sample.minute / DAY_MS) * DAY_MS
+      const minuteCell = cellIn(
+        minutes,
+        sample,
+        hour,
+        Math.floor((sample.minute - hour) / MINUTE_MS),
+      )
+      const hourCell = cellIn(hours, sample, day, (hour - day) / HOUR_MS)
+      for (let i = 0; i < sample.time.length; i++) {
+        minuteCell.time[i]! += sample.time[i]!
+        hourCell.time[i]! += sample.time[i]!
+      }
+      // A minute's slices follow from its time; an hour's are counted.
+      if (sample.valid) hourCell.valid += 1
+      if (sample.bad) hourCell.bad += 1
+    }
+    for (const d of minutes.values()) {
+      this.#mergeMinutes.run(d.start, d.checkId, d.series, encodePack(d.pack, 'minutes'))
+    }
+    for (const d of hours.values()) {
+      this.#mergeHours.run(d.start, d.checkId, d.series, encodePack(d.pack, 'hours'))
+    }
+  }
+
+  /** Minute rows of a check whose hour is in `hours` (hour starts). */
+  minuteRows(checkId: string, hours: number[]): PackRow[] {
+    return this.#read(this.#minuteRows.all(JSON.stringify(hours), checkId), 'minutes')
+  }
+
+  /** Hour rows of a check whose day is in `days` (day starts). */
+  hourRows(checkId: string, days: number[]): PackRow[] {
+    return this.#read(this.#hourRows.all(JSON.stringify(days), checkId), 'hours')
+  }
+
+  /** When the check's first stored result was scheduled, or null. */
+  firstResultAt(checkId: string): number | null {
+    return this.#firstAt.get(checkId)?.first ?? null
+  }
+
+  /**
+   * Runs counted in minute rollups (every status and maintenance), for one check or all.
+   * Decodes every row it reads: for tests and checks, not for pages.
+   */
+  countRuns(checkId?: string): number {
+    const rows =
+      checkId === undefined
+        ? this.#db.prepare<[], { cells: Buffer }>('SELECT cells FROM rollup_minutes').all()
+        : this.#db
+            .prepare<[string], { cells: Buffer }>(
+              'SELECT cells FROM rollup_minutes WHERE check_id = ?',
+            )
+            .all(checkId)
+    let n = 0
+    for (const { cells } of rows) {
+      for (const c of decodePack(cells, 'minutes').values()) {
+        n += c.up + c.degraded + c.down + c.inconclusive + c.maintenance
+      }
+    }
+    return n
+  }
+
+  /** Rows per rollup table, for benchmarks and the operator. */
+  tableRows(): Record<string, number> {
+    const count = (table: string) =>
+      this.#db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n
+    return {
+      rollup_minutes: count('rollup_minutes'),
+      rollup_hours: count('rollup_hours'),
+      rollup_checks: count('rollup_checks'),
+    }
+  }
+
+  #read(rows: RawRow[], kind: PackKind): PackRow[] {
+    return rows.map((row) => ({
+      series: row.series,
+      start: row.start,
+      pack: decodePack(row.cells, kind),
+    }))
+  }
+}
