@@ -55,3 +55,14 @@ export interface Outage {
   startedAt: number
   endedAt: number | null
 }
+
+/**
+ * A change of a check's status (`series` null) or of one series' state (a region, or a
+ * probe id for host checks), as the engine makes it. History keeps time per state from these.
+ */
+export interface StateChange {
+  checkId: string
+  series: string | null
+  state: CheckAlertStatus | RegionAlertState
+  at: number
+}

@@ -36,7 +36,7 @@ import type { CheckResult } from '../../../checks/result.ts'
 import { effectiveQuorum, regionsOf, seriesOf, type CheckSpec } from '../../../checks/spec.ts'
 import type { Clock } from '../../../lib/clock.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
-import type { CheckAlertState, RegionAlertState } from '../alert-state.ts'
+import type { CheckAlertState, RegionAlertState, StateChange } from '../alert-state.ts'
 import type { ProbeInfo } from '../../probes/probe-info.ts'
 import { CheckIncidents } from './check-incidents.ts'
 import {
@@ -101,6 +101,11 @@ export interface AlertEngineOptions {
   alerting?: () => AlertingConfig
   /** True when a result of the check measured at `at` falls in a maintenance window. */
   inMaintenance?: (checkId: string, tags: string[], at: number) => boolean
+  /**
+   * Called on every change of a check's status or of one of its series' states, with the
+   * time, so that history can keep time per state (hub/history/state-roller.ts). Must not throw.
+   */
+  onStateChange?: (change: StateChange) => void
 }
 
 const DEFAULT_MAX_RESULT_AGE_MS = 10 * 60_000
@@ -124,6 +129,7 @@ export class AlertEngine {
   readonly #maxResultAgeMs: number
   readonly #alerting: () => AlertingConfig
   readonly #inMaintenance: ((checkId: string, tags: string[], at: number) => boolean) | undefined
+  readonly #onStateChange: ((change: StateChange) => void) | undefined
   readonly #regions: RegionAlerts
   readonly #confirmations = new ConfirmationMemory()
   readonly #checkIncidents: CheckIncidents
@@ -142,6 +148,7 @@ export class AlertEngine {
     this.#maxResultAgeMs = options.maxResultAgeMs ?? DEFAULT_MAX_RESULT_AGE_MS
     this.#alerting = options.alerting ?? (() => DEFAULT_ALERTING)
     this.#inMaintenance = options.inMaintenance
+    this.#onStateChange = options.onStateChange
     this.#regions = new RegionAlerts(options.clock, options.incidents)
     this.#checkIncidents = new CheckIncidents(options.clock, options.incidents, this.#confirmations)
     this.#flappingEpisodes = new FlappingEpisodes(options.clock, options.incidents)
@@ -375,6 +382,7 @@ export class AlertEngine {
     if (status !== track.status) {
       track.status = status
       track.since = now
+      this.#onStateChange?.({ checkId: spec.id, series: null, state: status, at: now })
     }
     if (flapTransition)
       events.unshift(this.#flappingEpisodes.event(track, flapTransition, t, quorum))
@@ -417,6 +425,7 @@ export class AlertEngine {
       series.offline = offline
       if (!offline) series.interim = 'unknown'
       if (cause) this.#noteSeries(track, name, seriesState(series), cause)
+      else this.#seriesChanged(track, name, seriesState(series))
       changed = true
     }
     return changed
@@ -424,6 +433,7 @@ export class AlertEngine {
 
   /** Puts a series' new state on the open incident's timeline. */
   #noteSeries(track: CheckTrack, name: string, state: RegionAlertState, cause: Cause): void {
+    this.#seriesChanged(track, name, state)
     const incident = track.down ?? track.degraded
     if (!incident) return
     const counts = track.down ? state === 'failing' : state === 'failing' || state === 'degraded'
@@ -433,6 +443,11 @@ export class AlertEngine {
       state,
       ...cause,
     })
+  }
+
+  #seriesChanged(track: CheckTrack, name: string, state: RegionAlertState): void {
+    const at = this.#clock.now()
+    this.#onStateChange?.({ checkId: track.spec.id, series: name, state, at })
   }
 
   /** Asks for the re-runs that seriesToRerun picks (follow-up-runs.ts). */

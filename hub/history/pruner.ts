@@ -1,0 +1,256 @@
+/**
+ * Retention: deletes what is older than the retention in force, in small batches on a
+ * timer, so that it never holds the database long enough to stall ingest. Each batch is
+ * its own short transaction and the pruner yields to the event loop between batches;
+ * a run stops when its time budget is spent and goes on at the next run.
+ *
+ * What it prunes, oldest grain first: raw results, minute rollups, the hours of day
+ * rollups (a day keeps its total), day rollups when they are not kept for ever, the
+ * status log, delivered and failed notifications, closed dispatch records, the health
+ * of channels no longer configured, and incidents when they are not kept for ever.
+ */
+import type { Clock } from '../../lib/clock.ts'
+import type { Logger } from '../../lib/logger.ts'
+import type { Database } from '../store/database.ts'
+import type { Retention } from './retention.ts'
+import { dayTotal } from './rollup-pack.ts'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+export interface PrunerOptions {
+  db: Database
+  retention: () => Retention
+  clock: Clock
+  logger?: Logger
+  /** Channels in the running config: the health of others is forgotten. */
+  channels?: () => string[]
+  /** Rows per batch. Default 1,000. */
+  batchRows?: number
+  /** Time a run may take before it stops and waits for the next one. Default 200 ms. */
+  budgetMs?: number
+}
+
+/** Rows deleted (or days reduced to their total) per table in one run. */
+export type PruneReport = Record<string, number>
+
+interface Task {
+  name: string
+  /** Deletes at most `limit` rows; returns how many it did. */
+  step(limit: number): number
+}
+
+function tableExists(db: Database, name: string): boolean {
+  return (
+    db
+      .prepare<[string], { n: number }>(
+        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
+      )
+      .get(name)!.n > 0
+  )
+}
+
+/**
+ * @example
+ * const pruner = new Pruner({ db, retention: () => retention, clock, logger })
+ * pruner.start() // every minute
+ * await pruner.run() // or one run now: { results: 1000, rollup_minutes: 40, ... }
+ */
+export class Pruner {
+  readonly #options: PrunerOptions
+  #timer: NodeJS.Timeout | undefined
+  #running: Promise<PruneReport> | null = null
+  /** The check the raw-result task goes on from, so every check gets its turn. */
+  #checkCursor = ''
+
+  constructor(options: PrunerOptions) {
+    this.#options = options
+    options.db.exec(
+      'CREATE INDEX IF NOT EXISTS rollup_hours_unreduced ON rollup_hours (day_start) WHERE hours = 1',
+    )
+  }
+
+  /** Runs every `everyMs` (default a minute) until stop(). */
+  start(everyMs = 60_000): void {
+    this.#timer = setInterval(() => void this.run(), everyMs)
+    this.#timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer)
+    await this.#running
+  }
+
+  /** One run; a run already going is waited for instead. Never throws: failures are logged. */
+  run(): Promise<PruneReport> {
+    this.#running ??= this.#run().finally(() => (this.#running = null))
+    return this.#running
+  }
+
+  async #run(): Promise<PruneReport> {
+    const { batchRows = 1_000, budgetMs = 200 } = this.#options
+    const started = performance.now()
+    const report: PruneReport = {}
+    for (const task of this.#tasks()) {
+      try {
+        for (;;) {
+          const n = task.step(batchRows)
+          report[task.name] = (report[task.name] ?? 0) + n
+          // Let ingest and the API in between batches.
+          await new Promise((resolve) => setImmediate(resolve))
+          if (n < batchRows || performance.now() - started > budgetMs) break
+        }
+      } catch (err) {
+        this.#options.logger?.error(
+          { err, table: task.name },
+          'pruning failed; trying again at the next run',
+        )
+      }
+      if (performance.now() - started > budgetMs) break
+    }
+    const deleted = Object.values(report).reduce((a, b) => a + b, 0)
+    if (deleted > 0) this.#options.logger?.debug({ ...report }, 'pruned history')
+    return report
+  }
+
+  #tasks(): Task[] {
+    const { db, clock } = this.#options
+    const r = this.#options.retention()
+    const now = clock.now()
+    const tasks: Task[] = []
+    const add = (table: string, task: (limit: number) => number) => {
+      if (tableExists(db, table)) tasks.push({ name: table, step: task })
+    }
+
+    add('results', (limit) => this.#pruneRaw(now - r.rawMs, limit))
+    add(
+      'rollup_minutes',
+      (limit) =>
+        db
+          .prepare<[number, number]>(
+            `DELETE FROM rollup_minutes WHERE (hour_start, check_id, series) IN
+             (SELECT hour_start, check_id, series FROM rollup_minutes WHERE hour_start < ? LIMIT ?)`,
+          )
+          .run(Math.floor((now - r.minuteMs) / HOUR) * HOUR, limit).changes,
+    )
+    add('rollup_hours', (limit) =>
+      this.#reduceDays(Math.floor((now - r.hourMs) / DAY) * DAY, limit),
+    )
+    if (r.dayMs !== null) {
+      const before = Math.floor((now - r.dayMs) / DAY) * DAY
+      add(
+        'rollup_hours',
+        (limit) =>
+          db
+            .prepare<[number, number]>(
+              `DELETE FROM rollup_hours WHERE (day_start, check_id, series) IN
+               (SELECT day_start, check_id, series FROM rollup_hours WHERE day_start < ? LIMIT ?)`,
+            )
+            .run(before, limit).changes,
+      )
+    }
+    add(
+      'status_changes',
+      (limit) =>
+        db
+          .prepare<[number, number]>(
+            'DELETE FROM status_changes WHERE rowid IN (SELECT rowid FROM status_changes WHERE at < ? LIMIT ?)',
+          )
+          .run(now - r.minuteMs, limit).changes,
+    )
+    add(
+      'notification_queue',
+      (limit) =>
+        db
+          .prepare<[number, number]>(
+            `DELETE FROM notification_queue WHERE id IN
+             (SELECT id FROM notification_queue WHERE state != 'pending' AND created_at < ? LIMIT ?)`,
+          )
+          .run(now - r.notificationMs, limit).changes,
+    )
+    add(
+      'alert_dispatch',
+      (limit) =>
+        db
+          .prepare<[number, number]>(
+            `DELETE FROM alert_dispatch WHERE incident_id IN
+             (SELECT incident_id FROM alert_dispatch WHERE closed_at < ? LIMIT ?)`,
+          )
+          .run(now - r.notificationMs, limit).changes,
+    )
+    const channels = this.#options.channels
+    if (channels) {
+      add('channel_health', () => {
+        const known = JSON.stringify(channels())
+        return db
+          .prepare<[string, number]>(
+            `DELETE FROM channel_health WHERE failing = 0 AND channel NOT IN (SELECT value FROM json_each(?))
+               AND COALESCE(max(last_success_at, last_failure_at), 0) < ?`,
+          )
+          .run(known, now - r.notificationMs).changes
+      })
+    }
+    if (r.incidentMs !== null) {
+      const before = now - r.incidentMs
+      // A deleted incident takes its timeline with it (ON DELETE CASCADE).
+      add(
+        'incidents',
+        (limit) =>
+          db
+            .prepare<[number, number]>(
+              `DELETE FROM incidents WHERE id IN
+               (SELECT id FROM incidents WHERE ended_at IS NOT NULL AND ended_at < ? LIMIT ?)`,
+            )
+            .run(before, Math.max(1, Math.floor(limit / 10))).changes,
+      )
+    }
+    return tasks
+  }
+
+  /** Raw results before `before`, a check at a time through the (check, time) index. */
+  #pruneRaw(before: number, limit: number): number {
+    const { db } = this.#options
+    const checks = db
+      .prepare<[string], { checkId: string }>(
+        'SELECT DISTINCT check_id AS checkId FROM latest_results WHERE check_id >= ? ORDER BY check_id',
+      )
+      .all(this.#checkCursor)
+    const del = db.prepare<[string, number, number]>(
+      `DELETE FROM results WHERE rowid IN
+         (SELECT rowid FROM results WHERE check_id = ? AND scheduled_at < ? LIMIT ?)`,
+    )
+    let deleted = 0
+    for (const { checkId } of checks) {
+      deleted += del.run(checkId, before, limit - deleted).changes
+      if (deleted >= limit) {
+        // This check may have more: start from it next time.
+        this.#checkCursor = checkId
+        return deleted
+      }
+    }
+    this.#checkCursor = ''
+    return deleted
+  }
+
+  /** Day rows older than hour retention keep only their total. */
+  #reduceDays(before: number, limit: number): number {
+    const { db } = this.#options
+    const rows = db
+      .prepare<
+        [number, number],
+        { day_start: number; check_id: string; series: string; cells: Buffer }
+      >(
+        `SELECT day_start, check_id, series, cells FROM rollup_hours INDEXED BY rollup_hours_unreduced
+         WHERE hours = 1 AND day_start < ? LIMIT ?`,
+      )
+      .all(before, limit)
+    const update = db.prepare<[Buffer, number, string, string]>(
+      'UPDATE rollup_hours SET cells = ?, hours = 0 WHERE day_start = ? AND check_id = ? AND series = ?',
+    )
+    db.transaction(() => {
+      for (const row of rows)
+        update.run(dayTotal(row.cells), row.day_start, row.check_id, row.series)
+    })()
+    return rows.length
+  }
+}
