@@ -89,10 +89,14 @@ export const statusPageSchema = z.strictObject({
     .strictObject({
       /** The email channel whose SMTP server and sender the page's emails use. */
       email: z.strictObject({ channel: z.string().min(1) }).optional(),
-      /** Let visitors register webhooks. Default true on public pages. */
-      webhooks: z.boolean().default(true),
+      /**
+       * Who may register webhooks: `operators` (default, with the API token), `public`
+       * (any visitor of a public page; the hub will then POST to addresses strangers
+       * chose), or `off`.
+       */
+      webhooks: z.enum(['operators', 'public', 'off']).default('operators'),
     })
-    .default({ webhooks: true }),
+    .default({ webhooks: 'operators' }),
 })
 
 export type StatusPageConfig = z.infer<typeof statusPageSchema>

@@ -39,6 +39,7 @@ import { ProbeRegistry } from './probes/probe-registry.ts'
 import { HubState } from './store/hub-state.ts'
 import { openDatabase } from './store/database.ts'
 import { ResultStore } from './store/result-store.ts'
+import { startStatusPages } from './statuspages/wiring.ts'
 
 export interface HubOptions {
   /**
@@ -231,6 +232,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     await heartbeats.setChecks(next.checks, deployed.bundle.version)
   })
 
+  const statusPages = startStatusPages({
+    db,
+    config,
+    results,
+    incidents,
+    engine,
+    silences,
+    clock,
+    logger,
+    publicUrl: options.publicUrl,
+    apiToken: options.apiToken,
+  })
+
   const app = createApp({
     project: () => config().project,
     checks: () => config().checks,
@@ -257,11 +271,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       channelHealth: () => alerting.notifier.channelHealth(),
       regions: () => engine.regionStates(),
     },
+    statusPages: statusPages.app,
   })
 
   link.start()
   heartbeats.start()
   alerting.start()
+  statusPages.start()
   const server = await serveHub({
     fetch: app.fetch,
     port: options.port,
@@ -269,6 +285,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     broker,
   })
   const httpUrl = server.url
+  statusPages.setBaseUrl(httpUrl)
 
   return {
     httpUrl,
@@ -283,6 +300,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await server.close()
       // After the server: no ping can arrive any more, and its state write is waited for.
       await heartbeats.close()
+      await statusPages.close()
       await alerting.close()
       await link.close()
       await broker?.close()

@@ -50,6 +50,8 @@ export interface EmailPayload {
   subject: string
   text: string
   html: string
+  /** Extra headers, e.g. List-Unsubscribe on a status page's subscriber emails. */
+  headers?: Record<string, string>
 }
 
 function escapeHtml(text: string): string {

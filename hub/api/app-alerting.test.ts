@@ -101,7 +101,7 @@ describe('the hub app with alerting', () => {
     )
     expect(created.ok).toBe(true)
 
-    const html = await (await app().request('/')).text()
+    const html = await (await app().request('/internal')).text()
     const section = html.slice(html.indexOf('<h2>Incidents</h2>'), html.indexOf('<h2>Probes</h2>'))
     expect(section).toContain('Public API')
     expect(section).toContain('<span class="pill down">Ongoing</span>')

@@ -358,9 +358,9 @@ describe('errors', () => {
   })
 })
 
-describe('GET / (status page)', () => {
+describe('GET /internal (the internal view)', () => {
   async function page(): Promise<string> {
-    const response = await createApp(deps).request('/')
+    const response = await createApp(deps).request('/internal')
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/text\/html/)
     return response.text()

@@ -3,9 +3,10 @@
  * Everything it reads comes in through `HubAppDeps`, so tests build it on a real
  * store without a running hub.
  */
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { CheckSpec } from '../../checks/spec.ts'
+import type { StatusPageConfig } from '../../checks/status-page.ts'
 import { createLogger, type Logger } from '../../lib/logger.ts'
 import type { HeartbeatDirectory } from '../heartbeats/heartbeats.ts'
 import { buildStatusPageModel } from '../views/status-page-model.ts'
@@ -24,6 +25,26 @@ import { deployRoutes, type DeployRouteDeps } from './deploy-routes.ts'
 import { heartbeatRoutes, heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
 import { probeRoutes, type ProbeRouteDeps } from './probe-routes.ts'
 import { secretAccess } from './secret-access.ts'
+import type { StatusPages } from '../statuspages/status-pages.ts'
+import type { DailyHistory } from '../statuspages/history.ts'
+import { statusPageRoutes } from './status-page-routes.ts'
+import { statusAdminRoutes } from './status-admin-routes.ts'
+import { internalAccess, internalCookie } from './page-access.ts'
+import { renderPlainPage } from '../pages/plain-page.tsx'
+
+/** Reads that carry targets, probe ids, raw errors or samples: the API token's, when there is one. */
+const INTERNAL_READS = [
+  '/api/v1/checks',
+  '/api/v1/checks/*',
+  '/api/v1/probes',
+  '/api/v1/probes/*',
+  '/api/v1/incidents',
+  '/api/v1/incidents/*',
+  '/api/v1/regions',
+  '/api/v1/channels',
+  '/api/v1/silences',
+  '/api/v1/maintenance',
+]
 
 /**
  * Everything the HTTP app reads from the running hub: functions, so that each
@@ -63,12 +84,23 @@ export interface HubAppDeps {
     channelHealth: () => ChannelHealth[]
     regions: () => RegionState[]
   }
+  /** Public and private status pages; without it `/` has no page. */
+  statusPages?: {
+    pages: StatusPages
+    history: DailyHistory
+    /** Extra routes: subscriptions. */
+    routes?: Hono
+    subscribable?: (page: StatusPageConfig) => boolean
+  }
 }
 
 /**
  * Builds the hub's Hono app.
  *
- * - `GET /` the status page (HTML, refreshes itself)
+ * - `GET /` the home status page, `/status/:slug...` every status page, its v2 JSON, feeds
+ *   and badges, `/api/v2/...` the home page's v2 JSON: see status-page-routes.ts
+ * - `GET /internal` every check with its internals and the probes (the API token's view)
+ * - `/api/v1/status-pages...` posts and overrides: see status-admin-routes.ts
  * - `GET /healthz` 200 `{ ok: true, ... }`, or 503 when not ok
  * - `GET /api/v1/checks` every check with state, latest result per region, availability
  * - `GET /api/v1/checks/:id` one check, plus recent results, the last hour by minute and outages;
@@ -107,9 +139,62 @@ export function createApp(deps: HubAppDeps): Hono {
           deps.alerting!.silences.inMaintenance(check.id, check.tags, at)
       : undefined,
   }
-  app.get('/', async (c) =>
-    c.html(await renderStatusPage(buildStatusPageModel(pageSources, deps.now()))),
-  )
+  // Targets, probe ids and error codes are the operators' view: with an API token, only
+  // its holders read them; the public reads the status pages and the v2 JSON.
+  if (deps.apiToken) {
+    const apiToken = deps.apiToken
+    const guard: MiddlewareHandler = async (c, next) => {
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next()
+      const access = secretAccess(c, apiToken)
+      if (access.ok) return next()
+      c.header('www-authenticate', 'Bearer')
+      return c.json(
+        {
+          error:
+            'this route needs the API token: send Authorization: Bearer <token> (vantage --api-token, ' +
+            'or VANTAGE_API_TOKEN); the public JSON is /api/v2 and /status/<page>/api/v2',
+        },
+        401,
+      )
+    }
+    // Config, deploys and heartbeats guard themselves, with their own words.
+    for (const path of INTERNAL_READS) app.use(path, guard)
+  }
+
+  app.get('/internal', async (c) => {
+    if (!internalAccess(c, deps.apiToken)) {
+      c.header('cache-control', 'private, no-store')
+      return c.html(
+        renderPlainPage('Internal view', 'Sign in with the API token.', '/internal/login'),
+        401,
+      )
+    }
+    c.header('cache-control', 'private, no-store')
+    return c.html(await renderStatusPage(buildStatusPageModel(pageSources, deps.now())))
+  })
+  app.post('/internal/login', async (c) => {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+    const cookie = internalCookie(
+      typeof form.password === 'string' ? form.password : '',
+      deps.apiToken,
+    )
+    if (!cookie) {
+      return c.html(
+        renderPlainPage('Internal view', 'That token is not right.', '/internal/login'),
+        401,
+      )
+    }
+    c.header('set-cookie', cookie)
+    return c.redirect('/internal', 303)
+  })
+
+  if (deps.statusPages) {
+    const { pages, history, routes, subscribable } = deps.statusPages
+    const { apiToken, publicUrl, now } = deps
+    app.route('/', statusPageRoutes({ pages, history, apiToken, publicUrl, now, subscribable }))
+    app.route('/', statusAdminRoutes({ pages, apiToken, now }))
+    if (routes) app.route('/', routes)
+  }
 
   app.get('/healthz', (c) => {
     const health = deps.health()

@@ -99,7 +99,7 @@ describe('probes taken out of service on purpose', () => {
     expect(removed.stdout).toContain(`Retired probe ${dead}`)
     await waitFor(`the alert for ${dead} to resolve`, () => probeAlerts(dead, 'resolved')[0])
     expect(await listed(dead)).toBeUndefined()
-    const page = await (await fetch(network.hub.httpUrl)).text()
+    const page = await (await fetch(`${network.hub.httpUrl}/internal`)).text()
     expect(page).not.toContain(dead)
   })
 

@@ -1,0 +1,319 @@
+/**
+ * What visitors and their tools read from a status page: the page, the Statuspage v2
+ * JSON, RSS and Atom, badges and live updates. Each page lives under `/status/<slug>`;
+ * the home page is also served at `/` and `/api/v2/...`, so a Statuspage client pointed
+ * at the hub's root works unchanged.
+ *
+ * - `GET /status/:slug` the page (HTML); `/status/:slug/events` server-sent events
+ * - `GET /status/:slug/api/v2/{summary,status,components,incidents,incidents/unresolved,
+ *   scheduled-maintenances,scheduled-maintenances/upcoming,scheduled-maintenances/active}.json`
+ * - `GET /status/:slug/history.rss`, `history.atom` (public pages only)
+ * - `GET /status/:slug/badges/{status,uptime-24h,uptime-7d,uptime-30d,uptime-90d,p95-24h,...}.{svg,json}`
+ *   with `?component=<id>`; `.json` is a shields.io endpoint document
+ * - `POST /status/:slug/login` a private page's password form
+ *
+ * JSON answers carry an ETag and answer 304 to a matching If-None-Match; public pages
+ * are cached `public, max-age=30, stale-while-revalidate=60` (badges 60 s), private
+ * pages `private, no-store`. An unknown page is a real 404.
+ */
+import { createHash } from 'node:crypto'
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { StatusPageConfig } from '../../checks/status-page.ts'
+import { renderPublicPage } from '../pages/public-page.tsx'
+import { renderPlainPage } from '../pages/plain-page.tsx'
+import {
+  badgeSvg,
+  latencyFacts,
+  shieldsJson,
+  statusFacts,
+  UPTIME_WINDOWS,
+  uptimeFacts,
+  type BadgeFacts,
+  type UptimeWindow,
+} from '../statuspages/badges.ts'
+import { worstState } from '../statuspages/component-state.ts'
+import { atomFeed, rssFeed } from '../statuspages/feeds.ts'
+import {
+  componentBuckets,
+  DAY_MS,
+  HOUR_MS,
+  uptimeOf,
+  type DailyHistory,
+} from '../statuspages/history.ts'
+import type { PageModel } from '../statuspages/page-model.ts'
+import { V2_DOCUMENTS, v2Json, type V2Document } from '../statuspages/statuspage-json.ts'
+import type { StatusPages } from '../statuspages/status-pages.ts'
+import { pageAccess, pageCookie } from './page-access.ts'
+
+export const PUBLIC_CACHE = 'public, max-age=30, stale-while-revalidate=60'
+export const BADGE_CACHE = 'public, max-age=60'
+export const PRIVATE_CACHE = 'private, no-store'
+/** How often a live page's stream looks for a change. */
+export const EVENTS_POLL_MS = 5_000
+
+export interface StatusPageRouteDeps {
+  pages: StatusPages
+  history: DailyHistory
+  apiToken?: string
+  /** The hub's public base URL; default: the request's origin. */
+  publicUrl?: string
+  now: () => number
+  /** Whether a page offers subscriptions (an email channel or webhooks). */
+  subscribable?: (page: StatusPageConfig) => boolean
+}
+
+const tag = (text: string) =>
+  `W/"${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`
+
+/** What changes a page for a visitor: not the clock, so that an unchanged page answers 304. */
+export function pageDigest(model: PageModel): string {
+  return tag(
+    JSON.stringify([
+      model.state,
+      model.components.map((c) => [
+        c.id,
+        c.state,
+        c.reason,
+        c.uptimeText,
+        c.days.map((d) => d.label),
+      ]),
+      model.posts.map((p) => [p.id, p.updatedAt, p.status, p.published]),
+      model.page,
+    ]),
+  )
+}
+
+function origin(c: Context, publicUrl: string | undefined): string {
+  return (publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '')
+}
+
+export function pageUrl(c: Context, deps: { publicUrl?: string }, page: StatusPageConfig): string {
+  return page.url?.replace(/\/+$/, '') ?? `${origin(c, deps.publicUrl)}/status/${page.slug}`
+}
+
+/** Answers with a body, its ETag and cache policy, or 304 when the client has it. */
+function send(
+  c: Context,
+  page: StatusPageConfig,
+  body: string,
+  type: string,
+  etag: string,
+  cache = PUBLIC_CACHE,
+) {
+  const headers: Record<string, string> = {
+    'content-type': type,
+    etag,
+    'cache-control': page.access === 'private' ? PRIVATE_CACHE : cache,
+    vary: 'authorization, cookie',
+  }
+  const match = c.req.header('if-none-match')
+  if (match && match.split(',').some((m) => m.trim() === etag)) {
+    return c.body(null, 304, headers)
+  }
+  return c.body(body, 200, headers)
+}
+
+function parseBadge(
+  name: string,
+): { kind: 'status' | 'uptime' | 'p95'; window: UptimeWindow } | null {
+  if (name === 'status') return { kind: 'status', window: '24h' }
+  const match = /^(uptime|p95)-(24h|7d|30d|90d)$/.exec(name)
+  return match ? { kind: match[1] as 'uptime' | 'p95', window: match[2] as UptimeWindow } : null
+}
+
+export function statusPageRoutes(deps: StatusPageRouteDeps): Hono {
+  const app = new Hono()
+
+  /** The page, or the response that refuses it (404, or 401 on a private page). */
+  const resolve = (c: Context, slug: string | undefined, html: boolean) => {
+    const page = slug === undefined ? deps.pages.home() : deps.pages.get(slug)
+    if (!page) {
+      const error = slug === undefined ? 'this hub has no status page' : `no status page "${slug}"`
+      return {
+        response: html ? c.html(renderPlainPage('Not found', error), 404) : c.json({ error }, 404),
+      }
+    }
+    if (!pageAccess(c, page, deps.apiToken)) {
+      c.header('cache-control', PRIVATE_CACHE)
+      if (!html)
+        return {
+          response: c.json(
+            { error: 'this page is private: send the API token or sign in with the page password' },
+            401,
+          ),
+        }
+      return {
+        response: c.html(
+          renderPlainPage(page.title, 'This status page is private.', `/status/${page.slug}/login`),
+          401,
+        ),
+      }
+    }
+    return { page }
+  }
+
+  const linksOf = (page: StatusPageConfig, base: string) => ({
+    base,
+    feeds: page.access === 'public',
+    subscribe: page.access === 'public' && (deps.subscribable?.(page) ?? false),
+  })
+
+  const htmlPage = async (c: Context, slug: string | undefined) => {
+    const found = resolve(c, slug, true)
+    if (!found.page) return found.response
+    const model = deps.pages.model(found.page)
+    const etag = pageDigest(model)
+    const base = `/status/${found.page.slug}`
+    const html = await renderPublicPage(model, linksOf(found.page, base), etag)
+    return send(c, found.page, html, 'text/html; charset=utf-8', etag)
+  }
+
+  app.get('/', (c) => htmlPage(c, undefined))
+  app.get('/status/:slug', (c) => htmlPage(c, c.req.param('slug')))
+
+  const v2 = (c: Context, slug: string | undefined, doc: string) => {
+    if (!V2_DOCUMENTS.includes(doc as V2Document)) {
+      return c.json({ error: `no document ${doc}.json; there are ${V2_DOCUMENTS.join(', ')}` }, 404)
+    }
+    const found = resolve(c, slug, false)
+    if (!found.page) return found.response
+    const body = JSON.stringify(
+      v2Json(deps.pages.model(found.page), doc as V2Document, {
+        url: pageUrl(c, deps, found.page),
+      }),
+    )
+    return send(c, found.page, body, 'application/json; charset=utf-8', tag(body))
+  }
+  const docOf = (c: Context) => c.req.path.replace(/^.*\/api\/v2\//, '').replace(/\.json$/, '')
+  app.get('/api/v2/*', (c) => v2(c, undefined, docOf(c)))
+  app.get('/status/:slug/api/v2/*', (c) => v2(c, c.req.param('slug'), docOf(c)))
+
+  for (const [name, type, build] of [
+    ['history.rss', 'application/rss+xml; charset=utf-8', rssFeed],
+    ['history.atom', 'application/atom+xml; charset=utf-8', atomFeed],
+  ] as const) {
+    app.get(`/status/:slug/${name}`, (c) => {
+      const found = resolve(c, c.req.param('slug'), false)
+      if (!found.page) return found.response
+      if (found.page.access !== 'public')
+        return c.json({ error: 'private pages have no feeds' }, 404)
+      const body = build(deps.pages.model(found.page), pageUrl(c, deps, found.page))
+      return send(c, found.page, body, type, tag(body))
+    })
+  }
+
+  app.get('/status/:slug/badges/:file', (c) => {
+    const found = resolve(c, c.req.param('slug'), false)
+    if (!found.page) return found.response
+    const match = /^([a-z0-9-]+)\.(svg|json)$/.exec(c.req.param('file'))
+    const badge = match ? parseBadge(match[1]!) : null
+    if (!match || !badge) {
+      return c.json(
+        {
+          error:
+            'badges are status, uptime-{24h,7d,30d,90d} and p95-{24h,7d,30d,90d}, as .svg or .json',
+        },
+        404,
+      )
+    }
+    const model = deps.pages.model(found.page)
+    const componentId = c.req.query('component')
+    const components = componentId
+      ? model.components.filter((x) => x.id === componentId)
+      : model.components
+    if (components.length === 0) return c.json({ error: `no component "${componentId}"` }, 404)
+    const label = componentId ? components[0]!.name : undefined
+    let facts: BadgeFacts
+    if (badge.kind === 'status') {
+      facts = statusFacts(worstState(components.map((x) => x.state)), label ?? 'status')
+    } else if (badge.kind === 'uptime') {
+      facts = uptimeFacts(
+        uptimeFor(components, badge.window, deps, model.generatedAt),
+        badge.window,
+      )
+    } else {
+      const ids = components.flatMap((x) => x.checkIds)
+      const now = model.generatedAt
+      facts = latencyFacts(
+        deps.history.latencyP95(ids, now - UPTIME_WINDOWS[badge.window] * DAY_MS, now),
+        badge.window,
+      )
+    }
+    if (label && badge.kind !== 'status') facts = { ...facts, label: `${label} ${facts.label}` }
+    const body = match[2] === 'svg' ? badgeSvg(facts) : JSON.stringify(shieldsJson(facts))
+    const type = match[2] === 'svg' ? 'image/svg+xml' : 'application/json; charset=utf-8'
+    return send(c, found.page, body, type, tag(body), BADGE_CACHE)
+  })
+
+  app.get('/status/:slug/events', (c) => {
+    const found = resolve(c, c.req.param('slug'), false)
+    if (!found.page) return found.response
+    const page = found.page
+    c.header('cache-control', 'no-store')
+    return streamSSE(c, async (stream) => {
+      let last = ''
+      while (!stream.aborted) {
+        const current = deps.pages.get(page.slug)
+        if (!current) break
+        const digest = pageDigest(deps.pages.model(current))
+        if (digest !== last) {
+          await stream.writeSSE({ data: digest })
+          last = digest
+        }
+        await stream.sleep(EVENTS_POLL_MS)
+      }
+    })
+  })
+
+  app.get('/status/:slug/login', (c) => {
+    const page = deps.pages.get(c.req.param('slug'))
+    if (!page)
+      return c.html(renderPlainPage('Not found', `no status page "${c.req.param('slug')}"`), 404)
+    return c.html(
+      renderPlainPage(page.title, 'This status page is private.', `/status/${page.slug}/login`),
+    )
+  })
+
+  app.post('/status/:slug/login', async (c) => {
+    const page = deps.pages.get(c.req.param('slug'))
+    if (!page)
+      return c.html(renderPlainPage('Not found', `no status page "${c.req.param('slug')}"`), 404)
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+    const given = typeof form.password === 'string' ? form.password : ''
+    const cookie = pageCookie(page, given, deps.apiToken)
+    if (!cookie) {
+      return c.html(
+        renderPlainPage(page.title, 'That password is not right.', `/status/${page.slug}/login`),
+        401,
+      )
+    }
+    c.header('set-cookie', cookie)
+    return c.redirect(`/status/${page.slug}`, 303)
+  })
+
+  return app
+}
+
+/** A window's uptime from the same minutes as the bars: hours for 24 h, days beyond. */
+function uptimeFor(
+  components: PageModel['components'],
+  window: UptimeWindow,
+  deps: StatusPageRouteDeps,
+  now: number,
+): number | null {
+  if (window !== '24h') {
+    return uptimeOf(components.flatMap((c) => c.days.slice(-UPTIME_WINDOWS[window])))
+  }
+  const hourNow = Math.floor(now / HOUR_MS) * HOUR_MS
+  const starts = Array.from({ length: 24 }, (_, i) => hourNow - (23 - i) * HOUR_MS)
+  return uptimeOf(
+    components.flatMap((c) => {
+      const hours = deps.history.hours(c.checkIds, starts[0]!, hourNow + HOUR_MS)
+      return componentBuckets(c.checkIds, hours, starts, HOUR_MS, (lo, hi) =>
+        deps.history.downSpans(c.checkIds, lo, hi),
+      )
+    }),
+  )
+}

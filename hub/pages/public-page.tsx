@@ -1,0 +1,288 @@
+// The hub may run from a user's project with another tsconfig: pin the JSX runtime here.
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+/**
+ * A public (or private) status page: components with their states and 90 daily bars,
+ * incident posts and maintenance. Rendered on the server and complete without
+ * JavaScript; the inline script only localises times, toggles the theme and keeps
+ * the page live.
+ */
+import type { FC } from 'hono/jsx'
+import type { ComponentState } from '../../checks/status-page.ts'
+import { STATE_LABELS } from '../statuspages/component-state.ts'
+import type { DayBar, PageComponent, PageModel } from '../statuspages/page-model.ts'
+import { maintenanceStatus } from '../statuspages/page-model.ts'
+import type { Post } from '../statuspages/post-store.ts'
+import { formatDateTime } from './format.ts'
+import { PUBLIC_PAGE_CSS, PUBLIC_PAGE_JS } from './public-styles.ts'
+
+/** Icons beside every state's words, so that no state is told by colour alone. */
+export const STATE_ICONS: Record<ComponentState, string> = {
+  operational: '✓',
+  degraded_performance: '!',
+  partial_outage: '!',
+  major_outage: '✕',
+  under_maintenance: 'i',
+}
+
+const BAR_CLASS: Record<DayBar['worst'], string> = {
+  none: 'n',
+  operational: '',
+  degraded: 'd',
+  partial: 'p',
+  major: 'x',
+  maintenance: 'm',
+}
+
+/** Where a page's other resources live, relative to what the visitor reached. */
+export interface PageLinks {
+  /** The page's own path, e.g. `/status/public`; feeds and JSON hang below it. */
+  base: string
+  /** False on private pages: no feeds, no subscriptions. */
+  feeds: boolean
+  subscribe: boolean
+  /** Set on a static export: no live updates, no forms. */
+  static?: boolean
+}
+
+const Time: FC<{ at: number }> = ({ at }) => (
+  <time datetime={new Date(at).toISOString()} title={formatDateTime(at)} data-local="">
+    {formatDateTime(at)}
+  </time>
+)
+
+const State: FC<{ state: ComponentState }> = ({ state }) => (
+  <span class={`st s-${state}`}>
+    <span class="ico" aria-hidden="true">
+      {STATE_ICONS[state]}
+    </span>
+    {STATE_LABELS[state]}
+  </span>
+)
+
+const Bars: FC<{ component: PageComponent }> = ({ component }) => (
+  <>
+    <ol class="bars" aria-label={`${component.name}: the last 90 days, one bar a day`}>
+      {component.days.map((day) => (
+        <li tabindex={0} class={BAR_CLASS[day.worst] || undefined} aria-label={day.label}></li>
+      ))}
+    </ol>
+    <div class="axis" aria-hidden="true">
+      <span class="far">90 days ago</span>
+      <span class="near">30 days ago</span>
+      <span>{component.uptime === null ? 'No data yet' : `${component.uptimeText} uptime`}</span>
+      <span>Today</span>
+    </div>
+  </>
+)
+
+const Component: FC<{ component: PageComponent; level: 3 | 4 }> = ({ component, level }) => {
+  const Heading = level === 3 ? 'h3' : 'h4'
+  return (
+    <div class="comp" id={`c-${component.id}`}>
+      <div class="row">
+        <Heading style="font-size:1rem;margin:0">{component.name}</Heading>
+        <State state={component.state} />
+      </div>
+      {component.description && <p class="why">{component.description}</p>}
+      {component.reason && component.state !== 'operational' && (
+        <p class="why">{component.reason}</p>
+      )}
+      {component.targets && <p class="extra">{component.targets.join(' · ')}</p>}
+      {component.errorCodes && component.errorCodes.length > 0 && (
+        <p class="extra">Error codes: {component.errorCodes.join(', ')}</p>
+      )}
+      <Bars component={component} />
+    </div>
+  )
+}
+
+const POST_STATE: Record<string, ComponentState> = {
+  none: 'degraded_performance',
+  minor: 'degraded_performance',
+  major: 'partial_outage',
+  critical: 'major_outage',
+  maintenance: 'under_maintenance',
+}
+
+const PostCard: FC<{ post: Post; model: PageModel }> = ({ post, model }) => {
+  const names = post.components
+    .map((id) => model.components.find((c) => c.id === id)?.name)
+    .filter(Boolean)
+  const status =
+    post.kind === 'maintenance' ? maintenanceStatus(post, model.generatedAt) : post.status
+  return (
+    <article class={`card post s-${POST_STATE[post.impact]}`} id={`p-${post.id}`}>
+      <h3>{post.title}</h3>
+      <p class="meta">
+        {status.replace('_', ' ')}
+        {names.length > 0 && ` · affects ${names.join(', ')}`}
+        {post.scheduledFor !== null && (
+          <>
+            {' · '}
+            <Time at={post.scheduledFor} />
+            {post.scheduledUntil !== null && (
+              <>
+                {' to '}
+                <Time at={post.scheduledUntil} />
+              </>
+            )}
+          </>
+        )}
+      </p>
+      <ol>
+        {[...post.updates].reverse().map((update) => (
+          <li>
+            <b>{update.status.replace('_', ' ')}</b> — {update.body}{' '}
+            <span class="meta">
+              (<Time at={update.at} />)
+            </span>
+          </li>
+        ))}
+      </ol>
+    </article>
+  )
+}
+
+const Posts: FC<{ title: string; posts: Post[]; model: PageModel }> = ({ title, posts, model }) =>
+  posts.length === 0 ? null : (
+    <section aria-label={title}>
+      <h2>{title}</h2>
+      {posts.map((post) => (
+        <PostCard post={post} model={model} />
+      ))}
+    </section>
+  )
+
+export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }> = ({
+  model,
+  links,
+  etag,
+}) => {
+  const { page } = model
+  const leader = model.components.find((c) => c.state === model.state && c.reason)
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${model.headline} · ${page.title}`}</title>
+        {page.description && <meta name="description" content={page.description} />}
+        {links.feeds && (
+          <>
+            <link
+              rel="alternate"
+              type="application/rss+xml"
+              title={`${page.title} (RSS)`}
+              href={`${links.base}/history.rss`}
+            />
+            <link
+              rel="alternate"
+              type="application/atom+xml"
+              title={`${page.title} (Atom)`}
+              href={`${links.base}/history.atom`}
+            />
+          </>
+        )}
+        {!links.static && (
+          <noscript>
+            <meta http-equiv="refresh" content="60" />
+          </noscript>
+        )}
+        <style dangerouslySetInnerHTML={{ __html: PUBLIC_PAGE_CSS }} />
+      </head>
+      <body data-etag={etag} data-events={`${links.base}/events`}>
+        <header class="hd">
+          <div>
+            <h1>{page.title}</h1>
+            {page.description && <p class="desc">{page.description}</p>}
+          </div>
+          <div class="tools">
+            {links.subscribe && <a href="#subscribe">Subscribe to updates</a>}
+            <button id="theme" type="button" hidden>
+              Toggle dark mode
+            </button>
+          </div>
+        </header>
+        <main>
+          <section class={`banner s-${model.state}`} role="status" aria-live="polite">
+            <span class="ico" aria-hidden="true">
+              {STATE_ICONS[model.state]}
+            </span>
+            <div>
+              <strong>{model.headline}</strong>
+              <p>
+                {leader && model.state !== 'operational'
+                  ? `${leader.name}: ${leader.reason}. `
+                  : ''}
+                Updated <Time at={model.generatedAt} />
+              </p>
+            </div>
+          </section>
+          <Posts title="Maintenance in progress" posts={model.activeMaintenance} model={model} />
+          <Posts title="Current incidents" posts={model.activeIncidents} model={model} />
+          <Posts title="Scheduled maintenance" posts={model.upcomingMaintenance} model={model} />
+          <section aria-labelledby="components-h">
+            <h2 id="components-h">Components</h2>
+            <p class="legend">
+              Uptime over 90 days: a major outage counts in full, a partial outage 30 %, degraded
+              performance not at all, maintenance is left out. Focus or hover a day for its figures.
+            </p>
+            {model.sections.map((section) =>
+              section.group ? (
+                <details class="card grp" open={section.group.open}>
+                  <summary>
+                    <div class="row">
+                      <h3>{section.group.name}</h3>
+                      <State
+                        state={section.group.components.reduce<ComponentState>(
+                          (w, c) => (c.state !== 'operational' ? c.state : w),
+                          'operational',
+                        )}
+                      />
+                    </div>
+                  </summary>
+                  {section.group.components.map((c) => (
+                    <Component component={c} level={4} />
+                  ))}
+                </details>
+              ) : (
+                <div class="card grp">
+                  <Component component={section.component!} level={3} />
+                </div>
+              ),
+            )}
+          </section>
+          <Posts title="Past incidents (14 days)" posts={model.recentIncidents} model={model} />
+          {links.subscribe && !links.static && (
+            <section aria-labelledby="subscribe">
+              <h2 id="subscribe">Subscribe to updates</h2>
+              <form class="card sub" method="post" action={`${links.base}/subscribe`}>
+                <label for="sub-email">Email</label>
+                <input id="sub-email" type="email" name="email" required autocomplete="email" />
+                <button type="submit">Subscribe</button>
+                <span class="meta">
+                  We send a link to confirm; every email has a one-click unsubscribe.
+                </span>
+              </form>
+            </section>
+          )}
+        </main>
+        <footer>
+          {links.feeds && (
+            <>
+              <a href={`${links.base}/history.rss`}>RSS</a>
+              <a href={`${links.base}/history.atom`}>Atom</a>
+              <a href={`${links.base}/api/v2/summary.json`}>JSON</a>
+            </>
+          )}
+          <span>Times in your time zone; hover for UTC. Powered by Vantage.</span>
+        </footer>
+        {!links.static && <script dangerouslySetInnerHTML={{ __html: PUBLIC_PAGE_JS }} />}
+      </body>
+    </html>
+  )
+}
+
+export async function renderPublicPage(model: PageModel, links: PageLinks, etag: string) {
+  return `<!DOCTYPE html>${await (<PublicPage model={model} links={links} etag={etag} />).toString()}`
+}
