@@ -260,6 +260,16 @@ export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }
                 <label for="sub-email">Email</label>
                 <input id="sub-email" type="email" name="email" required autocomplete="email" />
                 <button type="submit">Subscribe</button>
+                {model.components.length > 1 && (
+                  <fieldset class="pick">
+                    <legend>Only these components (none ticked: all)</legend>
+                    {model.components.map((c) => (
+                      <label>
+                        <input type="checkbox" name="components" value={c.id} /> {c.name}
+                      </label>
+                    ))}
+                  </fieldset>
+                )}
                 <span class="meta">
                   We send a link to confirm; every email has a one-click unsubscribe.
                 </span>

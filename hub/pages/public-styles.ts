@@ -40,6 +40,7 @@ details[open]>summary{border-bottom:1px solid var(--line)}.grp{margin-bottom:12p
 footer{margin:32px auto;color:var(--muted);font-size:.85rem}footer a{margin-right:12px}
 form.sub{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:12px 16px}
 input[type=email],input[type=password]{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--text)}
+.pick{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:4px 14px;width:100%}.pick legend{padding:0;margin-bottom:4px;color:var(--muted)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:600px){.bars{height:24px}.bars li:nth-child(-n+60){display:none}.axis .far{display:none}.axis .near{display:inline}}
 @media (min-width:601px){.axis .near{display:none}}
