@@ -89,6 +89,8 @@ export interface RunningHub {
   results: ResultStore
   engine: AlertEngine
   heartbeats: Heartbeats
+  /** The HTTP app, whose routes the OpenAPI test holds against the document. */
+  app: ReturnType<typeof createApp>
   close(): Promise<void>
 }
 
@@ -296,6 +298,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     results,
     engine,
     heartbeats,
+    app,
     async close() {
       await server.close()
       // After the server: no ping can arrive any more, and its state write is waited for.

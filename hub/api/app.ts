@@ -31,6 +31,7 @@ import { statusPageRoutes } from './status-page-routes.ts'
 import { statusAdminRoutes } from './status-admin-routes.ts'
 import { internalAccess, internalCookie } from './page-access.ts'
 import { renderPlainPage } from '../pages/plain-page.tsx'
+import { openApiDocument } from './openapi.ts'
 
 /** Reads that carry targets, probe ids, raw errors or samples: the API token's, when there is one. */
 const INTERNAL_READS = [
@@ -101,6 +102,7 @@ export interface HubAppDeps {
  *   and badges, `/api/v2/...` the home page's v2 JSON: see status-page-routes.ts
  * - `GET /internal` every check with its internals and the probes (the API token's view)
  * - `/api/v1/status-pages...` posts and overrides: see status-admin-routes.ts
+ * - `GET /api/openapi.json` the OpenAPI document of /api/v1 and /api/v2
  * - `GET /healthz` 200 `{ ok: true, ... }`, or 503 when not ok
  * - `GET /api/v1/checks` every check with state, latest result per region, availability
  * - `GET /api/v1/checks/:id` one check, plus recent results, the last hour by minute and outages;
@@ -195,6 +197,8 @@ export function createApp(deps: HubAppDeps): Hono {
     app.route('/', statusAdminRoutes({ pages, apiToken, now }))
     if (routes) app.route('/', routes)
   }
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(deps.publicUrl)))
 
   app.get('/healthz', (c) => {
     const health = deps.health()
