@@ -78,7 +78,7 @@ describe('vantage status', () => {
     const [backup] = await api<HeartbeatListItem[]>('/api/v1/heartbeats')
     await fetch(`${backup!.pingUrl}/fail`, { method: 'POST', body: 'disk full' })
     const incidentId = await waitFor('the backup incident', async () => {
-      const checks = await api<CheckView[]>('/api/v1/checks')
+      const { checks } = await api<{ checks: CheckView[] }>('/api/v1/checks')
       return checks.find((check) => check.id === 'nightly-backup')?.state.incidentId ?? null
     })
     await api(`/api/v1/incidents/${incidentId}/ack`, { by: 'alice' })

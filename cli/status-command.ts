@@ -61,13 +61,30 @@ async function optionalWindows(hub: HubClient, path: string): Promise<WindowView
   }
 }
 
+/** One page of `GET /api/v1/checks`; hubs before paging answered a bare array. */
+type CheckPage = CheckView[] | { checks: CheckView[]; nextCursor: string | null }
+
+/** Every check, page after page. */
+export async function fetchChecks(hub: HubClient): Promise<CheckView[]> {
+  const checks: CheckView[] = []
+  let cursor: string | null = null
+  do {
+    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`
+    const page: CheckPage = await hub.get<CheckPage>(`/api/v1/checks?limit=500${query}`)
+    if (Array.isArray(page)) return page
+    checks.push(...page.checks)
+    cursor = page.nextCursor
+  } while (cursor !== null)
+  return checks
+}
+
 /** Everything the report shows, asked of the hub at once after the check list. */
 export async function fetchStatus(
   hub: HubClient,
   hubUrl: string,
   withToken: boolean,
 ): Promise<StatusData> {
-  const checks = await hub.get<CheckView[]>('/api/v1/checks')
+  const checks = await fetchChecks(hub)
   // With a token, the heartbeat list is asked for even without heartbeats: it is the
   // route that proves the token, so a wrong one is reported rather than ignored.
   const wantHeartbeats = withToken || checks.some((check) => check.kind === 'heartbeat')

@@ -13,6 +13,8 @@ import type { ProbeInfo } from '../probes/probe-info.ts'
 import { createApp, type HubAppDeps } from './app.ts'
 import type { CheckDetailView, CheckView } from '../views/check-view.ts'
 
+type CheckPage = { checks: CheckView[]; total: number; nextCursor: string | null }
+
 const MIN = 60_000
 const HOUR = 60 * MIN
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 30)
@@ -198,10 +200,12 @@ async function getJson<T>(
 
 describe('GET /api/v1/checks', () => {
   it('lists every check with its target, state, latest result per region and availability', async () => {
-    const { status, body } = await getJson<CheckView[]>('/api/v1/checks')
+    const { status, body: page } = await getJson<CheckPage>('/api/v1/checks')
 
     expect(status).toBe(200)
+    const body = page.checks
     expect(body.map((check) => check.id)).toEqual(['api', 'gateway', 'billing'])
+    expect(page).toMatchObject({ total: 3, nextCursor: null })
     const [api, gateway, billing] = body
     expect(api).toMatchObject({
       id: 'api',
@@ -248,8 +252,8 @@ describe('GET /api/v1/checks', () => {
   })
 
   it('computes availability: time-based overall, count-based per region', async () => {
-    const { body } = await getJson<CheckView[]>('/api/v1/checks')
-    const [api, gateway, billing] = body
+    const { body } = await getJson<CheckPage>('/api/v1/checks')
+    const [api, gateway, billing] = body.checks
 
     // The rollup minutes of the last hour hold 59 runs per region; us-east failed 10.
     // The 6-minute outage is 10% of the last hour and 5% of the 2 hours monitored.

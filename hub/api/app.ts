@@ -17,13 +17,14 @@ import type { ProbeInfo } from '../probes/probe-info.ts'
 import type { Silences } from '../silences/silences.ts'
 import type { RegionState } from '../alerts/engine/alert-engine.ts'
 import type { ChannelHealth } from '../alerts/notify/channel-health.ts'
-import { buildCheckDetail, buildCheckView, type CheckViewSources } from '../views/check-view.ts'
+import type { CheckViewSources } from '../views/check-view.ts'
 import { channelRoutes } from './channel-routes.ts'
 import { incidentRoutes, type IncidentRouteDeps } from './incident-routes.ts'
 import { silenceRoutes } from './silence-routes.ts'
 import { deployRoutes, type DeployRouteDeps } from './deploy-routes.ts'
-import { heartbeatRoutes, heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
+import { heartbeatRoutes } from './heartbeat-routes.ts'
 import { probeRoutes, type ProbeRouteDeps } from './probe-routes.ts'
+import { checkRoutes } from './check-routes.ts'
 import { secretAccess } from './secret-access.ts'
 import type { StatusPages } from '../statuspages/status-pages.ts'
 import type { DailyHistory } from '../statuspages/history.ts'
@@ -104,9 +105,7 @@ export interface HubAppDeps {
  * - `/api/v1/status-pages...` posts and overrides: see status-admin-routes.ts
  * - `GET /api/openapi.json` the OpenAPI document of /api/v1 and /api/v2
  * - `GET /healthz` 200 `{ ok: true, ... }`, or 503 when not ok
- * - `GET /api/v1/checks` every check with state, latest result per region, availability
- * - `GET /api/v1/checks/:id` one check, plus recent results, the last hour by minute and outages;
- *   a heartbeat adds `heartbeat` (its ping URL only for callers allowed to see secrets)
+ * - `/api/v1/checks...` (paged list, one check, history, availability): see check-routes.ts
  * - `/api/v1/probes...` (list, remove, drain): see probe-routes.ts
  * - `/ping/...` and `GET /api/v1/heartbeats`: see heartbeat-routes.ts
  * - `/api/v1/config` and `/api/v1/deploys...`: see deploy-routes.ts
@@ -121,12 +120,6 @@ export interface HubAppDeps {
 export function createApp(deps: HubAppDeps): Hono {
   const logger = deps.logger ?? createLogger('hub-api')
   const app = new Hono()
-
-  const findCheck = (id: string): CheckSpec => {
-    const spec = deps.checks().find((check) => check.id === id)
-    if (!spec) throw new HTTPException(404, { message: `no check "${id}"` })
-    return spec
-  }
 
   const pageSources = {
     ...deps,
@@ -205,19 +198,7 @@ export function createApp(deps: HubAppDeps): Hono {
     return c.json(health, health.ok ? 200 : 503)
   })
 
-  app.get('/api/v1/checks', (c) => {
-    const now = deps.now()
-    return c.json(deps.checks().map((spec) => buildCheckView(deps, spec, now)))
-  })
-
-  app.get('/api/v1/checks/:id', (c) => {
-    const spec = findCheck(c.req.param('id'))
-    const detail = buildCheckDetail(deps, spec, deps.now())
-    const heartbeat = deps.heartbeats?.info(spec.id)
-    if (!heartbeat) return c.json(detail)
-    const base = secretAccess(c, deps.apiToken).ok ? pingBaseUrl(c, deps.publicUrl) : null
-    return c.json({ ...detail, heartbeat: heartbeatView(heartbeat, base) })
-  })
+  app.route('/', checkRoutes(deps))
 
   app.route(
     '/',

@@ -178,7 +178,7 @@ describe('POST /api/v1/deploys', () => {
     ])
     expect(hub.live.deployed().bundle.version).toBe(before)
     expect((await call(hub, 'GET', '/api/v1/deploys')).body.deploys).toHaveLength(1)
-    const checks = (await call(hub, 'GET', '/api/v1/checks')).body as unknown[]
+    const checks = (await call(hub, 'GET', '/api/v1/checks')).body.checks as unknown[]
     expect(checks).toHaveLength(1)
   })
 
@@ -199,7 +199,7 @@ describe('POST /api/v1/deploys', () => {
       }
       await waitFor('the deployed bundle on the config topic', published, 5_000)
 
-      const ids = ((await call(hub, 'GET', '/api/v1/checks')).body as { id: string }[]).map(
+      const ids = ((await call(hub, 'GET', '/api/v1/checks')).body.checks as { id: string }[]).map(
         (check) => check.id,
       )
       expect(ids).toEqual(['api', 'shop', 'nightly-backup'])

@@ -165,7 +165,9 @@ describe('vantage deploy', () => {
 
     // Results from both regions, judged by the alert engine, which learned the check too.
     await waitFor('results of the new check from both regions', async () => {
-      const api = (await network.getJson<CheckView[]>('/api/v1/checks')).find((c) => c.id === 'api')
+      const api = (await network.getJson<{ checks: CheckView[] }>('/api/v1/checks')).checks.find(
+        (c) => c.id === 'api',
+      )
       const regions = Object.values(api?.regions ?? {})
       return (
         api?.state.status === 'up' &&
