@@ -14,6 +14,12 @@ import {
 } from '../hub/alerts/remediation/remediation-commands.ts'
 import { createLogger } from '../lib/logger.ts'
 import {
+  parseRetention,
+  RetentionError,
+  type Retention,
+  type RetentionFlags,
+} from '../hub/history/retention.ts'
+import {
   addHubSecurityOptions,
   INSECURE_DEMO_WARNING,
   resolveHubSecurity,
@@ -23,7 +29,7 @@ import {
 import { parseMqttUrl, parsePort } from './options.ts'
 import { onShutdown } from './shutdown.ts'
 
-interface HubFlags extends HubSecurityFlags {
+interface HubFlags extends HubSecurityFlags, RetentionFlags {
   checks?: string
   printKeyFingerprint?: boolean
   port: number
@@ -115,6 +121,40 @@ export function hubCommand(): Command {
       ).env('VANTAGE_REMEDIATION'),
     )
     .addOption(
+      new Option('--retain-raw <duration>', 'how long raw results are kept (default 7d)').env(
+        'VANTAGE_RETAIN_RAW',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--retain-minutes <duration>',
+        'how long minute rollups are kept (default 30d)',
+      ).env('VANTAGE_RETAIN_MINUTES'),
+    )
+    .addOption(
+      new Option(
+        '--retain-hours <duration>',
+        'how long hour rollups are kept; older days keep their day total (default 396d, 13 months)',
+      ).env('VANTAGE_RETAIN_HOURS'),
+    )
+    .addOption(
+      new Option('--retain-days <duration>', 'how long day rollups are kept (default forever)').env(
+        'VANTAGE_RETAIN_DAYS',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--retain-incidents <duration>',
+        'how long resolved incidents and their timelines are kept (default forever)',
+      ).env('VANTAGE_RETAIN_INCIDENTS'),
+    )
+    .addOption(
+      new Option(
+        '--retain-notifications <duration>',
+        'how long sent notifications and closed dispatch records are kept (default 30d)',
+      ).env('VANTAGE_RETAIN_NOTIFICATIONS'),
+    )
+    .addOption(
       new Option(
         '--print-key-fingerprint',
         "print the fingerprint of the hub's signing key (creating the key if --data has none) and exit; " +
@@ -135,6 +175,13 @@ Examples:
   vantage hub --data ./data --print-key-fingerprint  the line probes take as --hub-key
   vantage hub --checks ./monitors.ts --remediation /etc/vantage/remediation.json
                                                      allow remediate[].command to run the listed commands
+  vantage hub --data ./data --retain-raw 3d --retain-days 1825d
+                                                     keep raw results 3 days and daily history 5 years
+
+Retention: raw results 7d, minute rollups 30d, hour rollups 13 months (396d), day
+rollups and incidents forever, sent notifications 30d. Each --retain-* takes a duration
+(7d, 12h) or, for days and incidents, "forever"; a coarser grain must be kept at least
+as long as a finer one. Pruning runs every minute in small batches.
 
 The --remediation file (hub-local, never deployed):
   { "commands": { "restart-api": { "argv": ["systemctl", "restart", "api"], "timeout": "30s" } } }`,
@@ -150,6 +197,14 @@ The --remediation file (hub-local, never deployed):
         security = resolveHubSecurity(flags)
       } catch (error) {
         process.stderr.write(`vantage hub: ${(error as Error).message}\n`)
+        process.exit(2)
+      }
+      let retention: Retention
+      try {
+        retention = parseRetention(flags)
+      } catch (error) {
+        if (!(error instanceof RetentionError)) throw error
+        process.stderr.write(error.errors.map((e) => `vantage hub: ${e}\n`).join(''))
         process.exit(2)
       }
       let remediationCommands: Map<string, RemediationCommand> | undefined
@@ -195,6 +250,7 @@ The --remediation file (hub-local, never deployed):
           insecureDemo: security.insecureDemo,
           mqttTls: security.mqttTls,
           remediationCommands,
+          retention,
           logger,
         })
       } catch (error) {

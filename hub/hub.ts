@@ -39,6 +39,8 @@ import { ProbeRegistry } from './probes/probe-registry.ts'
 import { HubState } from './store/hub-state.ts'
 import { openDatabase } from './store/database.ts'
 import { ResultStore } from './store/result-store.ts'
+import { createHistory } from './history/history-wiring.ts'
+import { DEFAULT_RETENTION, type Retention } from './history/retention.ts'
 import { startStatusPages } from './statuspages/wiring.ts'
 
 export interface HubOptions {
@@ -76,6 +78,8 @@ export interface HubOptions {
   mqttTls?: BrokerTls
   logger: Logger
   clock?: Clock
+  /** How long raw results, rollups and bookkeeping are kept (`--retain-*`). Default DEFAULT_RETENTION. */
+  retention?: Retention
 }
 
 export interface RunningHub {
@@ -101,7 +105,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   mkdirSync(options.dataDir, { recursive: true })
 
   const db = openDatabase(join(options.dataDir, 'hub.db'))
-  const results = new ResultStore(db)
+  const retention = options.retention ?? DEFAULT_RETENTION
+  const results = new ResultStore(db, { retention: () => retention })
   const incidents = new IncidentStore(db)
   const deadLetters = new DeadLetters(db)
   const state = await HubState.open(options.dataDir)
@@ -168,7 +173,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       remediationCommands: options.remediationCommands?.keys() ?? [],
     }),
   )
+  const resultHistory = createHistory({ db, results, clock, logger, retention, config })
   const alerting = await startAlerting({
+    onStateChange: resultHistory.onStateChange,
     db,
     state,
     clock,
@@ -181,6 +188,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     remediationCommands: options.remediationCommands,
   })
   const { engine, silences } = alerting
+  resultHistory.attach({
+    state: (checkId) => engine.state(checkId),
+    maintenanceWindows: (check, from, to) => silences.maintenanceWindows(check, from, to),
+  })
   const inMaintenance = silences.resultPredicate(() => config().checks)
 
   const link: ProbeLink = new ProbeLink({
@@ -231,6 +242,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   live.onDeploy(async ({ config: next, deployed }) => {
     link.republishConfig()
     engine.setChecks(next.checks)
+    resultHistory.setChecks()
     await heartbeats.setChecks(next.checks, deployed.bundle.version)
   })
 
@@ -279,6 +291,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   link.start()
   heartbeats.start()
   alerting.start()
+  resultHistory.start()
   statusPages.start()
   const server = await serveHub({
     fetch: app.fetch,
@@ -305,6 +318,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await heartbeats.close()
       await statusPages.close()
       await alerting.close()
+      await resultHistory.close()
       await link.close()
       await broker?.close()
       credentials.unwatch()

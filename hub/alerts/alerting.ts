@@ -36,6 +36,7 @@ import type { HubState } from '../store/hub-state.ts'
 import type { Database } from '../store/database.ts'
 import { IncidentResults } from '../incidents/incident-results.ts'
 import type { ProbeInfo } from '../probes/probe-info.ts'
+import type { StateChange } from './alert-state.ts'
 
 /** How often time-driven alerting runs: reminders, escalation, probe offline, cooldowns. */
 const TICK_MS = 1_000
@@ -55,6 +56,8 @@ export interface AlertingOptions {
   statusUrl?: string
   /** The hub's own allow-list of remediation commands (`--remediation`). */
   remediationCommands?: ReadonlyMap<string, RemediationCommand>
+  /** Hears every state change the engine makes (history keeps time per state). */
+  onStateChange?: (change: StateChange) => void
 }
 
 export interface Alerting {
@@ -129,6 +132,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     clock,
     incidents,
     alerting,
+    onStateChange: options.onStateChange,
     // No inMaintenance here: ingest and the heartbeat path hand the engine only results
     // measured outside maintenance (Silences.resultPredicate), so it is judged once.
     onEvent: (event) => {
