@@ -79,6 +79,15 @@ export interface TimelineEntry {
   detail: Record<string, unknown>
 }
 
+/** The incident a timeline entry belongs to, as entry listeners hear it. */
+export interface IncidentSubject {
+  incidentId: string
+  checkId: string
+  kind: IncidentKind
+}
+
+export type EntryListener = (incident: IncidentSubject, entry: TimelineEntry) => void
+
 export interface IncidentWithTimeline extends Incident {
   /** Oldest first. */
   timeline: TimelineEntry[]
@@ -192,6 +201,9 @@ export class IncidentStore {
   readonly #nextId = monotonicFactory()
   readonly #db: Database
   readonly #statements
+  readonly #entryListeners: EntryListener[] = []
+  /** Which check each recent incident is about, so a listener hears it without a query per entry. */
+  readonly #subjects = new Map<string, IncidentSubject>()
 
   /** Creates the tables if they are missing; safe to call on every start. */
   constructor(db: Database) {
@@ -285,6 +297,33 @@ export class IncidentStore {
     detail: Record<string, unknown> = {},
   ): void {
     this.#statements.addEvent.run(incidentId, at, type, JSON.stringify(detail))
+    if (this.#entryListeners.length === 0) return
+    const subject = this.#subject(incidentId)
+    if (!subject) return
+    for (const listener of this.#entryListeners) {
+      // A listener keeps a record of the record; it must never undo the entry itself.
+      try {
+        listener(subject, { at, type, detail })
+      } catch {
+        // The listener reports its own failures.
+      }
+    }
+  }
+
+  /** Hears every timeline entry appended from now on, with the incident it belongs to. */
+  onEntry(listener: EntryListener): void {
+    this.#entryListeners.push(listener)
+  }
+
+  #subject(incidentId: string): IncidentSubject | undefined {
+    const known = this.#subjects.get(incidentId)
+    if (known) return known
+    const row = this.#statements.get.get(incidentId)
+    if (!row) return undefined
+    if (this.#subjects.size >= 1_000) this.#subjects.clear()
+    const subject = { incidentId, checkId: row.check_id, kind: row.kind }
+    this.#subjects.set(incidentId, subject)
+    return subject
   }
 
   /** One incident with its timeline, or null when the id is unknown. */

@@ -49,6 +49,18 @@ export interface IngestOptions {
   regionOf?: (probeId: string) => string | undefined
   logger: Logger
   now: () => number
+  /** Every newly stored result, maintenance included, for the hub's metrics and run-now waiters. */
+  onAccepted?: (results: CheckResult[]) => void
+  /** A message or result refused, for the event log. */
+  onRejected?: (rejection: Rejection) => void
+}
+
+/** A message or a result ingest refused and kept as a dead letter. */
+export interface Rejection {
+  scope: 'message' | 'result'
+  topic: string
+  sender: string
+  reason: string
 }
 
 export class Ingest {
@@ -141,6 +153,7 @@ export class Ingest {
     this.counters.results += stored.length
     this.counters.duplicates += valid.length - stored.length
     this.counters.inMaintenance += stored.length - judged.length
+    if (stored.length > 0) this.#tell(() => this.options.onAccepted?.(stored))
     if (judged.length > 0)
       this.options.onStored(judged.sort((a, b) => a.scheduledAt - b.scheduledAt))
   }
@@ -163,8 +176,18 @@ export class Ingest {
     }
   }
 
+  /** Listeners watch ingest; one failing must neither fail the batch nor go unnoticed. */
+  #tell(notify: () => void): void {
+    try {
+      notify()
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'an ingest listener failed')
+    }
+  }
+
   private rejectMessage(topic: string, sender: string, payload: Buffer, reason: string): void {
     this.counters.rejectedMessages += 1
+    this.#tell(() => this.options.onRejected?.({ scope: 'message', topic, sender, reason }))
     this.options.logger.warn({ sender, topic, reason }, 'rejected a message on the results topic')
     this.options.deadLetters.add({
       at: this.options.now(),
@@ -177,6 +200,7 @@ export class Ingest {
 
   private rejectResult(topic: string, sender: string, raw: unknown, reason: string): void {
     this.counters.rejectedResults += 1
+    this.#tell(() => this.options.onRejected?.({ scope: 'result', topic, sender, reason }))
     this.options.logger.warn({ sender, topic, reason }, 'rejected a result')
     this.options.deadLetters.add({
       at: this.options.now(),

@@ -57,6 +57,12 @@ export interface Suppression {
   kind: WindowKind
 }
 
+/** A window created or removed through the API, as change listeners hear it. */
+export interface WindowChange {
+  action: 'created' | 'removed'
+  window: SilenceWindow
+}
+
 export type CreateOutcome = { ok: true; window: WindowView } | { ok: false; errors: string[] }
 
 export type RemoveOutcome =
@@ -92,6 +98,7 @@ export class Silences {
     source: undefined,
     windows: [],
   }
+  readonly #changeListeners: ((change: WindowChange) => void)[] = []
 
   private constructor(state: HubState, options: SilencesOptions) {
     this.#state = state
@@ -152,7 +159,23 @@ export class Silences {
     const compiled = compileWindow(window, 'api')
     this.#stored.push(compiled)
     await this.#save()
+    this.#changed({ action: 'created', window })
     return { ok: true, window: viewWindow(compiled, now) }
+  }
+
+  /** Hears every window created or removed through the API from now on. */
+  onChange(listener: (change: WindowChange) => void): void {
+    this.#changeListeners.push(listener)
+  }
+
+  #changed(change: WindowChange): void {
+    for (const listener of this.#changeListeners) {
+      try {
+        listener(change)
+      } catch {
+        // A listener reports its own failures; the window is stored either way.
+      }
+    }
   }
 
   /** Removes a window made through the API. Windows of the monitoring file are read-only. */
@@ -169,6 +192,7 @@ export class Silences {
     this.#stored = this.#stored.filter((compiled) => compiled !== found)
     this.#prune()
     await this.#save()
+    this.#changed({ action: 'removed', window: found.window })
     return { removed: true, window: found.window }
   }
 
