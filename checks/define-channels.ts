@@ -2,7 +2,7 @@
  * The notification channels of the checks-as-code API: `channels.webhook(...)` and the
  * rest. Their props are the input form of each channel module's `configSchema`
  * (channels/<type>.ts), which documents every option; the hub validates them on
- * deploy. define.ts re-exports all of it, so `import { channels } from 'vantage'`
+ * deploy. define.ts re-exports all of it, so `import { channels } from 'vantage-monitoring'`
  * keeps working.
  *
  * @example

@@ -1,4 +1,4 @@
-/** The public checks-as-code API: `import { defineMonitoring, http, ping } from 'vantage'`. */
+/** The public checks-as-code API: `import { defineMonitoring, http, ping } from 'vantage-monitoring'`. */
 export {
   defineMonitoring,
   http,

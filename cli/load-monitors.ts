@@ -16,6 +16,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 import { validateMonitoring, type ValidationOutcome } from '../checks/validate.ts'
+import { loadFailure } from './load-failure.ts'
 
 export type ImportedMonitors =
   | { ok: true; input: unknown; warnings: string[] }
@@ -123,11 +124,7 @@ export async function importMonitors(file: string): Promise<ImportedMonitors> {
         (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown },
     )
   } catch (error) {
-    return {
-      ok: false,
-      errors: [`${file}: could not be loaded: ${(error as Error).message}`],
-      warnings: [],
-    }
+    return { ok: false, errors: [loadFailure(file, error)], warnings: [] }
   }
   // A CommonJS-compiled module nests the default export one level deeper.
   let exported = module.default

@@ -3,7 +3,7 @@
  * (`vantage hub --checks examples/monitors.ts`); secrets and URLs may come from the
  * hub's environment because the file runs on the hub, never on probes.
  */
-import { channels, defineMonitoring, heartbeat, host, http, ping, tcp } from 'vantage'
+import { channels, defineMonitoring, heartbeat, host, http, ping, tcp } from 'vantage-monitoring'
 
 const target = process.env.VANTAGE_DEMO_TARGET ?? 'http://127.0.0.1:8081'
 const webhookUrl = process.env.VANTAGE_WEBHOOK_URL
