@@ -6,7 +6,9 @@
  * - reminder: the incident is still open and nobody acknowledged it (`remindEvery`);
  * - escalated: nobody acknowledged it within a route's `escalate[].after`;
  * - acknowledged: somebody took it (API or `vantage ack`);
- * - flapping-started / flapping-stopped: the check entered or left flapping.
+ * - flapping-started / flapping-stopped: the check entered or left flapping;
+ * - anomaly: the check's latency left what its history predicts in enough regions: a
+ *   ticket for the routes marked `tickets: true`, never a page.
  */
 export type AlertEventType =
   | 'fired'
@@ -16,6 +18,7 @@ export type AlertEventType =
   | 'acknowledged'
   | 'flapping-started'
   | 'flapping-stopped'
+  | 'anomaly'
 
 /**
  * What raised the alert: a check (the default), a region whose checks fail together

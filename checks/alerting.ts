@@ -88,6 +88,11 @@ export const routeSchema = z.strictObject({
   notifyOnResolve: z.boolean().default(true),
   /** Repeat the alert this often while the incident is open and unacknowledged. */
   remindEvery: durationSchema.optional(),
+  /**
+   * Also send the route's channels tickets: notifications that never page, such as a
+   * latency anomaly. Only non-paging channels (not PagerDuty or Opsgenie). Default false.
+   */
+  tickets: z.boolean().optional(),
   /** Each level notifies its channels once the incident has been unacknowledged for `after`. */
   escalate: z
     .array(

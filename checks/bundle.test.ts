@@ -14,6 +14,8 @@ const checks: CheckSpec[] = [
     url: 'https://api.example.com/health',
     regions: ['eu-west'],
     notify: ['ops'],
+    anomaly: false,
+    expect: { degradedAbove: '800ms', latency: { p50: { above: '2x' } } },
   }),
   checkSpecSchema.parse({ kind: 'ping', id: 'gw', host: '10.0.0.1', regions: ['eu-west'] }),
 ]
@@ -32,9 +34,12 @@ describe('buildBundle', () => {
     expect(buildBundle(checks.slice(1), 7, now).version).not.toBe(bundle.version)
   })
 
-  it('leaves alert routing on the hub', () => {
+  it('leaves alert routing and the latency watch on the hub', () => {
     const bundle = buildBundle(checks, 1, now)
     expect(bundle.checks[0]).not.toHaveProperty('notify')
+    expect(bundle.checks[0]).not.toHaveProperty('anomaly')
+    expect(bundle.checks[0]).toMatchObject({ expect: { degradedAbove: '800ms' } })
+    expect(bundle.checks[0]).not.toHaveProperty('expect.latency')
     expect(JSON.stringify(bundle)).not.toContain('ops')
   })
 })

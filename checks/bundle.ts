@@ -16,8 +16,12 @@ import {
 } from './hub-fingerprint.ts'
 import { checkSpecSchema, runsOnProbes, type CheckSpec, type ProbeSpec } from './spec.ts'
 
-/** Check fields only the hub reads: routing, dependencies, remediation (may hold URLs and headers). */
-type HubOnlyField = 'notify' | 'dependsOn' | 'remediate'
+/**
+ * Check fields only the hub reads: routing, dependencies, remediation (may hold URLs and
+ * headers) and the latency watch. Left out of bundles, also so that a probe older than
+ * the field does not reject the bundle.
+ */
+type HubOnlyField = 'notify' | 'dependsOn' | 'remediate' | 'anomaly'
 
 /** A check as probes see it: no notification routing. Distributes over the union so per-kind fields survive. */
 export type ProbeCheck = ProbeSpec extends infer S
@@ -58,14 +62,26 @@ export function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256').update(der).digest('hex').slice(0, 16)
 }
 
-/** The checks as probes get them: heartbeats and routing to alert channels stay on the hub. */
+/**
+ * The checks as probes get them: heartbeats, routing to alert channels and the latency
+ * watch (`anomaly`, `expect.latency`) stay on the hub.
+ */
 export function toProbeChecks(checks: CheckSpec[]): ProbeCheck[] {
-  return checks
-    .filter(runsOnProbes)
-    .map(
-      ({ notify: _notify, dependsOn: _dependsOn, remediate: _remediate, ...rest }) =>
-        rest as ProbeCheck,
-    )
+  return checks.filter(runsOnProbes).map((check) => {
+    const {
+      notify: _n,
+      dependsOn: _d,
+      remediate: _r,
+      anomaly: _a,
+      ...rest
+    } = check as CheckSpec & {
+      anomaly?: boolean
+    }
+    const expect = (rest as { expect?: Record<string, unknown> }).expect
+    if (expect?.latency === undefined) return rest as ProbeCheck
+    const { latency: _latency, ...probeExpect } = expect
+    return { ...rest, expect: probeExpect } as ProbeCheck
+  })
 }
 
 /** A short content hash of the probe checks; equal checks give an equal hash. */

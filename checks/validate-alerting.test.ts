@@ -86,6 +86,29 @@ describe('alerting, routes, maintenance and slo', () => {
     ])
   })
 
+  it('keeps tickets away from channels that page', () => {
+    const channels = [
+      { type: 'console', name: 'console' },
+      { type: 'pagerduty', name: 'oncall', routingKey: 'key' },
+    ]
+    const errors = errorsOf({
+      defaults: { regions: REGIONS },
+      channels,
+      routes: [{ channels: ['console', 'oncall'], tickets: true }],
+      checks: [api('a')],
+    })
+    expect(errors).toEqual([
+      'routes[0].channels[1]: "oncall" is a pagerduty channel, which pages; a route with tickets: true takes only channels that do not',
+    ])
+    const config = configOf({
+      defaults: { regions: REGIONS },
+      channels,
+      routes: [{ channels: ['oncall'] }, { channels: ['console'], tickets: true }],
+      checks: [api('a')],
+    })
+    expect(config.routes![1]).toMatchObject({ tickets: true })
+  })
+
   it('rejects flap thresholds in the wrong order and a window without an end', () => {
     const errors = errorsOf({
       defaults: { regions: REGIONS },

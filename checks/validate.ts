@@ -245,6 +245,7 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
   })
   if (project.success) {
     errors.push(...routeErrors(project.data, seenChannels))
+    errors.push(...ticketRouteErrors(project.data))
     errors.push(...dependencyErrors(checks, rawCheckIds(raw.checks)))
   }
   const channelTypes = new Map(
@@ -292,6 +293,29 @@ function routeErrors(
   })
   if (project.alerting.notify) check(project.alerting.notify, 'alerting.notify')
   return errors
+}
+
+/** Channel types that page someone: a ticket must never reach them. */
+const PAGING_TYPES = new Set(['pagerduty', 'opsgenie'])
+
+/** Ticket routes (`tickets: true`) that name a paging channel. */
+function ticketRouteErrors(project: {
+  routes: RouteConfig[]
+  channels: { name: string; type: string }[]
+}): string[] {
+  const types = new Map(project.channels.map((channel) => [channel.name, channel.type]))
+  return project.routes.flatMap((route, index) =>
+    route.tickets
+      ? route.channels.flatMap((name, position) => {
+          const type = types.get(name)
+          return type !== undefined && PAGING_TYPES.has(type)
+            ? [
+                `routes[${index}].channels[${position}]: "${name}" is a ${type} channel, which pages; a route with tickets: true takes only channels that do not`,
+              ]
+            : []
+        })
+      : [],
+  )
 }
 
 /** Check ids as written, valid checks or not: a dependency on a broken check is not "missing". */

@@ -43,6 +43,14 @@ export const flappingStarted: AlertEvent = {
   firstError: null,
 }
 
+export const anomaly: AlertEvent = {
+  ...fired,
+  type: 'anomaly',
+  incidentId: '01KDX2Q4Q8M0N6V8S9T1ANOM00',
+  firstError: null,
+  summary: 'eu-west 412 ms, expected 180 ms; us-east 390 ms, expected 170 ms',
+}
+
 export const flappingStopped: AlertEvent = {
   ...flappingStarted,
   type: 'flapping-stopped',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   acknowledged,
+  anomaly,
   channelFailing,
   ctx,
   degraded,
@@ -35,6 +36,7 @@ describe('headline', () => {
       'FLAPPING: API health (api-health) changes state too often; alerts wait until it settles',
     ],
     ['flapping-stopped', flappingStopped, 'STOPPED FLAPPING: API health (api-health)'],
+    ['anomaly', anomaly, 'SLOWER THAN USUAL: API health (api-health) in eu-west, us-east'],
     [
       'a region alert',
       regionDown,
@@ -103,6 +105,7 @@ describe('facts', () => {
   it.each([
     [flappingStarted, 'FLAPPING'],
     [flappingStopped, 'SETTLED'],
+    [anomaly, 'SLOW'],
     [{ ...channelFailing, type: 'resolved' } as const, 'OK'],
     [regionDown, 'DOWN'],
   ])('gives the state after the event', (event, state) => {
@@ -127,6 +130,7 @@ describe('tone', () => {
     [fired, 'down'],
     [degraded, 'warning'],
     [flappingStarted, 'warning'],
+    [anomaly, 'warning'],
     [acknowledged, 'info'],
     [resolved, 'ok'],
     [flappingStopped, 'ok'],

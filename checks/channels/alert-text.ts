@@ -72,6 +72,7 @@ function toneOfOne(event: AlertEvent): Tone {
     case 'acknowledged':
       return 'info'
     case 'flapping-started':
+    case 'anomaly':
       return 'warning'
     default:
       return event.severity === 'degraded' ? 'warning' : 'down'
@@ -153,6 +154,10 @@ function headlineOfOne(event: AlertEvent): string {
       return `FLAPPING: ${subjectLabel(event)} changes state too often; alerts wait until it settles`
     case 'flapping-stopped':
       return `STOPPED FLAPPING: ${subjectLabel(event)}`
+    case 'anomaly': {
+      const where = event.regions.length > 0 ? ` in ${regionList(event.regions)}` : ''
+      return `SLOWER THAN USUAL: ${checkLabel(event)}${where}`
+    }
   }
 }
 
@@ -166,6 +171,8 @@ function stateAfter(event: AlertEvent): string {
       return 'FLAPPING'
     case 'flapping-stopped':
       return 'SETTLED'
+    case 'anomaly':
+      return 'SLOW'
     default:
       return brokenWord(event).split(' ').at(-1)!
   }

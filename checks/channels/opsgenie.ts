@@ -65,7 +65,12 @@ const MESSAGE_LIMIT = 130
  * degraded and flapping checks P3.
  */
 function priorityOf(event: AlertEvent): 'P1' | 'P2' | 'P3' {
-  if (event.type === 'flapping-started' || event.severity === 'degraded') return 'P3'
+  if (
+    event.type === 'flapping-started' ||
+    event.type === 'anomaly' ||
+    event.severity === 'degraded'
+  )
+    return 'P3'
   return (event.subject ?? 'check') === 'check' ? 'P1' : 'P2'
 }
 

@@ -63,7 +63,12 @@ const SUMMARY_LIMIT = 1024
  * monitoring itself; degraded and flapping checks warn.
  */
 function severityOf(event: AlertEvent): 'critical' | 'error' | 'warning' {
-  if (event.type === 'flapping-started' || event.severity === 'degraded') return 'warning'
+  if (
+    event.type === 'flapping-started' ||
+    event.type === 'anomaly' ||
+    event.severity === 'degraded'
+  )
+    return 'warning'
   return (event.subject ?? 'check') === 'check' ? 'critical' : 'error'
 }
 

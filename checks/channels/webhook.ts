@@ -20,7 +20,7 @@ export type { SendOptions, SendOutcome }
  * missing, so the shape stays fixed.
  */
 export interface WebhookAlert {
-  /** `alert.` and the event type: fired, resolved, reminder, escalated, acknowledged, flapping-started, flapping-stopped. */
+  /** `alert.` and the event type: fired, resolved, reminder, escalated, acknowledged, flapping-started, flapping-stopped, anomaly. */
   type: `alert.${AlertEventType}`
   /** What raised it: a check, a region (`check.id` is `region:<name>`), a probe or a notification channel. */
   subject: AlertSubject

@@ -23,6 +23,14 @@ export interface CommonCheckProps {
   /** Set `false` to keep a check defined but not scheduled. Default `true`. */
   enabled?: boolean
   /**
+   * The hub watches each region's latency for anomalies: a region whose latency leaves
+   * what its own history (time of day and week included) predicts is shown degraded,
+   * with the reason, and a ticket goes to the routes marked `tickets: true` once two
+   * regions agree (or the check runs in one). Never pages, never counts against
+   * availability. Default `true`.
+   */
+  anomaly?: boolean
+  /**
    * When the check counts as DOWN. Defaults: quorum a majority of regions (at least 2),
    * failAfter 2, recoverAfter 2, pageOnDegraded false, the project's flap thresholds.
    */
@@ -42,6 +50,26 @@ export interface CommonCheckProps {
    * @example [{ command: 'restart-api' }, { webhook: 'https://ops.example.com/hooks/recycle' }]
    */
   remediate?: RemediationInput[]
+}
+
+/** A latency limit over a window of runs: a time, or a multiple of a baseline median. */
+export interface LatencyLimitProps {
+  /** A time (`'1.5s'`) or a multiple of the region's median over `baseline` (`'2x'`). */
+  above: string
+  /** The period whose median a multiple applies to, 1h to 30d. Default `'7d'`. */
+  baseline?: Duration
+}
+
+/**
+ * Latency limits the hub judges per region over its last `runs` runs: a region past one
+ * is degraded (never down), with the reason, e.g. "p50 412 ms, 2.3× its 7-day median".
+ * @example { p50: { above: '2x', baseline: '7d' }, p95: { above: '1.5s' }, runs: 20 }
+ */
+export interface LatencyWindowProps {
+  p50?: LatencyLimitProps
+  p95?: LatencyLimitProps
+  /** How many of the region's last runs the percentiles are over, 5 to 200. Default 20. */
+  runs?: number
 }
 
 export type RemediationInput = {

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
 import { isDuration } from '../duration.ts'
+import { latencyWindowSchema } from './latency-window.ts'
 
 /** Check ids become MQTT-safe keys, URL segments and SQLite keys. */
 const CHECK_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/
@@ -109,6 +110,8 @@ export const latencyExpectationFields = {
   degradedAbove: durationSchema.optional(),
   /** Above this the result is `down`. */
   failAbove: durationSchema.optional(),
+  /** p50 / p95 limits over the last runs, judged by the hub per region (latency-window.ts). */
+  latency: latencyWindowSchema.optional(),
 }
 
 /** Why `source` does not compile as a JavaScript regular expression; undefined when it does. */
@@ -152,4 +155,6 @@ export const regionFields = {
       error: (issue) => (issue.input === undefined ? NO_REGIONS : undefined),
     })
     .min(1, { error: NO_REGIONS }),
+  /** False: the hub does not watch the latency for anomalies (hub/anomaly/). Hub only. */
+  anomaly: z.boolean().optional(),
 }

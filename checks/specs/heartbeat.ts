@@ -60,7 +60,10 @@ export type HeartbeatSpec = z.infer<typeof heartbeatSpecSchema>
  * A heartbeat is watched by the hub, not run by probes, so it takes no regions or
  * timeout, and ignores `defaults` except `tags` and `enabled`.
  */
-export interface HeartbeatProps extends Omit<CommonCheckProps, 'every' | 'timeout' | 'regions'> {
+export interface HeartbeatProps extends Omit<
+  CommonCheckProps,
+  'every' | 'timeout' | 'regions' | 'anomaly'
+> {
   /** How often the job pings. Required. @example '1d' */
   every: Duration
   /**

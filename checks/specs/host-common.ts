@@ -75,7 +75,7 @@ export interface HostSelectorInput {
 }
 
 /** Options every host check takes: the common ones without regions, plus `on`. */
-export interface HostCheckProps extends Omit<CommonCheckProps, 'regions' | 'alert'> {
+export interface HostCheckProps extends Omit<CommonCheckProps, 'regions' | 'alert' | 'anomaly'> {
   /** Required: the probes that run the check, each judged on its own. @example { labels: { role: 'app' } } */
   on: HostSelectorInput
   /**

@@ -14,7 +14,7 @@ import {
   regexSchema,
   regionFields,
 } from './common.ts'
-import type { CommonCheckProps, Duration } from './common-props.ts'
+import type { CommonCheckProps, Duration, LatencyWindowProps } from './common-props.ts'
 import { defineKind, type KindInput } from './kind.ts'
 
 /** Enough for the usual http -> https -> canonical host -> login chains. */
@@ -247,6 +247,12 @@ export interface HttpProps extends CommonCheckProps {
     degradedAbove?: Duration
     /** Total time above which the result is `down` (LATENCY). Default: none. @example '5s' */
     failAbove?: Duration
+    /**
+     * Limits on the p50 / p95 of the total time over each region's last runs, judged by the
+     * hub: a region past one is degraded, never down. Default: none.
+     * @example { p50: { above: '2x', baseline: '7d' }, p95: { above: '1.5s' } }
+     */
+    latency?: LatencyWindowProps
     /**
      * Days the TLS certificate must still be valid for; fewer make the result
      * `degraded` (a renewal warning, not downtime). https:// URLs only. Default: none.

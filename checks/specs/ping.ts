@@ -9,7 +9,7 @@ import {
   latencyExpectationFields,
   regionFields,
 } from './common.ts'
-import type { CommonCheckProps, Duration } from './common-props.ts'
+import type { CommonCheckProps, Duration, LatencyWindowProps } from './common-props.ts'
 import { defineKind, type KindInput } from './kind.ts'
 
 /** iputils refuses a shorter interval to users other than root (before 2020: 200 ms too). */
@@ -100,6 +100,12 @@ export interface PingProps extends CommonCheckProps {
     degradedAbove?: Duration
     /** Average RTT above which the result is `down`. */
     failAbove?: Duration
+    /**
+     * Limits on the p50 / p95 of the average RTT over each region's last runs, judged by the
+     * hub: a region past one is degraded, never down. Default: none.
+     * @example { p50: { above: '2x', baseline: '7d' }, p95: { above: '1.5s' } }
+     */
+    latency?: LatencyWindowProps
   }
 }
 

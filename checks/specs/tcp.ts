@@ -2,7 +2,7 @@
 import { isIP } from 'node:net'
 import { z } from 'zod'
 import { baseFields, latencyExpectationFields, regexSchema, regionFields } from './common.ts'
-import type { CommonCheckProps, Duration } from './common-props.ts'
+import type { CommonCheckProps, Duration, LatencyWindowProps } from './common-props.ts'
 import { defineKind, type KindInput } from './kind.ts'
 
 const PORT_RANGE = 'must be a port number from 1 to 65535'
@@ -83,6 +83,12 @@ export interface TcpProps extends CommonCheckProps {
     degradedAbove?: Duration
     /** Total time above which the result is `down`. @example '3s' */
     failAbove?: Duration
+    /**
+     * Limits on the p50 / p95 of the total time over each region's last runs, judged by the
+     * hub: a region past one is degraded, never down. Default: none.
+     * @example { p50: { above: '2x', baseline: '7d' }, p95: { above: '1.5s' } }
+     */
+    latency?: LatencyWindowProps
   }
 }
 
