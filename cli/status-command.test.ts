@@ -127,12 +127,11 @@ describe('vantage status', () => {
     })
     expect(report.heartbeats?.[0]?.pingUrl).toBe(backup!.pingUrl)
 
-    // Without a token the checks still show, the ping URLs are hidden, and DOWN still exits 4.
+    // A hub with an API token keeps its check internals (targets, probes) from anonymous
+    // callers: without the token there is nothing to show, and the CLI says which flag to pass.
     const anonymous = await vantage(['status', '--hub', hub.httpUrl])
-    expect(anonymous.code).toBe(4)
-    expect(anonymous.stdout).toContain(
-      'Ping URLs are hidden: this route needs the API token; pass --api-token or VANTAGE_API_TOKEN',
-    )
+    expect(anonymous.code).toBe(1)
+    expect(anonymous.stderr).toContain('the hub needs its API token; pass it with --api-token')
   })
 
   it('exits 1 when the hub cannot be reached', async () => {
