@@ -18,10 +18,10 @@ import { checkSpecSchema, runsOnProbes, type CheckSpec, type ProbeSpec } from '.
 
 /**
  * Check fields only the hub reads: routing, dependencies, remediation (may hold URLs and
- * headers) and the latency watch. Left out of bundles, also so that a probe older than
+ * headers), the latency watch and the Prometheus opt-in. Left out of bundles, also so that a probe older than
  * the field does not reject the bundle.
  */
-type HubOnlyField = 'notify' | 'dependsOn' | 'remediate' | 'anomaly'
+type HubOnlyField = 'notify' | 'dependsOn' | 'remediate' | 'anomaly' | 'metrics'
 
 /** A check as probes see it: no notification routing. Distributes over the union so per-kind fields survive. */
 export type ProbeCheck = ProbeSpec extends infer S
@@ -73,6 +73,7 @@ export function toProbeChecks(checks: CheckSpec[]): ProbeCheck[] {
       dependsOn: _d,
       remediate: _r,
       anomaly: _a,
+      metrics: _m,
       ...rest
     } = check as CheckSpec & {
       anomaly?: boolean

@@ -44,6 +44,13 @@ export interface CommonCheckProps {
    */
   dependsOn?: string[]
   /**
+   * Prometheus series beyond the default 5 per region (up, and runs by status), for the
+   * checks worth the cardinality: `latency` adds the duration histogram, `phases` the
+   * per-phase one (dns, connect, tls, ttfb, transfer). Default: neither.
+   * @example { latency: true }
+   */
+  metrics?: { latency?: boolean; phases?: boolean }
+  /**
    * Actions the hub runs once the check is confirmed DOWN: a webhook, or a command the
    * hub's `--remediation` file allow-lists by name. Each has a cooldown (default `10m`)
    * and an attempt limit per incident (default 3); a confirmation run follows each.

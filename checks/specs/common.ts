@@ -85,6 +85,15 @@ export const remediationSchema = z
   })
 export type RemediationAction = z.infer<typeof remediationSchema>
 
+/** What a check adds to its default Prometheus series (hub/metrics/check-metrics.ts). */
+export const metricsOptInSchema = z.strictObject({
+  /** `vantage_check_duration_seconds`, a histogram: 14 more series per region. */
+  latency: z.boolean().optional(),
+  /** `vantage_check_phase_duration_seconds{phase}`: 14 more per phase and region. */
+  phases: z.boolean().optional(),
+})
+export type MetricsOptIn = z.infer<typeof metricsOptInSchema>
+
 export const NO_REGIONS = 'no regions given (set regions on the check or defaults.regions)'
 
 export const baseFields = {
@@ -101,6 +110,11 @@ export const baseFields = {
   notify: z.array(z.string()).optional(),
   /** Checks this one depends on: while one of them is DOWN, this check does not page. Hub only. */
   dependsOn: z.array(z.string().min(1)).optional(),
+  /**
+   * More Prometheus series for this check than its default 5 per region: the duration
+   * histogram (`latency`) and the per-phase one (`phases`). Hub only.
+   */
+  metrics: metricsOptInSchema.optional(),
   /** Actions the hub runs once the check is confirmed DOWN. Hub only, never sent to probes. */
   remediate: z.array(remediationSchema).optional(),
 }

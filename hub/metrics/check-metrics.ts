@@ -13,22 +13,14 @@
  */
 import { CHECK_STATUSES, type CheckResult, type CheckStatus } from '../../checks/result.ts'
 import { isHostKind, regionsOf, seriesOf, type CheckSpec } from '../../checks/spec.ts'
+import type { MetricsOptIn } from '../../checks/specs/common.ts'
 import type { CheckAlertState } from '../alerts/alert-state.ts'
 import { labels, type ExpositionWriter } from './exposition.ts'
 import { Histogram } from './histogram.ts'
 
-/** What a check may add to its 5 default series per region. */
-export interface MetricsOptIn {
-  /** `vantage_check_duration_seconds`: 14 more series per region. */
-  latency?: boolean
-  /** `vantage_check_phase_duration_seconds{phase}`: 14 more per phase and region. */
-  phases?: boolean
-}
-
 /** The check's `metrics` field; absent means the default budget. */
 export function optInOf(spec: CheckSpec): MetricsOptIn {
-  const value = (spec as { metrics?: unknown }).metrics
-  return typeof value === 'object' && value !== null ? (value as MetricsOptIn) : {}
+  return ('metrics' in spec ? spec.metrics : undefined) ?? {}
 }
 
 /** The result's phase fields and their `phase` label. */

@@ -19,7 +19,9 @@ function checks(input: unknown[]): CheckSpec[] {
 }
 
 function withOptIn(specs: CheckSpec[], id: string, metrics: object): CheckSpec[] {
-  return specs.map((spec) => (spec.id === id ? ({ ...spec, metrics } as CheckSpec) : spec))
+  return specs.map((spec) =>
+    spec.id === id ? ({ ...spec, metrics } as unknown as CheckSpec) : spec,
+  )
 }
 
 function metricsFor(current: { specs: CheckSpec[] }, tags: string[] = []) {
