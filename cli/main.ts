@@ -1,6 +1,8 @@
 /** The `vantage` command. */
 import { Command } from 'commander'
 import { registerAckCommand } from './ack-command.ts'
+import { incidentCommand } from './status-post-command.ts'
+import { statusExportCommand } from './status-export-command.ts'
 import { registerIncidentCommands } from './incidents-command.ts'
 import { registerSilenceCommands } from './silence-command.ts'
 import { demoCommand } from './demo-command.ts'
@@ -29,7 +31,8 @@ export function buildProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(validateCommand())
     .addCommand(deployCommand())
-    .addCommand(statusCommand())
+    .addCommand(statusCommand().enablePositionalOptions().addCommand(statusExportCommand()))
+    .addCommand(incidentCommand())
     .addCommand(testCommand())
     .addCommand(tokenCommand())
     .addCommand(infraCommand())
@@ -50,6 +53,8 @@ Examples:
   vantage status --hub http://hub.example.com:8080  checks, states and heartbeat ping URLs
   vantage incidents list --open                  open incidents; show ID / report ID for a review
   vantage ack 01KDX2Q4... --comment "on it"     acknowledge: stops reminders and escalation
+  vantage incident post --title "Slow API" --message "Investigating" --component api   tell the status page
+  vantage status export ./status-copy            a static copy of the status page
   vantage silence add --tag payments --for 2h    mute notifications for matching checks
   vantage maintenance add --check db --cron '0 2 * * 0' --duration 1h   results there count neither way`,
     )

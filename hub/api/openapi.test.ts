@@ -77,7 +77,8 @@ describe('the OpenAPI document', () => {
       const get = ops.get
       if (!get) continue
       const url = path.replace('{slug}', 'public').replace('{id}', 'no-such-id')
-      for (const headers of [{ authorization: `Bearer ${TOKEN}` }, {}]) {
+      const asks: Record<string, string>[] = [{ authorization: `Bearer ${TOKEN}` }, {}]
+      for (const headers of asks) {
         const res = await fetch(`${hub.httpUrl}${url}`, { headers })
         expect(Object.keys(get.responses), `GET ${url}`).toContain(String(res.status))
         expect(res.headers.get('content-type'), `GET ${url}`).toMatch(/application\/json/)

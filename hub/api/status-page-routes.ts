@@ -4,7 +4,8 @@
  * the home page is also served at `/` and `/api/v2/...`, so a Statuspage client pointed
  * at the hub's root works unchanged.
  *
- * - `GET /status/:slug` the page (HTML); `/status/:slug/events` server-sent events
+ * - `GET /status/:slug` the page (HTML; `?export` for a static copy with relative links and no
+ *   script); `/status/:slug/events` server-sent events
  * - `GET /status/:slug/api/v2/{summary,status,components,incidents,incidents/unresolved,
  *   scheduled-maintenances,scheduled-maintenances/upcoming,scheduled-maintenances/active}.json`
  * - `GET /status/:slug/history.rss`, `history.atom` (public pages only)
@@ -19,6 +20,7 @@
 import { createHash } from 'node:crypto'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { compress } from 'hono/compress'
 import { streamSSE } from 'hono/streaming'
 import type { StatusPageConfig } from '../../checks/status-page.ts'
 import { renderPublicPage } from '../pages/public-page.tsx'
@@ -125,6 +127,9 @@ function parseBadge(
 
 export function statusPageRoutes(deps: StatusPageRouteDeps): Hono {
   const app = new Hono()
+  // Pages, JSON and feeds go out gzipped to clients that take it; the event stream is
+  // not a compressible type, so it is left alone and flushes each event at once.
+  for (const path of ['/', '/status/*', '/api/v2/*']) app.use(path, compress())
 
   /** The page, or the response that refuses it (404, or 401 on a private page). */
   const resolve = (c: Context, slug: string | undefined, html: boolean) => {
@@ -165,8 +170,12 @@ export function statusPageRoutes(deps: StatusPageRouteDeps): Hono {
     if (!found.page) return found.response
     const model = deps.pages.model(found.page)
     const etag = pageDigest(model)
-    const base = `/status/${found.page.slug}`
-    const html = await renderPublicPage(model, linksOf(found.page, base), etag)
+    // A static copy (vantage status export) links its files relatively and runs no script.
+    const exported = c.req.query('export') !== undefined
+    const links = exported
+      ? { ...linksOf(found.page, '.'), subscribe: false, static: true }
+      : linksOf(found.page, `/status/${found.page.slug}`)
+    const html = await renderPublicPage(model, links, etag)
     return send(c, found.page, html, 'text/html; charset=utf-8', etag)
   }
 

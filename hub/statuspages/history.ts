@@ -50,6 +50,11 @@ export interface DailyHistory {
   downSpans(checkIds: readonly string[], from: number, to: number): Map<string, Span[]>
   /** The 95th percentile response time over [from, to) of all runs of these checks, in ms. */
   latencyP95(checkIds: readonly string[], from: number, to: number): number | null
+  /**
+   * A number that changes whenever finished buckets may have changed; where it is given,
+   * a page reuses what it computed from them until it does.
+   */
+  generation?(): number
 }
 
 /** A component's minutes in one bucket. `counted` is observed time outside maintenance. */
@@ -109,11 +114,25 @@ function clip(spans: Span[], from: number, to: number): Span[] {
   })
 }
 
+/** Spans filed under every bucket they touch, so each bucket clips only its own. */
+function spansByBucket(spans: Span[], bucketMs: number): Map<number, Span[]> {
+  const out = new Map<number, Span[]>()
+  for (const span of spans) {
+    for (let b = Math.floor(span.start / bucketMs) * bucketMs; b < span.end; b += bucketMs) {
+      const list = out.get(b)
+      if (list) list.push(span)
+      else out.set(b, [span])
+    }
+  }
+  return out
+}
+
 const observed = (m: CheckMinutes) => m.up + m.degraded + m.down + m.maintenance
 
 /**
- * A component's minutes per bucket from its checks' minutes. `spansOf` is asked only
- * for a bucket in which two or more of several checks were DOWN.
+ * A component's minutes per bucket from its checks' minutes. `spansOf` is asked at most
+ * once, for the whole range, and only when in some bucket two or more of several checks
+ * were DOWN.
  */
 export function componentBuckets(
   checkIds: readonly string[],
@@ -122,43 +141,73 @@ export function componentBuckets(
   bucketMs: number,
   spansOf: (from: number, to: number) => Map<string, Span[]>,
 ): ComponentMinutes[] {
-  const byStart = checkIds.map(
-    (id) => new Map((perCheck.get(id) ?? []).map((m) => [m.start, m] as const)),
-  )
-  return bucketStarts.map((start) => {
-    const rows = byStart.map((map) => map.get(start)).filter((m) => m !== undefined)
-    const empty = { start, counted: 0, major: 0, partial: 0, degraded: 0, maintenance: 0 }
-    if (rows.length === 0) return empty
-    const seen = Math.max(...rows.map(observed))
+  let spans: Map<string, Span[]> | undefined
+  let byBucket: Map<string, Map<number, Span[]>> | undefined
+  const n = bucketStarts.length
+  const first = bucketStarts[0] ?? 0
+  const rangeEnd = (bucketStarts.at(-1) ?? 0) + bucketMs
+  // One pass over every check's rows into per-bucket tallies: a page of thousands of
+  // checks and 90 days makes this the hot loop, so it allocates nothing per row.
+  const present = new Int32Array(n)
+  const seen = new Float64Array(n)
+  const degraded = new Float64Array(n)
+  const maintenance = new Float64Array(n).fill(Infinity)
+  const downChecks = new Int32Array(n)
+  const downSum = new Float64Array(n)
+  for (const id of checkIds) {
+    for (const m of perCheck.get(id) ?? []) {
+      const i = Math.round((m.start - first) / bucketMs)
+      if (i < 0 || i >= n || bucketStarts[i] !== m.start) continue
+      present[i]! += 1
+      seen[i] = Math.max(seen[i]!, observed(m))
+      degraded[i] = Math.max(degraded[i]!, m.degraded)
+      maintenance[i] = Math.min(maintenance[i]!, m.maintenance)
+      if (m.down > 0) {
+        downChecks[i]! += 1
+        downSum[i]! += m.down
+      }
+    }
+  }
+  const out: ComponentMinutes[] = new Array(n)
+  for (let i = 0; i < n; i += 1) {
+    const start = bucketStarts[i]!
+    if (present[i] === 0) {
+      out[i] = { start, counted: 0, major: 0, partial: 0, degraded: 0, maintenance: 0 }
+      continue
+    }
     // Maintenance windows match a component's checks together, so the smallest share is
     // the time all of them were in maintenance when they nest.
-    const maintenance =
-      rows.length === checkIds.length ? Math.min(...rows.map((m) => m.maintenance)) : 0
-    const degraded = Math.max(...rows.map((m) => m.degraded))
-    const downRows = rows.filter((m) => m.down > 0)
+    const inMaintenance = present[i] === checkIds.length ? maintenance[i]! : 0
     let major = 0
     let partial = 0
     if (checkIds.length === 1) {
-      major = rows[0]!.down
-    } else if (downRows.length === 1) {
-      partial = downRows[0]!.down
-    } else if (downRows.length > 1) {
-      const spans = spansOf(start, start + bucketMs)
-      const lists = checkIds.map((id) => clip(spans.get(id) ?? [], start, start + bucketMs))
+      major = downSum[i]!
+    } else if (downChecks[i] === 1) {
+      partial = downSum[i]!
+    } else if (downChecks[i]! > 1) {
+      spans ??= spansOf(first, rangeEnd)
+      byBucket ??= new Map(
+        checkIds.map((id) => [id, spansByBucket(spans!.get(id) ?? [], bucketMs)]),
+      )
+      const index = byBucket
+      const lists = checkIds.map((id) =>
+        clip(index.get(id)?.get(start) ?? [], start, start + bucketMs),
+      )
       const union = spanMinutes(lists.flat())
       major = lists.every((l) => l.length > 0) ? spanMinutes(intersection(lists)) : 0
       partial = Math.max(0, union - major)
     }
-    const counted = Math.max(0, seen - maintenance)
-    return {
+    const counted = Math.max(0, seen[i]! - inMaintenance)
+    out[i] = {
       start,
       counted,
       major: Math.min(major, counted),
       partial: Math.min(partial, Math.max(0, counted - major)),
-      degraded,
-      maintenance,
+      degraded: degraded[i]!,
+      maintenance: inMaintenance,
     }
-  })
+  }
+  return out
 }
 
 /** Weighted outage minutes of a bucket or a sum of them. */

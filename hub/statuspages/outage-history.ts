@@ -57,6 +57,8 @@ function subtract(spans: Span[], cut: Span[]): Span[] {
 
 export class OutageHistory implements DailyHistory {
   readonly #sources: OutageHistorySources
+  /** A check's first result never moves once there is one. */
+  readonly #first = new Map<string, number>()
 
   constructor(sources: OutageHistorySources) {
     this.#sources = sources
@@ -84,7 +86,11 @@ export class OutageHistory implements DailyHistory {
     const out = new Map<string, CheckMinutes[]>()
     const end = Math.min(to, ceilMinute(this.#sources.now()))
     for (const id of checkIds) {
-      const first = this.#sources.firstResultAt(id)
+      let first = this.#first.get(id) ?? null
+      if (first === null) {
+        first = this.#sources.firstResultAt(id)
+        if (first !== null) this.#first.set(id, first)
+      }
       if (first === null || first >= end) continue
       const seenFrom = floorMinute(first)
       const maintenance = this.#maintenance(id, from, end)

@@ -110,8 +110,29 @@ function dayName(start: number): string {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`
 }
 
+/**
+ * A component's finished days, by the history's generation: they change only when the
+ * history says finished buckets may have, so most requests compute today alone.
+ */
+const PAST_MEMO = new Map<string, DayBar[]>()
+const PAST_MEMO_MAX = 20_000
+
+/** Bars of finished days repeat from request to request: their words are kept. */
+const BAR_CACHE = new Map<string, DayBar>()
+const BAR_CACHE_MAX = 200_000
+
 /** The bar for a day's minutes: the tooltip names every minute that cost something. */
 export function dayBar(m: ComponentMinutes): DayBar {
+  const key = `${m.start}:${m.counted}:${m.major}:${m.partial}:${m.degraded}:${m.maintenance}`
+  const known = BAR_CACHE.get(key)
+  if (known) return known
+  if (BAR_CACHE.size >= BAR_CACHE_MAX) BAR_CACHE.clear()
+  const bar = makeBar(m)
+  BAR_CACHE.set(key, bar)
+  return bar
+}
+
+function makeBar(m: ComponentMinutes): DayBar {
   const seen = m.counted + m.maintenance
   const uptime = m.counted > 0 ? uptimeOf([m]) : null
   const parts: string[] = []
@@ -146,7 +167,9 @@ function derive(
   const checks = specs.map((spec) => {
     const state = sources.alertState(spec.id)
     if (state.since !== null) since = Math.max(since ?? 0, state.since)
-    const latest = sources.latestResults(spec.id)
+    // Only a check in trouble has something to explain; the others cost no read.
+    const troubled = state.status !== 'up' && state.status !== 'unknown'
+    const latest = troubled ? sources.latestResults(spec.id) : []
     for (const r of latest) if (r.error && r.status !== 'up') codes.push(r.error.code)
     return {
       status: state.status,
@@ -174,7 +197,13 @@ export function buildPageModel(
   const allIds = [...new Set(page.components.flatMap((c) => c.checks))].filter((id) =>
     specs.has(id),
   )
-  const days = sources.history.days(allIds, from, starts.at(-1)! + DAY_MS)
+  const today = starts.at(-1)!
+  // Finished days first: reading them may refresh them, which the generation then says.
+  const pastDays = sources.history.days(allIds, from, today)
+  const todays = sources.history.days(allIds, today, today + DAY_MS)
+  const generation = sources.history.generation?.()
+  const spansOf = (ids: string[]) => (lo: number, hi: number) =>
+    sources.history.downSpans(ids, lo, hi)
   const groupOf = new Map<string, string>()
   for (const group of page.groups) {
     for (const ref of group.components) {
@@ -188,9 +217,19 @@ export function buildPageModel(
     const checkSpecs = config.checks.flatMap((checkId) => specs.get(checkId) ?? [])
     const ids = checkSpecs.map((s) => s.id)
     const derived = derive(checkSpecs, sources, now, overrides.get(id))
-    const buckets = componentBuckets(ids, days, starts, DAY_MS, (lo, hi) =>
-      sources.history.downSpans(ids, lo, hi),
-    )
+    const memoKey =
+      generation === undefined ? null : `${page.slug}:${id}:${from}:${generation}:${ids.join(',')}`
+    let past = memoKey === null ? undefined : PAST_MEMO.get(memoKey)
+    if (!past) {
+      const minutes = componentBuckets(ids, pastDays, starts.slice(0, -1), DAY_MS, spansOf(ids))
+      past = minutes.map(dayBar)
+      if (memoKey !== null) {
+        if (PAST_MEMO.size >= PAST_MEMO_MAX) PAST_MEMO.clear()
+        PAST_MEMO.set(memoKey, past)
+      }
+    }
+    const todayBar = componentBuckets(ids, todays, [today], DAY_MS, spansOf(ids)).map(dayBar)
+    const buckets = [...past, ...todayBar]
     const uptime = uptimeOf(buckets)
     return {
       id,
@@ -200,7 +239,7 @@ export function buildPageModel(
       reason: derived.reason,
       overridden: derived.overridden,
       since: derived.since,
-      days: buckets.map(dayBar),
+      days: buckets,
       uptime,
       uptimeText: formatUptime(uptime),
       group: groupOf.get(id) ?? null,

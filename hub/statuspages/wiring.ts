@@ -17,7 +17,7 @@ import type { IncidentStore } from '../incidents/incident-store.ts'
 import type { Silences } from '../silences/silences.ts'
 import type { Database } from '../store/database.ts'
 import type { ResultStore } from '../store/result-store.ts'
-import type { DailyHistory } from './history.ts'
+import { CachedHistory } from './cached-history.ts'
 import { OutageHistory } from './outage-history.ts'
 import { PostStore } from './post-store.ts'
 import { RollupHistory } from './rollup-history.ts'
@@ -68,9 +68,14 @@ export function startStatusPages(w: StatusPagesWiring) {
         .map((r) => r.durationMs),
     now,
   })
-  const history: DailyHistory = w.historyReader
-    ? new RollupHistory(w.historyReader, (ids, from, to) => outageHistory.downSpans(ids, from, to))
-    : outageHistory
+  const history = new CachedHistory(
+    w.historyReader
+      ? new RollupHistory(w.historyReader, (ids, from, to) =>
+          outageHistory.downSpans(ids, from, to),
+        )
+      : outageHistory,
+    now,
+  )
   let baseUrl = w.publicUrl?.replace(/\/+$/, '') ?? ''
   const pageUrl = (page: StatusPageConfig) =>
     page.url?.replace(/\/+$/, '') ?? `${baseUrl}/status/${page.slug}`
