@@ -52,6 +52,11 @@ export interface RouteInput {
   remindEvery?: Duration
   /** Levels that add channels while nobody acknowledges. @example [{ after: '10m', channels: ['pagerduty'] }] */
   escalate?: { after: Duration; channels: string[] }[]
+  /**
+   * Also send tickets to these channels: notifications that never page, such as a latency
+   * anomaly. Only channels that do not page (not PagerDuty or Opsgenie). Default false.
+   */
+  tickets?: boolean
 }
 
 export interface AlertingInput {

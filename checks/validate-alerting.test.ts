@@ -88,8 +88,8 @@ describe('alerting, routes, maintenance and slo', () => {
 
   it('keeps tickets away from channels that page', () => {
     const channels = [
-      { type: 'console', name: 'console' },
-      { type: 'pagerduty', name: 'oncall', routingKey: 'key' },
+      { type: 'console' as const, name: 'console' },
+      { type: 'pagerduty' as const, name: 'oncall', routingKey: 'key' },
     ]
     const errors = errorsOf({
       defaults: { regions: REGIONS },

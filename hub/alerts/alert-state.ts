@@ -46,6 +46,36 @@ export interface CheckAlertState {
   failingSomewhere?: boolean
   /** When the newest result of any series was measured (epoch ms), or null before any. */
   lastMeasuredAt?: number | null
+  /** Latency per region as the hub's latency watch sees it (hub/anomaly/). */
+  latency?: Record<string, RegionLatency>
+}
+
+/**
+ * A region's latency as the hub judges it: the newest run against what the anomaly
+ * detector expected for it, the p50/p95 limits of `expect.latency`, and why the region
+ * is shown degraded, if it is.
+ */
+export interface RegionLatency {
+  /** The newest served run's latency (ms). */
+  currentMs: number
+  /** When that run was scheduled (epoch ms). */
+  at: number
+  /**
+   * What the detector expected for that run (ms): its baseline for the time of day or
+   * week. Null with `anomaly: false`.
+   */
+  baselineMs: number | null
+  /** That run's anomaly score, 0 to 1 (0.52 and up is unusual). Null with `anomaly: false`. */
+  score: number | null
+  /** p50 and p95 over the check's last `expect.latency.runs` runs, when it sets limits. */
+  p50Ms?: number
+  p95Ms?: number
+  /** The median over the limits' baseline period, once known. */
+  medianMs?: number
+  /** Why the hub shows the region degraded; empty when it does not. */
+  reasons: string[]
+  /** The anomaly in progress in this region: since when, and what was expected then. */
+  anomaly: { since: number; baselineMs: number; peakScore: number } | null
 }
 
 /** A confirmed outage: from the alert firing to its resolution (null while open). */

@@ -6,6 +6,7 @@
  *   notifier health → ChannelAlerts ──────────────────────┘   reminders, escalation, acks)
  *                                                              → Notifier (durable queue,
  *                                                                grouping, channels)
+ *   results → LatencyWatch (limits, anomalies) ─→ slow regions in the engine, tickets
  *   engine first failures → Confirmations → probe commands
  *   fired incidents → Remediation → Confirmations
  *
@@ -28,6 +29,7 @@ import { computeImpact, incidentSamples } from '../incidents/incident-impact.ts'
 import type { IncidentStore } from '../incidents/incident-store.ts'
 import { ProbeAlerts } from './engine/probe-alerts.ts'
 import { Remediation } from './remediation/remediation.ts'
+import { LatencyWatch } from '../anomaly/latency-watch.ts'
 import { Silences } from '../silences/silences.ts'
 import type { IncidentRouteDeps } from '../api/incident-routes.ts'
 import { createNotifier, type Notifier } from './notify/notifier.ts'
@@ -128,10 +130,18 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     check: findCheck,
     confirm: (checkId) => confirmations.everyRegion(checkId),
   })
+  const latency = new LatencyWatch({
+    db,
+    clock,
+    incidents,
+    logger,
+    onEvent: (event) => dispatcher.handle(event),
+  })
   engine = new AlertEngine({
     clock,
     incidents,
     alerting,
+    latency,
     onStateChange: options.onStateChange,
     // No inMaintenance here: ingest and the heartbeat path hand the engine only results
     // measured outside maintenance (Silences.resultPredicate), so it is judged once.
@@ -199,6 +209,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
       ['probe alerts', () => probeAlerts.tick(probes)],
       ['dispatcher', () => dispatcher.tick()],
       ['remediation', () => remediation.tick()],
+      ['latency watch', () => latency.flush()],
     ] as const) {
       try {
         step()
@@ -222,6 +233,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     },
     async close() {
       clearInterval(timer)
+      latency.flush(true)
       await remediation.close()
       // Let notifications already on their way finish, but never hang shutdown on a dead webhook.
       await Promise.race([

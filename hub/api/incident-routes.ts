@@ -62,7 +62,7 @@ export interface IncidentRouteDeps {
   now: () => number
 }
 
-const KINDS = ['down', 'degraded', 'flapping', 'region', 'probe', 'channel'] as const
+const KINDS = ['down', 'degraded', 'flapping', 'region', 'probe', 'channel', 'anomaly'] as const
 
 const listQuery = z.strictObject({
   check: z.string().min(1).optional(),

@@ -39,6 +39,7 @@ const WHAT_HAPPENED: Record<IncidentKind, string> = {
   region: 'lost connectivity',
   probe: 'was offline',
   channel: 'kept failing to deliver notifications',
+  anomaly: 'was slower than usual',
 }
 
 function table(header: string[], rows: string[][]): string[] {

@@ -20,9 +20,11 @@ export interface IncidentError {
  * - flapping: a check that flapped (its own DOWN incidents are recorded apart);
  * - region: a region whose checks failed together (checkId `region:<name>`);
  * - probe: a probe offline (checkId `probe:<id>`);
- * - channel: a notification channel that kept failing (checkId `channel:<name>`).
+ * - channel: a notification channel that kept failing (checkId `channel:<name>`);
+ * - anomaly: a check's latency left what its regions expect (hub/anomaly/), a ticket.
  */
-export type IncidentKind = 'down' | 'degraded' | 'flapping' | 'region' | 'probe' | 'channel'
+export type IncidentKind =
+  'down' | 'degraded' | 'flapping' | 'region' | 'probe' | 'channel' | 'anomaly'
 
 /** An outage with what the alert saw when it fired. */
 export interface Incident extends Outage {

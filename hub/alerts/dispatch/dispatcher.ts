@@ -32,6 +32,7 @@ import {
   uniqueChannels,
 } from './dispatch-record.ts'
 import { DispatchState, type DispatchRecord } from './dispatch-state.ts'
+import { sendTicket } from './dispatch-tickets.ts'
 import type { Incident, IncidentStore } from '../../incidents/incident-store.ts'
 import { channelsOf, groupKeyFor, monitoringChannels, routesFor } from './routing.ts'
 
@@ -126,6 +127,13 @@ export class AlertDispatcher {
           return this.#flappingStarted(event)
         case 'flapping-stopped':
           return this.#flappingStopped(event)
+        case 'anomaly':
+          return sendTicket(
+            event,
+            this.#options,
+            (check, at) => this.#silence(check, at),
+            (ticket, channels) => this.#send(ticket, channels, null),
+          )
         default:
           this.#options.logger.warn(
             { incidentId: event.incidentId, type: event.type },

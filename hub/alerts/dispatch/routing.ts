@@ -86,6 +86,18 @@ export function routesFor(check: RoutableCheck, config: MonitoringConfig): Resol
   ]
 }
 
+/**
+ * The channels that take a check's tickets (notifications that never page): those of
+ * the routes marked `tickets: true` whose match selects it, each once, in route order.
+ * None when no route is marked: a ticket never falls back to every channel.
+ */
+export function ticketChannels(check: RoutableCheck, config: MonitoringConfig): string[] {
+  const routes = (config.routes ?? []).filter(
+    (route) => route.tickets === true && matches(route.match, check),
+  )
+  return [...new Set(routes.flatMap((route) => route.channels))]
+}
+
 /** Every channel the routes name (escalation levels aside), each once, in route order. */
 export function channelsOf(routes: ResolvedRoute[]): string[] {
   return [...new Set(routes.flatMap((route) => route.channels))]

@@ -23,6 +23,8 @@
  *   other regions pass is inhibited at once (left out of every check's counts) and gets
  *   one region alert if the loss holds for a second round.
  * - Results measured inside a maintenance window are ignored entirely.
+ * - Latency (latency-judge.ts): a region the hub's latency watch finds slow shows
+ *   degraded and counts toward a DEGRADED status, but never toward DOWN or a page.
  *
  * Heartbeats are one series (`hub`) with a quorum of 1. Host checks are judged per host:
  * each probe that reports is its own series, the quorum is 1, and an event's `regions`
@@ -58,6 +60,7 @@ import {
 } from './engine-restore.ts'
 import { FLAP_HISTORY, flapThresholdsOf } from './flap-detector.ts'
 import { FlappingEpisodes } from './flapping-episodes.ts'
+import type { LatencyJudge } from './latency-judge.ts'
 import { seriesToRerun } from './follow-up-runs.ts'
 import type { IncidentStore } from '../../incidents/incident-store.ts'
 import { RegionAlerts, type RegionState } from './region-alerts.ts'
@@ -106,6 +109,8 @@ export interface AlertEngineOptions {
    * time, so that history can keep time per state (hub/history/state-roller.ts). Must not throw.
    */
   onStateChange?: (change: StateChange) => void
+  /** The hub's latency watch: sees each accepted result and says which regions are slow. */
+  latency?: LatencyJudge
 }
 
 const DEFAULT_MAX_RESULT_AGE_MS = 10 * 60_000
@@ -130,6 +135,7 @@ export class AlertEngine {
   readonly #alerting: () => AlertingConfig
   readonly #inMaintenance: ((checkId: string, tags: string[], at: number) => boolean) | undefined
   readonly #onStateChange: ((change: StateChange) => void) | undefined
+  readonly #latency: LatencyJudge | undefined
   readonly #regions: RegionAlerts
   readonly #confirmations = new ConfirmationMemory()
   readonly #checkIncidents: CheckIncidents
@@ -149,6 +155,7 @@ export class AlertEngine {
     this.#alerting = options.alerting ?? (() => DEFAULT_ALERTING)
     this.#inMaintenance = options.inMaintenance
     this.#onStateChange = options.onStateChange
+    this.#latency = options.latency
     this.#regions = new RegionAlerts(options.clock, options.incidents)
     this.#checkIncidents = new CheckIncidents(options.clock, options.incidents, this.#confirmations)
     this.#flappingEpisodes = new FlappingEpisodes(options.clock, options.incidents)
@@ -166,6 +173,7 @@ export class AlertEngine {
    */
   setChecks(specs: CheckSpec[]): void {
     const now = this.#clock.now()
+    this.#latency?.setChecks(specs)
     const next = new Map<string, CheckTrack>()
     for (const spec of specs) {
       if (!spec.enabled) continue
@@ -194,7 +202,10 @@ export class AlertEngine {
     for (const track of next.values()) {
       this.#applyOnline(track, null)
       const thresholds = flapThresholdsOf(track.spec, this.#alerting())
-      for (const series of track.series.values()) series.flaps.judge(thresholds)
+      for (const [name, series] of track.series) {
+        series.flaps.judge(thresholds)
+        series.slow = this.#latency?.reasons(track.spec.id, name) ?? null
+      }
     }
     const changes = this.#regions.setChecks(
       [...next.values()].map((track) => track.spec),
@@ -236,6 +247,7 @@ export class AlertEngine {
       const firstDown =
         result.status === 'down' && series.downStreak === 0 && track.status !== 'down'
       advanceSeries(series, result.status, result.error, result.scheduledAt, track.spec.alert)
+      if (this.#latency) series.slow = this.#latency.observe(track.spec, result)
       const problem = result.status === 'down'
       flapChanged = series.flaps.record(problem, flapThresholdsOf(track.spec, this.#alerting()))
       // Before the state change is judged: with failAfter > 1 a first down changes nothing yet.
@@ -314,7 +326,9 @@ export class AlertEngine {
         incidentId: null,
       }
     }
-    return alertStateOf(track, (name) => this.#inhibited(track, name))
+    const state = alertStateOf(track, (name) => this.#inhibited(track, name))
+    const latency = this.#latency?.describe(checkId)
+    return latency ? { ...state, latency } : state
   }
 
   /** The state of every deployed check, in deploy order. */

@@ -12,6 +12,7 @@
  * `inconclusive`, a probe back online shows `unknown` until its next conclusive result,
  * and a region or host without an online probe shows `offline`. Only a series that shows
  * its verdict (passing, degraded or failing) is conclusive; the streaks are kept meanwhile.
+ * A passing series the hub's latency watch finds slow shows `degraded` (latency-judge.ts).
  */
 import type { CheckStatus } from '../../../checks/result.ts'
 import type { AlertPolicy } from '../../../checks/spec.ts'
@@ -37,6 +38,8 @@ export interface SeriesTrack {
   lastScheduledAt: number
   /** The first error of the current failure streak, and when it was measured. */
   firstError: { error: IncidentError; scheduledAt: number } | null
+  /** Why the hub's latency watch finds the series slow; null when it does not. */
+  slow: string[] | null
   readonly flaps: FlapDetector
 }
 
@@ -51,6 +54,7 @@ export function newSeries(): SeriesTrack {
     servedStreak: 0,
     lastScheduledAt: -Infinity,
     firstError: null,
+    slow: null,
     flaps: new FlapDetector(),
   }
 }
@@ -58,7 +62,8 @@ export function newSeries(): SeriesTrack {
 /** What the series shows (state() and the timeline). */
 export function seriesState(series: SeriesTrack): RegionAlertState {
   if (series.offline) return 'offline'
-  return series.interim ?? series.verdict
+  if (series.interim) return series.interim
+  return series.verdict === 'passing' && series.slow ? 'degraded' : series.verdict
 }
 
 /** True when the series' verdict counts: shown, and known. */
@@ -130,6 +135,8 @@ export interface Tally {
   failing: string[]
   /** Conclusive degraded series. */
   degraded: string[]
+  /** Conclusive passing series the latency watch finds slow: degraded for the status only. */
+  slow: string[]
   passing: number
   /**
    * Series not conclusive now (offline, inconclusive, back online) whose last verdict
@@ -158,6 +165,7 @@ export function tally(
     conclusive: 0,
     failing: [],
     degraded: [],
+    slow: [],
     passing: 0,
     quietFailing: 0,
     known: 0,
@@ -178,7 +186,10 @@ export function tally(
     t.conclusive += 1
     if (s.verdict === 'failing') t.failing.push(name)
     else if (s.verdict === 'degraded') t.degraded.push(name)
-    else t.passing += 1
+    else {
+      t.passing += 1
+      if (s.verdict === 'passing' && s.slow) t.slow.push(name)
+    }
   }
   return t
 }
@@ -192,7 +203,7 @@ export function statusOf(t: Tally, quorum: number, down: boolean): CheckAlertSta
   if (down) return 'down'
   if (t.known === 0) return 'unknown'
   if (t.conclusive < quorum) return 'insufficient'
-  if (t.failing.length + t.degraded.length >= quorum) return 'degraded'
+  if (t.failing.length + t.degraded.length + t.slow.length >= quorum) return 'degraded'
   if (t.failing.length > 0) return 'partial'
   if (t.passing > 0) return 'up'
   return 'unknown'
