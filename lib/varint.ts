@@ -58,6 +58,21 @@ export class VarintReader {
     return this.#offset >= this.bytes.length
   }
 
+  /** The next byte, without reading it (undefined at the end). */
+  peek(): number | undefined {
+    return this.bytes[this.#offset]
+  }
+
+  /** The next `length` bytes as they are. */
+  raw(length: number): Uint8Array {
+    if (this.#offset + length > this.bytes.length) {
+      throw new RangeError(`${length} bytes asked at byte ${this.#offset}, past the end`)
+    }
+    const bytes = this.bytes.subarray(this.#offset, this.#offset + length)
+    this.#offset += length
+    return bytes
+  }
+
   uint(): number {
     let value = 0
     let scale = 1
@@ -71,4 +86,13 @@ export class VarintReader {
     }
     throw new RangeError(`varint longer than 8 bytes at byte ${this.#offset}`)
   }
+}
+
+/** Maps signed integers to unsigned ones for varints: 0, -1, 1, -2 → 0, 1, 2, 3. */
+export function zigzag(value: number): number {
+  return value >= 0 ? value * 2 : -value * 2 - 1
+}
+
+export function unzigzag(value: number): number {
+  return value % 2 === 0 ? value / 2 : -(value + 1) / 2
 }

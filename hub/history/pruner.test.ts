@@ -53,8 +53,9 @@ describe('Pruner', () => {
     expect(report.results).toBe(8 * 24 * 2)
     expect(store.countRaw()).toBe(2 * 24 * 2)
     expect(report.rollup_minutes).toBe(6 * 24 * 2)
-    // Days before day 4 lose their hours, not their totals.
-    expect(report.rollup_hours).toBe(4 * 2)
+    // Days before day 4 lose their hours, not their totals; the others that ended are sealed.
+    expect(report['days reduced']).toBe(4 * 2)
+    expect(report['sealed days']).toBe(9 * 2)
     const total = store.history.total('api', T0, T0 + 10 * DAY)
     expect(total.overall.runs.up).toBe(before)
     const hours = store.history.overall('api', { from: T0, to: T0 + DAY, grain: 'hour' })
@@ -62,7 +63,12 @@ describe('Pruner', () => {
     expect(store.history.overall('api', { from: T0, to: T0 + DAY, grain: 'day' })[0]!.runs.up).toBe(
       48,
     )
-    expect(await pruner.run()).toEqual({ results: 0, rollup_minutes: 0, rollup_hours: 0 })
+    expect(await pruner.run()).toEqual({
+      results: 0,
+      rollup_minutes: 0,
+      'sealed days': 0,
+      'days reduced': 0,
+    })
   })
 
   it('stops when its time budget is spent and goes on at the next run', async () => {

@@ -5,15 +5,16 @@
  * a run stops when its time budget is spent and goes on at the next run.
  *
  * What it prunes, oldest grain first: raw results, minute rollups, the hours of day
- * rollups (a day keeps its total), day rollups when they are not kept for ever, the
+ * rollups (a day keeps its total; a day that ended is first sealed, deflated), day rollups when they are not kept for ever, the
  * status log, delivered and failed notifications, closed dispatch records, the health
  * of channels no longer configured, and incidents when they are not kept for ever.
  */
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
+import type { Statement } from 'better-sqlite3'
 import type { Database } from '../store/database.ts'
 import type { Retention } from './retention.ts'
-import { dayTotal } from './rollup-pack.ts'
+import { dayTotal, sealPack } from './rollup-pack.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -59,15 +60,16 @@ function tableExists(db: Database, name: string): boolean {
 export class Pruner {
   readonly #options: PrunerOptions
   #timer: NodeJS.Timeout | undefined
+  /** The longest single batch of the last run, in ms: how long it held the database at most. */
+  longestBatchMs = 0
   #running: Promise<PruneReport> | null = null
+  readonly #statements = new Map<string, Statement>()
+  readonly #tables = new Set<string>()
   /** The check the raw-result task goes on from, so every check gets its turn. */
   #checkCursor = ''
 
   constructor(options: PrunerOptions) {
     this.#options = options
-    options.db.exec(
-      'CREATE INDEX IF NOT EXISTS rollup_hours_unreduced ON rollup_hours (day_start) WHERE hours = 1',
-    )
   }
 
   /** Runs every `everyMs` (default a minute) until stop(). */
@@ -91,10 +93,13 @@ export class Pruner {
     const { batchRows = 1_000, budgetMs = 200 } = this.#options
     const started = performance.now()
     const report: PruneReport = {}
+    this.longestBatchMs = 0
     for (const task of this.#tasks()) {
       try {
         for (;;) {
+          const batchStarted = performance.now()
           const n = task.step(batchRows)
+          this.longestBatchMs = Math.max(this.longestBatchMs, performance.now() - batchStarted)
           report[task.name] = (report[task.name] ?? 0) + n
           // Let ingest and the API in between batches.
           await new Promise((resolve) => setImmediate(resolve))
@@ -113,81 +118,84 @@ export class Pruner {
     return report
   }
 
+  /** Statements are prepared once: runs come every minute, and in a loop while behind. */
+  #sql<P extends unknown[] | object, R = unknown>(sql: string): Statement<P, R> {
+    let statement = this.#statements.get(sql)
+    if (!statement) {
+      statement = this.#options.db.prepare(sql)
+      this.#statements.set(sql, statement)
+    }
+    return statement as Statement<P, R>
+  }
+
   #tasks(): Task[] {
     const { db, clock } = this.#options
     const r = this.#options.retention()
     const now = clock.now()
     const tasks: Task[] = []
-    const add = (table: string, task: (limit: number) => number) => {
-      if (tableExists(db, table)) tasks.push({ name: table, step: task })
+    const add = (table: string, task: (limit: number) => number, name = table) => {
+      if (this.#tables.has(table) || tableExists(db, table)) {
+        this.#tables.add(table)
+        tasks.push({ name, step: task })
+      }
     }
 
     add('results', (limit) => this.#pruneRaw(now - r.rawMs, limit))
     add(
       'rollup_minutes',
       (limit) =>
-        db
-          .prepare<[number, number]>(
-            `DELETE FROM rollup_minutes WHERE (hour_start, check_id, series) IN
+        this.#sql<[number, number]>(
+          `DELETE FROM rollup_minutes WHERE (hour_start, check_id, series) IN
              (SELECT hour_start, check_id, series FROM rollup_minutes WHERE hour_start < ? LIMIT ?)`,
-          )
-          .run(Math.floor((now - r.minuteMs) / HOUR) * HOUR, limit).changes,
+        ).run(Math.floor((now - r.minuteMs) / HOUR) * HOUR, limit).changes,
     )
-    add('rollup_hours', (limit) =>
-      this.#reduceDays(Math.floor((now - r.hourMs) / DAY) * DAY, limit),
-    )
+    // A day is sealed two hours after it ended: results delivered later still count.
+    const sealBefore = now - 2 * HOUR - DAY + 1
+    add('rollup_hours', (limit) => this.#sealDays(sealBefore, limit), 'sealed days')
+    const reduceBefore = Math.floor((now - r.hourMs) / DAY) * DAY
+    add('rollup_hours', (limit) => this.#reduceDays(reduceBefore, limit), 'days reduced')
     if (r.dayMs !== null) {
       const before = Math.floor((now - r.dayMs) / DAY) * DAY
       add(
         'rollup_hours',
         (limit) =>
-          db
-            .prepare<[number, number]>(
-              `DELETE FROM rollup_hours WHERE (day_start, check_id, series) IN
+          this.#sql<[number, number]>(
+            `DELETE FROM rollup_hours WHERE (day_start, check_id, series) IN
                (SELECT day_start, check_id, series FROM rollup_hours WHERE day_start < ? LIMIT ?)`,
-            )
-            .run(before, limit).changes,
+          ).run(before, limit).changes,
       )
     }
     add(
       'status_changes',
       (limit) =>
-        db
-          .prepare<[number, number]>(
-            'DELETE FROM status_changes WHERE rowid IN (SELECT rowid FROM status_changes WHERE at < ? LIMIT ?)',
-          )
-          .run(now - r.minuteMs, limit).changes,
+        this.#sql<[number, number]>(
+          'DELETE FROM status_changes WHERE rowid IN (SELECT rowid FROM status_changes WHERE at < ? LIMIT ?)',
+        ).run(now - r.minuteMs, limit).changes,
     )
     add(
       'notification_queue',
       (limit) =>
-        db
-          .prepare<[number, number]>(
-            `DELETE FROM notification_queue WHERE id IN
+        this.#sql<[number, number]>(
+          `DELETE FROM notification_queue WHERE id IN
              (SELECT id FROM notification_queue WHERE state != 'pending' AND created_at < ? LIMIT ?)`,
-          )
-          .run(now - r.notificationMs, limit).changes,
+        ).run(now - r.notificationMs, limit).changes,
     )
     add(
       'alert_dispatch',
       (limit) =>
-        db
-          .prepare<[number, number]>(
-            `DELETE FROM alert_dispatch WHERE incident_id IN
+        this.#sql<[number, number]>(
+          `DELETE FROM alert_dispatch WHERE incident_id IN
              (SELECT incident_id FROM alert_dispatch WHERE closed_at < ? LIMIT ?)`,
-          )
-          .run(now - r.notificationMs, limit).changes,
+        ).run(now - r.notificationMs, limit).changes,
     )
     const channels = this.#options.channels
     if (channels) {
       add('channel_health', () => {
         const known = JSON.stringify(channels())
-        return db
-          .prepare<[string, number]>(
-            `DELETE FROM channel_health WHERE failing = 0 AND channel NOT IN (SELECT value FROM json_each(?))
+        return this.#sql<[string, number]>(
+          `DELETE FROM channel_health WHERE failing = 0 AND channel NOT IN (SELECT value FROM json_each(?))
                AND COALESCE(max(last_success_at, last_failure_at), 0) < ?`,
-          )
-          .run(known, now - r.notificationMs).changes
+        ).run(known, now - r.notificationMs).changes
       })
     }
     if (r.incidentMs !== null) {
@@ -196,12 +204,10 @@ export class Pruner {
       add(
         'incidents',
         (limit) =>
-          db
-            .prepare<[number, number]>(
-              `DELETE FROM incidents WHERE id IN
+          this.#sql<[number, number]>(
+            `DELETE FROM incidents WHERE id IN
                (SELECT id FROM incidents WHERE ended_at IS NOT NULL AND ended_at < ? LIMIT ?)`,
-            )
-            .run(before, Math.max(1, Math.floor(limit / 10))).changes,
+          ).run(before, Math.max(1, Math.floor(limit / 10))).changes,
       )
     }
     return tasks
@@ -209,13 +215,10 @@ export class Pruner {
 
   /** Raw results before `before`, a check at a time through the (check, time) index. */
   #pruneRaw(before: number, limit: number): number {
-    const { db } = this.#options
-    const checks = db
-      .prepare<[string], { checkId: string }>(
-        'SELECT DISTINCT check_id AS checkId FROM latest_results WHERE check_id >= ? ORDER BY check_id',
-      )
-      .all(this.#checkCursor)
-    const del = db.prepare<[string, number, number]>(
+    const checks = this.#sql<[string], { checkId: string }>(
+      'SELECT DISTINCT check_id AS checkId FROM latest_results WHERE check_id >= ? ORDER BY check_id',
+    ).all(this.#checkCursor)
+    const del = this.#sql<[string, number, number]>(
       `DELETE FROM results WHERE rowid IN
          (SELECT rowid FROM results WHERE check_id = ? AND scheduled_at < ? LIMIT ?)`,
     )
@@ -232,25 +235,47 @@ export class Pruner {
     return deleted
   }
 
+  /** Day rows that ended before `before` are rewritten deflated. */
+  #sealDays(before: number, limit: number): number {
+    const rows = this.#sql<[number, number], DayRow>(
+      `SELECT day_start, check_id, series, cells FROM rollup_hours INDEXED BY rollup_hours_open
+         WHERE hours = 1 AND day_start < ? LIMIT ?`,
+    ).all(before, limit)
+    this.#rewrite(rows, 2, (cells) => sealPack(cells, 'hours'))
+    return rows.length
+  }
+
   /** Day rows older than hour retention keep only their total. */
   #reduceDays(before: number, limit: number): number {
+    const rows = [
+      ...this.#sql<[number, number], DayRow>(
+        `SELECT day_start, check_id, series, cells FROM rollup_hours INDEXED BY rollup_hours_sealed
+           WHERE hours = 2 AND day_start < ? LIMIT ?`,
+      ).all(before, limit),
+      ...this.#sql<[number, number], DayRow>(
+        `SELECT day_start, check_id, series, cells FROM rollup_hours INDEXED BY rollup_hours_open
+           WHERE hours = 1 AND day_start < ? LIMIT ?`,
+      ).all(before, limit),
+    ].slice(0, limit)
+    this.#rewrite(rows, 0, dayTotal)
+    return rows.length
+  }
+
+  #rewrite(rows: DayRow[], hours: number, rewrite: (cells: Buffer) => Buffer): void {
     const { db } = this.#options
-    const rows = db
-      .prepare<
-        [number, number],
-        { day_start: number; check_id: string; series: string; cells: Buffer }
-      >(
-        `SELECT day_start, check_id, series, cells FROM rollup_hours INDEXED BY rollup_hours_unreduced
-         WHERE hours = 1 AND day_start < ? LIMIT ?`,
-      )
-      .all(before, limit)
-    const update = db.prepare<[Buffer, number, string, string]>(
-      'UPDATE rollup_hours SET cells = ?, hours = 0 WHERE day_start = ? AND check_id = ? AND series = ?',
+    const update = this.#sql<[Buffer, number, number, string, string]>(
+      'UPDATE rollup_hours SET cells = ?, hours = ? WHERE day_start = ? AND check_id = ? AND series = ?',
     )
     db.transaction(() => {
       for (const row of rows)
-        update.run(dayTotal(row.cells), row.day_start, row.check_id, row.series)
+        update.run(rewrite(row.cells), hours, row.day_start, row.check_id, row.series)
     })()
-    return rows.length
   }
+}
+
+interface DayRow {
+  day_start: number
+  check_id: string
+  series: string
+  cells: Buffer
 }

@@ -125,6 +125,26 @@ describe('packs', () => {
     ).toEqual(expected)
   })
 
+  it('rewrite an hour of single runs in two bytes a minute, and read back what they wrote', () => {
+    const hour = new Map(
+      Array.from({ length: 60 }, (_, m) => {
+        const cell = emptyCell()
+        const ms = 180 + ((m * 37) % 90)
+        cell[m === 7 ? 'down' : 'up'] = 1
+        cell.durSum = cell.durMax = ms
+        record(cell.hist, ms)
+        cell.time[m === 7 ? 3 : 0] = MIN
+        return [m, cell] as const
+      }),
+    )
+    const dense = encodePack(hour, 'minutes')
+    expect(dense.length).toBeLessThanOrEqual(1 + 8 + 60 * 2 + 1)
+    expect(decodePack(dense, 'minutes')).toEqual(hour)
+    const random = seeded(21)
+    const mixed = new Map([0, 3, 17, 59].map((slot) => [slot, randomCell(random)] as const))
+    expect(decodePack(encodePack(mixed, 'minutes'), 'minutes')).toEqual(mixed)
+  })
+
   it('reduce a day to its total', () => {
     const random = seeded(9)
     const day = new Map(Array.from({ length: 24 }, (_, h) => [h, randomCell(random)] as const))

@@ -95,13 +95,13 @@ const BAD = 64
 const TIME_SHIFT = 7
 
 /** True when one run's maximum and histogram follow from its duration alone. */
-function impliedByOneRun(cell: Cell): boolean {
+export function impliedByOneRun(cell: Cell): boolean {
   if (conclusive(cell) !== 1 || cell.durMax !== cell.durSum || cell.hist.size !== 1) return false
   return cell.hist.get(bucketOf(cell.durSum)) === 1
 }
 
 /** The state that filled the whole slot, or -1. */
-function wholeState(cell: Cell, slotMs: number): StateIndex {
+export function wholeState(cell: Cell, slotMs: number): StateIndex {
   let found = -1
   for (let i = 0; i < STATE_COUNT; i++) {
     const ms = cell.time[i]!

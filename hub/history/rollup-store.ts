@@ -10,8 +10,12 @@ import type { CheckStatus } from '../../checks/result.ts'
 import type { Database } from '../store/database.ts'
 import { record } from './latency-histogram.ts'
 import { emptyCell, type Cell } from './rollup-cell.ts'
-import { decodePack, encodePack, mergePacks, type Pack, type PackKind } from './rollup-pack.ts'
+import { decodePack, encodeCells, mergePacks, type Pack, type PackKind } from './rollup-pack.ts'
 import { ROLLUP_SCHEMA } from './rollup-schema.ts'
+
+/** Bytes past which an appended row is rewritten dense: a few times its dense size. */
+const REWRITE_MINUTES_AT = 1_024
+const REWRITE_HOURS_AT = 4_096
 
 const MINUTE_MS = 60_000
 const HOUR_MS = 3_600_000
@@ -126,13 +130,19 @@ export class RollupStore {
       mergePacks(a as Buffer, b as Buffer, 'hours'),
     )
     // Appending needs no decoding: readers merge repeated slots, and addTime normalizes.
+    // A row that grew long without being rewritten (a series the state roller does not
+    // follow) is rewritten here instead, so no row grows without bound.
     this.#appendMinutes = db.prepare<[number, string, string, Buffer]>(
       `INSERT INTO rollup_minutes (hour_start, check_id, series, cells) VALUES (?, ?, ?, ?)
-       ON CONFLICT DO UPDATE SET cells = CAST(cells || excluded.cells AS BLOB)`,
+       ON CONFLICT DO UPDATE SET cells = CASE WHEN length(cells) > ${REWRITE_MINUTES_AT}
+         THEN rollup_merge_minutes(cells, excluded.cells)
+         ELSE CAST(cells || excluded.cells AS BLOB) END`,
     )
     this.#appendHours = db.prepare<[number, string, string, Buffer]>(
       `INSERT INTO rollup_hours (day_start, check_id, series, cells) VALUES (?, ?, ?, ?)
-       ON CONFLICT DO UPDATE SET cells = CAST(cells || excluded.cells AS BLOB)`,
+       ON CONFLICT DO UPDATE SET cells = CASE WHEN length(cells) > ${REWRITE_HOURS_AT}
+         THEN rollup_merge_hours(cells, excluded.cells)
+         ELSE CAST(cells || excluded.cells AS BLOB) END`,
     )
     this.#mergeMinutes = db.prepare<[number, string, string, Buffer]>(
       `INSERT INTO rollup_minutes (hour_start, check_id, series, cells) VALUES (?, ?, ?, ?)
@@ -184,10 +194,10 @@ export class RollupStore {
       if (first === undefined || sample.at < first) firsts.set(sample.checkId, sample.at)
     }
     for (const d of minutes.values()) {
-      this.#appendMinutes.run(d.start, d.checkId, d.series, encodePack(d.pack, 'minutes'))
+      this.#appendMinutes.run(d.start, d.checkId, d.series, encodeCells(d.pack, 'minutes'))
     }
     for (const d of hours.values()) {
-      this.#appendHours.run(d.start, d.checkId, d.series, encodePack(d.pack, 'hours'))
+      this.#appendHours.run(d.start, d.checkId, d.series, encodeCells(d.pack, 'hours'))
     }
     for (const [checkId, at] of firsts) {
       const known = this.#firstAtSeen.get(checkId) ?? this.firstResultAt(checkId) ?? Infinity
@@ -225,10 +235,10 @@ export class RollupStore {
       if (sample.bad) hourCell.bad += 1
     }
     for (const d of minutes.values()) {
-      this.#mergeMinutes.run(d.start, d.checkId, d.series, encodePack(d.pack, 'minutes'))
+      this.#mergeMinutes.run(d.start, d.checkId, d.series, encodeCells(d.pack, 'minutes'))
     }
     for (const d of hours.values()) {
-      this.#mergeHours.run(d.start, d.checkId, d.series, encodePack(d.pack, 'hours'))
+      this.#mergeHours.run(d.start, d.checkId, d.series, encodeCells(d.pack, 'hours'))
     }
   }
 
