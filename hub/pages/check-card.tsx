@@ -124,6 +124,14 @@ function regionTitle(region: string, view: RegionView, now: number): string {
     `Probe: ${latest.probeId}`,
   )
   if (latest.error) lines.push(`${latest.error.code}: ${latest.error.message}`)
+  const latency = view.latency
+  if (latency?.baselineMs != null) {
+    const score = latency.score === null ? '' : `, anomaly score ${latency.score.toFixed(2)}`
+    lines.push(
+      `Latency ${formatLatency(latency.currentMs)}, usual ${formatLatency(latency.baselineMs)}${score}`,
+    )
+  }
+  for (const reason of latency?.reasons ?? []) lines.push(`Slow: ${reason}`)
   return lines.join('\n')
 }
 
@@ -145,6 +153,12 @@ const RegionTile: FC<RegionTileProps> = ({ region, view, check, now }) => (
       1 h {formatPercent(check.availability['1h'].regions[region] ?? null)} · 24 h{' '}
       {formatPercent(check.availability['24h'].regions[region] ?? null)}
     </div>
+    {view.latency?.baselineMs != null && (
+      <div class={`usual${view.latency.reasons.length > 0 ? ' slow' : ''}`}>
+        {view.latency.reasons.length > 0 ? 'slow: ' : ''}
+        {formatLatency(view.latency.currentMs)}, usual {formatLatency(view.latency.baselineMs)}
+      </div>
+    )}
   </li>
 )
 

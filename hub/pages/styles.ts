@@ -112,6 +112,8 @@ h2 { margin: 0; font-size: 13px; font-weight: 600; letter-spacing: 0.06em; text-
 .region .last.degraded { color: var(--partial-ink); }
 .region .last.down { color: var(--down-ink); font-weight: 600; }
 .region .avail { margin-top: 2px; padding-left: 15px; font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
+.region .usual { padding-left: 15px; font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
+.region .usual.slow { color: var(--partial-ink); }
 
 .empty { padding: 20px; text-align: center; color: var(--muted); }
 table.probes { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--border); border-radius: 12px; overflow: hidden; font-size: 14px; }

@@ -128,3 +128,42 @@ describe('buildCheckView during maintenance', () => {
     expect(outside['1h'].regions['eu-west']).toBeCloseTo(49 / 50, 12)
   })
 })
+
+describe('buildCheckView with the latency watch', () => {
+  it('shows each region’s latency against its baseline, and why it is slow', () => {
+    const outcome = validateMonitoring({
+      defaults: { regions: ['eu-west', 'us-east'] },
+      checks: [{ kind: 'http', id: 'api', url: 'https://example.com' }],
+    })
+    if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
+    const db = openDatabase(':memory:')
+    const slow = {
+      currentMs: 412,
+      at: 0,
+      baselineMs: 180,
+      score: 0.83,
+      reasons: ['latency 412 ms, expected 180 ms, anomaly score 0.83'],
+      anomaly: { since: 0, baselineMs: 180, peakScore: 0.83 },
+    }
+    const view = buildCheckView(
+      {
+        results: new ResultStore(db),
+        alertState: () => ({
+          checkId: 'api',
+          status: 'up',
+          regions: { 'eu-west': 'degraded', 'us-east': 'passing' },
+          failingRegions: [],
+          since: null,
+          incidentId: null,
+          latency: { 'eu-west': slow },
+        }),
+        outages: () => [],
+      },
+      outcome.config.checks[0]!,
+      Date.UTC(2026, 0, 1),
+    )
+    db.close()
+    expect(view.regions['eu-west']).toMatchObject({ state: 'degraded', latency: slow })
+    expect(view.regions['us-east']).not.toHaveProperty('latency')
+  })
+})

@@ -14,6 +14,7 @@ import type {
   CheckAlertStatus,
   Outage,
   RegionAlertState,
+  RegionLatency,
 } from '../alerts/alert-state.ts'
 
 const HOUR = 3_600_000
@@ -65,6 +66,12 @@ export interface ResultSummary {
 export interface RegionView {
   state: RegionAlertState
   latest: ResultSummary | null
+  /**
+   * The latency watch's view (hub/anomaly/): the newest latency against the detector's
+   * baseline, the `expect.latency` figures, and why the region is degraded by latency.
+   * Absent for checks without a latency, or before the region's first served run.
+   */
+  latency?: RegionLatency
 }
 
 /** A check as the API lists it and the status page shows it. */
@@ -158,9 +165,11 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
   const regions: Record<string, RegionView> = {}
   for (const region of series) {
     const result = latest[region]
+    const latency = alert.latency?.[region]
     regions[region] = {
       state: alert.regions[region] ?? 'unknown',
       latest: result ? summarize(result) : null,
+      ...(latency ? { latency } : {}),
     }
   }
 
