@@ -53,7 +53,7 @@ export function tooLarge(c: Context, maxBytes: number): Response {
  * is left unread is the server's to drain or drop (@hono/node-server does both), so an
  * upload of any size costs the hub at most `maxBytes` of memory.
  */
-async function readBoundedText(c: Context, maxBytes: number): Promise<BodyRead<string>> {
+export async function readBoundedText(c: Context, maxBytes: number): Promise<BodyRead<string>> {
   const declared = c.req.header('content-length')?.trim()
   if (declared && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
     return { ok: false, response: tooLarge(c, maxBytes) }
