@@ -27,9 +27,10 @@ import {
   type HubSecurityFlags,
 } from './hub-security-options.ts'
 import { parseMqttUrl, parsePort } from './options.ts'
+import { addHubOpsOptions, resolveHubOps, type HubOpsFlags } from './hub-ops-options.ts'
 import { onShutdown } from './shutdown.ts'
 
-interface HubFlags extends HubSecurityFlags, RetentionFlags {
+interface HubFlags extends HubSecurityFlags, RetentionFlags, HubOpsFlags {
   checks?: string
   printKeyFingerprint?: boolean
   port: number
@@ -193,8 +194,10 @@ The --remediation file (hub-local, never deployed):
         return
       }
       let security: HubSecurity
+      let ops: ReturnType<typeof resolveHubOps>
       try {
         security = resolveHubSecurity(flags)
+        ops = resolveHubOps(flags)
       } catch (error) {
         process.stderr.write(`vantage hub: ${(error as Error).message}\n`)
         process.exit(2)
@@ -251,6 +254,7 @@ The --remediation file (hub-local, never deployed):
           mqttTls: security.mqttTls,
           remediationCommands,
           retention,
+          ...ops,
           logger,
         })
       } catch (error) {
@@ -274,5 +278,5 @@ The --remediation file (hub-local, never deployed):
         await hub.close()
       })
     })
-  return addHubSecurityOptions(command)
+  return addHubOpsOptions(addHubSecurityOptions(command))
 }

@@ -42,6 +42,7 @@ import { ResultStore } from './store/result-store.ts'
 import { createHistory } from './history/history-wiring.ts'
 import { DEFAULT_RETENTION, type Retention } from './history/retention.ts'
 import { startStatusPages } from './statuspages/wiring.ts'
+import { startOps, type ChatSettings, type Ops } from './ops/ops.ts'
 
 export interface HubOptions {
   /**
@@ -74,6 +75,14 @@ export interface HubOptions {
   remediationCommands?: ReadonlyMap<string, RemediationCommand>
   /** Embedded broker: accept clients without credentials (hub/broker/access-control.ts). */
   insecureDemo?: boolean
+  /** A token that reads /metrics and nothing else (`--metrics-token`). */
+  metricsToken?: string
+  /** Tags that may appear as labels on `vantage_check_info` (`--metrics-tags`). */
+  metricsTags?: string[]
+  /** How long the event log keeps its rows (`--event-retention`). Default 90 days. */
+  eventRetentionMs?: number
+  /** ChatOps: who may do what from Slack and Mattermost, and their secrets. Default: nobody. */
+  chat?: ChatSettings
   /** Embedded broker: listen with TLS; with a CA, require client certificates. */
   mqttTls?: BrokerTls
   logger: Logger
@@ -93,6 +102,8 @@ export interface RunningHub {
   results: ResultStore
   engine: AlertEngine
   heartbeats: Heartbeats
+  /** The event log, /metrics, run-now and ChatOps. */
+  ops: Ops
   /** The HTTP app, whose routes the OpenAPI test holds against the document. */
   app: ReturnType<typeof createApp>
   close(): Promise<void>
@@ -188,6 +199,31 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     remediationCommands: options.remediationCommands,
   })
   const { engine, silences } = alerting
+  const ops = startOps({
+    db,
+    clock,
+    logger,
+    config,
+    live,
+    engine,
+    incidents,
+    silences,
+    results,
+    probes: () => admin.list(),
+    sendCommand: (probeId, command) => link.sendCommand(probeId, command),
+    acknowledge: (id, by, comment) => alerting.dispatcher.acknowledge(id, by, comment),
+    channelHealth: () => alerting.notifier.channelHealth(),
+    ingestCounters: () => ingest.counters,
+    brokerClients: broker ? () => broker.clientCount() : undefined,
+    configVersion: () => live.deployed().bundle.version,
+    remediationCommands: options.remediationCommands,
+    apiToken: options.apiToken,
+    metricsToken: options.metricsToken,
+    metricsTags: options.metricsTags,
+    eventRetentionMs: options.eventRetentionMs,
+    chat: options.chat,
+    // The SLO engine's gauges plug in here (slo: () => gauges) once the hub has one.
+  })
   resultHistory.attach({
     state: (checkId) => engine.state(checkId),
     maintenanceWindows: (check, from, to) => silences.maintenanceWindows(check, from, to),
@@ -205,7 +241,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       return { envelope, version: bundle.version }
     },
     onResults: (topic, payload) => ingest.handle(topic, payload),
-    onProbeStatus: (probeId, payload) => admin.handleStatus(probeId, payload),
+    onProbeStatus: (probeId, payload) => {
+      admin.handleStatus(probeId, payload)
+      ops.probeStatus(probeId)
+    },
     clock,
     logger,
   })
@@ -222,6 +261,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     regionOf,
     logger,
     now: () => clock.now(),
+    onAccepted: (stored) => ops.accepted(stored),
+    onRejected: (rejection) => ops.rejected(rejection),
   })
 
   // Heartbeat results take the same path as a probe's, through ingest: stored once, then judged.
@@ -280,7 +321,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     publicUrl: options.publicUrl,
     maintenanceWindows: (check, from, to) => silences.maintenanceWindows(check, from, to),
     alerting: {
-      incidents: alerting.incidentRoutes,
+      incidents: { ...alerting.incidentRoutes, eventsBefore: (i) => ops.eventsBefore(i) },
       silences,
       channelHealth: () => alerting.notifier.channelHealth(),
       regions: () => engine.regionStates(),
@@ -288,13 +329,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     statusPages: statusPages.app,
   })
 
+  app.route('/', ops.routes)
+  ops.start()
   link.start()
   heartbeats.start()
   alerting.start()
   resultHistory.start()
   statusPages.start()
   const server = await serveHub({
-    fetch: app.fetch,
+    fetch: ops.auditFetch(app.fetch),
     port: options.port,
     host: options.host,
     broker,
@@ -312,12 +355,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     engine,
     heartbeats,
     app,
+    ops,
     async close() {
       await server.close()
       // After the server: no ping can arrive any more, and its state write is waited for.
       await heartbeats.close()
       await statusPages.close()
       await alerting.close()
+      ops.close()
       await resultHistory.close()
       await link.close()
       await broker?.close()

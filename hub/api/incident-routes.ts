@@ -20,7 +20,11 @@ import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AcknowledgeOutcome } from '../alerts/dispatch/dispatcher.ts'
 import type { IncidentImpact } from '../incidents/incident-impact.ts'
-import { buildIncidentReport, type RecentDeploy } from '../incidents/incident-report.ts'
+import {
+  buildIncidentReport,
+  type RecentDeploy,
+  type ReportEvent,
+} from '../incidents/incident-report.ts'
 import type {
   Incident,
   IncidentFilter,
@@ -57,6 +61,8 @@ export interface IncidentRouteDeps {
   checkName: (checkId: string) => string | undefined
   /** Deploys in the half hour before the incident's failure began, for the report. */
   deploysBefore?: (incident: Incident) => RecentDeploy[]
+  /** The event log's changes in the hour before it, deploys first, for the report. */
+  eventsBefore?: (incident: Incident) => ReportEvent[]
   /** When set, acks need it as a bearer token; otherwise loopback clients only. */
   apiToken?: string
   now: () => number
@@ -143,6 +149,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
       impact: deps.impact(incident),
       samples: deps.samples(incident, INCIDENT_SAMPLES),
       deploysBefore: deps.deploysBefore?.(incident) ?? [],
+      eventsBefore: deps.eventsBefore?.(incident),
       now: deps.now(),
     })
     return c.body(markdown, 200, { 'content-type': 'text/markdown; charset=utf-8' })

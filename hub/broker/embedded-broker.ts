@@ -45,6 +45,8 @@ export interface EmbeddedBrokerOptions {
 export interface EmbeddedBroker {
   url: string
   port: number
+  /** Clients connected now, the hub's own included. */
+  clientCount(): number
   /** What the hub's own MqttConnection needs: its username, secret and in-process stream. */
   internalClient(): { username: string; password: string; streamBuilder: () => Duplex }
   /** Serves MQTT over WebSocket at /mqtt on the hub's HTTP server. */
@@ -161,6 +163,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         return hubSide
       },
     }),
+    clientCount: () => connected.size,
     serveWebSocket: (http) =>
       serveMqttOverWebSocket(
         http,

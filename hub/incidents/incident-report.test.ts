@@ -188,6 +188,39 @@ describe('buildIncidentReport', () => {
     )
   })
 
+  it('lists the events of the hour before, deploys first, when the hub has an event log', () => {
+    const withEvents = buildIncidentReport(
+      input({
+        eventsBefore: [
+          {
+            at: T0 - 40 * MIN,
+            kind: 'deploy',
+            actor: 'api (token)',
+            summary: 'deployed 7-bad from ci',
+          },
+          {
+            at: T0 - 5 * MIN,
+            kind: 'silence',
+            actor: 'slack:otto',
+            summary: 'silence s-1 created for tag db',
+          },
+        ],
+      }),
+    )
+    const text = section(withEvents, '## Events around this incident')
+    expect(text).toContain(
+      '| 2026-03-01 11:20:00 | 40m | deploy | api (token) | deployed 7-bad from ci |',
+    )
+    expect(text.indexOf('deploy |')).toBeLessThan(text.indexOf('silence |'))
+    expect(withEvents.indexOf('## Changes before it')).toBeLessThan(
+      withEvents.indexOf('## Events around this incident'),
+    )
+    expect(
+      section(buildIncidentReport(input({ eventsBefore: [] })), '## Events around this incident'),
+    ).toContain('The event log has no changes in the hour before it began.')
+    expect(report).not.toContain('## Events around this incident')
+  })
+
   it('gives a probe incident a monitoring layout, without check figures', () => {
     const probeReport = buildIncidentReport(
       input({

@@ -11,6 +11,14 @@ import type { SampleResult } from './incident-results.ts'
 import { NOT_A_CHECK, type IncidentImpact } from './incident-impact.ts'
 import type { IncidentKind, IncidentWithTimeline } from './incident-store.ts'
 
+/** An event-log entry as the report lists it. */
+export interface ReportEvent {
+  at: number
+  kind: string
+  actor: string | null
+  summary: string
+}
+
 /** A deploy as the report lists it. */
 export interface RecentDeploy {
   version: string
@@ -27,6 +35,11 @@ export interface IncidentReportInput {
   samples: SampleResult[]
   /** Deploys in the half hour before the failure began, newest first (deploysBefore). */
   deploysBefore?: RecentDeploy[]
+  /**
+   * Changes from the event log in the hour before the failure began, deploys first
+   * (silences, probes, remediation, commands ...). Absent: the section is left out.
+   */
+  eventsBefore?: ReportEvent[]
   /** When the report is made (epoch ms): an open incident is described up to now. */
   now: number
 }
@@ -174,6 +187,27 @@ function changesBefore(input: IncidentReportInput): string[] {
   )
 }
 
+/**
+ * What changed in the hour before, from the event log, deploys first: a correction-of-
+ * error review starts from what changed, and the log has the changes the config history
+ * does not (silences, probes, remediation, chat and API commands).
+ */
+function eventsAround(input: IncidentReportInput): string[] {
+  const events = input.eventsBefore ?? []
+  const began = input.incident.failingSince ?? input.incident.startedAt
+  if (events.length === 0) return ['The event log has no changes in the hour before it began.']
+  return table(
+    ['Time (UTC)', 'Before it began', 'Kind', 'Who', 'What'],
+    events.map((event) => [
+      utc(event.at),
+      formatDuration(began - event.at),
+      event.kind,
+      event.actor ?? '',
+      event.summary,
+    ]),
+  )
+}
+
 function sampleSection(samples: SampleResult[]): string[] {
   if (samples.length === 0) {
     return [
@@ -224,6 +258,9 @@ export function buildIncidentReport(input: IncidentReportInput): string {
     '',
     ...changesBefore(input),
     '',
+    ...(input.eventsBefore === undefined
+      ? []
+      : ['## Events around this incident', '', ...eventsAround(input), '']),
     '## Timeline',
     '',
     ...(timelineRows.length > 0
