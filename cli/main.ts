@@ -1,6 +1,7 @@
 /** The `vantage` command. */
 import { Command } from 'commander'
 import { registerAckCommand } from './ack-command.ts'
+import { anomalyCommand } from './anomaly-command.ts'
 import { incidentCommand } from './status-post-command.ts'
 import { statusExportCommand } from './status-export-command.ts'
 import { registerIncidentCommands } from './incidents-command.ts'
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .addCommand(testCommand())
     .addCommand(tokenCommand())
     .addCommand(infraCommand())
+    .addCommand(anomalyCommand())
     .addHelpText(
       'after',
       `
@@ -56,6 +58,7 @@ Examples:
   vantage incident post --title "Slow API" --message "Investigating" --component api   tell the status page
   vantage status export ./status-copy            a static copy of the status page
   vantage silence add --tag payments --for 2h    mute notifications for matching checks
+  vantage anomaly score series.csv               the hub's anomaly detector on a timestamp,value CSV
   vantage maintenance add --check db --cron '0 2 * * 0' --duration 1h   results there count neither way`,
     )
   registerIncidentCommands(program)
