@@ -40,7 +40,8 @@ export interface HubClient {
   get<T>(path: string): Promise<T>
   /** For the answers that are not JSON, such as an incident's Markdown report. */
   getText(path: string): Promise<string>
-  post<T>(path: string, body: unknown): Promise<T>
+  /** `timeoutMs` for a request the hub answers only when it is done (a run in every region). */
+  post<T>(path: string, body: unknown, options?: { timeoutMs?: number }): Promise<T>
   delete<T>(path: string): Promise<T>
 }
 
@@ -96,7 +97,12 @@ export function createHubClient(
 ): HubClient {
   // An empty VANTAGE_API_TOKEN means none, as for every other variable here.
   const token = givenToken || undefined
-  async function request(method: string, path: string, body?: unknown): Promise<Response> {
+  async function request(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<Response> {
     const headers: Record<string, string> = {}
     if (token) headers.authorization = `Bearer ${token}`
     if (body !== undefined) headers['content-type'] = 'application/json'
@@ -106,7 +112,7 @@ export function createHubClient(
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       })
     } catch (error) {
       // fetch says only "fetch failed"; its cause says why (ECONNREFUSED, "bad port").
@@ -128,14 +134,19 @@ export function createHubClient(
       errors,
     )
   }
-  async function requestJson<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await request(method, path, body)
+  async function requestJson<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<T> {
+    const response = await request(method, path, body, timeoutMs)
     return (await response.json().catch(() => ({}))) as T
   }
   return {
     get: (path) => requestJson('GET', path),
     getText: async (path) => (await request('GET', path)).text(),
-    post: (path, body) => requestJson('POST', path, body),
+    post: (path, body, options) => requestJson('POST', path, body, options?.timeoutMs),
     delete: (path) => requestJson('DELETE', path),
   }
 }

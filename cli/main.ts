@@ -8,9 +8,11 @@ import { registerIncidentCommands } from './incidents-command.ts'
 import { registerSilenceCommands } from './silence-command.ts'
 import { demoCommand } from './demo-command.ts'
 import { deployCommand } from './deploy-command.ts'
+import { eventsCommand } from './events-command.ts'
 import { hubCommand } from './hub-command.ts'
 import { infraCommand } from './infra-command.ts'
 import { probeCommand } from './probe-command.ts'
+import { runCommand } from './run-command.ts'
 import { statusCommand } from './status-command.ts'
 import { testCommand } from './test-command.ts'
 import { tokenCommand } from './token-command.ts'
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
     .addCommand(testCommand())
     .addCommand(tokenCommand())
     .addCommand(infraCommand())
+    .addCommand(runCommand())
+    .addCommand(eventsCommand())
     .addCommand(anomalyCommand())
     .addHelpText(
       'after',
@@ -58,6 +62,8 @@ Examples:
   vantage incident post --title "Slow API" --message "Investigating" --component api   tell the status page
   vantage status export ./status-copy            a static copy of the status page
   vantage silence add --tag payments --for 2h    mute notifications for matching checks
+  vantage run latte                              run a check in every region now and see each answer
+  vantage events --since 1h                      what happened and what changed: the event log
   vantage anomaly score series.csv               the hub's anomaly detector on a timestamp,value CSV
   vantage maintenance add --check db --cron '0 2 * * 0' --duration 1h   results there count neither way`,
     )

@@ -2,6 +2,7 @@
  * The JSON API's response shapes, in one module: the routes build them and the CLI
  * reads them, so both sides compile against the same declaration.
  */
+import type { HubEvent } from '../events/event-log.ts'
 import type { Ping } from '../heartbeats/heartbeat-monitor.ts'
 import type { IncidentImpact } from '../incidents/incident-impact.ts'
 import type { SampleResult } from '../incidents/incident-results.ts'
@@ -10,6 +11,8 @@ import type { IncidentError, IncidentKind, TimelineEntry } from '../incidents/in
 export type { CheckView } from '../views/check-view.ts'
 export type { DeployPlan } from '../config/deploy-plan.ts'
 export type { Span, SilenceWindow, WindowKind, WindowView } from '../silences/silences.ts'
+export type { RunReport, RunRow } from '../runs/run-now.ts'
+export type { EventKind, HubEvent } from '../events/event-log.ts'
 
 /** One incident in the list. Times are epoch ms. */
 export interface IncidentListItem {
@@ -54,4 +57,9 @@ export interface HeartbeatView {
 export interface HeartbeatListItem extends HeartbeatView {
   id: string
   name: string
+}
+
+/** `GET /api/v1/events`: newest first. */
+export interface EventList {
+  events: HubEvent[]
 }
