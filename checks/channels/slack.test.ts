@@ -56,10 +56,34 @@ describe('slack payload', () => {
               text: { type: 'plain_text', text: 'Status page' },
               url: 'https://status.example.com/status/main',
             },
+            {
+              type: 'button',
+              action_id: 'vantage_ack',
+              text: { type: 'plain_text', text: 'Ack' },
+              value: fired.incidentId,
+              style: 'primary',
+            },
+            {
+              type: 'button',
+              action_id: 'vantage_silence_1h',
+              text: { type: 'plain_text', text: 'Silence 1h' },
+              value: 'api-health',
+            },
           ],
         },
       ],
     })
+  })
+
+  it('puts Ack and Silence 1h only on an alert someone can act on', () => {
+    const buttons = (event: typeof fired) =>
+      buildPayload(event, { project: 'Acme' })
+        .blocks.filter((block) => block.type === 'actions')
+        .flatMap((block) => (block.elements as { action_id?: string }[]).map((e) => e.action_id))
+    expect(buttons(reminder)).toEqual(['vantage_ack', 'vantage_silence_1h'])
+    expect(buttons(resolved)).toEqual([])
+    expect(buttons(acknowledged)).toEqual([])
+    expect(buttons(regionDown)).toEqual([])
   })
 
   it('describes a resolved alert with its duration, and no button without a status page', () => {

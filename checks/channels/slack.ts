@@ -31,6 +31,16 @@ export interface SlackPayload {
   blocks: Record<string, unknown>[]
 }
 
+/**
+ * The action ids of the Ack and Silence 1h buttons on a check's alert. Pressing one posts
+ * to the hub's Slack interactions URL (hub/api/chat-routes.ts), which checks the presser's
+ * role as for the typed command; without the hub's Slack app the buttons do nothing.
+ */
+export const ALERT_ACTIONS = { ack: 'vantage_ack', silence1h: 'vantage_silence_1h' } as const
+
+/** Alerts that someone can still act on: the ones that get the buttons. */
+const ACTIONABLE = new Set<AlertEvent['type']>(['fired', 'reminder', 'escalated'])
+
 /** Slack mrkdwn treats these three as markup; anything from a target's error is escaped. */
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -58,7 +68,8 @@ function factFields(event: AlertEvent, ctx: PayloadContext): Record<string, unkn
 }
 
 /**
- * Builds the message: a header, one field per fact, and a button to the status page.
+ * Builds the message: a header, one field per fact, a button to the status page and, on
+ * an alert someone can act on, Ack and Silence 1h buttons.
  * A group gets the group's header, then each alert's headline and facts.
  *
  * @example
@@ -83,14 +94,33 @@ export function buildPayload(event: AlertEvent, ctx: PayloadContext): SlackPaylo
       blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `and ${more} more` }] })
     }
   }
+  const buttons: Record<string, unknown>[] = []
   if (ctx.statusUrl) {
-    blocks.push({
-      type: 'actions',
-      elements: [
-        { type: 'button', text: { type: 'plain_text', text: 'Status page' }, url: ctx.statusUrl },
-      ],
+    buttons.push({
+      type: 'button',
+      text: { type: 'plain_text', text: 'Status page' },
+      url: ctx.statusUrl,
     })
   }
+  // One alert only: a group's buttons could not say which of its alerts they act on.
+  if (alerts.length === 1 && (event.subject ?? 'check') === 'check' && ACTIONABLE.has(event.type)) {
+    buttons.push(
+      {
+        type: 'button',
+        action_id: ALERT_ACTIONS.ack,
+        text: { type: 'plain_text', text: 'Ack' },
+        value: event.incidentId,
+        style: 'primary',
+      },
+      {
+        type: 'button',
+        action_id: ALERT_ACTIONS.silence1h,
+        text: { type: 'plain_text', text: 'Silence 1h' },
+        value: event.checkId,
+      },
+    )
+  }
+  if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons })
   // Slack shows `text` in notifications, where a long group headline would be cut anyway.
   return { text: title.slice(0, 3_000), blocks }
 }

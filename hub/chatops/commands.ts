@@ -3,6 +3,7 @@
  * buttons (Ack, Silence 1h, Confirm, Cancel) are turned into the same commands, so a
  * button can never do what its presser could not type.
  */
+import { ALERT_ACTIONS } from '../../checks/channels/slack.ts'
 import type { Role } from './chat-access.ts'
 
 export interface CommandInfo {
@@ -109,10 +110,10 @@ export function parseCommand(text: string): ParseOutcome {
   return { ok: true, command: { name, args } }
 }
 
-/** Slack action ids of the buttons the hub puts on messages. */
+/** Slack action ids of the buttons the hub puts on messages (alerts' come from the channel). */
 export const ACTIONS = {
-  ack: 'vantage_ack',
-  silence1h: 'vantage_silence_1h',
+  ack: ALERT_ACTIONS.ack,
+  silence1h: ALERT_ACTIONS.silence1h,
   confirm: 'vantage_remediate_confirm',
   cancel: 'vantage_remediate_cancel',
 } as const
