@@ -3,7 +3,16 @@
  * (`vantage hub --checks examples/monitors.ts`); secrets and URLs may come from the
  * hub's environment because the file runs on the hub, never on probes.
  */
-import { channels, defineMonitoring, heartbeat, host, http, ping, tcp } from 'vantage-monitoring'
+import {
+  channels,
+  defineMonitoring,
+  heartbeat,
+  host,
+  http,
+  ping,
+  statusPage,
+  tcp,
+} from 'vantage-monitoring'
 
 const target = process.env.VANTAGE_DEMO_TARGET ?? 'http://127.0.0.1:8081'
 const webhookUrl = process.env.VANTAGE_WEBHOOK_URL
@@ -31,6 +40,30 @@ export default defineMonitoring({
       channels: ['console', ...(webhookUrl ? ['ops-webhook'] : [])],
       remindEvery: '30s',
     },
+  ],
+  // The public page at / and /status/public: components, not checks, and no internals.
+  // The full per-check view with probes is /internal.
+  statusPages: [
+    statusPage('public', {
+      title: 'Vantage demo status',
+      description: 'Live status of the demo services, checked from three regions.',
+      home: true,
+      components: [
+        {
+          name: 'API',
+          description: 'The REST API and its port',
+          checks: ['demo-api', 'demo-port'],
+        },
+        { name: 'Website', description: 'The home page', checks: ['demo-home'] },
+        {
+          name: 'Scheduled jobs',
+          description: 'The nightly-style cron job',
+          checks: ['demo-cron'],
+        },
+        { name: 'Network', checks: ['loopback'] },
+      ],
+      groups: [{ name: 'Core services', components: ['API', 'Website'] }],
+    }),
   ],
   checks: [
     http('demo-api', {

@@ -297,6 +297,35 @@ describe('incident posts', () => {
     expect((await html('/status/public')).text).toContain('Images load slowly')
   })
 
+  it('never says all is well above an open incident, and covers announced maintenance', async () => {
+    hub = statusHub({ config: demoConfig(), apiToken: TOKEN })
+    await post('/api/v1/status-pages/public/posts', {
+      title: 'Slow logins',
+      body: 'Looking into it.',
+      impact: 'major',
+    })
+    let summary = (await json('/api/v2/summary.json')).body
+    expect(summary.status).toEqual({ indicator: 'major', description: 'Partial System Outage' })
+    expect(summary.components.every((c: any) => c.status === 'operational')).toBe(true)
+    expect((await html('/')).text).toContain('Slow logins. Updated')
+
+    hub.close()
+    hub = statusHub({ config: demoConfig(), apiToken: TOKEN })
+    await post('/api/v1/status-pages/public/posts', {
+      kind: 'maintenance',
+      title: 'Disk swap',
+      body: 'Reads only.',
+      components: ['database'],
+      scheduledFor: new Date(T0 - MIN).toISOString(),
+      scheduledUntil: new Date(T0 + 30 * MIN).toISOString(),
+    })
+    summary = (await json('/api/v2/summary.json')).body
+    expect(summary.components.find((c: any) => c.id === 'database').status).toBe(
+      'under_maintenance',
+    )
+    expect(summary.status.indicator).toBe('maintenance')
+  })
+
   it('shows scheduled maintenance ahead and while it runs', async () => {
     hub = statusHub({ config: demoConfig(), apiToken: TOKEN })
     const created = await post('/api/v1/status-pages/public/posts', {

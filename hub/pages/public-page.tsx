@@ -83,8 +83,7 @@ const Bars: FC<{ component: PageComponent }> = ({ component }) => (
       dangerouslySetInnerHTML={{ __html: barsHtml(component.days) }}
     />
     <div class="axis" aria-hidden="true">
-      <span class="far">90 days ago</span>
-      <span class="near">30 days ago</span>
+      <span>90 days ago</span>
       <span>{component.uptime === null ? 'No data yet' : `${component.uptimeText} uptime`}</span>
       <span>Today</span>
     </div>
@@ -175,7 +174,6 @@ export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }
   etag,
 }) => {
   const { page } = model
-  const leader = model.components.find((c) => c.state === model.state && c.reason)
   return (
     <html lang="en">
       <head>
@@ -227,9 +225,7 @@ export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }
             <div>
               <strong>{model.headline}</strong>
               <p>
-                {leader && model.state !== 'operational'
-                  ? `${leader.name}: ${leader.reason}. `
-                  : ''}
+                {model.reason ? `${model.reason}. ` : ''}
                 Updated <Time at={model.generatedAt} />
               </p>
             </div>

@@ -42,8 +42,7 @@ form.sub{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:12px 16p
 input[type=email],input[type=password]{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--text)}
 .pick{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:4px 14px;width:100%}.pick legend{padding:0;margin-bottom:4px;color:var(--muted)}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media (max-width:600px){.bars{height:24px}.bars li:nth-child(-n+60){display:none}.axis .far{display:none}.axis .near{display:inline}}
-@media (min-width:601px){.axis .near{display:none}}
+@media (max-width:600px){.bars{height:24px;gap:1px}.bars li{border-radius:1px}}
 `
 
 /**
@@ -56,6 +55,6 @@ const t=localStorage.getItem(k);if(t)r.dataset.theme=t;
 function local(){d.querySelectorAll('time[data-local]').forEach(e=>{const v=new Date(e.getAttribute('datetime'));e.textContent=v.toLocaleString(void 0,{dateStyle:'medium',timeStyle:'short'})})}
 function wire(){local();const b=d.getElementById('theme');if(b){b.hidden=false;b.onclick=()=>{const n=(r.dataset.theme||(matchMedia('(prefers-color-scheme: dark)').matches?'dark':'light'))==='dark'?'light':'dark';r.dataset.theme=n;localStorage.setItem(k,n)}}}
 wire();let tag=d.body.dataset.etag;
-async function refresh(){const x=await fetch(location.href,{headers:{accept:'text/html'}});if(!x.ok)return;const h=await x.text();const n=new DOMParser().parseFromString(h,'text/html');const m=n.querySelector('main');if(m){d.querySelector('main').replaceWith(m);tag=n.body.dataset.etag;local()}}
+async function refresh(){const x=await fetch(location.href,{cache:'no-cache',headers:{accept:'text/html'}});if(!x.ok)return;const h=await x.text();const n=new DOMParser().parseFromString(h,'text/html');const m=n.querySelector('main');if(m){d.querySelector('main').replaceWith(m);tag=n.body.dataset.etag;local()}}
 function poll(){setInterval(refresh,30000)}
 if(window.EventSource){let f=0;const s=new EventSource(d.body.dataset.events);s.onmessage=e=>{if(e.data!==tag)refresh()};s.onerror=()=>{if(++f>3){s.close();poll()}}}else poll()})()`

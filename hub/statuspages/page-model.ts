@@ -16,6 +16,7 @@ import { checkTarget } from '../views/check-view.ts'
 import {
   deriveState,
   HEADLINES,
+  STATE_ORDER,
   worstState,
   type ComponentOverride,
   type DerivedState,
@@ -78,7 +79,8 @@ export interface PageModel {
   generatedAt: number
   state: ComponentState
   headline: string
-  /** The state's reason when one component is behind it. */
+  /** Why, in a line: "Website: Certificate expires in 5 days", or an incident's title. */
+  reason: string | null
   components: PageComponent[]
   /** Grouped components in page order; ungrouped ones each as a group without a name. */
   sections: Array<{ group: PageGroup | null; component?: PageComponent }>
@@ -249,27 +251,72 @@ export function buildPageModel(
     }
   })
 
-  const state = worstState(components.map((c) => c.state))
   const posts = sources.posts(page.slug).filter((p) => p.published)
   const incidents = posts.filter((p) => p.kind === 'incident')
   const maintenance = posts.filter((p) => p.kind === 'maintenance' && p.resolvedAt === null)
+  const activeMaintenance = maintenance.filter(
+    (p) => p.scheduledFor !== null && p.scheduledFor <= now && (p.scheduledUntil ?? Infinity) > now,
+  )
+  // Maintenance a person announced covers its components while it runs, unless they are
+  // down: that is still worth saying.
+  for (const post of activeMaintenance) {
+    for (const component of components) {
+      const covered = post.components.includes(component.id) && !component.overridden
+      if (
+        covered &&
+        STATE_ORDER.indexOf(component.state) <= STATE_ORDER.indexOf('degraded_performance')
+      ) {
+        component.state = 'under_maintenance'
+        component.reason = post.title
+      }
+    }
+  }
+  const activeIncidents = incidents.filter((p) => p.resolvedAt === null)
+  const headline = headlineOf(components, activeIncidents)
   return {
     page,
     generatedAt: now,
-    state,
-    headline: HEADLINES[state],
+    state: headline.state,
+    headline: HEADLINES[headline.state],
+    reason: headline.reason,
     components,
     sections: sectionsOf(page, components),
-    activeIncidents: incidents.filter((p) => p.resolvedAt === null),
+    activeIncidents,
     recentIncidents: incidents.filter(
       (p) => p.resolvedAt !== null && p.resolvedAt >= now - RECENT_POSTS_MS,
     ),
-    activeMaintenance: maintenance.filter(
-      (p) =>
-        p.scheduledFor !== null && p.scheduledFor <= now && (p.scheduledUntil ?? Infinity) > now,
-    ),
+    activeMaintenance,
     upcomingMaintenance: maintenance.filter((p) => p.scheduledFor !== null && p.scheduledFor > now),
     posts,
+  }
+}
+
+/** What an open incident's impact says about the page, as Statuspage reads it. */
+const IMPACT_STATE: Record<Post['impact'], ComponentState> = {
+  none: 'operational',
+  minor: 'degraded_performance',
+  major: 'partial_outage',
+  critical: 'major_outage',
+  maintenance: 'under_maintenance',
+}
+
+/**
+ * The page's state: its worst component, or an open incident a person posted when that
+ * is worse, so that a page never says "All systems operational" above an incident.
+ */
+function headlineOf(
+  components: PageComponent[],
+  open: Post[],
+): { state: ComponentState; reason: string | null } {
+  const component = worstState(components.map((c) => c.state))
+  const incident = worstState(open.map((p) => IMPACT_STATE[p.impact]))
+  if (STATE_ORDER.indexOf(incident) > STATE_ORDER.indexOf(component)) {
+    return { state: incident, reason: open.find((p) => IMPACT_STATE[p.impact] === incident)!.title }
+  }
+  const leader = components.find((c) => c.state === component && c.reason)
+  return {
+    state: component,
+    reason: component === 'operational' || !leader ? null : `${leader.name}: ${leader.reason}`,
   }
 }
 
