@@ -11,6 +11,7 @@ import { deployCommand } from './deploy-command.ts'
 import { eventsCommand } from './events-command.ts'
 import { hubCommand } from './hub-command.ts'
 import { infraCommand } from './infra-command.ts'
+import { initCommand } from './init-command.ts'
 import { probeCommand } from './probe-command.ts'
 import { runCommand } from './run-command.ts'
 import { statusCommand } from './status-command.ts'
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     // Lets a command and its subcommands share a flag name (`vantage probe --hub` takes an
     // MQTT URL, `vantage probe remove --hub` the hub's HTTP address).
     .enablePositionalOptions()
+    .addCommand(initCommand())
     .addCommand(hubCommand())
     .addCommand(probeCommand())
     .addCommand(demoCommand())
@@ -48,6 +50,7 @@ export function buildProgram(): Command {
 Every flag can also come from the environment variable shown with it (e.g. VANTAGE_PORT).
 
 Examples:
+  vantage init my-monitoring                     a monitoring repo: package.json, monitors.ts, CI workflow
   vantage demo                                   a hub, three probes and a flaky target on this machine
   vantage hub --checks ./monitors.ts --port 8080 --mqtt-port 1883 --data ./data
   vantage probe --hub mqtt://hub.example.com:1883 --id eu-west-1 --region eu-west
