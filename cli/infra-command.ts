@@ -20,6 +20,7 @@ import {
   readCredentials,
 } from '../hub/broker/credentials.ts'
 import { parsePort } from './options.ts'
+import { systemdCommand } from './infra/systemd-command.ts'
 
 interface MosquittoFlags {
   data: string
@@ -79,6 +80,7 @@ export function infraCommand(): Command {
       }
       process.stdout.write(writeMosquittoFiles(flags))
     })
+  infra.addCommand(systemdCommand())
   return infra
 }
 
