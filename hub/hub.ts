@@ -298,6 +298,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
     publicUrl: options.publicUrl,
     apiToken: options.apiToken,
+    historyReader: results.history,
   })
 
   const app = createApp({

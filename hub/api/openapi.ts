@@ -123,6 +123,32 @@ const OPERATIONS: Record<string, Operation> = {
     token: true,
     tags: ['checks'],
   },
+  'POST /api/v1/checks/{id}/run': {
+    summary: 'Run a check now in every region and wait for the answers',
+    params: [ID('check id')],
+    ok: { type: 'object' },
+    errors: {
+      403: 'no API token on the hub and not on its machine',
+      404: 'no such check',
+      409: 'a disabled check or a heartbeat',
+    },
+    token: true,
+    tags: ['checks'],
+  },
+  'GET /api/v1/events': {
+    summary: 'The event log, newest first',
+    query: [
+      query('check', 'a check id'),
+      query('kind', 'one kind or several, comma-separated'),
+      query('since', 'epoch ms or ISO 8601'),
+      query('until', 'epoch ms or ISO 8601'),
+      query('limit', '1-1000, default 100'),
+    ],
+    ok: { type: 'object' },
+    errors: { 400: 'a bad query' },
+    token: true,
+    tags: ['events'],
+  },
   'GET /api/v1/probes': {
     summary: 'Probes with region, version, state and stats',
     ok: { type: 'array', items: { type: 'object' } },
