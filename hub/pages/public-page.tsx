@@ -43,11 +43,19 @@ const escapeAttr = (text: string) =>
 export function barsHtml(days: DayBar[]): string {
   let html = ''
   for (const day of days) {
-    const cls = BAR_CLASS[day.worst]
-    html += `<li tabindex="0"${cls ? ` class="${cls}"` : ''} aria-label="${escapeAttr(day.label)}"></li>`
+    let li = BAR_HTML.get(day)
+    if (li === undefined) {
+      const cls = BAR_CLASS[day.worst]
+      li = `<li tabindex="0"${cls ? ` class="${cls}"` : ''} aria-label="${escapeAttr(day.label)}"></li>`
+      BAR_HTML.set(day, li)
+    }
+    html += li
   }
   return html
 }
+
+/** The markup of a bar, kept as long as the bar itself (finished days' bars are reused). */
+const BAR_HTML = new WeakMap<DayBar, string>()
 
 /** Where a page's other resources live, relative to what the visitor reached. */
 export interface PageLinks {

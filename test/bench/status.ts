@@ -3,7 +3,9 @@
  * history, built and rendered through the hub's HTTP app on real SQLite stores.
  *
  * Seeds 1,000 checks, a first result for each 91 days back, and about a confirmed
- * outage per check every ten days (some overlapping within a component), then asks for
+ * outage per check every ten days (some overlapping within a component), kept as the hub
+ * keeps them: time per quorum verdict in the rollups (hub/history/), read by the pages
+ * through the history reader, and the outages themselves for overlaps. Then asks for
  * the page ROUNDS times (default 200), each time without the model cache, and prints
  * p50/p95 of the whole request (model, history, render, gzip) and the bytes sent:
  *
@@ -15,6 +17,7 @@
  */
 import { validateMonitoring } from '../../checks/validate.ts'
 import { createApp } from '../../hub/api/app.ts'
+import { OVERALL_SERIES } from '../../hub/history/rollup-schema.ts'
 import { IncidentStore } from '../../hub/incidents/incident-store.ts'
 import { startStatusPages } from '../../hub/statuspages/wiring.ts'
 import { openDatabase } from '../../hub/store/database.ts'
@@ -78,10 +81,16 @@ results.insert(
   config.checks.map((check) => makeResult({ checkId: check.id, scheduledAt: NOW - 91 * DAY })),
 )
 let outages = 0
+// The hub's rollups, as its state roller writes them: time per quorum verdict. One
+// sample an hour keeps seeding quick; pages read days and hours, never minutes.
+const HOUR = 3_600_000
+const OVERALL = OVERALL_SERIES
 for (const check of config.checks) {
+  const spans: Array<[number, number]> = []
   for (let day = 0; day < 90; day += 1) {
     if (rand() > 0.1) continue
     const at = NOW - (90 - day) * DAY + Math.floor(rand() * DAY)
+    const end = at + Math.floor(1 + rand() * 90) * 60_000
     const id = incidents.open({
       kind: 'down',
       checkId: check.id,
@@ -89,9 +98,28 @@ for (const check of config.checks) {
       regions: ['eu', 'us'],
       firstError: null,
     })
-    incidents.resolve(id, at + Math.floor(1 + rand() * 90) * 60_000)
+    incidents.resolve(id, end)
+    spans.push([at, end])
     outages += 1
   }
+  const samples = []
+  for (let hour = Math.floor((NOW - 91 * DAY) / HOUR) * HOUR; hour < NOW; hour += HOUR) {
+    const down = spans.reduce(
+      (sum, [a, b]) => sum + Math.max(0, Math.min(b, hour + HOUR, NOW) - Math.max(a, hour)),
+      0,
+    )
+    const length = Math.min(HOUR, NOW - hour)
+    const time = [length - down, 0, 0, down, 0, 0, 0]
+    samples.push({
+      checkId: check.id,
+      series: OVERALL,
+      minute: hour,
+      time,
+      valid: true,
+      bad: down > 0,
+    })
+  }
+  results.rollups.addTime(samples)
 }
 clock.set(NOW)
 const seedMs = performance.now() - seedStarted
@@ -115,6 +143,7 @@ const pages = startStatusPages({
   clock,
   logger: silentLogger(),
   publicUrl: 'https://status.example.com',
+  historyReader: results.history,
 })
 const app = createApp({
   project: () => config.project,
