@@ -4,7 +4,7 @@
  * eu-west, us-east and ap-south, and a local target that goes down on a schedule,
  * all running the checks in examples/monitors.ts.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, Option } from 'commander'
@@ -15,6 +15,8 @@ import { startDemoCron, type DemoCron } from './demo/demo-cron.ts'
 import { startDemoTarget } from './demo/demo-target.ts'
 import { parsePort } from './options.ts'
 import { onShutdown } from './shutdown.ts'
+import { claimDataDir, requireFreePorts } from './startup.ts'
+import { LOCK_FILE } from '../lib/data-dir.ts'
 
 const EXAMPLE_MONITORS = fileURLToPath(new URL('../examples/monitors.ts', import.meta.url))
 const REGIONS = ['eu-west', 'us-east', 'ap-south']
@@ -78,7 +80,17 @@ export function demoCommand(): Command {
 
 async function runDemo(flags: DemoFlags): Promise<void> {
   const dataDir = resolve(flags.data)
-  rmSync(dataDir, { recursive: true, force: true })
+  await requireFreePorts('demo', [
+    { port: flags.port, host: '127.0.0.1', flag: '--port' },
+    { port: flags.mqttPort, host: '127.0.0.1', flag: '--mqtt-port' },
+    { port: flags.targetPort, host: '127.0.0.1', flag: '--target-port' },
+  ])
+  // Locked before it is wiped: a second demo on the same directory is refused instead
+  // of deleting the running one's data.
+  const lock = claimDataDir('demo', dataDir)
+  for (const entry of readdirSync(dataDir)) {
+    if (!entry.startsWith(LOCK_FILE)) rmSync(join(dataDir, entry), { recursive: true, force: true })
+  }
   const logDir = join(dataDir, 'logs')
   mkdirSync(logDir, { recursive: true })
   const children: Child[] = []
@@ -104,6 +116,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     say('[demo] stopping hub and probes...')
     await stopAll(children)
     await target.close()
+    lock.release()
     say('[demo] stopped.')
   }
   onShutdown(stop)

@@ -29,6 +29,7 @@ import {
 import { parseMqttUrl, parsePort } from './options.ts'
 import { addHubOpsOptions, resolveHubOps, type HubOpsFlags } from './hub-ops-options.ts'
 import { onShutdown } from './shutdown.ts'
+import { claimDataDir, exitIfPortTaken, requireFreePorts, type PortFlag } from './startup.ts'
 
 interface HubFlags extends HubSecurityFlags, RetentionFlags, HubOpsFlags {
   checks?: string
@@ -222,6 +223,10 @@ The --remediation file (hub-local, never deployed):
           process.exit(1)
         }
       }
+      const ports: PortFlag[] = [{ port: flags.port, host: flags.host, flag: '--port' }]
+      if (!flags.broker) ports.push({ port: flags.mqttPort, host: flags.host, flag: '--mqtt-port' })
+      await requireFreePorts('hub', ports)
+      const lock = claimDataDir('hub', flags.data)
       let config: MonitoringConfig | undefined
       if (flags.checks) {
         const outcome = await loadMonitors(flags.checks)
@@ -258,6 +263,7 @@ The --remediation file (hub-local, never deployed):
           logger,
         })
       } catch (error) {
+        exitIfPortTaken('hub', error, ports)
         if (!(error instanceof DeployError)) throw error
         const errors = error.errors.map((e) => `\n  ${e}`).join('')
         process.stderr.write(`vantage hub: ${error.message}; not starting${errors}\n`)
@@ -276,6 +282,7 @@ The --remediation file (hub-local, never deployed):
       onShutdown(async () => {
         logger.info('hub stopping')
         await hub.close()
+        lock.release()
       })
     })
   return addHubOpsOptions(addHubSecurityOptions(command))

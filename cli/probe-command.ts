@@ -18,6 +18,7 @@ import {
 } from './probe-security-options.ts'
 import { addProbeAdminCommands } from './probe-admin-command.ts'
 import { onShutdown } from './shutdown.ts'
+import { claimDataDir } from './startup.ts'
 import { VERSION } from './version.ts'
 
 interface ProbeFlags extends Omit<ProbeSecurityFlags, 'id'> {
@@ -212,13 +213,15 @@ export function probeCommand(): Command {
         )
       }
       const probeId = flags.id
+      const dataDir = flags.data ?? `./probe-data/${flags.id}`
+      const lock = claimDataDir('probe', dataDir)
       const logger = createLogger('probe').child({ probeId, region })
       const probe = await startProbe({
         hubUrl,
         probeId: flags.id,
         region,
         labels: flags.label,
-        dataDir: flags.data ?? `./probe-data/${flags.id}`,
+        dataDir,
         hubKey,
         username: security.username,
         password: security.password,
@@ -237,7 +240,10 @@ export function probeCommand(): Command {
         },
       })
       process.stdout.write(`Vantage probe ${flags.id} (${region}) running against ${hubUrl}\n`)
-      onShutdown(() => probe.stop())
+      onShutdown(async () => {
+        await probe.stop()
+        lock.release()
+      })
     })
   // Positional: `vantage probe remove X --hub http://...` gives --hub to `remove`.
   return addProbeAdminCommands(addProbeSecurityOptions(command).enablePositionalOptions())
