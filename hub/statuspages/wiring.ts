@@ -115,10 +115,14 @@ export function startStatusPages(w: StatusPagesWiring) {
     if (d.subscriber.kind === 'webhook') {
       if (!post || !update) return { ok: false, error: 'the post is gone', retryable: false }
       const body = webhookBody(page, url, post, update)
-      return postJson(d.subscriber.target, body, {
+      const outcome = await postJson(d.subscriber.target, body, {
         'x-vantage-signature': webhookSignature(d.subscriber.secret, body, now()),
         'x-vantage-delivery': d.id,
       })
+      // A receiver that refuses the request itself (404, 410, 401...) will not change its mind.
+      const refused = outcome.status !== undefined && outcome.status >= 400 && outcome.status < 500
+      const final = refused && outcome.status !== 408 && outcome.status !== 429
+      return final ? { ...outcome, retryable: false } : outcome
     }
     const channel = emailChannel(w.config(), page)
     if (!channel) return { ok: false, error: 'the page has no email channel', retryable: false }
