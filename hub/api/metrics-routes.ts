@@ -10,7 +10,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { Hono, type Context } from 'hono'
-import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.ts'
+import { EXPOSITION_CONTENT_TYPE } from '../../lib/prometheus-text.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 
 export interface MetricsRouteDeps {

@@ -8,7 +8,7 @@
  * for one scrape job per region as blackbox setups have one exporter per location.
  */
 import type { CheckEntry, LastRun } from './check-metrics.ts'
-import { labels, type ExpositionWriter } from './exposition.ts'
+import { labels, type ExpositionWriter } from '../../lib/prometheus-text.ts'
 
 /** Vantage's phase fields and blackbox's names for them. */
 const HTTP_PHASES = [

@@ -15,8 +15,8 @@ import { CHECK_STATUSES, type CheckResult, type CheckStatus } from '../../checks
 import { isHostKind, regionsOf, seriesOf, type CheckSpec } from '../../checks/spec.ts'
 import type { MetricsOptIn } from '../../checks/specs/common.ts'
 import type { CheckAlertState } from '../alerts/alert-state.ts'
-import { labels, type ExpositionWriter } from './exposition.ts'
-import { Histogram } from './histogram.ts'
+import { labels, type ExpositionWriter } from '../../lib/prometheus-text.ts'
+import { Histogram } from '../../lib/prometheus-histogram.ts'
 
 /** The check's `metrics` field; absent means the default budget. */
 export function optInOf(spec: CheckSpec): MetricsOptIn {

@@ -8,8 +8,8 @@ import type { CheckResult } from '../../checks/result.ts'
 import type { ChannelHealth } from '../alerts/notify/channel-health.ts'
 import type { IngestCounters } from '../ingest/ingest.ts'
 import type { ProbeInfo } from '../probes/probe-info.ts'
-import { labels, type ExpositionWriter } from './exposition.ts'
-import { Histogram } from './histogram.ts'
+import { labels, type ExpositionWriter } from '../../lib/prometheus-text.ts'
+import { Histogram } from '../../lib/prometheus-histogram.ts'
 
 /** Ingest lag spans a fresh result (a few hundred ms of batching) to an outbox replayed after hours. */
 const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3_600]

@@ -10,7 +10,7 @@ import type { CheckSpec } from '../../checks/spec.ts'
 import type { CheckAlertState } from '../alerts/alert-state.ts'
 import { renderBlackbox, type BlackboxFilter } from './blackbox-view.ts'
 import { CheckMetrics } from './check-metrics.ts'
-import { ExpositionWriter } from './exposition.ts'
+import { ExpositionWriter } from '../../lib/prometheus-text.ts'
 import { HubMetrics, type HubHealthSources } from './hub-metrics.ts'
 import { renderSloGauges, type SloGaugeSource } from './slo-gauges.ts'
 

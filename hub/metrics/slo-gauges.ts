@@ -3,7 +3,7 @@
  * each objective's error budget and burn rates; this file only says what a scrape shows
  * of them, so the two can change apart. A hub without SLOs shows the families empty.
  */
-import { labels, type ExpositionWriter } from './exposition.ts'
+import { labels, type ExpositionWriter } from '../../lib/prometheus-text.ts'
 
 /** One objective as the SLO engine reports it. Ratios are 0..1. */
 export interface SloGauge {

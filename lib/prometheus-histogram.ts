@@ -3,7 +3,7 @@
  * one per check, region and phase when a check opts in, so it must be small and cheap
  * to observe and to render.
  */
-import { formatValue, type ExpositionWriter } from './exposition.ts'
+import { formatValue, type ExpositionWriter } from './prometheus-text.ts'
 
 /**
  * Upper bounds in seconds: from a fast loopback connect (5 ms) to a slow page (10 s),
