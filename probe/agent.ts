@@ -21,6 +21,7 @@ import { Membership } from './membership.ts'
 import { IdentityGuard } from './identity-guard.ts'
 import { ProbeMessages } from './messages.ts'
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
+import { ProbeMetrics } from './probe-metrics.ts'
 import { Publisher } from './publisher.ts'
 import { Scheduler } from './scheduler.ts'
 import { markIfUnhealthy, SelfHealth, type HealthReport } from './self-health.ts'
@@ -75,6 +76,8 @@ const HEALTH_INTERVAL_MS = 15_000
 
 export interface RunningProbe {
   stop(): Promise<void>
+  /** The probe's Prometheus series, for its health port's /metrics (probe-metrics.ts). */
+  metrics(): string
   /** For tests: what the probe is doing. */
   stats(): {
     queueDepth: number
@@ -98,6 +101,8 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   const membership = new Membership({ probeId, region, capabilities: () => capabilities })
   const clockOffset = new ClockOffset()
   let runs = 0
+  const runsByTrigger: Record<string, number> = {}
+  const probeMetrics = new ProbeMetrics()
   let stopping = false
   /** Drained by the hub (`vantage probe drain`): runs nothing, says offline (draining). */
   let draining = false
@@ -116,6 +121,8 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
 
   /** Measures one run and commits it to the outbox; the publisher sends it after a short linger. */
   async function runAndQueue(check: ProbeCheck, scheduledAt: number, trigger: Trigger) {
+    if (trigger === 'schedule') probeMetrics.lateness(Date.now() - scheduledAt)
+    runsByTrigger[trigger] = (runsByTrigger[trigger] ?? 0) + 1
     const configVersion = updater.version() ?? 'none'
     const measured = await runCheck(check, { probeId, region, configVersion, scheduledAt, trigger })
     // A host check's down is about this machine, sick or not: a read-only or full disk
@@ -344,6 +351,19 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       outbox.close()
       logger.info({ probeId }, 'probe stopped')
     },
+    metrics: () =>
+      probeMetrics.render({
+        probeId,
+        region,
+        outboxResults: outbox.depth(),
+        outboxBytes: outbox.sizeBytes(),
+        dropped: outbox.dropped(),
+        runsInFlight: jobs.running(),
+        runs: runsByTrigger,
+        healthy: selfHealth.report().ok,
+        connected: connection.connected(),
+        bundlesRejected: updater.rejected(),
+      }),
     stats: () => ({
       queueDepth: outbox.depth(),
       dropped: outbox.dropped(),
