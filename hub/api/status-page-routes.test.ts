@@ -42,6 +42,22 @@ describe('public status page', () => {
     expect((await html('/')).text).toContain('<h1>Acme status</h1>')
   })
 
+  it('makes one page of the checks when the monitors file declares none', async () => {
+    const { statusPages: _none, ...config } = demoConfig()
+    hub = statusHub({ config })
+    const summary = (await json('/api/v2/summary.json')).body
+    expect(summary.page).toMatchObject({ id: 'status', name: 'Acme status' })
+    expect(summary.components.map((c: any) => c.name)).toEqual([
+      'API health',
+      'api-search',
+      'web',
+      'db',
+    ])
+    const page = await html('/status/status')
+    expect(page.status).toBe(200)
+    expect(page.text).not.toContain('internal.example.com')
+  })
+
   it('answers a real 404 for an unknown page, in HTML and JSON', async () => {
     hub = statusHub({ config: demoConfig() })
     expect((await html('/status/nope')).status).toBe(404)
