@@ -1,8 +1,10 @@
 /**
  * A check's anomaly tickets: one `anomaly` notification when its regions agree that
- * the latency left what they expect: at least two regions with an open anomaly, or the
- * only one when the check runs in one region. One region alone is shown degraded and
- * told to nobody: it is more often that region's network than the service.
+ * the latency left what they expect: at least two regions whose anomalies began within
+ * AGREE_RUNS runs of each other, or the only one when the check runs in one region. One
+ * region alone is shown degraded and told to nobody: it is more often that region's
+ * network than the service. And a service that slows down does so for every region at
+ * once, so an anomaly an hour old in one region and a fresh one in another do not agree.
  *
  * Each ticket is an `anomaly` incident (never an outage: availability and error budgets
  * ignore it) opened with the event and closed without notification once no region is
@@ -10,11 +12,33 @@
  * of an anomaly does not tell it twice.
  */
 import type { AlertEvent } from '../../checks/alert-event.ts'
+import { parseDuration } from '../../checks/duration.ts'
 import { regionsOf, type CheckSpec } from '../../checks/spec.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { IncidentStore } from '../incidents/incident-store.ts'
 import { formatMs } from './latency-text.ts'
 import type { OpenAnomaly } from './region-episode.ts'
+
+/** Anomalies that began at most this many of the check's runs apart agree. */
+export const AGREE_RUNS = 10
+
+/**
+ * The largest group of anomalies that began within `windowMs` of each other, in the
+ * check's region order.
+ */
+export function agreeing(
+  anomalous: [string, OpenAnomaly][],
+  windowMs: number,
+): [string, OpenAnomaly][] {
+  let best: [string, OpenAnomaly][] = []
+  for (const [, first] of anomalous) {
+    const group = anomalous.filter(
+      ([, other]) => other.since >= first.since && other.since - first.since <= windowMs,
+    )
+    if (group.length > best.length) best = group
+  }
+  return best
+}
 
 /** Regions that must agree for a ticket: two, or the check's only one. */
 export function regionsToAgree(spec: CheckSpec): number {
@@ -59,9 +83,10 @@ export class AnomalyTickets {
       return
     }
     const needed = regionsToAgree(spec)
-    if (anomalous.length < needed) return
-    const regions = anomalous.map(([region]) => region)
-    const summary = anomalySummary(anomalous)
+    const group = agreeing(anomalous, AGREE_RUNS * parseDuration(spec.every))
+    if (group.length < needed) return
+    const regions = group.map(([region]) => region)
+    const summary = anomalySummary(group)
     const incidentId = this.#incidents.open({
       kind: 'anomaly',
       checkId: spec.id,

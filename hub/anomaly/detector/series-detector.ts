@@ -63,7 +63,7 @@ export interface DetectorParams {
 }
 
 export const DEFAULT_PARAMS: DetectorParams = {
-  levelRate: 0.05,
+  levelRate: 0.02,
   seasonalLevelRate: 0.01,
   profileRate: 0.05,
   scaleRate: 0.01,
@@ -112,10 +112,13 @@ export interface Observation {
   expected: number
   /** The typical absolute deviation from the expected value. */
   scale: number
+  /** How far the value is from the expected one, in scales; positive above it. */
+  deviation: number
   /**
-   * The fast shift signal: a short EWMA of the residual in scales (about the last five
-   * values), positive above the forecast. A level that moved and stays there keeps it
-   * high until the forecast catches up; a single spike barely moves it.
+   * The fast shift signal: a short EWMA (about the last five values) of the clipped
+   * deviation, in its own noise units, so plain noise stays within about ±3; positive
+   * above the forecast. A level that moved keeps it high until the forecast catches up;
+   * one spike lifts it for a run or two.
    */
   shift: number
   forecast: Forecast
@@ -179,7 +182,7 @@ export class SeriesDetector {
       Object.assign(s, { firstAt: at, level: value, seasonalLevel: value, rangeHigh: value })
       s.rangeLow = value
       s.count = 1
-      return { score: 0, expected: value, scale: 0, shift: 0, forecast: s.forecast }
+      return { score: 0, expected: value, scale: 0, deviation: 0, shift: 0, forecast: s.forecast }
     }
     const forecasts = [
       s.level,
@@ -212,7 +215,7 @@ export class SeriesDetector {
     }
     const score = s.count < p.warmup ? 0 : ratio / (ratio + 1)
     this.#learn(at, value, forecasts, residual, scale)
-    return { score, expected, scale, shift, forecast: FORECASTS[chosen]! }
+    return { score, expected, scale, deviation: z, shift, forecast: FORECASTS[chosen]! }
   }
 
   #learn(at: number, value: number, forecasts: number[], residual: number, scale: number): void {
@@ -261,6 +264,6 @@ export class SeriesDetector {
         ? s.level
         : s.seasonalLevel +
           profileAt(chosen === 1 ? s.daily : s.weekly, chosen === 1 ? DAY_MS : WEEK_MS, at)
-    return { score: 0, expected, scale: s.scale, shift: 0, forecast: s.forecast }
+    return { score: 0, expected, scale: s.scale, deviation: 0, shift: 0, forecast: s.forecast }
   }
 }
