@@ -70,6 +70,7 @@ describe('anomaly tickets', () => {
     expect(events).toMatchObject([
       {
         type: 'anomaly',
+        severity: 'degraded',
         regions: ['eu', 'us'],
         quorum: 2,
         summary: 'eu 412 ms, expected 180 ms; us 412 ms, expected 180 ms',

@@ -98,6 +98,8 @@ export class AnomalyTickets {
     this.#open.set(spec.id, incidentId)
     this.#onEvent({
       type: 'anomaly',
+      // Slower, not down: receivers that sort by severity file it with degraded checks.
+      severity: 'degraded',
       incidentId,
       checkId: spec.id,
       checkName: spec.name ?? spec.id,
