@@ -367,6 +367,42 @@ describe('incident posts', () => {
   })
 })
 
+describe('maintenance windows', () => {
+  it('announces a window of the monitoring file a week ahead and while it runs', async () => {
+    hub = statusHub({ config: demoConfig() })
+    hub.addWindow({
+      id: 'config-0',
+      match: { checks: ['db'] },
+      reason: 'Weekly vacuum',
+      current: null,
+      next: { start: T0 + 2 * 86_400_000, end: T0 + 2 * 86_400_000 + 60 * MIN },
+    })
+    hub.addWindow({
+      id: 'config-1',
+      match: { checks: ['api'] },
+      reason: 'Only half of the API',
+      current: null,
+      next: { start: T0 + 86_400_000, end: T0 + 86_400_000 + MIN },
+    })
+    hub.addWindow({
+      id: 'config-2',
+      match: { checks: ['web'] },
+      current: null,
+      next: { start: T0 + 30 * 86_400_000, end: T0 + 30 * 86_400_000 + MIN },
+    })
+    const upcoming = (await json('/api/v2/scheduled-maintenances/upcoming.json')).body
+      .scheduled_maintenances
+    // The API's window covers one of its two checks, and the web one is a month away.
+    expect(upcoming).toHaveLength(1)
+    expect(upcoming[0]).toMatchObject({
+      name: 'Weekly vacuum',
+      status: 'scheduled',
+      components: [expect.objectContaining({ id: 'database' })],
+    })
+    expect((await html('/status/public')).text).toContain('Weekly vacuum')
+  })
+})
+
 describe('feeds, badges and live updates', () => {
   it('serves RSS and Atom of the posts', async () => {
     hub = statusHub({ config: demoConfig() })

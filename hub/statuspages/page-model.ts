@@ -31,6 +31,7 @@ import {
   type ComponentMinutes,
   type DailyHistory,
 } from './history.ts'
+import { windowPosts, type MaintenanceWindowInfo } from './maintenance-posts.ts'
 import { plainError, plainReason } from './plain-language.ts'
 import type { Post } from './post-store.ts'
 
@@ -103,6 +104,11 @@ export interface PageSources {
   history: DailyHistory
   posts: (page: string) => Post[]
   overrides: (page: string) => Map<string, ComponentOverride>
+  /**
+   * Maintenance windows of the monitoring file and the API, with the one in force and the
+   * next: shown as scheduled maintenance of the components whose checks they all cover.
+   */
+  maintenance?: () => MaintenanceWindowInfo[]
 }
 
 const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ')
@@ -251,7 +257,10 @@ export function buildPageModel(
     }
   })
 
-  const posts = sources.posts(page.slug).filter((p) => p.published)
+  const posts = [
+    ...sources.posts(page.slug).filter((p) => p.published),
+    ...windowPosts(page, sources.maintenance?.() ?? [], specs, now),
+  ]
   const incidents = posts.filter((p) => p.kind === 'incident')
   const maintenance = posts.filter((p) => p.kind === 'maintenance' && p.resolvedAt === null)
   const activeMaintenance = maintenance.filter(

@@ -4,6 +4,7 @@
  * what subscribers are owed.
  */
 import { send as sendEmail, type EmailChannel } from '../../checks/channels/email.ts'
+import { matches } from '../../checks/alerting.ts'
 import type { StatusPageConfig } from '../../checks/status-page.ts'
 import { componentId } from '../../checks/status-page.ts'
 import type { MonitoringConfig } from '../../checks/validate.ts'
@@ -34,7 +35,7 @@ export interface StatusPagesWiring {
   results: ResultStore
   incidents: Pick<IncidentStore, 'outages'>
   engine: Pick<AlertEngine, 'state'>
-  silences: Pick<Silences, 'inMaintenance' | 'maintenanceWindows'>
+  silences: Pick<Silences, 'inMaintenance' | 'maintenanceWindows'> & Partial<Pick<Silences, 'list'>>
   clock: Clock
   logger: Logger
   publicUrl?: string
@@ -89,6 +90,16 @@ export function startStatusPages(w: StatusPagesWiring) {
     alertState: (id) => w.engine.state(id),
     latestResults: (id) => Object.values(w.results.latestPerRegion(id)),
     inMaintenance: (check, at) => w.silences.inMaintenance(check.id, check.tags, at),
+    maintenance: () =>
+      (w.silences.list?.() ?? [])
+        .filter((window) => window.kind === 'maintenance' && !window.problem)
+        .map((window) => ({
+          id: window.id,
+          reason: window.reason,
+          covers: (check) => matches(window.match, check),
+          current: window.current,
+          next: window.next,
+        })),
     history,
     now,
     logger: w.logger,
