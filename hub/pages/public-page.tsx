@@ -57,6 +57,9 @@ export function barsHtml(days: DayBar[]): string {
 /** The markup of a bar, kept as long as the bar itself (finished days' bars are reused). */
 const BAR_HTML = new WeakMap<DayBar, string>()
 
+/** Past incidents on the page itself; the feeds and the JSON have more. */
+const PAST_SHOWN = 10
+
 /** Where a page's other resources live, relative to what the visitor reached. */
 export interface PageLinks {
   /** The page's own path, e.g. `/status/public`; feeds and JSON hang below it. */
@@ -272,7 +275,18 @@ export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }
               ),
             )}
           </section>
-          <Posts title="Past incidents (14 days)" posts={model.recentIncidents} model={model} />
+          <Posts
+            title="Past incidents (14 days)"
+            posts={model.recentIncidents.slice(0, PAST_SHOWN)}
+            model={model}
+          />
+          {model.recentIncidents.length > PAST_SHOWN && links.feeds && (
+            <p class="meta">
+              {model.recentIncidents.length - PAST_SHOWN} more in the{' '}
+              <a href={`${links.base}/history.rss`}>feed</a> and the{' '}
+              <a href={`${links.base}/api/v2/incidents.json`}>incident history</a>.
+            </p>
+          )}
           {links.subscribe && !links.static && (
             <section aria-labelledby="subscribe">
               <h2 id="subscribe">Subscribe to updates</h2>
