@@ -34,6 +34,31 @@ describe('buildBundle', () => {
     expect(buildBundle(checks.slice(1), 7, now).version).not.toBe(bundle.version)
   })
 
+  it("fills in browser checks' secrets from the hub, and a rotated secret changes the version", () => {
+    const journey = checkSpecSchema.parse({
+      kind: 'browser',
+      id: 'login',
+      regions: ['eu-west'],
+      script: {
+        file: 'login.ts',
+        code: 'exports.default = async () => {}',
+        sha256: 'a'.repeat(64),
+      },
+      secrets: ['SHOP_PASSWORD', 'UNSET'],
+    })
+    const env: Record<string, string> = { SHOP_PASSWORD: 'hunter2' }
+    const bundle = buildBundle([...checks, journey], 3, now, (name) => env[name])
+    expect(bundle.checks[2]).toMatchObject({ secretValues: { SHOP_PASSWORD: 'hunter2' } })
+    env.SHOP_PASSWORD = 'rotated'
+    const rotated = buildBundle([...checks, journey], 3, now, (name) => env[name])
+    expect(rotated.seq).toBe(3)
+    expect(rotated.version).not.toBe(bundle.version)
+    // Without secret values the version is the checks' hash, as before browser checks.
+    expect(buildBundle(checks, 3, now).version).toBe(
+      `3-${buildBundle(checks, 9, now).version.slice(2)}`,
+    )
+  })
+
   it('leaves alert routing and the latency watch on the hub', () => {
     const bundle = buildBundle(checks, 1, now)
     expect(bundle.checks[0]).not.toHaveProperty('notify')

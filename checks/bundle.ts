@@ -93,14 +93,47 @@ export function checksHash(checks: CheckSpec[]): string {
     .slice(0, 8)
 }
 
-/** Builds the bundle for deploy number `seq`. */
-export function buildBundle(checks: CheckSpec[], seq: number, now: number): Bundle {
-  return {
-    seq,
-    version: `${seq}-${checksHash(checks)}`,
-    createdAt: now,
-    checks: toProbeChecks(checks) as CheckSpec[],
-  }
+/** A browser check's secret by name, from the hub's environment; undefined when unset. */
+export type SecretSource = (name: string) => string | undefined
+
+/**
+ * Fills in the values of browser checks' `secrets` (names of the hub's environment
+ * variables): the script reads them on the probe, and the monitors file never holds them.
+ */
+function withSecrets(checks: ProbeCheck[], secret: SecretSource): ProbeCheck[] {
+  return checks.map((check) => {
+    if (check.kind !== 'browser' || check.secrets.length === 0) return check
+    const values: Record<string, string> = {}
+    for (const name of check.secrets) {
+      const value = secret(name)
+      if (value !== undefined) values[name] = value
+    }
+    return { ...check, secretValues: values }
+  })
+}
+
+/**
+ * Builds the bundle for deploy number `seq`. Secret values change the version (not the
+ * seq), so that probes take a bundle whose only change is a rotated secret.
+ */
+export function buildBundle(
+  checks: CheckSpec[],
+  seq: number,
+  now: number,
+  secret: SecretSource = () => undefined,
+): Bundle {
+  const probeChecks = withSecrets(toProbeChecks(checks), secret)
+  const secrets = probeChecks.flatMap((check) =>
+    check.kind === 'browser' && check.secretValues ? [[check.id, check.secretValues]] : [],
+  )
+  const hash =
+    secrets.length === 0
+      ? checksHash(checks)
+      : createHash('sha256')
+          .update(`${checksHash(checks)}\u0000${JSON.stringify(secrets)}`)
+          .digest('hex')
+          .slice(0, 8)
+  return { seq, version: `${seq}-${hash}`, createdAt: now, checks: probeChecks as CheckSpec[] }
 }
 
 export function signBundle(bundle: Bundle, privateKey: KeyObject): BundleEnvelope {

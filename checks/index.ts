@@ -30,3 +30,12 @@ export type {
   Duration,
   StatusPageInput,
 } from './define.ts'
+export { browser, type BrowserProps, type VitalBudget } from './specs/browser.ts'
+export type {
+  BrowserScript,
+  BrowserScriptContext,
+  Expect,
+  LocatorAssertions,
+  PageAssertions,
+  Step,
+} from './browser/script-api.ts'

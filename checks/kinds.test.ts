@@ -33,6 +33,7 @@ describe('the kinds table', () => {
     const needing = CHECK_KIND_NAMES.filter((kind) => capabilityOf(kind) !== undefined)
     expect(Object.fromEntries(needing.map((kind) => [kind, capabilityOf(kind)]))).toEqual({
       ping: 'ping',
+      browser: 'browser',
       ...Object.fromEntries(HOST_KINDS.map((kind) => [kind, 'host'])),
     })
   })

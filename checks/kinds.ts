@@ -12,6 +12,7 @@
  * one is missing. Host kinds enter through specs/host.ts.
  */
 import { z } from 'zod'
+import { browserKind } from './specs/browser.ts'
 import { dnsKind } from './specs/dns.ts'
 import { heartbeatKind } from './specs/heartbeat.ts'
 import { HOST_CHECK_KINDS } from './specs/host.ts'
@@ -38,6 +39,7 @@ export const CHECK_KINDS = byKind({
   ping: pingKind,
   tcp: tcpKind,
   dns: dnsKind,
+  browser: browserKind,
   heartbeat: heartbeatKind,
   ...HOST_CHECK_KINDS,
 })
@@ -69,6 +71,11 @@ function definitionOf(kind: CheckKind): KindDefinition<KindSchema, KindFactory> 
 /** The capability a probe needs to run `kind`, if any. */
 export function capabilityOf(kind: CheckKind): Capability | undefined {
   return definitionOf(kind).capability
+}
+
+/** The longest one run of `spec` may take before run-check gives up on it; see KindDefinition. */
+export function runLimitOf(spec: CheckSpec): number | undefined {
+  return definitionOf(spec.kind).runLimitMs?.(spec)
 }
 
 /** What a check watches, in a few words, as its kind describes it (public text). */

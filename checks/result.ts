@@ -3,6 +3,7 @@
  * Times are epoch milliseconds.
  */
 import { z } from 'zod'
+import { browserReportSchema } from './browser/browser-result.ts'
 
 export const CHECK_STATUSES = ['up', 'degraded', 'down', 'inconclusive'] as const
 export const checkStatusSchema = z.enum(CHECK_STATUSES)
@@ -74,6 +75,8 @@ export const checkResultSchema = z.strictObject({
     .optional(),
   /** Free text the checked thing reported, e.g. the body of a heartbeat ping. At most 10 KiB. */
   message: z.string().max(MAX_MESSAGE_LENGTH).optional(),
+  /** A browser check's steps, pages, console and requests (checks/browser/browser-result.ts). */
+  browser: browserReportSchema.optional(),
   trigger: z.enum(['schedule', 'confirm', 'manual']),
 })
 export type CheckResult = z.infer<typeof checkResultSchema>
@@ -106,6 +109,10 @@ export const ERROR_CODES = {
   REDIRECT_LOOP: 'REDIRECT_LOOP',
   TOO_MANY_REDIRECTS: 'TOO_MANY_REDIRECTS',
   ASSERTION_FAILED: 'ASSERTION_FAILED',
+  NAVIGATION_FAILED: 'NAVIGATION_FAILED',
+  SCRIPT_ERROR: 'SCRIPT_ERROR',
+  BROWSER_CRASH: 'BROWSER_CRASH',
+  BROWSER_BUSY: 'BROWSER_BUSY',
   LATENCY: 'LATENCY',
   PACKET_LOSS: 'PACKET_LOSS',
   CAPABILITY_MISSING: 'CAPABILITY_MISSING',

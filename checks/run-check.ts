@@ -6,8 +6,10 @@
 import { performance } from 'node:perf_hooks'
 import { z } from 'zod'
 import { ulid } from '../lib/ulid.ts'
+import type { BrowserEngine } from './browser/engine.ts'
 import type { ProbeCheck } from './bundle.ts'
 import { parseDuration } from './duration.ts'
+import { runLimitOf } from './kinds.ts'
 import { checkResultSchema, ERROR_CODES, type CheckResult } from './result.ts'
 import { runners as defaultRunners } from './runners/index.ts'
 import type { RunContext, RunnerRegistry, RunOutcome } from './runners/types.ts'
@@ -31,6 +33,8 @@ export interface RunCheckOptions {
   now?: () => number
   /** The runners to use. Default: the built-in registry. */
   runners?: RunnerRegistry
+  /** The probe's browser engine for browser checks; without it they are CAPABILITY_MISSING. */
+  browser?: BrowserEngine
 }
 
 function bug(message: string): RunOutcome {
@@ -77,7 +81,7 @@ async function outcomeWithin(
   ctx: RunContext,
   controller: AbortController,
 ): Promise<RunOutcome> {
-  const timeoutMs = parseDuration(check.timeout)
+  const timeoutMs = runLimitOf(check) ?? parseDuration(check.timeout)
   const timedOut: RunOutcome = {
     status: 'down',
     error: { code: ERROR_CODES.TIMEOUT, message: `no result within the ${check.timeout} timeout` },
@@ -131,13 +135,16 @@ export async function runCheck(
   // A ProbeCheck is a CheckSpec without the optional notify routing, which runners never read.
   const check: CheckSpec = spec
   const controller = new AbortController()
+  const startedAt = now()
+  const id = ulid(startedAt)
   const ctx: RunContext = {
     signal: controller.signal,
     probeId: opts.probeId,
     region: opts.region,
     now,
+    resultId: id,
+    browser: opts.browser,
   }
-  const startedAt = now()
   const startedMono = performance.now()
   let outcome: RunOutcome
   try {
@@ -151,7 +158,7 @@ export async function runCheck(
   const durationMs = Math.round((performance.now() - startedMono) * 1_000) / 1_000
 
   const stamp = {
-    id: ulid(startedAt),
+    id,
     checkId: check.id,
     kind: check.kind,
     configVersion: opts.configVersion,

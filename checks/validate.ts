@@ -102,6 +102,9 @@ function withDefaults(check: Record<string, unknown>, defaults: z.infer<typeof d
   for (const key of heartbeat ? HEARTBEAT_DEFAULTED : DEFAULTED) {
     // Host checks run on the probes they select, not in regions.
     if (host && key === 'regions') continue
+    // A user journey takes far longer than one request: `defaults.timeout` (10s for a
+    // project of HTTP checks) would cut most journeys short.
+    if (check.kind === 'browser' && key === 'timeout') continue
     if (merged[key] === undefined && defaults[key] !== undefined) merged[key] = defaults[key]
   }
   if (heartbeat) return merged

@@ -3,6 +3,7 @@
  * what is particular to its kind; `runCheck` (checks/run-check.ts) adds the id,
  * the times, the hard timeout and the final CheckResult around it.
  */
+import type { BrowserEngine } from '../browser/engine.ts'
 import type { AssertionResult, CheckResult, CheckStatus } from '../result.ts'
 import type { ProbeKind, SpecOf } from '../spec.ts'
 
@@ -13,6 +14,10 @@ export interface RunContext {
   region: string
   /** Injected clock (epoch ms). */
   now(): number
+  /** The id the run's result will carry, for what the run files under it (artifacts). */
+  resultId?: string
+  /** The probe's browser engine; absent where no browser can be launched. */
+  browser?: BrowserEngine
 }
 
 /** What a runner measured. `status` is the runner's verdict before the wrapper's timeout handling. */
@@ -24,6 +29,8 @@ export interface RunOutcome {
   metrics?: Record<string, number>
   /** Text facts, such as the certificate's issuer; see `details` in result.ts for the bounds. */
   details?: Record<string, string>
+  /** A browser check's steps, pages and artifacts. */
+  browser?: CheckResult['browser']
 }
 
 export type Runner<K extends ProbeKind> = (spec: SpecOf<K>, ctx: RunContext) => Promise<RunOutcome>

@@ -7,7 +7,7 @@
 import type { z } from 'zod'
 
 /** What a probe must have beyond plain networking to run a kind (probe/capabilities.ts). */
-export type Capability = 'ping' | 'host'
+export type Capability = 'ping' | 'host' | 'browser'
 
 /** What a factory returns: the props, with the check's id and kind. */
 export type KindInput<K extends string, P> = { kind: K; id: string } & P
@@ -62,6 +62,12 @@ export interface KindDefinition<S extends KindSchema, F extends KindFactory> {
   target: (spec: z.output<S>) => string
   /** The capability a probe needs to run the kind; none when left out. */
   capability?: Capability
+  /**
+   * The longest one run may take before run-check gives up on it. Default: the
+   * check's `timeout`. A kind whose runner reports its own timeouts with evidence, or
+   * retries, asks for more.
+   */
+  runLimitMs?: (spec: z.output<S>) => number
 }
 
 /** Declares a kind, checking its props against its schema. */

@@ -74,6 +74,34 @@ describe('deployWarnings', () => {
     ])
   })
 
+  it("names browser checks' secrets the hub's environment does not set", () => {
+    const config = validateMonitoring({
+      defaults: { regions: [] },
+      checks: [
+        {
+          kind: 'browser',
+          id: 'login',
+          regions: ['eu-west'],
+          script: { file: 'login.ts', code: 'x', sha256: 'a'.repeat(64) },
+          secrets: ['SHOP_USER', 'SHOP_PASSWORD'],
+        },
+      ],
+    })
+    if (!config.ok) throw new Error(config.errors.join('; '))
+    const probes: KnownProbe[] = [
+      { probeId: 'eu-1', region: 'eu-west', state: 'online', labels: {} },
+    ]
+    expect(
+      deployWarnings(config.config, {
+        probes,
+        remediationCommands: [],
+        secret: (name) => (name === 'SHOP_USER' ? 'demo' : undefined),
+      }),
+    ).toEqual([
+      `check "login": secret SHOP_PASSWORD not set in the hub's environment: its script fails when it reads it`,
+    ])
+  })
+
   it('has nothing to say about a config the hub can run', () => {
     const next = config({ checks: [http('api', { remediate: [{ command: 'restart-api' }] })] })
     const context = { probes: [probe('eu-1', 'eu-west')], remediationCommands: ['restart-api'] }

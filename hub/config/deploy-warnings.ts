@@ -24,6 +24,8 @@ export interface DeployWarningContext {
   probes: KnownProbe[]
   /** The command names of the hub's remediation allow-list; empty without `--remediation`. */
   remediationCommands: Iterable<string>
+  /** A browser check's secret from the hub's environment. Default: none is set. */
+  secret?: (name: string) => string | undefined
 }
 
 /** Names at most this many checks in one warning; the rest are counted. */
@@ -83,6 +85,20 @@ function remediationWarnings(checks: CheckSpec[], allowed: Set<string>): string[
   )
 }
 
+function secretWarnings(
+  checks: CheckSpec[],
+  secret: (name: string) => string | undefined,
+): string[] {
+  return checks.flatMap((check) => {
+    if (check.kind !== 'browser') return []
+    const missing = check.secrets.filter((name) => secret(name) === undefined)
+    if (missing.length === 0) return []
+    return [
+      `check "${check.id}": secret${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set in the hub's environment: its script fails when it reads ${missing.length > 1 ? 'them' : 'it'}`,
+    ]
+  })
+}
+
 /**
  * The warnings for deploying `config` to a hub that knows `context`, in a stable order:
  * regions, host selectors, remediation commands. Disabled checks are left out.
@@ -95,5 +111,6 @@ export function deployWarnings(config: MonitoringConfig, context: DeployWarningC
     ...regionWarnings(checks, context.probes),
     ...hostWarnings(checks, context.probes),
     ...remediationWarnings(checks, new Set(context.remediationCommands)),
+    ...secretWarnings(checks, context.secret ?? (() => undefined)),
   ]
 }

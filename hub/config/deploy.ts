@@ -44,9 +44,11 @@ export async function deployConfig(
   const last = state.lastDeploy()
   const hash = configHash(config)
   const unchanged = last !== undefined && last.configHash === hash
+  // Browser checks' secrets come from the hub's own environment, never from the config.
+  const secret = (name: string) => process.env[name]
   const bundle = unchanged
-    ? buildBundle(config.checks, last.seq, last.createdAt)
-    : buildBundle(config.checks, (last?.seq ?? 0) + 1, options.now)
+    ? buildBundle(config.checks, last.seq, last.createdAt, secret)
+    : buildBundle(config.checks, (last?.seq ?? 0) + 1, options.now, secret)
   if (!unchanged) {
     const { seq, version, createdAt } = bundle
     // The file first: a record always has its config, even after a crash in between.
