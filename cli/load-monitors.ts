@@ -12,10 +12,12 @@
  * hub sees the config.
  */
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 import { validateMonitoring, type ValidationOutcome } from '../checks/validate.ts'
+import { prepareBrowserChecks } from './browser-bundle.ts'
+import { typeCheckScripts } from './script-typecheck.ts'
 import { loadFailure } from './load-failure.ts'
 
 export type ImportedMonitors =
@@ -112,8 +114,20 @@ async function watchingEnvironment<T>(load: () => Promise<T>): Promise<[T, strin
   }
 }
 
-/** Imports the file and returns its default export, unvalidated, and the warnings of loading it. */
-export async function importMonitors(file: string): Promise<ImportedMonitors> {
+export interface LoadOptions {
+  /** Type-check browser scripts too (vantage validate); they are always bundled. */
+  typeCheck?: boolean
+}
+
+/**
+ * Imports the file and returns its default export, unvalidated, and the warnings of
+ * loading it. Browser checks come back prepared: scripts bundled, devices resolved
+ * (browser-bundle.ts), since only this machine can read the script files.
+ */
+export async function importMonitors(
+  file: string,
+  options: LoadOptions = {},
+): Promise<ImportedMonitors> {
   const path = resolve(file)
   if (!existsSync(path)) return { ok: false, errors: [`${file}: no such file`], warnings: [] }
   let module: { default?: unknown }
@@ -143,11 +157,22 @@ export async function importMonitors(file: string): Promise<ImportedMonitors> {
       warnings: [],
     }
   }
-  return { ok: true, input: exported, warnings: channelWarnings(exported, unsetVariables) }
+  const warnings = channelWarnings(exported, unsetVariables)
+  const prepared = await prepareBrowserChecks(exported, path)
+  const checked = options.typeCheck
+    ? await typeCheckScripts(prepared.scripts, dirname(path))
+    : { errors: [], warnings: [] }
+  warnings.push(...checked.warnings)
+  const errors = [...prepared.errors, ...checked.errors]
+  if (errors.length > 0) return { ok: false, errors, warnings }
+  return { ok: true, input: prepared.input, warnings }
 }
 
-export async function loadMonitors(file: string): Promise<LoadedMonitors> {
-  const imported = await importMonitors(file)
+export async function loadMonitors(
+  file: string,
+  options: LoadOptions = {},
+): Promise<LoadedMonitors> {
+  const imported = await importMonitors(file, options)
   if (!imported.ok) return imported
   return { ...validateMonitoring(imported.input), warnings: imported.warnings }
 }

@@ -5,10 +5,12 @@ import { formatWarnings, loadMonitors } from './load-monitors.ts'
 
 export function validateCommand(): Command {
   return new Command('validate')
-    .description('validate a monitors file and list every error with its path; exits 1 on errors')
+    .description(
+      'validate a monitors file and list every error with its path (browser scripts are type-checked and bundled); exits 1 on errors',
+    )
     .argument('<file>', 'monitors file, e.g. ./monitors.ts')
     .action(async (file: string) => {
-      const outcome = await loadMonitors(file)
+      const outcome = await loadMonitors(file, { typeCheck: true })
       // Warnings first: an unset variable often explains the errors below.
       process.stderr.write(formatWarnings(outcome.warnings))
       if (!outcome.ok) {
