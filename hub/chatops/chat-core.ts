@@ -140,7 +140,7 @@ export class ChatCore {
       check: this.#checkOf(parsed.ok ? parsed.command : null),
       actor: actor.actor,
       origin: actor.origin,
-      summary: `${request.platform} ${actor.actor}: ${typed.slice(0, 200)} → ${handled.outcome}: ${handled.summary}`,
+      summary: `${actor.actor} in ${request.where}: ${typed.slice(0, 200)} → ${handled.outcome}: ${handled.summary}`,
       detail: {
         platform: request.platform,
         workspace: request.workspace,
