@@ -9,6 +9,8 @@ import { labels, type ExpositionWriter } from '../../lib/prometheus-text.ts'
 export interface SloGauge {
   /** The objective's name (an id). */
   slo: string
+  /** Which objective of the SLO (an SLO may have several targets over several windows). */
+  objective?: string
   /** The check it is about, when it is about one. */
   check?: string
   /** The target, e.g. 0.999. */
@@ -24,7 +26,8 @@ export type SloGaugeSource = () => readonly SloGauge[]
 
 export function renderSloGauges(out: ExpositionWriter, source: SloGaugeSource | undefined): void {
   const gauges = source?.() ?? []
-  const key = (gauge: SloGauge) => labels({ slo: gauge.slo, check: gauge.check ?? '' })
+  const key = (gauge: SloGauge) =>
+    labels({ slo: gauge.slo, objective: gauge.objective ?? '', check: gauge.check ?? '' })
   out.family('vantage_slo_target_ratio', 'gauge', 'The objective, as a ratio (0.999 for 99.9 %)')
   for (const gauge of gauges) out.sample('vantage_slo_target_ratio', key(gauge), gauge.target)
   out.family(
