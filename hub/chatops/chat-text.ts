@@ -114,7 +114,7 @@ export function sloList(gauges: readonly SloGauge[], name: string | undefined): 
     ...chosen
       .slice(0, MAX_LINES)
       .map((g) => [
-        g.slo,
+        g.objective ? `${g.slo} ${g.objective}` : g.slo,
         pct(g.target),
         pct(g.budgetRemaining),
         ...windows.map((w) => (g.burnRates[w] === undefined ? '-' : g.burnRates[w]!.toFixed(2))),
