@@ -42,7 +42,7 @@ import { ResultStore } from './store/result-store.ts'
 import { createHistory } from './history/history-wiring.ts'
 import { DEFAULT_RETENTION, type Retention } from './history/retention.ts'
 import { startStatusPages } from './statuspages/wiring.ts'
-import { startOps, type ChatSettings, type Ops } from './ops/ops.ts'
+import { openEventLog, startOps, type ChatSettings, type Ops } from './ops/ops.ts'
 
 export interface HubOptions {
   /**
@@ -127,6 +127,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const live = new LiveConfig({ state, history, key, clock, logger })
   // Registered first, so that a changed file at start is on the timeline too.
   live.onDeploy((event) => recordDeployOnIncidents(incidents, event))
+  const events = openEventLog({ db, clock, logger, live, retentionMs: options.eventRetentionMs })
   try {
     await (options.config ? live.apply(options.config, options.source) : live.resume())
   } catch (error) {
@@ -203,8 +204,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     db,
     clock,
     logger,
+    events,
     config,
-    live,
     engine,
     incidents,
     silences,
@@ -220,7 +221,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     apiToken: options.apiToken,
     metricsToken: options.metricsToken,
     metricsTags: options.metricsTags,
-    eventRetentionMs: options.eventRetentionMs,
     chat: options.chat,
     // The SLO engine's gauges plug in here (slo: () => gauges) once the hub has one.
   })

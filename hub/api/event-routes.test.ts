@@ -49,6 +49,15 @@ describe('GET /api/v1/events', () => {
     })
   })
 
+  it('logs the deploy the hub started with, and its plan', async () => {
+    const { body } = await events('kind=deploy')
+    expect(body.events).toHaveLength(1)
+    expect(body.events[0]).toMatchObject({
+      action: 'deployed',
+      detail: { source: 'test', checks: { added: ['latte'], removed: [], changed: [] } },
+    })
+  })
+
   it('filters by time, as epoch ms or ISO 8601', async () => {
     const later = new Date(Date.now() + 60_000).toISOString()
     expect((await events(`since=${later}`)).body.events).toEqual([])

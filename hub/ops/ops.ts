@@ -58,12 +58,39 @@ export interface ChatSettings {
   followUpAllowed?: (url: string, platform: Platform) => boolean
 }
 
+/**
+ * Opens the event log and has it hear every deploy. The hub calls it before its first
+ * deploy, so that a monitors file changed at start is logged like any later deploy.
+ * @example const events = openEventLog({ db, clock, logger, live, retentionMs })
+ */
+export function openEventLog(options: {
+  db: Database
+  clock: Clock
+  logger: Logger
+  live: Pick<LiveConfig, 'onDeploy'>
+  /** How long the log keeps rows. Default 90 days. */
+  retentionMs?: number
+}): EventLog {
+  const { retentionMs } = options
+  const events = new EventLog(options.db, {
+    clock: options.clock,
+    logger: options.logger,
+    retentionMs: retentionMs ? () => retentionMs : undefined,
+    actor: currentActor,
+  })
+  options.live.onDeploy((event) => {
+    events.append(deployEvent(event))
+  })
+  return events
+}
+
 export interface OpsOptions {
   db: Database
   clock: Clock
   logger: Logger
+  /** The event log (openEventLog), open since before the first deploy. */
+  events: EventLog
   config: () => MonitoringConfig
-  live: Pick<LiveConfig, 'onDeploy'>
   engine: Pick<AlertEngine, 'state'>
   incidents: IncidentStore
   silences: Silences
@@ -80,8 +107,6 @@ export interface OpsOptions {
   metricsToken?: string
   /** Tags allowed on `vantage_check_info`. */
   metricsTags?: readonly string[]
-  /** How long the event log keeps rows. Default 90 days. */
-  eventRetentionMs?: number
   chat?: ChatSettings
   /** The SLO engine's gauges; absent until a hub has one. */
   slo?: SloGaugeSource
@@ -107,13 +132,7 @@ export interface Ops {
 }
 
 export function startOps(options: OpsOptions): Ops {
-  const { clock, logger } = options
-  const events = new EventLog(options.db, {
-    clock,
-    logger,
-    retentionMs: options.eventRetentionMs ? () => options.eventRetentionMs! : undefined,
-    actor: currentActor,
-  })
+  const { clock, logger, events } = options
 
   const metrics = new Metrics({
     checks: () => options.config().checks,
@@ -140,9 +159,6 @@ export function startOps(options: OpsOptions): Ops {
     }
   })
   options.silences.onChange((change) => events.append(windowEvent(change, clock.now())))
-  options.live.onDeploy((event) => {
-    events.append(deployEvent(event))
-  })
   const probeWatch = new ProbeWatch()
   probeWatch.seed(options.probes())
 
