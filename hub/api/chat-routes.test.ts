@@ -184,6 +184,26 @@ describe('chat commands', () => {
     expect(made).toHaveLength(1)
   })
 
+  it('never repeats a button press that Slack sends again', async () => {
+    const press = (who: SlackUser, triggerId?: string, retryNum?: number) =>
+      slackButton(hub.httpUrl, who, 'vantage_silence_1h', 'latte', sink.url, {
+        triggerId,
+        retryNum,
+      })
+    const first = await press(users.operator)
+    await press(users.operator, first.triggerId, 1)
+    // A later, distinct press: once it is logged, a repeated one would have been too.
+    await press(users.admin)
+    const presses = () =>
+      hub.ops.events
+        .find({ kinds: ['command'] })
+        .filter((e) => e.action === 'silence' && String(e.detail.command).includes('alert message'))
+    await waitFor('the later press to be logged', () =>
+      presses().some((e) => e.actor === 'slack:ada'),
+    )
+    expect(presses().filter((e) => e.actor === 'slack:otto')).toHaveLength(1)
+  })
+
   it('takes Mattermost commands with the right token only', async () => {
     const wrong = await mattermostCommand(hub.httpUrl, users.viewer, 'status', 'wrong', sink.url)
     expect(wrong.status).toBe(401)

@@ -120,6 +120,51 @@ describe('run now', () => {
     expect((await report).rows.map((r) => r.status)).toEqual(['no-probe', 'no-answer', 'no-answer'])
   })
 
+  it('asks every online probe a host check selects, and reports each host', async () => {
+    const outcome = validateMonitoring({
+      checks: [{ kind: 'host.disk', id: 'disk', on: { labels: { role: 'db' } } }],
+    })
+    if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
+    const sent: string[] = []
+    const clock = new ManualClock()
+    const runNow = new RunNow({
+      clock,
+      check: () => outcome.config.checks[0],
+      probes: () => [
+        { ...probe('db-1', 'eu-west'), labels: { role: 'db' } },
+        { ...probe('db-2', 'us-east'), labels: { role: 'db' } },
+        probe('web-1', 'eu-west'),
+      ],
+      send: (probeId) => sent.push(probeId),
+      timer: () => () => {},
+    })
+    const report = runNow.run('disk')
+    await Promise.resolve()
+    expect(sent).toEqual(['db-1', 'db-2'])
+    runNow.observe([
+      makeResult({
+        checkId: 'disk',
+        kind: 'host.disk',
+        region: 'eu-west',
+        probeId: 'db-1',
+        trigger: 'manual',
+      }),
+      makeResult({
+        checkId: 'disk',
+        kind: 'host.disk',
+        region: 'us-east',
+        probeId: 'db-2',
+        trigger: 'manual',
+      }),
+    ])
+    const done = await report
+    expect(formatRunTable(done).split('\n')[0]).toMatch(/^HOST\s+STATUS/)
+    expect(done.rows.map((r) => [r.series, r.region, r.status])).toEqual([
+      ['db-1', 'eu-west', 'up'],
+      ['db-2', 'us-east', 'up'],
+    ])
+  })
+
   it('refuses a heartbeat and an unknown check', async () => {
     const { runNow } = setup()
     await expect(runNow.run('backup')).rejects.toBeInstanceOf(RunError)
