@@ -7,7 +7,7 @@ import { createLogger } from '../lib/logger.ts'
 import { startProbe } from '../probe/agent.ts'
 import { DEFAULT_OUTBOX_LIMITS } from '../probe/outbox.ts'
 import { resolveHubKey } from './hub-key-option.ts'
-import { parseBytes, parseDurationFlag, parseLabels, parseMqttUrl } from './options.ts'
+import { parseBytes, parseDurationFlag, parseLabels, parseMqttUrl, parsePort } from './options.ts'
 import {
   addProbeSecurityOptions,
   refusalHint,
@@ -18,7 +18,8 @@ import {
 } from './probe-security-options.ts'
 import { addProbeAdminCommands } from './probe-admin-command.ts'
 import { onShutdown } from './shutdown.ts'
-import { claimDataDir } from './startup.ts'
+import { claimDataDir, exitIfPortTaken, requireFreePorts, type PortFlag } from './startup.ts'
+import { createHealthApp, serveHealth, type HealthServer } from '../probe/health-server.ts'
 import { VERSION } from './version.ts'
 
 interface ProbeFlags extends Omit<ProbeSecurityFlags, 'id'> {
@@ -36,6 +37,8 @@ interface ProbeFlags extends Omit<ProbeSecurityFlags, 'id'> {
   outboxMaxAge: number
   healthDnsName: string
   maxClockSkew: number
+  healthPort?: number
+  healthHost: string
 }
 
 /** A probe region; the hub's own region is refused, as it is where heartbeats are judged. */
@@ -149,6 +152,19 @@ export function probeCommand(): Command {
         .argParser(parseDurationFlag)
         .default(5_000, '5s'),
     )
+    .addOption(
+      new Option(
+        '--health-port <port>',
+        'serve GET /healthz and /readyz (connected, a verified config, healthy clock and outbox) on this port',
+      )
+        .env('VANTAGE_HEALTH_PORT')
+        .argParser(parsePort),
+    )
+    .addOption(
+      new Option('--health-host <address>', 'address of the health port')
+        .env('VANTAGE_HEALTH_HOST')
+        .default('127.0.0.1'),
+    )
     .action(async (flags: ProbeFlags) => {
       const missing = [
         ['--hub', 'VANTAGE_HUB', "the hub's MQTT broker, e.g. --hub mqtt://hub.example.com:1883"],
@@ -214,6 +230,11 @@ export function probeCommand(): Command {
       }
       const probeId = flags.id
       const dataDir = flags.data ?? `./probe-data/${flags.id}`
+      const healthPorts: PortFlag[] =
+        flags.healthPort === undefined
+          ? []
+          : [{ port: flags.healthPort, host: flags.healthHost, flag: '--health-port' }]
+      await requireFreePorts('probe', healthPorts)
       const lock = claimDataDir('probe', dataDir)
       const logger = createLogger('probe').child({ probeId, region })
       const probe = await startProbe({
@@ -239,9 +260,25 @@ export function probeCommand(): Command {
           void probe.stop().finally(() => process.exit(3))
         },
       })
+      let health: HealthServer | undefined
+      if (flags.healthPort !== undefined) {
+        try {
+          health = await serveHealth(
+            createHealthApp(() => probe.readiness()),
+            flags.healthPort,
+            flags.healthHost,
+          )
+        } catch (error) {
+          await probe.stop()
+          exitIfPortTaken('probe', error, healthPorts)
+          throw error
+        }
+      }
       process.stdout.write(`Vantage probe ${flags.id} (${region}) running against ${hubUrl}\n`)
+      if (health) process.stdout.write(`  health  ${health.url}/readyz\n`)
       onShutdown(async () => {
         await probe.stop()
+        await health?.close()
         lock.release()
       })
     })

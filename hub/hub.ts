@@ -17,6 +17,7 @@ import type { AlertEngine } from './alerts/engine/alert-engine.ts'
 import { recordDeployOnIncidents } from './incidents/deploy-timeline.ts'
 import { IncidentStore } from './incidents/incident-store.ts'
 import { createApp } from './api/app.ts'
+import { hubReadiness } from './api/readiness.ts'
 import { serveHub } from './api/serve.ts'
 import {
   startEmbeddedBroker,
@@ -332,6 +333,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
   app.route('/', ops.routes)
   ops.start()
+  let stopping = false
+  app.get('/readyz', (c) => {
+    const readiness = hubReadiness({
+      storeOpen: db.open,
+      brokerConnected: link.connected(),
+      configVersion: live.deployed().bundle.version,
+      stopping,
+    })
+    return c.json(readiness, readiness.ready ? 200 : 503)
+  })
+
   link.start()
   heartbeats.start()
   alerting.start()
@@ -358,6 +370,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     app,
     ops,
     async close() {
+      stopping = true
+      // No new batches from here on; the ones already taken are committed and acked
+      // (their acks go out before the link closes), and probes resend the rest.
+      await link.stopAccepting()
       await server.close()
       // After the server: no ping can arrive any more, and its state write is waited for.
       await heartbeats.close()

@@ -207,6 +207,11 @@ export class MqttConnection {
       throw new Error(`the broker refused subscriptions to ${refused.join(', ')}`)
   }
 
+  async unsubscribe(topicsToDrop: string[]): Promise<void> {
+    if (!this.client) throw new Error('not started')
+    await this.client.unsubscribeAsync(topicsToDrop)
+  }
+
   /** Closes with a clean DISCONNECT, so the broker does not fire the will: publish your own goodbye first. */
   async close(): Promise<void> {
     this.closing = true

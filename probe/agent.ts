@@ -25,6 +25,7 @@ import { ProbeMetrics } from './probe-metrics.ts'
 import { Publisher } from './publisher.ts'
 import { Scheduler } from './scheduler.ts'
 import { markIfUnhealthy, SelfHealth, type HealthReport } from './self-health.ts'
+import { probeReadiness, type ProbeReadiness } from './readiness.ts'
 import { lastWill, statusReport } from './status-report.ts'
 import { BundleUpdater } from './updater.ts'
 
@@ -74,8 +75,18 @@ const STATUS_INTERVAL_MS = 15_000
  */
 const HEALTH_INTERVAL_MS = 15_000
 
+/**
+ * A stopping probe waits this long for its runs in progress (each is bounded by its
+ * check's timeout) and then this long for the hub's acks of what it holds: together
+ * under the 30 s a service manager gives it (TimeoutStopSec in the systemd unit).
+ */
+const STOP_RUNS_GRACE_MS = 12_000
+const STOP_ACKS_GRACE_MS = 10_000
+
 export interface RunningProbe {
   stop(): Promise<void>
+  /** Whether it is fit to run checks now, for the health port's /readyz. */
+  readiness(): ProbeReadiness
   /** The probe's Prometheus series, for its health port's /metrics (probe-metrics.ts). */
   metrics(): string
   /** For tests: what the probe is doing. */
@@ -192,7 +203,12 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       },
       reason,
     )
-  const current = () => (draining ? status('offline', 'draining') : status('online'))
+  const current = () =>
+    stopping
+      ? status('offline', 'stopped')
+      : draining
+        ? status('offline', 'draining')
+        : status('online')
   const announce = () =>
     connection.publish(topics.probeStatus(probeId), JSON.stringify(current()), {
       retain: true,
@@ -335,6 +351,15 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   return {
     async stop() {
       stopping = true
+      // Graceful: no new runs, and the region's other probes take the checks at once;
+      // the runs in progress finish, and what the outbox holds goes to the hub, waiting
+      // (bounded) for its acks. Whatever is not acked stays in the outbox for next time.
+      scheduler.stop()
+      jobs.stop()
+      announceSoon()
+      const idle = await jobs.idle(STOP_RUNS_GRACE_MS)
+      const drained = connection.connected() && (await publisher.drain(STOP_ACKS_GRACE_MS))
+      logger.info({ idle, drained, left: outbox.depth() }, 'probe stopping')
       jobs.stop()
       clearInterval(statusTimer)
       selfHealth.stop()
@@ -363,6 +388,13 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         healthy: selfHealth.report().ok,
         connected: connection.connected(),
         bundlesRejected: updater.rejected(),
+      }),
+    readiness: () =>
+      probeReadiness({
+        connected: connection.connected(),
+        configVersion: updater.version(),
+        health: selfHealth.report(),
+        stopping,
       }),
     stats: () => ({
       queueDepth: outbox.depth(),

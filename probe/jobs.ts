@@ -36,6 +36,8 @@ export class Jobs {
    * dropping it would cost a whole interval, so it runs right after.
    */
   readonly #requestedDuringRun = new Map<string, Trigger>()
+  /** Waiting for the runs in progress to finish (a stopping probe). */
+  readonly #idleWaiters = new Set<() => void>()
   #stopping = false
 
   constructor(private readonly options: JobsOptions) {}
@@ -63,6 +65,7 @@ export class Jobs {
       await this.options.run(check, scheduledAt, trigger)
     } finally {
       this.#running.delete(check.id)
+      if (this.#running.size === 0) for (const wake of this.#idleWaiters) wake()
     }
     const requested = this.#requestedDuringRun.get(check.id)
     if (requested && !this.#stopping) {
@@ -74,6 +77,21 @@ export class Jobs {
   /** Checks running now. */
   running(): number {
     return this.#running.size
+  }
+
+  /** Resolves true once no run is in progress, or false after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<boolean> {
+    if (this.#running.size === 0) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const done = (idle: boolean) => {
+        clearTimeout(timer)
+        this.#idleWaiters.delete(wake)
+        resolve(idle)
+      }
+      const wake = () => done(true)
+      const timer = setTimeout(() => done(false), timeoutMs)
+      this.#idleWaiters.add(wake)
+    })
   }
 
   /** No requested run starts after this; runs in progress finish. */

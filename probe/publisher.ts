@@ -98,6 +98,22 @@ export class Publisher {
     return this.inFlight.size
   }
 
+  /**
+   * Sends what the outbox holds now, without the linger, and resolves true once the hub
+   * has acked all of it, or false after `timeoutMs` (what is left waits in the outbox).
+   */
+  async drain(timeoutMs: number, pollMs = 50): Promise<boolean> {
+    clearTimeout(this.linger)
+    this.linger = undefined
+    const deadline = Date.now() + timeoutMs
+    while (this.opts.outbox.depth() > 0) {
+      if (Date.now() >= deadline || !this.opts.transport.connected()) return false
+      void this.pump()
+      await new Promise((resolve) => setTimeout(resolve, pollMs))
+    }
+    return true
+  }
+
   close(): void {
     clearTimeout(this.linger)
     clearInterval(this.ackTimer)

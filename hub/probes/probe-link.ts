@@ -123,6 +123,22 @@ export class ProbeLink {
       })
   }
 
+  /**
+   * Takes no more result batches: what the broker delivers before the unsubscribe lands
+   * is still committed and acked; anything later waits in its probe's outbox.
+   */
+  async stopAccepting(): Promise<void> {
+    if (!this.connected()) return
+    await this.#connection
+      .unsubscribe([this.options.topics.allResults])
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          { err: (error as Error).message },
+          'unsubscribing from results failed',
+        ),
+      )
+  }
+
   close(): Promise<void> {
     return this.#connection.close()
   }
