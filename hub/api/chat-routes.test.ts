@@ -4,7 +4,7 @@
  * that never act twice, Mattermost's token, and a remediation confirmed by its asker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifySlackSignature } from '../chatops/slack-signature.ts'
+import { slackSignature, verifySlackSignature } from '../chatops/slack-signature.ts'
 import { ChatAccess, type Role } from '../chatops/chat-access.ts'
 import { COMMANDS, type CommandName } from '../chatops/commands.ts'
 import { startTestHub, type TestHub } from '../../test/fixtures/test-hub.ts'
@@ -147,6 +147,30 @@ describe('chat commands', () => {
     const sent = await slackCommand(hub.httpUrl, users.viewer, 'status latte', sink.url)
     expect(sent.body.response_type).toBe('ephemeral')
     expect(sent.body.text).toContain('`latte` (http)')
+  })
+
+  it('answers a malformed button payload with 400, and keeps serving', async () => {
+    for (const payload of [
+      'null',
+      '[1]',
+      '{"type":"block_actions","actions":"x","user":7}',
+      'not json',
+    ]) {
+      const body = new URLSearchParams({ payload }).toString()
+      const timestamp = String(Math.floor(Date.now() / 1_000))
+      const response = await fetch(`${hub.httpUrl}/chat/slack/interactions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': timestamp,
+          'x-slack-signature': slackSignature(TEST_SIGNING_SECRET, timestamp, body),
+        },
+        body,
+      })
+      expect([200, 400]).toContain(response.status)
+    }
+    const sent = await slackCommand(hub.httpUrl, users.viewer, 'help', sink.url)
+    expect(sent.status).toBe(200)
   })
 
   it('refuses a bad signature and an old timestamp before doing anything', async () => {

@@ -169,20 +169,27 @@ export function chatRoutes(deps: ChatRouteDeps): Hono {
     } catch {
       return c.json({ error: 'the body has no JSON payload field' }, 400)
     }
-    const action = payload.actions?.[0]
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      return c.json({ error: 'the payload field is not a JSON object' }, 400)
+    }
+    const actions = Array.isArray(payload.actions) ? payload.actions : []
+    const action = actions[0]
     const command =
       payload.type === 'block_actions' && action?.action_id
         ? commandOfAction(action.action_id, String(action.value ?? ''))
         : null
     // Buttons that are not ours (a link button) need only the 200.
     if (!command) return c.body(null, 200)
+    // Fields are read as text whatever was sent: a malformed payload is refused by the roles, never a crash.
+    const text = (value: unknown) => (typeof value === 'string' ? value : '')
+    const { team, user, channel } = payload
     const request: ChatRequest = {
       platform: 'slack',
-      workspace: payload.team?.id ?? payload.user?.team_id ?? '',
-      channel: payload.channel?.id ?? '',
-      user: payload.user?.id ?? '',
-      userName: payload.user?.username || payload.user?.name || payload.user?.id || 'unknown',
-      where: `slack ${payload.team?.domain || payload.team?.id} #${payload.channel?.name || payload.channel?.id}`,
+      workspace: text(team?.id) || text(user?.team_id),
+      channel: text(channel?.id),
+      user: text(user?.id),
+      userName: text(user?.username) || text(user?.name) || text(user?.id) || 'unknown',
+      where: `slack ${text(team?.domain) || text(team?.id)} #${text(channel?.name) || text(channel?.id)}`,
       command,
     }
     const replace = command.name === 'confirm' || command.name === 'cancel'

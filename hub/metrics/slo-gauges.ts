@@ -45,7 +45,7 @@ export function renderSloGauges(out: ExpositionWriter, source: SloGaugeSource | 
   )
   for (const gauge of gauges) {
     for (const [window, rate] of Object.entries(gauge.burnRates)) {
-      out.sample('vantage_slo_burn_rate', `${key(gauge)},window="${window}"`, rate)
+      out.sample('vantage_slo_burn_rate', `${key(gauge)},${labels({ window })}`, rate)
     }
   }
 }
