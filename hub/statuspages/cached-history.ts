@@ -1,7 +1,7 @@
 /**
  * Keeps a page's history cheap to serve: a finished UTC day or hour changes only when
  * late results or a backfill touch it, so they are kept for a few minutes, while the
- * current day or hour is read again after a few seconds. A page is cached by browsers
+ * current day or hour is read again after half a minute. A page is cached by browsers
  * and proxies for 30 s anyway; this keeps a hub with thousands of checks answering in
  * milliseconds without changing what the page says by more than that.
  */
@@ -14,7 +14,12 @@ export interface CacheTimes {
   currentMs: number
 }
 
-export const DEFAULT_CACHE_TIMES: CacheTimes = { pastMs: 5 * 60_000, currentMs: 10_000 }
+/**
+ * Rollups gain time only as minutes close, and a public page is cached 30 s by browsers
+ * and proxies, so the current bucket is read again after 30 s; the hub's status-page pass
+ * (every 5 s) rebuilds each page, which keeps this warm off the request path.
+ */
+export const DEFAULT_CACHE_TIMES: CacheTimes = { pastMs: 5 * 60_000, currentMs: 30_000 }
 
 interface Entry<T> {
   at: number
