@@ -300,6 +300,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     publicUrl: options.publicUrl,
     apiToken: options.apiToken,
     historyReader: results.history,
+    probes: () => admin.list(),
   })
 
   const app = createApp({

@@ -58,6 +58,24 @@ describe('public status page', () => {
     expect(page.text).not.toContain('internal.example.com')
   })
 
+  it('shows targets, probes and error codes only where the page opts in', async () => {
+    hub = statusHub({
+      config: demoConfig({ show: { targets: true, probes: true, errorCodes: true } }),
+    })
+    hub.setState('db', 'down')
+    hub.store({
+      checkId: 'db',
+      status: 'down',
+      probeId: 'eu-west-1',
+      error: { code: 'CONNECT_TIMEOUT', message: 'x' },
+    })
+    const page = (await html('/status/public')).text
+    expect(page).toContain('db.internal.example.com:5432')
+    expect(page).toContain('Probes: eu-west-1 (eu-west)')
+    expect(page).toContain('Error codes: CONNECT_TIMEOUT')
+    expect(page).toContain('Not responding')
+  })
+
   it('answers a real 404 for an unknown page, in HTML and JSON', async () => {
     hub = statusHub({ config: demoConfig() })
     expect((await html('/status/nope')).status).toBe(404)

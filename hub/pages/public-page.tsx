@@ -114,6 +114,9 @@ const Component: FC<{ component: PageComponent; level: 3 | 4 }> = ({ component, 
         <p class="why">{component.reason}</p>
       )}
       {component.targets && <p class="extra">{component.targets.join(' · ')}</p>}
+      {component.probes && component.probes.length > 0 && (
+        <p class="extra">Probes: {component.probes.join(', ')}</p>
+      )}
       {component.errorCodes && component.errorCodes.length > 0 && (
         <p class="extra">Error codes: {component.errorCodes.join(', ')}</p>
       )}

@@ -65,6 +65,8 @@ export interface PageComponent {
   targets?: string[]
   /** Only with `show.errorCodes`. */
   errorCodes?: string[]
+  /** Only with `show.probes`: the probes of the newest results, `eu-west-1 (eu-west, 0.1.0)`. */
+  probes?: string[]
   checkIds: string[]
 }
 
@@ -100,6 +102,8 @@ export interface PageSources {
   alertState: (checkId: string) => CheckAlertState
   /** The newest result of each region. */
   latestResults: (checkId: string) => CheckResult[]
+  /** A probe's version as it last reported it, for pages that show probes. */
+  probeVersion?: (probeId: string) => string | undefined
   inMaintenance: (check: { id: string; tags: string[] }, at: number) => boolean
   history: DailyHistory
   posts: (page: string) => Post[]
@@ -254,6 +258,7 @@ export function buildPageModel(
       checkIds: ids,
       ...(page.show.targets ? { targets: checkSpecs.map(checkTarget) } : {}),
       ...(page.show.errorCodes ? { errorCodes: derived.codes } : {}),
+      ...(page.show.probes ? { probes: probesOf(ids, sources) } : {}),
     }
   })
 
@@ -327,6 +332,21 @@ function headlineOf(
     state: component,
     reason: component === 'operational' || !leader ? null : `${leader.name}: ${leader.reason}`,
   }
+}
+
+/** The probes behind a component's newest results, for pages that opt in to them. */
+function probesOf(checkIds: string[], sources: PageSources): string[] {
+  const seen = new Map<string, string>()
+  for (const id of checkIds) {
+    for (const result of sources.latestResults(id)) {
+      const version = sources.probeVersion?.(result.probeId)
+      seen.set(
+        result.probeId,
+        `${result.probeId} (${[result.region, version].filter(Boolean).join(', ')})`,
+      )
+    }
+  }
+  return [...seen.values()].sort()
 }
 
 /** Components in page order; a group takes the place of its first component. */

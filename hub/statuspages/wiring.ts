@@ -39,6 +39,8 @@ export interface StatusPagesWiring {
   clock: Clock
   logger: Logger
   publicUrl?: string
+  /** Probe versions, for pages that show probes. */
+  probes?: () => Array<{ probeId: string; version?: string }>
   /** Operators register webhooks and read the delivery log with it. */
   apiToken?: string
   /** The hub's rollups; without them the pages read confirmed outages (OutageHistory). */
@@ -89,6 +91,7 @@ export function startStatusPages(w: StatusPagesWiring) {
     checks: () => w.config().checks,
     alertState: (id) => w.engine.state(id),
     latestResults: (id) => Object.values(w.results.latestPerRegion(id)),
+    probeVersion: (probeId) => w.probes?.().find((p) => p.probeId === probeId)?.version,
     inMaintenance: (check, at) => w.silences.inMaintenance(check.id, check.tags, at),
     maintenance: () =>
       (w.silences.list?.() ?? [])
