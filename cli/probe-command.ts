@@ -221,6 +221,11 @@ export function probeCommand(): Command {
         process.stderr.write(`vantage probe: ${mismatch}\n`)
         process.exit(3)
       }
+      const healthPorts: PortFlag[] =
+        flags.healthPort === undefined
+          ? []
+          : [{ port: flags.healthPort, host: flags.healthHost, flag: '--health-port' }]
+      await requireFreePorts('probe', healthPorts)
       if (!hubKey) {
         process.stderr.write(
           'vantage probe: WARNING: no --hub-key: this probe runs any config bundle it receives, ' +
@@ -230,11 +235,6 @@ export function probeCommand(): Command {
       }
       const probeId = flags.id
       const dataDir = flags.data ?? `./probe-data/${flags.id}`
-      const healthPorts: PortFlag[] =
-        flags.healthPort === undefined
-          ? []
-          : [{ port: flags.healthPort, host: flags.healthHost, flag: '--health-port' }]
-      await requireFreePorts('probe', healthPorts)
       const lock = claimDataDir('probe', dataDir)
       const logger = createLogger('probe').child({ probeId, region })
       const probe = await startProbe({

@@ -183,6 +183,22 @@ describe('data directories and ports', () => {
     expect(existsSync(fresh)).toBe(false)
   })
 
+  it("says in one line that the probe's health port is in use, before writing anything", () => {
+    const port = Number(new URL(hub.httpUrl).port)
+    const fresh = join(dir.path, 'probe-never-made')
+    const busy = vantage(
+      ['probe', '--hub', hub.mqttUrl, '--id', 'eu-west-3', '--region', 'eu-west'].concat([
+        '--data',
+        fresh,
+        '--health-port',
+        String(port),
+      ]),
+    )
+    expect(busy.status).toBe(2)
+    expect(busy.stderr).toBe(`vantage probe: port ${port} is in use: pass --health-port\n`)
+    expect(existsSync(fresh)).toBe(false)
+  })
+
   it('keeps the database, state, keys, deploys, credentials and outbox private under umask 000', () => {
     const token = vantage([
       'token',
@@ -225,6 +241,14 @@ describe('the demo', () => {
     const exited = new Promise((resolve) => demo.once('exit', resolve))
     try {
       await waitFor('the demo to run', () => output.includes('Vantage demo is running'), 60_000)
+      await waitFor(
+        'every demo probe to hold a config',
+        () =>
+          ['eu-west-1', 'us-east-1', 'ap-south-1'].every((id) =>
+            existsSync(join(data, 'probes', id, 'bundle.json')),
+          ),
+        60_000,
+      )
       const before = snapshot(data).filter((line) => !line.includes('/logs/'))
       const others = [await freePort(), await freePort(), await freePort()]
       const second = vantage(
