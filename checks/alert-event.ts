@@ -22,18 +22,52 @@ export type AlertEventType =
 
 /**
  * What raised the alert: a check (the default), a region whose checks fail together
- * (checkId `region:<name>`), an offline probe (`probe:<id>`) or a notification channel
- * that keeps failing (`channel:<name>`).
+ * (checkId `region:<name>`), an offline probe (`probe:<id>`), a notification channel
+ * that keeps failing (`channel:<name>`) or an SLO (`slo:<name>/<target>%/<window>/<alert>`).
  */
-export type AlertSubject = 'check' | 'region' | 'probe' | 'channel'
+export type AlertSubject = 'check' | 'region' | 'probe' | 'channel' | 'slo'
+
+/**
+ * What an SLO alert is about:
+ * - page / ticket: a burn-rate pair fires (its severity says whether it pages);
+ * - budget: the error budget is spent;
+ * - missing: no minute of the SLO's checks could be judged for a while;
+ * - threshold: a share of the budget was consumed (a one-off notice).
+ */
+export type SloAlertKind = 'page' | 'ticket' | 'budget' | 'missing' | 'threshold'
+
+/** The SLO facts an SLO alert carries (subject `slo`). */
+export interface SloAlertDetail {
+  name: string
+  /** The objective: percent and rolling window, e.g. 99.9 and '30d'. */
+  target: number
+  window: string
+  alert: SloAlertKind
+  /** Pages and tickets: the window pair that fired, e.g. '1h/5m'. */
+  pair?: string
+  /** Its long and short windows' burn rates when it fired. */
+  burnRates?: { long: number; short: number }
+  /** Share of the budget left (negative once overspent), and its minutes. */
+  budgetRemaining: number
+  budgetRemainingMinutes: number
+  /** Threshold notices: the share of the budget consumed that was crossed, in percent. */
+  threshold?: number
+  /** Resolves: the pair that held the alert open last, when another than `pair`. */
+  heldOpenBy?: string
+}
 
 /** An alert transition, handed to notification channels. */
 export interface AlertEvent {
   type: AlertEventType
   /** Default 'check'. */
   subject?: AlertSubject
-  /** For checks: DOWN (default) or DEGRADED (only with `alert.pageOnDegraded`). */
-  severity?: 'down' | 'degraded'
+  /**
+   * For checks: DOWN (default) or DEGRADED (only with `alert.pageOnDegraded`). For SLOs:
+   * `page`, or `ticket` for what goes only to the routes that take tickets.
+   */
+  severity?: 'down' | 'degraded' | 'page' | 'ticket'
+  /** For subject `slo`: which SLO, objective and alert. */
+  slo?: SloAlertDetail
   incidentId: string
   checkId: string
   checkName: string

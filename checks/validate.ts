@@ -16,6 +16,8 @@ import {
   type SloConfig,
 } from './alerting.ts'
 import { CHANNEL_TYPES, channelConfigSchemas, type ChannelConfig } from './channels/registry.ts'
+import type { SloDefinition } from './slo.ts'
+import { validateSlos, withoutCheckSlos } from './validate-slos.ts'
 import { CHECK_KIND_NAMES } from './kinds.ts'
 import type { StatusPageConfig } from './status-page.ts'
 import { validateStatusPages } from './status-page-validate.ts'
@@ -55,6 +57,8 @@ const projectSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
   maintenance: z.array(maintenanceWindowSchema).default([]),
   slo: sloSchema.default(sloSchema.parse({})),
+  // Checked by validate-slos.ts, with the checks' `slo:` shorthands.
+  slos: z.unknown().optional(),
   // Checked page by page in status-page-validate.ts, once the check ids are known.
   statusPages: z.unknown().optional(),
   checks: z.array(z.unknown(), {
@@ -76,6 +80,8 @@ export interface MonitoringConfig {
   /** Maintenance windows from the file (the API adds more at run time). */
   maintenance?: MaintenanceWindowConfig[]
   slo?: SloConfig
+  /** SLOs from `slos` and the checks' `slo:` shorthands, their checks resolved. */
+  slos?: SloDefinition[]
   /** Status pages (`statusPage(...)`); none means the hub makes one of every check. */
   statusPages?: StatusPageConfig[]
 }
@@ -238,8 +244,14 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
 
   const checks =
     defaults && Array.isArray(raw.checks)
-      ? validateChecks(raw.checks, defaults, new Set(channelNames), errors)
+      ? validateChecks(withoutCheckSlos(raw.checks), defaults, new Set(channelNames), errors)
       : []
+  const slos = validateSlos(
+    raw.slos,
+    raw.checks,
+    project.success ? project.data.slo : sloSchema.parse({}),
+    errors,
+  )
 
   const seenChannels = new Set<string>()
   channelNames.forEach((name, index) => {
@@ -273,6 +285,7 @@ export function validateMonitoring(input: unknown): ValidationOutcome {
       routes,
       maintenance,
       slo,
+      ...(slos.length > 0 ? { slos } : {}),
       ...(statusPages.length > 0 ? { statusPages } : {}),
     },
   }

@@ -42,6 +42,7 @@ import { openDatabase } from './store/database.ts'
 import { ResultStore } from './store/result-store.ts'
 import { createHistory } from './history/history-wiring.ts'
 import { DEFAULT_RETENTION, type Retention } from './history/retention.ts'
+import { startSlos } from './slo/slo-wiring.ts'
 import { startStatusPages } from './statuspages/wiring.ts'
 import { openEventLog, startOps, type ChatSettings, type Ops } from './ops/ops.ts'
 
@@ -223,12 +224,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metricsToken: options.metricsToken,
     metricsTags: options.metricsTags,
     chat: options.chat,
-    // The SLO engine's gauges plug in here (slo: () => gauges) once the hub has one.
+    slo: () => slos.gauges(),
   })
   resultHistory.attach({
     state: (checkId) => engine.state(checkId),
     maintenanceWindows: (check, from, to) => silences.maintenanceWindows(check, from, to),
   })
+  const slos = startSlos({ db, clock, logger, config, results, incidents, resultHistory, alerting })
   const inMaintenance = silences.resultPredicate(() => config().checks)
 
   const link: ProbeLink = new ProbeLink({
@@ -333,6 +335,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   })
 
   app.route('/', ops.routes)
+  app.route('/', slos.routes)
   ops.start()
   let stopping = false
   app.get('/readyz', (c) => {

@@ -3,6 +3,7 @@
  * rest say the same thing for each event type, subject and group.
  */
 import type { AlertEvent } from '../alert-event.ts'
+import { sloBrokenWord, sloFacts, sloHeadline } from './slo-text.ts'
 
 const UNITS = [
   ['d', 86_400_000],
@@ -105,6 +106,8 @@ function brokenWord(event: AlertEvent): string {
       return 'CHANNEL FAILING'
     case 'check':
       return event.severity === 'degraded' ? 'DEGRADED' : 'DOWN'
+    case 'slo':
+      return sloBrokenWord(event)
   }
 }
 
@@ -135,6 +138,8 @@ export function headline(event: AlertEvent): string {
 }
 
 function headlineOfOne(event: AlertEvent): string {
+  const slo = event.subject === 'slo' && event.type !== 'acknowledged' ? sloHeadline(event) : null
+  if (slo) return event.type === 'reminder' ? `REMINDER: still ${slo}` : slo
   const broken = `${brokenWord(event)}: ${whatIsWrong(event)}`
   switch (event.type) {
     case 'fired':
@@ -166,7 +171,9 @@ function stateAfter(event: AlertEvent): string {
   switch (event.type) {
     case 'resolved':
       if (event.closedReason) return 'CLOSED'
-      return { check: 'UP', region: 'UP', probe: 'ONLINE', channel: 'OK' }[event.subject ?? 'check']
+      return { check: 'UP', region: 'UP', probe: 'ONLINE', channel: 'OK', slo: 'OK' }[
+        event.subject ?? 'check'
+      ]
     case 'flapping-started':
       return 'FLAPPING'
     case 'flapping-stopped':
@@ -187,7 +194,8 @@ export function facts(event: AlertEvent, ctx: PayloadContext): [string, string][
     [broken ? 'Regions' : 'Regions that failed', event.regions.join(', ') || '-'],
   ]
   if (event.summary) rows.push(['Summary', event.summary])
-  if (event.type === 'fired') rows.push(['Quorum', String(event.quorum)])
+  rows.push(...sloFacts(event))
+  if (event.type === 'fired' && event.subject !== 'slo') rows.push(['Quorum', String(event.quorum)])
   if (event.firstError) {
     rows.push(['Error', `${event.firstError.code} ${event.firstError.message}`])
   }

@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto'
 import { z } from 'zod'
-import type { AlertEvent, AlertEventType, AlertSubject } from '../alert-event.ts'
+import type { AlertEvent, AlertEventType, AlertSubject, SloAlertDetail } from '../alert-event.ts'
 import type { PayloadContext } from './alert-text.ts'
 import { channelName, httpUrl, secret } from './config-fields.ts'
 import { FALLBACK_RATE_LIMIT, type RateLimit } from './rate-limit.ts'
@@ -22,10 +22,10 @@ export type { SendOptions, SendOutcome }
 export interface WebhookAlert {
   /** `alert.` and the event type: fired, resolved, reminder, escalated, acknowledged, flapping-started, flapping-stopped, anomaly. */
   type: `alert.${AlertEventType}`
-  /** What raised it: a check, a region (`check.id` is `region:<name>`), a probe or a notification channel. */
+  /** What raised it: a check, a region (`check.id` is `region:<name>`), a probe, a notification channel or an SLO. */
   subject: AlertSubject
-  /** For checks: `down`, or `degraded` when the check pages on degraded results. */
-  severity: 'down' | 'degraded'
+  /** For checks: `down`, or `degraded` when the check pages on degraded results; for SLOs `page` or `ticket`. */
+  severity: 'down' | 'degraded' | 'page' | 'ticket'
   /** The same on every event of one incident: use it to pair or dedupe them. */
   incidentId: string
   check: { id: string; name: string }
@@ -48,6 +48,8 @@ export interface WebhookAlert {
   comment: string | null
   /** On escalated: the level reached (1 = the first `escalate` entry). */
   level: number | null
+  /** For SLO alerts: the SLO, objective, alert kind, window pair, burn rates and budget left. */
+  slo?: SloAlertDetail
 }
 
 /**
@@ -142,6 +144,7 @@ function toWebhookAlert(event: AlertEvent): WebhookAlert {
     acknowledgedBy: event.ackedBy ?? null,
     comment: event.comment ?? null,
     level: event.level ?? null,
+    ...(event.slo ? { slo: event.slo } : {}),
   }
 }
 

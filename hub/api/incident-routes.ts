@@ -68,7 +68,16 @@ export interface IncidentRouteDeps {
   now: () => number
 }
 
-const KINDS = ['down', 'degraded', 'flapping', 'region', 'probe', 'channel', 'anomaly'] as const
+const KINDS = [
+  'down',
+  'degraded',
+  'flapping',
+  'region',
+  'probe',
+  'channel',
+  'anomaly',
+  'slo',
+] as const
 
 const listQuery = z.strictObject({
   check: z.string().min(1).optional(),

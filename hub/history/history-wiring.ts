@@ -38,6 +38,8 @@ export interface History {
   onStateChange: (change: StateChange) => void
   /** Hears each closed minute of every check as a whole. */
   onMinute: (listener: (checkId: string, minute: number, slice: Slice) => void) => void
+  /** Hears every change of a check's status (after the status log has it). */
+  onStatus: (listener: (checkId: string, status: string, at: number) => void) => void
   /** Starts following the engine's checks, once it is built. */
   attach: (sources: {
     state: (checkId: string) => CheckAlertState
@@ -47,8 +49,12 @@ export interface History {
       to: number,
     ) => TimeWindow[]
   }) => void
-  /** After every deploy, once the engine has the new checks. */
+  /** After every deploy, once the engine has the new checks; then tells `onDeploy` listeners. */
   setChecks: () => void
+  /** Hears every deploy, after the roller has the new checks (SLOs reload here). */
+  onDeploy: (listener: () => void) => void
+  /** Runs when history closes, before the roller's last write (SLOs stop here). */
+  onClose: (listener: () => void) => void
   start: () => void
   close: () => Promise<void>
 }
@@ -63,6 +69,9 @@ export function createHistory(options: HistoryOptions): History {
   const { db, results, clock, logger, config } = options
   const statusLog = new StatusLog(db)
   const listeners: ((checkId: string, minute: number, slice: Slice) => void)[] = []
+  const statusListeners: ((checkId: string, status: string, at: number) => void)[] = []
+  const deployListeners: (() => void)[] = []
+  const closeListeners: (() => void)[] = []
   let sources: Parameters<History['attach']>[0] | null = null
   const roller = new StateRoller({
     rollups: results.rollups,
@@ -71,7 +80,10 @@ export function createHistory(options: HistoryOptions): History {
     onMinute: (checkId, minute, slice) => {
       for (const listener of listeners) listener(checkId, minute, slice)
     },
-    onStatus: (checkId, status, at) => statusLog.record(checkId, status, at),
+    onStatus: (checkId, status, at) => {
+      statusLog.record(checkId, status, at)
+      for (const listener of statusListeners) listener(checkId, status, at)
+    },
   })
   const pruner = new Pruner({
     db,
@@ -102,11 +114,17 @@ export function createHistory(options: HistoryOptions): History {
       }
     },
     onMinute: (listener) => listeners.push(listener),
+    onStatus: (listener) => statusListeners.push(listener),
     attach(given) {
       sources = given
       setChecks()
     },
-    setChecks,
+    setChecks: () => {
+      setChecks()
+      for (const listener of deployListeners) listener()
+    },
+    onDeploy: (listener) => deployListeners.push(listener),
+    onClose: (listener) => closeListeners.push(listener),
     start() {
       timer = setInterval(() => {
         try {
@@ -119,6 +137,7 @@ export function createHistory(options: HistoryOptions): History {
       pruner.start(PRUNE_EVERY_MS)
     },
     async close() {
+      for (const listener of closeListeners) listener()
       clearInterval(timer)
       await pruner.stop()
       try {

@@ -26,7 +26,7 @@ export interface PrunerOptions {
   logger?: Logger
   /** Channels in the running config: the health of others is forgotten. */
   channels?: () => string[]
-  /** Rows per batch. Default 1,000. */
+  /** Rows per batch. Default 200: a batch holds the write lock for tens of milliseconds at most. */
   batchRows?: number
   /** Time a run may take before it stops and waits for the next one. Default 200 ms. */
   budgetMs?: number
@@ -90,7 +90,7 @@ export class Pruner {
   }
 
   async #run(): Promise<PruneReport> {
-    const { batchRows = 1_000, budgetMs = 200 } = this.#options
+    const { batchRows = 200, budgetMs = 200 } = this.#options
     const started = performance.now()
     const report: PruneReport = {}
     this.longestBatchMs = 0

@@ -153,13 +153,15 @@ export class RollupStore {
        ON CONFLICT DO UPDATE SET cells = rollup_merge_hours(cells, excluded.cells)`,
     )
     // One seek per hour or day: the key starts with the time, then the check.
-    this.#minuteRows = db.prepare<[string, string], RawRow>(
+    this.#minuteRows = db.prepare<[string, string, string | null, string | null], RawRow>(
       `SELECT series, hour_start AS start, cells FROM rollup_minutes
-       WHERE hour_start IN (SELECT value FROM json_each(?)) AND check_id = ?`,
+       WHERE hour_start IN (SELECT value FROM json_each(?)) AND check_id = ?
+         AND (? IS NULL OR series = ?)`,
     )
-    this.#hourRows = db.prepare<[string, string], RawRow>(
+    this.#hourRows = db.prepare<[string, string, string | null, string | null], RawRow>(
       `SELECT series, day_start AS start, cells FROM rollup_hours
-       WHERE day_start IN (SELECT value FROM json_each(?)) AND check_id = ?`,
+       WHERE day_start IN (SELECT value FROM json_each(?)) AND check_id = ?
+         AND (? IS NULL OR series = ?)`,
     )
     this.#firstAt = db.prepare<[string], { first: number }>(
       'SELECT first_at AS first FROM rollup_checks WHERE check_id = ?',
@@ -242,14 +244,15 @@ export class RollupStore {
     }
   }
 
-  /** Minute rows of a check whose hour is in `hours` (hour starts). */
-  minuteRows(checkId: string, hours: number[]): PackRow[] {
-    return this.#read(this.#minuteRows.all(JSON.stringify(hours), checkId), 'minutes')
+  /** Minute rows of a check (of one series, when given) whose hour is in `hours` (hour starts). */
+  minuteRows(checkId: string, hours: number[], series: string | null = null): PackRow[] {
+    const rows = this.#minuteRows.all(JSON.stringify(hours), checkId, series, series)
+    return this.#read(rows, 'minutes')
   }
 
-  /** Hour rows of a check whose day is in `days` (day starts). */
-  hourRows(checkId: string, days: number[]): PackRow[] {
-    return this.#read(this.#hourRows.all(JSON.stringify(days), checkId), 'hours')
+  /** Hour rows of a check (of one series, when given) whose day is in `days` (day starts). */
+  hourRows(checkId: string, days: number[], series: string | null = null): PackRow[] {
+    return this.#read(this.#hourRows.all(JSON.stringify(days), checkId, series, series), 'hours')
   }
 
   /** When the check's first stored result was scheduled, or null. */

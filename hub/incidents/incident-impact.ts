@@ -70,7 +70,7 @@ export interface ImpactSources {
 export const SAMPLE_LEAD_IN_MS = 5 * 60_000
 
 /** Incidents about the monitoring itself rather than a check: no availability of their own. */
-export const NOT_A_CHECK: readonly IncidentKind[] = ['region', 'probe', 'channel']
+export const NOT_A_CHECK: readonly IncidentKind[] = ['region', 'probe', 'channel', 'slo']
 
 /** The statuses that count as failing for an incident of `kind`. */
 export function failingStatuses(kind: IncidentKind): readonly CheckStatus[] {

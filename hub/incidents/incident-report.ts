@@ -53,6 +53,7 @@ const WHAT_HAPPENED: Record<IncidentKind, string> = {
   probe: 'was offline',
   channel: 'kept failing to deliver notifications',
   anomaly: 'was slower than usual',
+  slo: 'burned its error budget',
 }
 
 function table(header: string[], rows: string[][]): string[] {
@@ -170,6 +171,7 @@ const MONITORING_SUBJECT: Partial<Record<IncidentKind, string>> = {
   region: 'a region lost connectivity',
   probe: 'a probe was offline or unhealthy',
   channel: 'a notification channel kept failing',
+  slo: 'an SLO alert; the outages behind it are the incidents of its checks',
 }
 
 /** Deploys shortly before the failure began: where a review looks first for a cause. */

@@ -21,10 +21,12 @@ export interface IncidentError {
  * - region: a region whose checks failed together (checkId `region:<name>`);
  * - probe: a probe offline (checkId `probe:<id>`);
  * - channel: a notification channel that kept failing (checkId `channel:<name>`);
- * - anomaly: a check's latency left what its regions expect (hub/anomaly/), a ticket.
+ * - anomaly: a check's latency left what its regions expect (hub/anomaly/), a ticket;
+ * - slo: an SLO burned its error budget too fast, spent it, could not be measured, or
+ *   crossed a budget threshold (checkId `slo:<name>/<target>%/<window>/<alert>`, hub/slo/).
  */
 export type IncidentKind =
-  'down' | 'degraded' | 'flapping' | 'region' | 'probe' | 'channel' | 'anomaly'
+  'down' | 'degraded' | 'flapping' | 'region' | 'probe' | 'channel' | 'anomaly' | 'slo'
 
 /** An outage with what the alert saw when it fired. */
 export interface Incident extends Outage {

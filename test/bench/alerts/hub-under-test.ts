@@ -17,6 +17,7 @@ import { IncidentStore } from '../../../hub/incidents/incident-store.ts'
 import { ProbeAlerts } from '../../../hub/alerts/engine/probe-alerts.ts'
 import type { AlertEventType, AlertSubject } from '../../../checks/alert-event.ts'
 import type { ProbeInfo } from '../../../hub/probes/probe-info.ts'
+import type { StateChange } from '../../../hub/alerts/alert-state.ts'
 
 /** One call of the dispatcher's `send`: one notification, whatever its channel count. */
 export interface Notification {
@@ -37,6 +38,8 @@ export interface HubUnderTestOptions {
   /** Publishes a confirmation command to a probe. */
   command: (probeId: string, checkId: string) => void
   onNotification: (notification: Notification) => void
+  /** Hears the engine's state changes (the SLO benchmark rolls them into minutes). */
+  onStateChange?: (change: StateChange) => void
 }
 
 /**
@@ -82,6 +85,7 @@ export class HubUnderTest {
       incidents,
       alerting: () => config.alerting ?? DEFAULT_ALERTING,
       onEvent: (event) => this.#dispatcher.handle(event),
+      onStateChange: options.onStateChange,
       onFirstFailure: (checkId, region) => {
         if (!options.confirmations) return
         const sent = confirmations.firstFailure(checkId, region)
