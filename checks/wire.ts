@@ -12,6 +12,8 @@
  * | probes/{id}/acks            | hub → probe   | no       | Ack                |
  * | probes/{id}/commands        | hub → probe   | no       | ProbeCommand       |
  * | hub/status                  | hub → probes  | yes      | HubStatus          |
+ * | artifacts/{id}              | probe → hub   | no       | artifact chunk     |
+ * | probes/{id}/artifact-acks   | hub → probe   | no       | ArtifactAck        |
  *
  * The signed config bundle has its own module (bundle.ts): signing and verifying it is
  * more than a shape.
@@ -35,11 +37,16 @@ export function topics(prefix = DEFAULT_TOPIC_PREFIX) {
     acks: (probeId: string) => `${prefix}/probes/${probeId}/acks`,
     commands: (probeId: string) => `${prefix}/probes/${probeId}/commands`,
     hubStatus: `${prefix}/hub/status`,
-    /** Extracts the probe id from a `probes/{id}/...` or `results/{shard}/{id}` topic. */
+    /** Browser runs' artifacts in chunks (artifact-wire.ts), and the hub's answers. */
+    artifacts: (probeId: string) => `${prefix}/artifacts/${probeId}`,
+    allArtifacts: `${prefix}/artifacts/+`,
+    artifactAcks: (probeId: string) => `${prefix}/probes/${probeId}/artifact-acks`,
+    /** Extracts the probe id from a `probes/{id}/...`, `results/{shard}/{id}` or `artifacts/{id}` topic. */
     probeIdOf(topic: string): string | undefined {
       const rest = topic.startsWith(`${prefix}/`) ? topic.slice(prefix.length + 1).split('/') : []
       if (rest[0] === 'probes' && rest.length === 3) return rest[1]
       if (rest[0] === 'results' && rest.length === 3) return rest[2]
+      if (rest[0] === 'artifacts' && rest.length === 2) return rest[1]
       return undefined
     },
   }

@@ -45,6 +45,7 @@ import { DEFAULT_RETENTION, type Retention } from './history/retention.ts'
 import { startSlos } from './slo/slo-wiring.ts'
 import { startStatusPages } from './statuspages/wiring.ts'
 import { openEventLog, startOps, type ChatSettings, type Ops } from './ops/ops.ts'
+import { startArtifacts, type ArtifactOptions } from './artifacts/wiring.ts'
 
 export interface HubOptions {
   /**
@@ -91,6 +92,7 @@ export interface HubOptions {
   clock?: Clock
   /** How long raw results, rollups and bookkeeping are kept (`--retain-*`). Default DEFAULT_RETENTION. */
   retention?: Retention
+  artifacts?: ArtifactOptions
 }
 
 export interface RunningHub {
@@ -248,10 +250,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       admin.handleStatus(probeId, payload)
       ops.probeStatus(probeId)
     },
+    onArtifact: (probeId, payload) => artifacts.receive(probeId, payload),
     clock,
     logger,
   })
 
+  const artifacts = startArtifacts({ db, config, incidents, link, clock, logger, options })
   const ingest = new Ingest({
     topics,
     store: results,
@@ -332,7 +336,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       regions: () => engine.regionStates(),
     },
     statusPages: statusPages.app,
+    evidence: (checkId) => artifacts.evidence(checkId),
   })
+  app.route('/', artifacts.routes)
 
   app.route('/', ops.routes)
   app.route('/', slos.routes)
@@ -386,6 +392,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       ops.close()
       await resultHistory.close()
       await link.close()
+      artifacts.close()
       await broker?.close()
       credentials.unwatch()
       await registry.flush()

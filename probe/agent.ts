@@ -14,6 +14,7 @@ import { isHostKind } from '../checks/spec.ts'
 import { RESULT_SHARDS, topics as topicsFor, type OfflineReason } from '../checks/wire.ts'
 import { MqttConnection, type MqttConnectionOptions } from '../lib/mqtt-connection.ts'
 import type { Logger } from '../lib/logger.ts'
+import { startProbeBrowser } from './browser/probe-browser.ts'
 import { detectCapabilities } from './capabilities.ts'
 import { ClockOffset } from './clock-offset.ts'
 import { Jobs, type Trigger } from './jobs.ts'
@@ -50,6 +51,8 @@ export interface ProbeOptions {
   /** Beyond this distance from the hub's clock the probe is unhealthy. Default 5 s. */
   maxClockSkewMs?: number
   version: string
+  /** Browser checks: off with `enabled: false`; `concurrency` attempts at once. */
+  browser?: { enabled?: boolean; concurrency?: number }
   logger: Logger
   /**
    * Called when retrying cannot help (the broker refused our credentials, or the hub's
@@ -108,7 +111,18 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     join(options.dataDir, 'outbox.db'),
     options.outboxLimits ?? DEFAULT_OUTBOX_LIMITS,
   )
-  const capabilities = await detectCapabilities()
+  const browser = await startProbeBrowser({
+    probeId,
+    dataDir: options.dataDir,
+    topics,
+    link: {
+      connected: () => connection.connected(),
+      publish: (topic, payload) => connection.publish(topic, payload),
+    },
+    logger,
+    ...options.browser,
+  })
+  const capabilities = [...(await detectCapabilities()), ...browser.capabilities]
   const membership = new Membership({ probeId, region, capabilities: () => capabilities })
   const clockOffset = new ClockOffset()
   let runs = 0
@@ -135,7 +149,14 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     if (trigger === 'schedule') probeMetrics.lateness(Date.now() - scheduledAt)
     runsByTrigger[trigger] = (runsByTrigger[trigger] ?? 0) + 1
     const configVersion = updater.version() ?? 'none'
-    const measured = await runCheck(check, { probeId, region, configVersion, scheduledAt, trigger })
+    const measured = await runCheck(check, {
+      probeId,
+      region,
+      configVersion,
+      scheduledAt,
+      trigger,
+      browser: browser.engine,
+    })
     // A host check's down is about this machine, sick or not: a read-only or full disk
     // is the very thing it reports, so self-health must not turn it inconclusive.
     const result = isHostKind(check.kind)
@@ -300,12 +321,16 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         topics.allProbeStatus,
         topics.acks(probeId),
         topics.commands(probeId),
+        ...browser.subscriptions,
       ])
       await subscribeToHubStatus()
       await announce()
       publisher.restart()
+      browser.connected()
     },
-    onMessage: (topic, payload) => messages.handle(topic, payload),
+    onMessage: (topic, payload) => {
+      if (!browser.handle(topic, payload)) messages.handle(topic, payload)
+    },
     onFatal: (error) => {
       logger.fatal({ err: error.message }, 'broker refused the probe')
       options.onFatal?.(error)
@@ -365,6 +390,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       selfHealth.stop()
       scheduler.stop()
       publisher.close()
+      await browser.stop()
       if (connection.connected()) {
         await connection
           .publish(topics.probeStatus(probeId), JSON.stringify(status('offline', 'stopped')), {

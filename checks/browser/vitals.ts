@@ -7,7 +7,6 @@
  * `good` is good, above `poor` is poor, in between needs improvement.
  */
 import { parseDuration } from '../duration.ts'
-import type { AssertionResult } from '../result.ts'
 
 export const VITAL_NAMES = ['lcp', 'cls', 'fcp', 'ttfb', 'inp', 'tbt'] as const
 export type VitalName = (typeof VITAL_NAMES)[number]
@@ -57,9 +56,17 @@ export type VitalBudgets = Partial<
   Record<VitalName, { below: string | number; status: 'degraded' | 'down' }>
 >
 
+/** An AssertionResult (checks/result.ts), which imports this module's names. */
+interface BudgetAssertion {
+  name: string
+  ok: boolean
+  expected: string
+  actual: string
+}
+
 export interface BudgetVerdict {
   status: 'up' | 'degraded' | 'down'
-  assertions: AssertionResult[]
+  assertions: BudgetAssertion[]
 }
 
 /**
@@ -70,7 +77,7 @@ export interface BudgetVerdict {
  */
 export function judgeBudgets(budgets: VitalBudgets, pages: PageVitals[]): BudgetVerdict {
   let status: BudgetVerdict['status'] = 'up'
-  const assertions: AssertionResult[] = []
+  const assertions: BudgetAssertion[] = []
   for (const name of VITAL_NAMES) {
     const budget = budgets[name]
     if (!budget) continue

@@ -8,7 +8,7 @@ const script = {
   sha256: 'a'.repeat(64),
 }
 
-function errorsOf(check: Record<string, unknown>, defaults: Record<string, unknown> = {}) {
+function errorsOf(check: object, defaults: Record<string, unknown> = {}) {
   const outcome = validateMonitoring({
     defaults: { regions: ['eu-west'], ...defaults },
     checks: [check],

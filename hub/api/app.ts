@@ -86,6 +86,8 @@ export interface HubAppDeps {
     channelHealth: () => ChannelHealth[]
     regions: () => RegionState[]
   }
+  /** The screenshot of a check's last failed browser run, for the internal view. */
+  evidence?: (checkId: string) => { url: string; at: number } | undefined
   /** Public and private status pages; without it `/` has no page. */
   statusPages?: {
     pages: StatusPages

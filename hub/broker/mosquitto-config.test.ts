@@ -39,11 +39,13 @@ describe('Mosquitto config', () => {
     expect(acl.filter((line) => line.startsWith('pattern'))).toEqual([
       'pattern write acme/mon/probes/%u/status',
       'pattern write acme/mon/results/+/%u',
+      'pattern write acme/mon/artifacts/%u',
       'pattern read acme/mon/config',
       'pattern read acme/mon/hub/status',
       'pattern read acme/mon/probes/+/status',
       'pattern read acme/mon/probes/%u/acks',
       'pattern read acme/mon/probes/%u/commands',
+      'pattern read acme/mon/probes/%u/artifact-acks',
     ])
   })
 

@@ -74,11 +74,13 @@ export function mosquittoAcl(prefix = DEFAULT_TOPIC_PREFIX, hubUser = HUB_USERNA
     '# Mosquitto 2.0 warns that three of these patterns have no %u; they are meant for all probes.',
     `pattern write ${prefix}/probes/%u/status`,
     `pattern write ${prefix}/results/+/%u`,
+    `pattern write ${prefix}/artifacts/%u`,
     `pattern read ${prefix}/config`,
     `pattern read ${prefix}/hub/status`,
     `pattern read ${prefix}/probes/+/status`,
     `pattern read ${prefix}/probes/%u/acks`,
     `pattern read ${prefix}/probes/%u/commands`,
+    `pattern read ${prefix}/probes/%u/artifact-acks`,
     '',
   ].join('\n')
 }

@@ -1,10 +1,10 @@
 /**
  * The topic rules of the network, as pure functions so that the
  * embedded broker and the generated Mosquitto ACL say the same thing:
- * - a probe publishes only its own `probes/{id}/status` (its Last Will included)
- *   and `results/{shard}/{id}`;
- * - it subscribes only to `config`, `hub/status`, `probes/+/status` and its own `acks`
- *   and `commands`;
+ * - a probe publishes only its own `probes/{id}/status` (its Last Will included),
+ *   `results/{shard}/{id}` and `artifacts/{id}`;
+ * - it subscribes only to `config`, `hub/status`, `probes/+/status` and its own `acks`,
+ *   `commands` and `artifact-acks`;
  * - the hub may do everything;
  * - nobody publishes to `$`-topics, which belong to the broker (`$SYS/`).
  */
@@ -25,7 +25,11 @@ export class TopicAcl {
     if (topic.startsWith('$')) return false
     if (principal.kind === 'hub') return true
     const { probeId } = principal
-    return topic === this.topics.probeStatus(probeId) || this.isOwnResultsTopic(topic, probeId)
+    return (
+      topic === this.topics.probeStatus(probeId) ||
+      topic === this.topics.artifacts(probeId) ||
+      this.isOwnResultsTopic(topic, probeId)
+    )
   }
 
   /** `filter` is the subscription as sent, wildcards included; only exact allowed filters pass. */
@@ -37,7 +41,8 @@ export class TopicAcl {
       filter === this.topics.hubStatus ||
       filter === this.topics.allProbeStatus ||
       filter === this.topics.acks(probeId) ||
-      filter === this.topics.commands(probeId)
+      filter === this.topics.commands(probeId) ||
+      filter === this.topics.artifactAcks(probeId)
     )
   }
 

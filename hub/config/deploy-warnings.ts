@@ -24,7 +24,7 @@ export interface DeployWarningContext {
   probes: KnownProbe[]
   /** The command names of the hub's remediation allow-list; empty without `--remediation`. */
   remediationCommands: Iterable<string>
-  /** A browser check's secret from the hub's environment. Default: none is set. */
+  /** A browser check's secret from the hub's environment. Default: `process.env`. */
   secret?: (name: string) => string | undefined
 }
 
@@ -111,6 +111,7 @@ export function deployWarnings(config: MonitoringConfig, context: DeployWarningC
     ...regionWarnings(checks, context.probes),
     ...hostWarnings(checks, context.probes),
     ...remediationWarnings(checks, new Set(context.remediationCommands)),
-    ...secretWarnings(checks, context.secret ?? (() => undefined)),
+    // Browser checks' secrets come from the hub's environment when it builds the bundle.
+    ...secretWarnings(checks, context.secret ?? ((name) => process.env[name])),
   ]
 }

@@ -197,5 +197,20 @@ export const CheckCard: FC<{ check: StatusPageCheck; now: number }> = ({ check, 
         <RegionTile region={region} view={view} check={check} now={now} />
       ))}
     </ul>
+    {check.evidence && (
+      <figure class="evidence">
+        <a href={check.evidence.url}>
+          <img
+            src={check.evidence.url}
+            alt={`Screenshot of the last failed run of ${check.name}`}
+            loading="lazy"
+          />
+        </a>
+        <figcaption>
+          Last failed run, {formatAgo(check.evidence.at, now)} ({formatDateTime(check.evidence.at)}{' '}
+          UTC)
+        </figcaption>
+      </figure>
+    )}
   </article>
 )

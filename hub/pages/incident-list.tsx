@@ -73,7 +73,9 @@ const IncidentRow: FC<{ incident: StatusPageIncident; now: number }> = ({ incide
     <li class={`incident ${open ? incident.kind : 'resolved'}`}>
       <div class="line">
         <span class={`pill ${open ? incident.kind : 'up'}`}>{stateLabel(incident)}</span>
-        <span class="name">{incident.checkName}</span>
+        <a class="name" href={`/internal/incidents/${incident.incidentId}`}>
+          {incident.checkName}
+        </a>
         {incident.errorCode && <span class="mono muted">{incident.errorCode}</span>}
       </div>
       <div class="when muted">

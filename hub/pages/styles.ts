@@ -99,7 +99,7 @@ h2 { margin: 0; font-size: 13px; font-weight: 600; letter-spacing: 0.06em; text-
 .incident { padding: 10px 16px; border-top: 1px solid var(--border); }
 .incident:first-child { border-top: none; }
 .incident .line { display: flex; gap: 10px; align-items: center; }
-.incident .name { font-weight: 600; }
+.incident .name { font-weight: 600; color: inherit; }
 .incident .when { font-size: 13px; margin-top: 4px; }
 .region.degraded .dot { background: var(--degraded); }
 .region.inconclusive .dot, .region.offline .dot { background: var(--inconclusive); }
@@ -130,4 +130,7 @@ footer { margin-top: 8px; font-size: 12px; color: var(--muted); text-align: cent
   table.probes .version { display: none; }
   table.probes th, table.probes td { padding: 8px 8px; }
 }
+.evidence { margin: 12px 0 0; }
+.evidence img { display: block; max-width: 100%; max-height: 360px; border: 1px solid var(--border); border-radius: 8px; }
+.evidence figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
 `

@@ -6,6 +6,7 @@
  * missed), acks once a batch is committed, and run commands.
  */
 import { randomUUID } from 'node:crypto'
+import type { ArtifactAck } from '../../checks/artifact-wire.ts'
 import type { Ack, HubStatus, ProbeCommand, Topics } from '../../checks/wire.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
@@ -20,6 +21,8 @@ export interface ProbeLinkOptions {
   config: () => { envelope: unknown; version: string }
   onResults: (topic: string, payload: Buffer) => void
   onProbeStatus: (probeId: string, payload: Buffer) => void
+  /** A chunk of a browser run's artifacts, from `artifacts/{probeId}`. */
+  onArtifact?: (probeId: string, payload: Buffer) => void
   clock: Clock
   logger: Logger
 }
@@ -36,14 +39,21 @@ export class ProbeLink {
       ...options.connect,
       logger,
       onConnect: async () => {
-        await this.#connection.subscribe([topics.allResults, topics.allProbeStatus])
+        await this.#connection.subscribe([
+          topics.allResults,
+          topics.allProbeStatus,
+          ...(options.onArtifact ? [topics.allArtifacts] : []),
+        ])
         await this.publishConfig()
         // After subscribing: a batch a probe sends once it has seen this reaches the hub.
         const status: HubStatus = { bootId: this.#bootId, connectedAt: options.clock.now() }
         await this.#connection.publish(topics.hubStatus, JSON.stringify(status), { retain: true })
       },
       onMessage: (topic, payload) => {
-        if (topic.endsWith('/status')) {
+        if (options.onArtifact && topic.startsWith(topics.allArtifacts.slice(0, -1))) {
+          const probeId = topics.probeIdOf(topic)
+          if (probeId) options.onArtifact(probeId, payload)
+        } else if (topic.endsWith('/status')) {
           const probeId = topics.probeIdOf(topic)
           if (probeId) options.onProbeStatus(probeId, payload)
         } else {
@@ -94,6 +104,14 @@ export class ProbeLink {
           'sending an ack failed',
         )
       })
+  }
+
+  /** Answers an artifact chunk; a lost answer makes the probe send the chunk again. */
+  artifactAck(probeId: string, ack: ArtifactAck): void {
+    if (!this.connected()) return
+    this.#connection
+      .publish(this.options.topics.artifactAcks(probeId), JSON.stringify(ack))
+      .catch(() => undefined)
   }
 
   /**

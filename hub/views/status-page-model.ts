@@ -24,6 +24,8 @@ export interface StatusPageCheck extends CheckView {
   minutes: MinuteBar[]
   /** True while a maintenance window covers the check. */
   inMaintenance: boolean
+  /** A browser check's last failed run in the last day: its screenshot, for the internal view. */
+  evidence?: { url: string; at: number }
 }
 
 /** The status page at one instant. */
@@ -47,6 +49,8 @@ export interface StatusPageSources extends CheckViewSources {
   incidents?: (since: number) => { open: Incident[]; recent: Incident[] }
   /** Whether a maintenance window covers the check at `at`. Default: never. */
   inMaintenance?: (check: { id: string; tags: string[] }, at: number) => boolean
+  /** A browser check's last failure screenshot. Default: none. */
+  evidence?: (checkId: string) => { url: string; at: number } | undefined
 }
 
 /**
@@ -58,6 +62,7 @@ export function buildStatusPageModel(sources: StatusPageSources, now: number): S
     ...buildCheckView(sources, spec, now),
     minutes: minuteBars(sources.results, spec.id, now),
     inMaintenance: sources.inMaintenance?.(spec, now) ?? false,
+    ...(spec.kind === 'browser' && sources.evidence ? evidenceOf(sources.evidence, spec.id) : {}),
   }))
   const probes = [...sources.probes()].sort(
     (a, b) => a.region.localeCompare(b.region) || a.probeId.localeCompare(b.probeId),
@@ -77,4 +82,12 @@ function incidentsOf(sources: StatusPageSources, now: number): StatusPageInciden
   const { open, recent } = sources.incidents(now - INCIDENT_HISTORY_MS)
   const names = new Map(sources.checks().map((spec) => [spec.id, spec.name ?? spec.id]))
   return pageIncidents(open, recent, (checkId) => names.get(checkId) ?? checkId)
+}
+
+function evidenceOf(
+  evidence: NonNullable<StatusPageSources['evidence']>,
+  checkId: string,
+): Pick<StatusPageCheck, 'evidence'> {
+  const found = evidence(checkId)
+  return found ? { evidence: found } : {}
 }

@@ -1,0 +1,261 @@
+/**
+ * The probe's browser engine (checks/browser/engine.ts): one warm Chromium
+ * (browser-host.ts), a fresh BrowserContext per attempt, scripts in worker threads
+ * (run-worker.ts), at most `concurrency` attempts at once.
+ *
+ * - The browser is replaced after `recycleAfterRuns` attempts, when its process tree
+ *   grows past `maxBrowserRssBytes`, and after it crashed; a replacement waits for the
+ *   attempts still running on the old one.
+ * - An attempt ends at its timeout in its worker, with a screenshot. A worker that does
+ *   not answer by then (a busy loop) is ended at the timeout plus HARD_MARGIN_MS, after
+ *   a screenshot of its page through DevTools, and replaced.
+ * - A browser that dies during an attempt makes it inconclusive BROWSER_CRASH, never
+ *   up or down; one that cannot start makes attempts CAPABILITY_MISSING.
+ */
+import { mkdirSync, rmSync } from 'node:fs'
+import { totalmem } from 'node:os'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type {
+  BrowserAttemptOutcome,
+  BrowserAttemptRequest,
+  BrowserEngine,
+  RunVerdict,
+} from '../../checks/browser/engine.ts'
+import type { ArtifactFile } from '../../checks/browser/browser-result.ts'
+import { parseDuration } from '../../checks/duration.ts'
+import { ERROR_CODES } from '../../checks/result.ts'
+import type { Logger } from '../../lib/logger.ts'
+import { BrowserHost } from './browser-host.ts'
+import { chromiumArgs, type ChromiumLocation } from './find-chromium.ts'
+import { treeRssBytes } from './proc-tree.ts'
+import { Slots } from './slots.ts'
+import type { FromRunWorker, RunWorkerData } from './worker-protocol.ts'
+import { inconclusive, runOnWorker, type RunWorker } from './worker-run.ts'
+
+const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url)
+const GIB = 1_024 ** 3
+
+/** Attempts at once by default: one per 1.5 GiB of memory, 1 to 8. */
+export function defaultConcurrency(memoryBytes = totalmem()): number {
+  return Math.max(1, Math.min(8, Math.floor(memoryBytes / (1.5 * GIB))))
+}
+
+/** Where kept artifacts go: the probe's spool, or `vantage test --artifacts DIR`. */
+export interface ArtifactSink {
+  /** Moves a run's folder out of staging; returns the files kept (within its caps). */
+  keep(run: KeptRun): ArtifactFile[]
+}
+
+export interface KeptRun {
+  resultId: string
+  checkId: string
+  /** The run's staging folder, which the sink takes over. */
+  dir: string
+  files: ArtifactFile[]
+  verdict: RunVerdict
+}
+
+export interface BrowserPoolOptions {
+  chromium: ChromiumLocation
+  /** Staging folder for runs' artifacts until they are settled. */
+  workDir: string
+  sink: ArtifactSink
+  concurrency?: number
+  /** Default 200. */
+  recycleAfterRuns?: number
+  /** Default 1 GiB. */
+  maxBrowserRssBytes?: number
+  logger: Logger
+  /** Extra Chromium flags (tests). */
+  extraArgs?: string[]
+}
+
+interface RunState {
+  checkId: string
+  files: ArtifactFile[]
+}
+
+export class BrowserPool implements BrowserEngine {
+  readonly concurrency: number
+  readonly #slots: Slots
+  readonly #idle: RunWorker[] = []
+  readonly #workers = new Set<RunWorker>()
+  readonly #runs = new Map<string, RunState>()
+  #host: BrowserHost | undefined
+  #launching: Promise<BrowserHost> | undefined
+  #inFlight = new Map<BrowserHost, number>()
+  #stopped = false
+  #attempts = 0
+  #crashes = 0
+  #launches = 0
+
+  constructor(private readonly options: BrowserPoolOptions) {
+    this.concurrency = options.concurrency ?? defaultConcurrency()
+    this.#slots = new Slots(this.concurrency)
+    mkdirSync(options.workDir, { recursive: true })
+  }
+
+  /** Launches the browser now (the probe's capability check); throws when it cannot. */
+  async start(): Promise<void> {
+    await this.#browser()
+    this.#idle.push(await this.#spawnWorker())
+  }
+
+  stats() {
+    return {
+      attempts: this.#attempts,
+      crashes: this.#crashes,
+      launches: this.#launches,
+      browserPid: this.#host?.alive() ? this.#host.pid : undefined,
+      workers: this.#workers.size,
+    }
+  }
+
+  /** The live browser, launched or replaced as needed. */
+  async #browser(): Promise<BrowserHost> {
+    const current = this.#host
+    if (current?.alive() && !current.retiring) return current
+    this.#launching ??= this.#replace(current).finally(() => (this.#launching = undefined))
+    return this.#launching
+  }
+
+  async #replace(old: BrowserHost | undefined): Promise<BrowserHost> {
+    if (old) {
+      // Attempts still running on the old browser finish there first.
+      while ((this.#inFlight.get(old) ?? 0) > 0 && old.alive()) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      if (old.retiring && old.alive()) {
+        this.options.logger.info(
+          { generation: old.generation, why: old.retiring },
+          'recycling the browser',
+        )
+      }
+      await old.close()
+    }
+    if (this.#stopped) throw new Error('the browser pool is stopped')
+    const args = [...chromiumArgs(), ...(this.options.extraArgs ?? [])]
+    const host = await BrowserHost.launch(this.options.chromium.path, args, this.options.logger)
+    this.#launches += 1
+    this.#host = host
+    host.onExit((reason) => {
+      if (!this.#stopped && !host.retiring) {
+        this.options.logger.warn({ generation: host.generation, reason }, 'the browser went away')
+      }
+    })
+    return host
+  }
+
+  async #spawnWorker(): Promise<RunWorker> {
+    const data: RunWorkerData = { module: 'run' }
+    const worker = new Worker(WORKER_ENTRY, { workerData: data })
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (message: FromRunWorker) => {
+        if (message.type !== 'ready') return
+        worker.off('message', onMessage)
+        worker.off('error', reject)
+        resolve()
+      }
+      worker.on('message', onMessage)
+      worker.once('error', reject)
+    })
+    const entry: RunWorker = { worker, busy: undefined }
+    this.#workers.add(entry)
+    worker.once('exit', () => {
+      this.#workers.delete(entry)
+      const index = this.#idle.indexOf(entry)
+      if (index >= 0) this.#idle.splice(index, 1)
+    })
+    return entry
+  }
+
+  async attempt(request: BrowserAttemptRequest): Promise<BrowserAttemptOutcome> {
+    const { spec, resultId } = request
+    const timeoutMs = parseDuration(spec.timeout)
+    const run = this.#runs.get(resultId) ?? { checkId: spec.id, files: [] }
+    this.#runs.set(resultId, run)
+    const slot = await this.#slots.acquire(timeoutMs, request.signal)
+    if (!slot) {
+      return inconclusive(
+        ERROR_CODES.BROWSER_BUSY,
+        `all ${this.concurrency} browser slot(s) of this probe stayed busy for ${spec.timeout}; raise --browser-concurrency or move checks to other probes`,
+      )
+    }
+    try {
+      let host: BrowserHost
+      try {
+        host = await this.#browser()
+      } catch (error) {
+        return inconclusive(
+          ERROR_CODES.CAPABILITY_MISSING,
+          `the probe's browser could not start: ${(error as Error).message}`,
+        )
+      }
+      const worker = this.#idle.pop() ?? (await this.#spawnWorker())
+      this.#inFlight.set(host, (this.#inFlight.get(host) ?? 0) + 1)
+      host.runs += 1
+      this.#attempts += 1
+      try {
+        const result = await runOnWorker({
+          host,
+          entry: worker,
+          request,
+          timeoutMs,
+          dir: join(this.options.workDir, request.resultId),
+          idle: (entry) => this.#idle.push(entry),
+          crashed: () => (this.#crashes += 1),
+        })
+        run.files.push(...result.files)
+        const { files: _files, ...outcome } = result
+        return outcome
+      } finally {
+        this.#inFlight.set(host, (this.#inFlight.get(host) ?? 1) - 1)
+        this.#checkRecycle(host)
+      }
+    } finally {
+      slot.release()
+    }
+  }
+
+  #checkRecycle(host: BrowserHost): void {
+    if (!host.alive() || host.retiring) return
+    const maxRuns = this.options.recycleAfterRuns ?? 200
+    if (host.runs >= maxRuns) {
+      host.retiring = `${host.runs} runs`
+      return
+    }
+    // Reading a dozen /proc files costs little next to a browser run.
+    const rss = treeRssBytes(host.pid)
+    const maxRss = this.options.maxBrowserRssBytes ?? GIB
+    if (rss > maxRss) host.retiring = `its processes use ${Math.round(rss / 1_048_576)} MiB`
+  }
+
+  async settle(resultId: string, verdict: RunVerdict): Promise<ArtifactFile[]> {
+    const run = this.#runs.get(resultId)
+    this.#runs.delete(resultId)
+    const dir = join(this.options.workDir, resultId)
+    if (!run || !verdict.keep || run.files.length === 0) {
+      rmSync(dir, { recursive: true, force: true })
+      return []
+    }
+    return this.options.sink.keep({
+      resultId,
+      checkId: run.checkId,
+      dir,
+      files: run.files,
+      verdict,
+    })
+  }
+
+  /** Ends every worker and the browser; attempts still running end as they can. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await Promise.all([...this.#workers].map((entry) => entry.worker.terminate()))
+    const host = this.#host
+    if (host) {
+      host.retiring = 'the probe is stopping'
+      await host.close()
+    }
+  }
+}

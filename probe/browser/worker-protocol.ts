@@ -1,0 +1,46 @@
+/**
+ * The messages between the browser pool (pool.ts, on the probe's own thread) and its
+ * worker threads: the host, which launches Chromium and serves it over Playwright's
+ * protocol, and the run workers, in which scripts run.
+ */
+import type { BrowserRunSpec } from '../../checks/browser/engine.ts'
+import type { AttemptResult } from './attempt.ts'
+
+/** workerData of the host worker. */
+export interface HostWorkerData {
+  module: 'host'
+  executablePath: string
+  args: string[]
+}
+
+export type FromHost =
+  | { type: 'ready'; wsEndpoint: string; pid: number; devtoolsPort: number | undefined }
+  | { type: 'failed'; message: string }
+  /** The browser went away: closed, crashed or killed. */
+  | { type: 'closed' }
+
+export type ToHost = { type: 'close' }
+
+/** workerData of a run worker. */
+export interface RunWorkerData {
+  module: 'run'
+}
+
+export interface RunOrder {
+  type: 'run'
+  /** Names this attempt in the answers. */
+  key: string
+  wsEndpoint: string
+  spec: BrowserRunSpec
+  attempt: number
+  timeoutMs: number
+  dir: string
+}
+
+export type ToRunWorker = RunOrder
+
+export type FromRunWorker =
+  | { type: 'ready' }
+  | { type: 'step'; key: string; name: string | undefined }
+  | { type: 'page'; key: string; targetId: string }
+  | { type: 'done'; key: string; result: AttemptResult }
