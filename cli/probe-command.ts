@@ -20,6 +20,7 @@ import { addProbeAdminCommands } from './probe-admin-command.ts'
 import { onShutdown } from './shutdown.ts'
 import { claimDataDir, exitIfPortTaken, requireFreePorts, type PortFlag } from './startup.ts'
 import { createHealthApp, serveHealth, type HealthServer } from '../probe/health-server.ts'
+import { probeMetricsRoutes } from '../probe/probe-metrics.ts'
 import { VERSION } from './version.ts'
 
 interface ProbeFlags extends Omit<ProbeSecurityFlags, 'id'> {
@@ -155,7 +156,8 @@ export function probeCommand(): Command {
     .addOption(
       new Option(
         '--health-port <port>',
-        'serve GET /healthz and /readyz (connected, a verified config, healthy clock and outbox) on this port',
+        'serve GET /healthz, /readyz (connected, a verified config, healthy clock and outbox) and ' +
+          "/metrics (the probe's Prometheus series) on this port",
       )
         .env('VANTAGE_HEALTH_PORT')
         .argParser(parsePort),
@@ -263,11 +265,12 @@ export function probeCommand(): Command {
       let health: HealthServer | undefined
       if (flags.healthPort !== undefined) {
         try {
-          health = await serveHealth(
-            createHealthApp(() => probe.readiness()),
-            flags.healthPort,
-            flags.healthHost,
+          const app = createHealthApp(() => probe.readiness())
+          app.route(
+            '/',
+            probeMetricsRoutes(() => probe.metrics()),
           )
+          health = await serveHealth(app, flags.healthPort, flags.healthHost)
         } catch (error) {
           await probe.stop()
           exitIfPortTaken('probe', error, healthPorts)

@@ -44,6 +44,7 @@ describe.runIf(hasPrometheus)('Prometheus scraping the hub', () => {
   let port: number
   let network: Network
   let prometheus: PrometheusServer
+  let probeAddress: string
 
   beforeAll(async () => {
     target = createServer((_request, response) => response.end('ok'))
@@ -55,10 +56,15 @@ describe.runIf(hasPrometheus)('Prometheus scraping the hub', () => {
       regions: REGIONS,
       monitors: monitors(url, port),
       hubArgs: ['--metrics-token', METRICS_TOKEN, '--metrics-tags', 'coffee'],
+      // A second probe in eu-west with its health port, whose /metrics Prometheus scrapes too.
+      probes: [{ id: 'eu-west-2', region: 'eu-west', args: ['--health-port', '0'] }],
     })
     await network.everyRegionUp('latte')
     const hubAddress = new URL(network.hub.httpUrl).host
+    const health = /health\s+(http:\/\/\S+)\/readyz/.exec(network.probe('eu-west-2').output())
+    probeAddress = new URL(health![1]!).host
     prometheus = await startPrometheus([
+      { job: 'vantage-probes', target: probeAddress },
       { job: 'vantage', target: hubAddress, bearerToken: METRICS_TOKEN },
       {
         job: 'blackbox',
@@ -138,6 +144,16 @@ describe.runIf(hasPrometheus)('Prometheus scraping the hub', () => {
       'tls',
       'transfer',
     ])
+  })
+
+  it("scrapes a probe's own series from its health port", async () => {
+    const text = await (await fetch(`http://${probeAddress}/metrics`)).text()
+    expect(promtoolCheckMetrics(text)).toEqual({ code: 0, output: '' })
+    const outbox = await prometheus.query('vantage_probe_outbox_results{job="vantage-probes"}')
+    expect(outbox.map((s) => [s.metric.probe, s.metric.region])).toEqual([['eu-west-2', 'eu-west']])
+    // Which checks it owns is rendezvous hashing's choice; that it is connected is not.
+    const connected = await prometheus.query('vantage_probe_connected{probe="eu-west-2"}')
+    expect(connected.map((s) => s.value[1])).toEqual(['1'])
   })
 
   it('drops a check removed by a deploy at the next scrape, with no restart', async () => {
