@@ -44,10 +44,11 @@ import { createHistory } from './history/history-wiring.ts'
 import { DEFAULT_RETENTION, type Retention } from './history/retention.ts'
 import { startSlos } from './slo/slo-wiring.ts'
 import { startStatusPages } from './statuspages/wiring.ts'
-import { openEventLog, startOps, type ChatSettings, type Ops } from './ops/ops.ts'
+import { openEventLog, startOps, type Ops, type OpsSettings } from './ops/ops.ts'
 import { startArtifacts, type ArtifactOptions } from './artifacts/wiring.ts'
 
-export interface HubOptions {
+/** Metrics, the event log and chat settings are OpsSettings (hub/ops/ops.ts). */
+export interface HubOptions extends OpsSettings {
   /**
    * Deployed at start (kept as the running version when unchanged). Without it the hub
    * resumes the last config deployed in `dataDir`, and throws a DeployError with reason
@@ -78,14 +79,6 @@ export interface HubOptions {
   remediationCommands?: ReadonlyMap<string, RemediationCommand>
   /** Embedded broker: accept clients without credentials (hub/broker/access-control.ts). */
   insecureDemo?: boolean
-  /** A token that reads /metrics and nothing else (`--metrics-token`). */
-  metricsToken?: string
-  /** Tags that may appear as labels on `vantage_check_info` (`--metrics-tags`). */
-  metricsTags?: string[]
-  /** How long the event log keeps its rows (`--event-retention`). Default 90 days. */
-  eventRetentionMs?: number
-  /** ChatOps: who may do what from Slack and Mattermost, and their secrets. Default: nobody. */
-  chat?: ChatSettings
   /** Embedded broker: listen with TLS; with a CA, require client certificates. */
   mqttTls?: BrokerTls
   logger: Logger
@@ -210,22 +203,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     logger,
     events,
     config,
-    engine,
+    alerting,
     incidents,
-    silences,
     results,
+    settings: options,
     probes: () => admin.list(),
     sendCommand: (probeId, command) => link.sendCommand(probeId, command),
-    acknowledge: (id, by, comment) => alerting.dispatcher.acknowledge(id, by, comment),
-    channelHealth: () => alerting.notifier.channelHealth(),
     ingestCounters: () => ingest.counters,
     brokerClients: broker ? () => broker.clientCount() : undefined,
     configVersion: () => live.deployed().bundle.version,
-    remediationCommands: options.remediationCommands,
-    apiToken: options.apiToken,
-    metricsToken: options.metricsToken,
-    metricsTags: options.metricsTags,
-    chat: options.chat,
     slo: () => slos.gauges(),
   })
   resultHistory.attach({

@@ -84,6 +84,18 @@ export function openEventLog(options: {
   return events
 }
 
+/** The hub's options about metrics, the event log and chat (HubOptions extends it). */
+export interface OpsSettings {
+  /** A token that reads /metrics and nothing else (`--metrics-token`). */
+  metricsToken?: string
+  /** Tags that may appear as labels on `vantage_check_info` (`--metrics-tags`). */
+  metricsTags?: string[]
+  /** How long the event log keeps its rows (`--event-retention`). Default 90 days. */
+  eventRetentionMs?: number
+  /** ChatOps: who may do what from Slack and Mattermost, and their secrets. Default: nobody. */
+  chat?: ChatSettings
+}
+
 export interface OpsOptions {
   db: Database
   clock: Clock
@@ -91,23 +103,24 @@ export interface OpsOptions {
   /** The event log (openEventLog), open since before the first deploy. */
   events: EventLog
   config: () => MonitoringConfig
-  engine: Pick<AlertEngine, 'state'>
+  alerting: {
+    engine: Pick<AlertEngine, 'state'>
+    dispatcher: { acknowledge(id: string, by: string, comment?: string): AcknowledgeOutcome }
+    notifier: { channelHealth(): ChannelHealth[] }
+    silences: Silences
+  }
   incidents: IncidentStore
-  silences: Silences
   results: Pick<ResultStore, 'latestPerRegion'>
   probes: () => ProbeInfo[]
   sendCommand: (probeId: string, command: RunCommand) => void
-  acknowledge: (incidentId: string, by: string, comment?: string) => AcknowledgeOutcome
-  channelHealth: () => ChannelHealth[]
   ingestCounters: () => IngestCounters
   brokerClients?: () => number | undefined
   configVersion: () => string
-  remediationCommands?: ReadonlyMap<string, RemediationCommand>
-  apiToken?: string
-  metricsToken?: string
-  /** Tags allowed on `vantage_check_info`. */
-  metricsTags?: readonly string[]
-  chat?: ChatSettings
+  /** The hub's own options: these and its API token and remediation allow-list. */
+  settings: OpsSettings & {
+    apiToken?: string
+    remediationCommands?: ReadonlyMap<string, RemediationCommand>
+  }
   /** The SLO engine's gauges; absent until a hub has one. */
   slo?: SloGaugeSource
 }
@@ -132,22 +145,23 @@ export interface Ops {
 }
 
 export function startOps(options: OpsOptions): Ops {
-  const { clock, logger, events } = options
+  const { clock, logger, events, settings } = options
+  const { engine, dispatcher, notifier, silences } = options.alerting
 
   const metrics = new Metrics({
     checks: () => options.config().checks,
-    quorum: (checkId) => options.engine.state(checkId),
+    quorum: (checkId) => engine.state(checkId),
     latest: (checkId) => Object.values(options.results.latestPerRegion(checkId)),
     health: {
       ingest: options.ingestCounters,
-      channels: options.channelHealth,
+      channels: () => notifier.channelHealth(),
       probes: options.probes,
       brokerClients: options.brokerClients,
       configVersion: options.configVersion,
       now: () => clock.now(),
     },
     slo: options.slo,
-    tags: new Set(options.metricsTags ?? []),
+    tags: new Set(settings.metricsTags ?? []),
   })
 
   options.incidents.onEntry((incident, entry) => {
@@ -158,7 +172,7 @@ export function startOps(options: OpsOptions): Ops {
       metrics.hub.notification(String(entry.detail.channel), String(entry.detail.outcome))
     }
   })
-  options.silences.onChange((change) => events.append(windowEvent(change, clock.now())))
+  silences.onChange((change) => events.append(windowEvent(change, clock.now())))
   const probeWatch = new ProbeWatch()
   probeWatch.seed(options.probes())
 
@@ -173,19 +187,19 @@ export function startOps(options: OpsOptions): Ops {
   const remediation = new ChatRemediation({
     clock,
     incidents: options.incidents,
-    commands: () => options.remediationCommands ?? new Map(),
+    commands: () => settings.remediationCommands ?? new Map(),
   })
-  const chat = options.chat
+  const chat = settings.chat
   const core = new ChatCore({
     clock,
     logger,
     access: () => chat?.access ?? ChatAccess.none(),
     checks: () => options.config().checks,
-    state: (checkId) => options.engine.state(checkId),
+    state: (checkId) => engine.state(checkId),
     latest: (checkId) => options.results.latestPerRegion(checkId),
     incidents: options.incidents,
-    acknowledge: options.acknowledge,
-    silences: options.silences,
+    acknowledge: (id, by, comment) => dispatcher.acknowledge(id, by, comment),
+    silences,
     runNow,
     remediation,
     slo: options.slo,
@@ -196,10 +210,10 @@ export function startOps(options: OpsOptions): Ops {
   const routes = new Hono()
   routes.route(
     '/',
-    metricsRoutes({ metrics, apiToken: options.apiToken, metricsToken: options.metricsToken }),
+    metricsRoutes({ metrics, apiToken: settings.apiToken, metricsToken: settings.metricsToken }),
   )
-  routes.route('/', eventRoutes({ events, apiToken: options.apiToken }))
-  routes.route('/', runRoutes({ runNow, apiToken: options.apiToken }))
+  routes.route('/', eventRoutes({ events, apiToken: settings.apiToken }))
+  routes.route('/', runRoutes({ runNow, apiToken: settings.apiToken }))
   routes.route(
     '/',
     chatRoutes({
