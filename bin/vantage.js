@@ -30,5 +30,12 @@ Module._resolveFilename = function (request, ...rest) {
     throw error
   }
 }
+// `vantage status | head` closes the pipe early: that ends the command, it is no crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
+}
 const { main } = await import('../cli/main.ts')
 await main(process.argv)
