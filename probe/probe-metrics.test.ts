@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { promtoolCheckMetrics, promtoolWorks } from '../test/fixtures/prometheus.ts'
 import { toolAvailable } from '../test/fixtures/require-tool.ts'
-import { ProbeMetrics, probeMetricsRoutes, type ProbeMetricsSnapshot } from './probe-metrics.ts'
+import {
+  browserStats,
+  ProbeMetrics,
+  probeMetricsRoutes,
+  type ProbeMetricsSnapshot,
+} from './probe-metrics.ts'
 
 const hasPromtool = toolAvailable('promtool (Debian package prometheus)', promtoolWorks())
 
@@ -42,6 +47,14 @@ describe('probe metrics', () => {
     expect(text).toContain(
       'vantage_probe_browser_pool_workers{probe="eu-west-1",region="eu-west"} 2',
     )
+  })
+
+  it("reads the browser pool's figures from its engine, and nothing from a probe without one", () => {
+    const pool = {
+      stats: () => ({ attempts: 3, crashes: 1, launches: 2, workers: 1, browserPid: 7 }),
+    }
+    expect(browserStats(pool)).toEqual({ workers: 1, attempts: 3, crashes: 1, launches: 2 })
+    expect(browserStats(undefined)).toBeUndefined()
   })
 
   it('serves them at GET /metrics for the health port', async () => {

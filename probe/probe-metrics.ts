@@ -33,6 +33,22 @@ export interface ProbeMetricsSnapshot {
   browser?: { workers: number; attempts: number; crashes: number; launches: number }
 }
 
+/**
+ * The browser pool's figures, when the probe's browser engine keeps them (the pool's
+ * `stats()`); undefined on a probe without browser checks.
+ */
+export function browserStats(engine: unknown): ProbeMetricsSnapshot['browser'] {
+  const stats = (engine as { stats?: () => Record<string, unknown> } | undefined)?.stats?.()
+  if (!stats) return undefined
+  const count = (value: unknown) => (typeof value === 'number' ? value : 0)
+  return {
+    workers: count(stats.workers),
+    attempts: count(stats.attempts),
+    crashes: count(stats.crashes),
+    launches: count(stats.launches),
+  }
+}
+
 export class ProbeMetrics {
   readonly #lateness = new Histogram(LATENESS_BUCKETS)
 
