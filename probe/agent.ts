@@ -2,7 +2,8 @@
  * The probe agent's wiring: the outbox, the MQTT connection, membership, the bundle
  * updater, the scheduler, the job rules (jobs.ts), the message handling (messages.ts)
  * and the publisher. Each decision lives in its own file; this one only connects them
- * and owns the start and stop order.
+ * and owns the start and stop order. Longer than 400 lines because that wiring is one
+ * sequence, read top to bottom: the parts, how they reach each other, start and stop.
  */
 import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
@@ -22,11 +23,12 @@ import { Membership } from './membership.ts'
 import { IdentityGuard } from './identity-guard.ts'
 import { ProbeMessages } from './messages.ts'
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
-import { browserStats, ProbeMetrics } from './probe-metrics.ts'
+import { ProbeMetrics } from './probe-metrics.ts'
 import { Publisher } from './publisher.ts'
 import { Scheduler } from './scheduler.ts'
 import { markIfUnhealthy, SelfHealth, type HealthReport } from './self-health.ts'
 import { probeReadiness, type ProbeReadiness } from './readiness.ts'
+import { finishBeforeStop } from './graceful-stop.ts'
 import { lastWill, statusReport } from './status-report.ts'
 import { BundleUpdater } from './updater.ts'
 
@@ -77,14 +79,6 @@ const STATUS_INTERVAL_MS = 15_000
  * one lookup.
  */
 const HEALTH_INTERVAL_MS = 15_000
-
-/**
- * A stopping probe waits this long for its runs in progress (each is bounded by its
- * check's timeout) and then this long for the hub's acks of what it holds: together
- * under the 30 s a service manager gives it (TimeoutStopSec in the systemd unit).
- */
-const STOP_RUNS_GRACE_MS = 12_000
-const STOP_ACKS_GRACE_MS = 10_000
 
 export interface RunningProbe {
   stop(): Promise<void>
@@ -376,15 +370,15 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   return {
     async stop() {
       stopping = true
-      // Graceful: no new runs, and the region's other probes take the checks at once;
-      // the runs in progress finish, and what the outbox holds goes to the hub, waiting
-      // (bounded) for its acks. Whatever is not acked stays in the outbox for next time.
-      scheduler.stop()
-      jobs.stop()
-      announceSoon()
-      const idle = await jobs.idle(STOP_RUNS_GRACE_MS)
-      const drained = connection.connected() && (await publisher.drain(STOP_ACKS_GRACE_MS))
-      logger.info({ idle, drained, left: outbox.depth() }, 'probe stopping')
+      await finishBeforeStop({
+        scheduler,
+        jobs,
+        publisher,
+        connected: () => connection.connected(),
+        announce: announceSoon,
+        depth: () => outbox.depth(),
+        logger,
+      })
       jobs.stop()
       clearInterval(statusTimer)
       selfHealth.stop()
@@ -414,7 +408,6 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         healthy: selfHealth.report().ok,
         connected: connection.connected(),
         bundlesRejected: updater.rejected(),
-        browser: browserStats(browser.engine),
       }),
     readiness: () =>
       probeReadiness({
