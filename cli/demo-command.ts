@@ -12,6 +12,7 @@ import { formatDuration, parseDuration } from '../checks/duration.ts'
 import { sleep } from '../lib/backoff.ts'
 import { spawnVantage, stopAll, type Child } from './demo/children.ts'
 import { startDemoCron, type DemoCron } from './demo/demo-cron.ts'
+import { DEMO_SHOP_PASSWORD } from './demo/demo-shop.ts'
 import { startDemoTarget } from './demo/demo-target.ts'
 import { parsePort } from './options.ts'
 import { onShutdown } from './shutdown.ts'
@@ -143,6 +144,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       logFile: join(logDir, 'hub.log'),
       env: {
         VANTAGE_DEMO_TARGET: target.url,
+        // The browser check's secret, from the hub's environment as in production.
+        DEMO_SHOP_PASSWORD: DEMO_SHOP_PASSWORD,
         VANTAGE_PUBLIC_URL: `http://localhost:${flags.port}`,
       },
       onLine: (line) => say(line),
@@ -178,6 +181,8 @@ async function runDemo(flags: DemoFlags): Promise<void> {
         '10',
         '--label',
         'role=demo',
+        // One Chromium is enough on a laptop: the demo's browser check runs in eu-west.
+        ...(region === 'eu-west' ? [] : ['--no-browser']),
       ],
       { logFile: join(logDir, `${probeId}.log`) },
     )
@@ -211,6 +216,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   )
   say(
     `[demo]   heartbeat     a fake cron job pings demo-cron every 30 s (fails while the target is down)`,
+  )
+  say(
+    `[demo]   browser       demo-shop logs in to the target's shop from eu-west; while it is down, its incident at http://localhost:${flags.port}/internal shows the failing step's screenshot`,
   )
   say(`[demo]   logs          ${logDir}`)
   say('[demo] Alert lines appear below as they fire and resolve. Ctrl-C stops everything.')

@@ -26,7 +26,7 @@ import {
   type HubSecurity,
   type HubSecurityFlags,
 } from './hub-security-options.ts'
-import { parseMqttUrl, parsePort } from './options.ts'
+import { parseBytes, parseDurationFlag, parseMqttUrl, parsePort } from './options.ts'
 import { addHubOpsOptions, resolveHubOps, type HubOpsFlags } from './hub-ops-options.ts'
 import { onShutdown } from './shutdown.ts'
 import { claimDataDir, exitIfPortTaken, requireFreePorts, type PortFlag } from './startup.ts'
@@ -45,6 +45,8 @@ interface HubFlags extends HubSecurityFlags, RetentionFlags, HubOpsFlags {
   publicUrl?: string
   apiToken?: string
   remediation?: string
+  artifactRetention: number
+  artifactMaxBytes: number
 }
 
 export function hubCommand(): Command {
@@ -158,6 +160,24 @@ export function hubCommand(): Command {
     )
     .addOption(
       new Option(
+        '--artifact-retention <duration>',
+        "how long browser runs' screenshots, traces and console logs are kept",
+      )
+        .env('VANTAGE_ARTIFACT_RETENTION')
+        .argParser(parseDurationFlag)
+        .default(14 * 86_400_000, '14d'),
+    )
+    .addOption(
+      new Option(
+        '--artifact-max-bytes <size>',
+        "most space browser runs' artifacts take; past it the oldest runs' go first",
+      )
+        .env('VANTAGE_ARTIFACT_MAX_BYTES')
+        .argParser(parseBytes)
+        .default(2 * 1024 ** 3, '2GiB'),
+    )
+    .addOption(
+      new Option(
         '--print-key-fingerprint',
         "print the fingerprint of the hub's signing key (creating the key if --data has none) and exit; " +
           'give it to probes as --hub-key',
@@ -259,6 +279,7 @@ The --remediation file (hub-local, never deployed):
           mqttTls: security.mqttTls,
           remediationCommands,
           retention,
+          artifacts: { retentionMs: flags.artifactRetention, maxBytes: flags.artifactMaxBytes },
           ...ops,
           logger,
         })

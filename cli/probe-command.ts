@@ -40,6 +40,17 @@ interface ProbeFlags extends Omit<ProbeSecurityFlags, 'id'> {
   maxClockSkew: number
   healthPort?: number
   healthHost: string
+  browser: boolean
+  browserConcurrency?: number
+}
+
+/** Browser attempts at once: each holds a browser context, tens to hundreds of MiB. */
+function parseConcurrency(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new InvalidArgumentError(`"${value}" is not a number of browser runs from 1 to 64`)
+  }
+  return n
 }
 
 /** A probe region; the hub's own region is refused, as it is where heartbeats are judged. */
@@ -167,6 +178,15 @@ export function probeCommand(): Command {
         .env('VANTAGE_HEALTH_HOST')
         .default('127.0.0.1'),
     )
+    .addOption(
+      new Option(
+        '--browser-concurrency <n>',
+        'browser checks run at once (default: one per 1.5 GiB of memory, 1 to 8)',
+      )
+        .env('VANTAGE_BROWSER_CONCURRENCY')
+        .argParser(parseConcurrency),
+    )
+    .option('--no-browser', 'run no browser checks, even where Chromium is installed')
     .action(async (flags: ProbeFlags) => {
       const missing = [
         ['--hub', 'VANTAGE_HUB', "the hub's MQTT broker, e.g. --hub mqtt://hub.example.com:1883"],
@@ -254,6 +274,7 @@ export function probeCommand(): Command {
         outboxLimits: { maxBytes: flags.outboxMaxBytes, maxAgeMs: flags.outboxMaxAge },
         healthDnsName: flags.healthDnsName,
         maxClockSkewMs: flags.maxClockSkew,
+        browser: { enabled: flags.browser, concurrency: flags.browserConcurrency },
         version: VERSION,
         logger,
         onFatal: (fatal) => {

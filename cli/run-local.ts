@@ -2,6 +2,7 @@
  * Runs checks once on this machine, a few at a time, through the same `runCheck`
  * wrapper a probe uses, so a local result means what a probe's result means.
  */
+import type { BrowserEngine } from '../checks/browser/engine.ts'
 import { runCheck } from '../checks/run-check.ts'
 import type { CheckResult } from '../checks/result.ts'
 import type { CheckSpec } from '../checks/spec.ts'
@@ -17,6 +18,8 @@ export interface RunLocalOptions {
   onStart?: (check: CheckSpec) => void
   /** Called as each run finishes, in finishing order. */
   onResult?: (result: CheckResult, check: CheckSpec) => void
+  /** The browser for browser checks; without it they are CAPABILITY_MISSING. */
+  browser?: BrowserEngine
 }
 
 /**
@@ -41,6 +44,7 @@ export async function runLocally(
         configVersion: options.configVersion,
         scheduledAt: Date.now(),
         trigger: 'manual',
+        browser: options.browser,
       })
       results[index] = result
       options.onResult?.(result, check)

@@ -9,6 +9,7 @@ import { checksHash } from '../checks/bundle.ts'
 import type { CheckResult } from '../checks/result.ts'
 import { formatWarnings, loadMonitors } from './load-monitors.ts'
 import { colorsWanted } from './colors.ts'
+import { startLocalBrowser } from './local-browser.ts'
 import { runLocally } from './run-local.ts'
 import { createProgress } from './test-progress.ts'
 import { formatReport, formatSummary, formatVerdict, tally, type ReportRow } from './test-report.ts'
@@ -19,6 +20,7 @@ interface TestFlags {
   region?: string
   host?: boolean
   json?: boolean
+  artifacts?: string
 }
 
 /** Enough to overlap slow targets, few enough not to look like a load test to them. */
@@ -63,6 +65,10 @@ export function testCommand(): Command {
     .option('-r, --region <name>', 'only checks that run in this region; results carry its name')
     .option('--host', 'also run host checks (host.*) against this machine')
     .option('--json', 'print the results as a JSON array of CheckResult on stdout, nothing else')
+    .option(
+      '--artifacts <dir>',
+      "keep browser checks' screenshots, trace and console log in DIR (open a trace with npx playwright-core show-trace)",
+    )
     .addHelpText(
       'after',
       `
@@ -109,17 +115,21 @@ Examples:
       log(
         `Running ${selection.run.length} check(s) from ${file}${notRun.map((part) => `, ${part}`).join('')}`,
       )
+      const browser = await startLocalBrowser(selection.run, flags.artifacts)
+      if (browser.problem) log(`browser checks cannot run here: ${browser.problem}`)
       const progress = createProgress(process.stderr, selection.run.length)
       const started = performance.now()
-      const results = await runLocally(selection.run, {
+      const results = await runLocally(selection.run.map(browser.prepare), {
         concurrency: CONCURRENCY,
         region: flags.region ?? 'local',
         probeId: LOCAL_PROBE_ID,
         configVersion: `local-${checksHash(checks)}`,
         onStart: (check) => progress.start(check),
         onResult: (result) => progress.finish(result),
+        browser: browser.engine,
       })
       progress.end()
+      await browser.stop()
       const elapsedMs = performance.now() - started
 
       const byId = new Map<string, CheckResult>(results.map((result) => [result.checkId, result]))
@@ -141,6 +151,11 @@ Examples:
       } else {
         process.stdout.write(
           formatReport(rows, { colors: colorsWanted(process.stdout), elapsedMs }),
+        )
+      }
+      for (const [checkId, dir] of browser.kept) {
+        log(
+          `artifacts of ${checkId}: ${dir} (trace: npx playwright-core show-trace ${dir}/trace.zip)`,
         )
       }
       return exitAfterFlush(counts.down > 0 ? 1 : 0)

@@ -7,6 +7,7 @@
 import { formatMs } from '../checks/assertions.ts'
 import type { CheckResult, CheckStatus } from '../checks/result.ts'
 import type { CheckSpec } from '../checks/spec.ts'
+import { browserLines } from './browser-report.ts'
 import { palette, type Paint, type Palette } from './colors.ts'
 
 export type ReportRow =
@@ -120,7 +121,10 @@ export function formatReport(
   rows.forEach((row, index) => {
     const status = 'result' in row ? row.result.status : 'skipped'
     out.push(layout(table[index]!, statusPaint(status, colors)))
-    const details = 'result' in row ? failureLines(row.result) : [`skipped: ${row.skipped}`]
+    const details =
+      'result' in row
+        ? [...failureLines(row.result), ...browserLines(row.result)]
+        : [`skipped: ${row.skipped}`]
     for (const detail of details) out.push(`    ${detail}`)
   })
   const counts = tally(rows)

@@ -4,6 +4,7 @@
  * hub's environment because the file runs on the hub, never on probes.
  */
 import {
+  browser,
   channels,
   defineMonitoring,
   heartbeat,
@@ -102,6 +103,20 @@ export default defineMonitoring({
       path: '/',
       every: '30s',
       tags: ['host'],
+    }),
+    // A user journey in a real Chromium: open the shop, log in, see the account. The demo
+    // runs it from one region (one Chromium is enough on a laptop); while the target is
+    // down its incident shows the screenshot of the step that failed.
+    browser('demo-shop', {
+      name: 'Demo shop journey',
+      script: './browser/shop.ts',
+      regions: ['eu-west'],
+      every: '30s',
+      timeout: '30s',
+      params: { SHOP_URL: target },
+      secrets: ['DEMO_SHOP_PASSWORD'],
+      expect: { lcp: { below: '2.5s' } },
+      tags: ['demo', 'web'],
     }),
     // A push monitor: the demo's fake cron job pings it every 30 s, and reports a failure
     // while the API is down (the job needs it, so its alert waits for the API's).

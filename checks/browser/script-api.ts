@@ -3,10 +3,10 @@
  * script is a module whose default export is a `BrowserScript`:
  *
  * @example
- * import type { BrowserScript } from 'vantage'
+ * import type { BrowserScript } from 'vantage-monitoring'
  *
- * export default (async ({ page, expect, step, secrets }) => {
- *   await step('open the shop', () => page.goto('https://shop.example.com/'))
+ * export default (async ({ page, expect, step, params, secrets }) => {
+ *   await step('open the shop', () => page.goto(params.BASE_URL))
  *   await step('log in', async () => {
  *     await page.getByLabel('Password').fill(secrets.SHOP_PASSWORD)
  *     await page.getByRole('button', { name: 'Log in' }).click()
@@ -90,6 +90,8 @@ export interface BrowserScriptContext {
   context: BrowserContext
   expect: Expect
   step: Step
+  /** The check's `params`, as the monitors file set them. */
+  params: Readonly<Record<string, string>>
   /** The check's `secrets`, by name, from the hub's environment. */
   secrets: Readonly<Record<string, string>>
 }

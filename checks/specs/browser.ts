@@ -126,6 +126,13 @@ export const browserSpecSchema = z
       .optional(),
     ignoreHTTPSErrors: z.boolean().default(false),
     retries: z.int().min(0).max(MAX_RETRIES).default(0),
+    params: z
+      .record(
+        z.string().regex(ENV_NAME, { error: 'must be a name like BASE_URL' }),
+        z.string().max(2_048),
+      )
+      .refine((params) => Object.keys(params).length <= 50, { error: 'at most 50 params' })
+      .default({}),
     secrets: z
       .array(
         z
@@ -235,6 +242,11 @@ export interface BrowserProps extends CommonCheckProps {
    * on a retry is `degraded`, never `up`. Default 0.
    */
   retries?: number
+  /**
+   * Values the script reads as `params.NAME`: what differs between environments, such
+   * as the site's base URL. Public like the rest of the check. @example { BASE_URL: 'https://shop.example.com' }
+   */
+  params?: Record<string, string>
   /**
    * Names of environment variables the script reads as `secrets.NAME`. Their values come
    * from the hub's environment when it builds the bundle (for `vantage test`, from this

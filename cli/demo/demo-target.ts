@@ -2,9 +2,11 @@
  * The demo's flaky service: an HTTP server on loopback that is up for `upMs`,
  * then answers 503 for `downMs`, over and over, so that the demo shows an alert
  * firing and resolving on its own. `POST /admin/down` and `POST /admin/up` flip
- * it on demand.
+ * it on demand. Besides its JSON API it serves a small shop (demo-shop.ts) for the
+ * demo's browser check.
  */
 import { createServer, type Server } from 'node:http'
+import { answerShop, downPage } from './demo-shop.ts'
 
 export interface DemoTarget {
   url: string
@@ -42,14 +44,21 @@ export async function startDemoTarget(options: {
       return
     }
     if (!up) {
+      const html = (request.headers.accept ?? '').includes('text/html')
       response
-        .writeHead(503, { 'content-type': 'text/plain', 'retry-after': '60' })
-        .end('down for the demo\n')
+        .writeHead(503, {
+          'content-type': html ? 'text/html; charset=utf-8' : 'text/plain',
+          'retry-after': '60',
+        })
+        .end(html ? downPage() : 'down for the demo\n')
       return
     }
-    response
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ ok: true, path: request.url }))
+    void answerShop(request, response).then((answered) => {
+      if (answered) return
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: true, path: request.url }))
+    })
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

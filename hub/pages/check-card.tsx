@@ -207,8 +207,7 @@ export const CheckCard: FC<{ check: StatusPageCheck; now: number }> = ({ check, 
           />
         </a>
         <figcaption>
-          Last failed run, {formatAgo(check.evidence.at, now)} ({formatDateTime(check.evidence.at)}{' '}
-          UTC)
+          Last failed run, {formatAgo(check.evidence.at, now)} ({formatDateTime(check.evidence.at)})
         </figcaption>
       </figure>
     )}

@@ -77,11 +77,11 @@ export const IncidentPage: FC<{ model: IncidentPageModel }> = ({ model }) => {
               <dt>Incident</dt>
               <dd class="mono">{incident.incidentId}</dd>
               <dt>Started</dt>
-              <dd>{formatDateTime(incident.startedAt)} UTC</dd>
+              <dd>{formatDateTime(incident.startedAt)}</dd>
               {incident.endedAt !== null && (
                 <>
                   <dt>Ended</dt>
-                  <dd>{formatDateTime(incident.endedAt)} UTC</dd>
+                  <dd>{formatDateTime(incident.endedAt)}</dd>
                 </>
               )}
               <dt>Regions</dt>
@@ -112,7 +112,7 @@ export const IncidentPage: FC<{ model: IncidentPageModel }> = ({ model }) => {
                 )}
                 <figcaption>
                   {evidence.run.errorCode ?? evidence.run.status} at{' '}
-                  {formatDateTime(evidence.run.createdAt)} UTC on {evidence.run.probeId} ·{' '}
+                  {formatDateTime(evidence.run.createdAt)} on {evidence.run.probeId} ·{' '}
                   <FileLinks run={evidence.run} fileUrl={fileUrl} />
                 </figcaption>
               </figure>

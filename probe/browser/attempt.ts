@@ -186,7 +186,14 @@ export async function runAttempt(
     })
     await Promise.race([
       Promise.resolve().then(() =>
-        script.run({ page: page!, context, expect, step, secrets: secretsOf(spec) }),
+        script.run({
+          page: page!,
+          context,
+          expect,
+          step,
+          params: Object.freeze({ ...spec.params }),
+          secrets: secretsOf(spec),
+        }),
       ),
       deadline,
     ])
