@@ -272,5 +272,5 @@ describe('the demo', () => {
       demo.kill('SIGTERM')
       await exited
     }
-  })
+  }, 180_000)
 })

@@ -182,7 +182,7 @@ describe('installing from the packed tarball into a fresh directory', () => {
     )
     const failed = await tsc()
     expect(failed).toMatch(/wrong\.ts\(2,\d+\): error TS2322/)
-  })
+  }, 180_000)
 
   it('validates the scaffold, and a hub from the same install starts with it', async () => {
     const validate = await cli(['validate', 'monitors.ts'])
@@ -206,7 +206,7 @@ describe('installing from the packed tarball into a fresh directory', () => {
     await waitFor('the hub to print its status page URL', () =>
       /status page\s+http:\/\/\S+/.test(hubOutput),
     )
-  })
+  }, 120_000)
 
   it('tests the checks once from here after the targets are swapped for real ones', async () => {
     let monitors = readFileSync(join(project, 'monitors.ts'), 'utf8')

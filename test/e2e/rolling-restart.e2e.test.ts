@@ -136,7 +136,9 @@ describe('a rolling restart of every probe and then the hub, under load', () => 
     for (const probe of probes) await ready(probe.healthUrl)
     const before = hubCounts(hubDb()).raw
     await waitFor('results after the restart', () => hubCounts(hubDb()).raw > before + 20)
-  })
+    // Four restarts, each waiting for a graceful stop and for readiness: minutes on a
+    // loaded two-core machine, far more than one test's default minute.
+  }, 300_000)
 
   it('stored every result the probes produced, once', async () => {
     for (const probe of probes) {
@@ -163,5 +165,5 @@ describe('a rolling restart of every probe and then the hub, under load', () => 
       distinct: produced.length,
       rollup: produced.length,
     })
-  })
+  }, 120_000)
 })

@@ -174,5 +174,5 @@ describe.runIf(canRun)('the generated systemd units', () => {
     tmpfs.remount('rw')
     expect(await verdict()).toBe('up')
     expect(await verdict(unit)).toBe('up')
-  })
+  }, 180_000)
 })
