@@ -322,7 +322,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       regions: () => engine.regionStates(),
     },
     statusPages: statusPages.app,
-    evidence: (checkId) => artifacts.evidence(checkId),
+    evidence: artifacts.evidence,
   })
   app.route('/', artifacts.routes)
 

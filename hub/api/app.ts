@@ -86,8 +86,11 @@ export interface HubAppDeps {
     channelHealth: () => ChannelHealth[]
     regions: () => RegionState[]
   }
-  /** The screenshot of a check's last failed browser run, for the internal view. */
-  evidence?: (checkId: string) => { url: string; at: number } | undefined
+  /** Browser runs' evidence: the internal view's screenshots, the incident report's links. */
+  evidence?: {
+    lastScreenshot: (checkId: string) => { url: string; at: number } | undefined
+    report: IncidentRouteDeps['evidence']
+  }
   /** Public and private status pages; without it `/` has no page. */
   statusPages?: {
     pages: StatusPages
@@ -135,6 +138,7 @@ export function createApp(deps: HubAppDeps): Hono {
       ? (check: { id: string; tags: string[] }, at: number) =>
           deps.alerting!.silences.inMaintenance(check.id, check.tags, at)
       : undefined,
+    evidence: deps.evidence?.lastScreenshot,
   }
   // Targets, probe ids and error codes are the operators' view: with an API token, only
   // its holders read them; the public reads the status pages and the v2 JSON.
@@ -217,7 +221,8 @@ export function createApp(deps: HubAppDeps): Hono {
   if (deps.alerting) {
     const { incidents, silences, channelHealth, regions } = deps.alerting
     const apiToken = deps.apiToken
-    app.route('/', incidentRoutes({ ...incidents, apiToken }))
+    const evidence = deps.evidence?.report
+    app.route('/', incidentRoutes({ ...incidents, apiToken, evidence }))
     app.route('/', silenceRoutes({ silences, apiToken }))
     app.route('/', channelRoutes({ channelHealth }))
     app.get('/api/v1/regions', (c) => c.json(regions()))

@@ -215,6 +215,22 @@ describe('GET /api/v1/incidents/:id', () => {
 })
 
 describe('GET /api/v1/incidents/:id/report', () => {
+  it("ends with a browser check's evidence, linked from the hub the reader asked", async () => {
+    const { ended } = history()
+    const response = await app({
+      evidence: (incident, base) =>
+        `## Evidence\n\n- [final.png](${base}/api/v1/artifacts/R/final.png) of ${incident.checkId}\n`,
+    }).request(`http://hub.example.com/api/v1/incidents/${ended}/report`)
+    const markdown = await response.text()
+    expect(
+      markdown
+        .trimEnd()
+        .endsWith(
+          '## Evidence\n\n- [final.png](http://hub.example.com/api/v1/artifacts/R/final.png) of api',
+        ),
+    ).toBe(true)
+  })
+
   it('serves the correction-of-error report as Markdown', async () => {
     const { ended } = history()
 

@@ -63,6 +63,11 @@ export interface IncidentRouteDeps {
   deploysBefore?: (incident: Incident) => RecentDeploy[]
   /** The event log's changes in the hour before it, deploys first, for the report. */
   eventsBefore?: (incident: Incident) => ReportEvent[]
+  /**
+   * A browser check's evidence for the report (Markdown, links under `base`); empty
+   * when it kept none.
+   */
+  evidence?: (incident: Incident, base: string) => string
   /** When set, acks need it as a bearer token; otherwise loopback clients only. */
   apiToken?: string
   now: () => number
@@ -161,7 +166,10 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
       eventsBefore: deps.eventsBefore?.(incident),
       now: deps.now(),
     })
-    return c.body(markdown, 200, { 'content-type': 'text/markdown; charset=utf-8' })
+    const evidence = deps.evidence?.(incident, new URL(c.req.url).origin) ?? ''
+    return c.body(evidence ? `${markdown.trimEnd()}\n\n${evidence}` : markdown, 200, {
+      'content-type': 'text/markdown; charset=utf-8',
+    })
   })
 
   app.post('/api/v1/incidents/:id/ack', async (c) => {

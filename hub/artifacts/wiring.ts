@@ -10,8 +10,8 @@ import type { CheckSpec } from '../../checks/spec.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
 import type { Hono } from 'hono'
-import { artifactRoutes, artifactUrl } from '../api/artifact-routes.ts'
-import type { IncidentStore } from '../incidents/incident-store.ts'
+import { artifactRoutes, artifactUrl, evidenceMarkdown } from '../api/artifact-routes.ts'
+import type { Incident, IncidentStore } from '../incidents/incident-store.ts'
 import type { Database } from '../store/database.ts'
 import { ArtifactReceiver } from './artifact-receiver.ts'
 import {
@@ -40,8 +40,12 @@ export interface HubArtifacts {
   receiver: ArtifactReceiver
   /** Takes a chunk from `artifacts/{probeId}`; errors are logged. */
   receive(probeId: string, payload: Buffer): void
-  /** The screenshot of a check's last failed run in the last day, for the internal view. */
-  evidence(checkId: string): { url: string; at: number } | undefined
+  evidence: {
+    /** The screenshot of a check's last failed run in the last day, for the internal view. */
+    lastScreenshot(checkId: string): { url: string; at: number } | undefined
+    /** The incident report's evidence section, its links under `base`. */
+    report(incident: Incident, base: string): string
+  }
   /** The artifact API and the internal incident page (hub/api/artifact-routes.ts). */
   routes: Hono
   close(): void
@@ -97,10 +101,13 @@ export function startArtifacts(deps: {
         logger.error({ err: error, probeId }, 'storing an artifact chunk failed')
       })
     },
-    evidence(checkId) {
-      const run = store.lastFailure(checkId, { from: clock.now() - EVIDENCE_SHOWN_MS })
-      const shot = run && evidenceScreenshot(run)
-      return run && shot ? { url: artifactUrl(run.resultId, shot), at: run.createdAt } : undefined
+    evidence: {
+      lastScreenshot(checkId) {
+        const run = store.lastFailure(checkId, { from: clock.now() - EVIDENCE_SHOWN_MS })
+        const shot = run && evidenceScreenshot(run)
+        return run && shot ? { url: artifactUrl(run.resultId, shot), at: run.createdAt } : undefined
+      },
+      report: (incident, base) => evidenceMarkdown(store, incident, clock.now(), base),
     },
     routes: artifactRoutes({
       store,
