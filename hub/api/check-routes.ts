@@ -6,7 +6,7 @@
  *   file's order: `{ checks, total, summary, nextCursor }`. `state` (up, down, partial,
  *   degraded, insufficient, unknown; several comma-separated) and `tag` (repeatable)
  *   filter, `q` matches id, name and target case-insensitively; `summary` counts every
- *   check by state, whatever the filter. `limit` 1-500, default 100; follow `nextCursor`
+ *   check by state, whatever the filter. `limit` 1-500, default 50; follow `nextCursor`
  *   until it is null for the rest.
  * - `GET /api/v1/checks/:id` one check with its recent results, the last hour by minute
  *   and outages; `?window=7d` (or 1h, 24h, 30d, 90d) adds its availability and latency
@@ -41,7 +41,7 @@ import {
 import { heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
 import { secretAccess } from './secret-access.ts'
 
-const DEFAULT_LIMIT = 100
+const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 const STATES: readonly CheckAlertStatus[] = [
   'up',

@@ -9,15 +9,16 @@ import {
   type HistoryQuery,
   type HistoryReader,
   type HistoryTotal,
+  type LatencySummary,
   type RollupBucket,
   type StateTime,
 } from './history-types.ts'
-import { quantile } from './latency-histogram.ts'
+import { quantiles } from './latency-histogram.ts'
 import { DEFAULT_RETENTION, type Retention } from './retention.ts'
 import { conclusive, emptyCell, mergeCell, type Cell } from './rollup-cell.ts'
 import { DAY_TOTAL_SLOT } from './rollup-pack.ts'
 import { OVERALL_SERIES } from './rollup-schema.ts'
-import type { RollupStore } from './rollup-store.ts'
+import type { PackRow, RollupStore } from './rollup-store.ts'
 
 const MIN = GRAIN_MS.minute
 const HOUR = GRAIN_MS.hour
@@ -84,17 +85,19 @@ export function toBucket(cell: Cell, start: number, end: number): RollupBucket {
     },
     time,
     slices: { valid: cell.valid, bad: cell.bad },
-    latency:
-      count === 0
-        ? null
-        : {
-            count,
-            meanMs: cell.durSum / count,
-            maxMs: cell.durMax,
-            p50Ms: quantile(cell.hist, 0.5, cell.durMax)!,
-            p95Ms: quantile(cell.hist, 0.95, cell.durMax)!,
-            p99Ms: quantile(cell.hist, 0.99, cell.durMax)!,
-          },
+    latency: count === 0 || cell.hist.size === 0 ? null : latencyOf(cell, count),
+  }
+}
+
+function latencyOf(cell: Cell, count: number): LatencySummary {
+  const [p50, p95, p99] = quantiles(cell.hist, [0.5, 0.95, 0.99], cell.durMax)
+  return {
+    count,
+    meanMs: cell.durSum / count,
+    maxMs: cell.durMax,
+    p50Ms: p50!,
+    p95Ms: p95!,
+    p99Ms: p99!,
   }
 }
 
@@ -129,7 +132,15 @@ export class RollupHistory implements HistoryReader {
 
   overall(checkId: string, query: HistoryQuery): RollupBucket[] {
     const { start, end, step, cells } = this.#query(checkId, query)
-    return this.#buckets(start, end, step, (from, to) => this.#overallCell(cells, from, to))
+    const buckets = Array.from({ length: (end - start) / step }, () => emptyCell())
+    for (const [series, slots] of cells) {
+      const add = series === OVERALL_SERIES ? addTime : addRuns
+      for (const [at, cell] of slots) {
+        const bucket = buckets[Math.floor((at - start) / step)]
+        if (bucket) add(bucket, cell)
+      }
+    }
+    return buckets.map((cell, i) => toBucket(cell, start + i * step, start + (i + 1) * step))
   }
 
   regions(checkId: string, query: HistoryQuery): Record<string, RollupBucket[]> {
@@ -137,18 +148,60 @@ export class RollupHistory implements HistoryReader {
     const out: Record<string, RollupBucket[]> = {}
     for (const [series, slots] of [...cells].sort(([a], [b]) => a.localeCompare(b))) {
       if (series === OVERALL_SERIES) continue
-      out[series] = this.#buckets(start, end, step, (from, to) => {
-        const cell = emptyCell()
-        for (const [at, c] of slots) if (at >= from && at < to) mergeCell(cell, c)
-        return cell
-      })
+      const buckets = Array.from({ length: (end - start) / step }, () => emptyCell())
+      for (const [at, cell] of slots) {
+        const bucket = buckets[Math.floor((at - start) / step)]
+        if (bucket) mergeCell(bucket, cell)
+      }
+      out[series] = buckets.map((cell, i) =>
+        toBucket(cell, start + i * step, start + (i + 1) * step),
+      )
     }
     return out
   }
 
   total(checkId: string, from: number, to: number): HistoryTotal {
-    const start = ceilTo(from, MIN)
-    const end = Math.max(start, ceilTo(to, MIN))
+    return this.totals(checkId, [{ from, to }])[0]!
+  }
+
+  /**
+   * Several windows of one check from one read of its rows: the check view asks for the
+   * last hour and the last day at once. `latency: false` reads counts only (latency null).
+   */
+  totals(
+    checkId: string,
+    windows: readonly { from: number; to: number }[],
+    options: { latency?: boolean } = {},
+  ): HistoryTotal[] {
+    const histograms = options.latency ?? true
+    const ranges = windows.map(({ from, to }) => {
+      const start = ceilTo(from, MIN)
+      return { start, end: Math.max(start, ceilTo(to, MIN)) }
+    })
+    const days = new Set<number>()
+    const edgeHours = new Set<number>()
+    for (const { start, end } of ranges) {
+      if (end <= start) continue
+      for (const day of this.#dayStarts(start, end)) days.add(day)
+      if (start % HOUR !== 0) edgeHours.add(floorTo(start, HOUR))
+      if (end % HOUR !== 0) edgeHours.add(floorTo(end, HOUR))
+    }
+    const dayRows = days.size > 0 ? this.rollups.hourRows(checkId, [...days], null, histograms) : []
+    const minuteRows = new Map<string, Map<number, Cell>>()
+    const edgeRows =
+      edgeHours.size > 0 ? this.rollups.minuteRows(checkId, [...edgeHours], null, histograms) : []
+    for (const row of edgeRows) {
+      minuteRows.set(`${row.series}\u0000${row.start}`, row.pack)
+    }
+    return ranges.map(({ start, end }) => this.#sum(dayRows, minuteRows, start, end))
+  }
+
+  #sum(
+    dayRows: PackRow[],
+    minuteRows: Map<string, Map<number, Cell>>,
+    start: number,
+    end: number,
+  ): HistoryTotal {
     let edgeGrain: Grain = 'minute'
     let outFrom = start
     let outTo = end
@@ -157,22 +210,13 @@ export class RollupHistory implements HistoryReader {
       outFrom = Math.min(outFrom, at)
       outTo = Math.max(outTo, at + length)
     }
-    const edgeHours = new Set<number>()
-    if (start % HOUR !== 0) edgeHours.add(floorTo(start, HOUR))
-    if (end % HOUR !== 0 && end > start) edgeHours.add(floorTo(end, HOUR))
-    const minuteRows = new Map<string, Map<number, Cell>>()
-    for (const row of edgeHours.size > 0 ? this.rollups.minuteRows(checkId, [...edgeHours]) : []) {
-      minuteRows.set(`${row.series}\u0000${row.start}`, row.pack)
-    }
     const totals = new Map<string, Cell>()
     const cellOf = (series: string) => {
       let cell = totals.get(series)
       if (!cell) totals.set(series, (cell = emptyCell()))
       return cell
     }
-    for (const row of end > start
-      ? this.rollups.hourRows(checkId, this.#dayStarts(start, end))
-      : []) {
+    for (const row of end > start ? dayRows : []) {
       const dayEnd = row.start + DAY
       const lo = Math.max(start, row.start)
       const hi = Math.min(end, dayEnd)
@@ -200,7 +244,12 @@ export class RollupHistory implements HistoryReader {
         for (const [m, minute] of minutes) {
           const at = hour + m * MIN
           if (at < lo || at >= hi) continue
-          mergeCell(total, row.series === OVERALL_SERIES ? withMinuteSlices(minute) : minute)
+          mergeCell(
+            total,
+            row.series === OVERALL_SERIES
+              ? withMinuteSlices({ ...minute, time: minute.time })
+              : minute,
+          )
         }
       }
     }
@@ -238,27 +287,6 @@ export class RollupHistory implements HistoryReader {
     else if (query.grain === 'hour') this.#hours(checkId, start, end, cells)
     else this.#days(checkId, start, end, cells)
     return { start, end, step, cells }
-  }
-
-  #buckets(
-    start: number,
-    end: number,
-    step: number,
-    cell: (from: number, to: number) => Cell,
-  ): RollupBucket[] {
-    const buckets: RollupBucket[] = []
-    for (let at = start; at < end; at += step)
-      buckets.push(toBucket(cell(at, at + step), at, at + step))
-    return buckets
-  }
-
-  #overallCell(cells: SeriesCells, from: number, to: number): Cell {
-    const cell = emptyCell()
-    for (const [series, slots] of cells) {
-      const add = series === OVERALL_SERIES ? addTime : addRuns
-      for (const [at, c] of slots) if (at >= from && at < to) add(cell, c)
-    }
-    return cell
   }
 
   /** Minute cells starting in `[from, to)`. */

@@ -58,6 +58,33 @@ export function quantile(histogram: Histogram, q: number, maxMs?: number): numbe
   return null
 }
 
+/**
+ * Several nearest-rank quantiles (ascending `qs`) in one pass over the sorted buckets,
+ * each capped at `maxMs`; nulls for an empty histogram.
+ *
+ * @example quantiles(hist, [0.5, 0.95, 0.99], 812) // [210.9, 716.3, 790.6]
+ */
+export function quantiles(
+  histogram: Histogram,
+  qs: readonly number[],
+  maxMs?: number,
+): (number | null)[] {
+  let total = 0
+  for (const count of histogram.values()) total += count
+  if (total === 0) return qs.map(() => null)
+  const out: (number | null)[] = []
+  const buckets = [...histogram.keys()].sort((a, b) => a - b)
+  let seen = 0
+  let i = 0
+  for (const q of qs) {
+    const rank = Math.max(1, Math.ceil(q * total - 1e-9))
+    while (seen < rank && i < buckets.length) seen += histogram.get(buckets[i++]!)!
+    const value = bucketValue(buckets[Math.max(0, i - 1)]!)
+    out.push(maxMs === undefined ? value : Math.min(value, maxMs))
+  }
+  return out
+}
+
 /** Writes the histogram: its bucket count, then each bucket as a delta and its count. */
 export function writeHistogram(out: VarintWriter, histogram: Histogram): void {
   const buckets = [...histogram.keys()].filter((b) => histogram.get(b)! > 0).sort((a, b) => a - b)
@@ -66,6 +93,14 @@ export function writeHistogram(out: VarintWriter, histogram: Histogram): void {
   for (const bucket of buckets) {
     out.uint(bucket - previous).uint(histogram.get(bucket)!)
     previous = bucket
+  }
+}
+
+/** Reads past a histogram without keeping it (counts-only reads). */
+export function skipHistogram(input: VarintReader): void {
+  for (let n = input.uint(); n > 0; n--) {
+    input.uint()
+    input.uint()
   }
 }
 

@@ -149,8 +149,9 @@ export class Pruner {
              (SELECT hour_start, check_id, series FROM rollup_minutes WHERE hour_start < ? LIMIT ?)`,
         ).run(Math.floor((now - r.minuteMs) / HOUR) * HOUR, limit).changes,
     )
-    // A day is sealed two hours after it ended: results delivered later still count.
-    const sealBefore = now - 2 * HOUR - DAY + 1
+    // A day is sealed a day after it ended: late results still count, and the last 24
+    // hours, which every check view reads, stay unsealed.
+    const sealBefore = now - 2 * DAY + 1
     add('rollup_hours', (limit) => this.#sealDays(sealBefore, limit), 'sealed days')
     const reduceBefore = Math.floor((now - r.hourMs) / DAY) * DAY
     add('rollup_hours', (limit) => this.#reduceDays(reduceBefore, limit), 'days reduced')

@@ -15,6 +15,7 @@ import {
   bucketOf,
   mergeHistogram,
   readHistogram,
+  skipHistogram,
   writeHistogram,
   type Histogram,
 } from './latency-histogram.ts'
@@ -149,8 +150,11 @@ export function writeCell(out: VarintWriter, cell: Cell, slotMs: number): void {
   }
 }
 
-/** Reads a cell written by writeCell for a slot `slotMs` long. */
-export function readCell(input: VarintReader, slotMs: number): Cell {
+/**
+ * Reads a cell written by writeCell for a slot `slotMs` long; without `histograms` its
+ * latency histogram is skipped (empty), for reads that only count.
+ */
+export function readCell(input: VarintReader, slotMs: number, histograms = true): Cell {
   const cell = emptyCell()
   const mask = input.uint()
   const ext = mask & EXT ? input.uint() : 0
@@ -161,7 +165,10 @@ export function readCell(input: VarintReader, slotMs: number): Cell {
   if (ext & INCONCLUSIVE) cell.inconclusive = input.uint()
   if (ext & MAINTENANCE) cell.maintenance = input.uint()
   if (ext & DUR_MAX) cell.durMax = input.uint()
-  if (ext & HIST) cell.hist = readHistogram(input)
+  if (ext & HIST) {
+    if (histograms) cell.hist = readHistogram(input)
+    else skipHistogram(input)
+  }
   if (ext & VALID) cell.valid = input.uint()
   if (ext & BAD) cell.bad = input.uint()
   for (let i = 0; i < STATE_COUNT; i++) {
@@ -171,7 +178,7 @@ export function readCell(input: VarintReader, slotMs: number): Cell {
   if (whole >= 0) cell.time[whole] = slotMs
   if (conclusive(cell) === 1 && !(ext & (DUR_MAX | HIST))) {
     cell.durMax = cell.durSum
-    cell.hist.set(bucketOf(cell.durSum), 1)
+    if (histograms) cell.hist.set(bucketOf(cell.durSum), 1)
   }
   return cell
 }

@@ -109,7 +109,12 @@ export function encodeCells(pack: Pack, kind: PackKind): Buffer {
   return out.toBuffer()
 }
 
-function readDense(input: VarintReader, kind: PackKind, add: (slot: number, cell: Cell) => void) {
+function readDense(
+  input: VarintReader,
+  kind: PackKind,
+  add: (slot: number, cell: Cell) => void,
+  histograms: boolean,
+) {
   const bitmap = input.raw(Math.ceil(SLOTS[kind] / 8))
   let previous = 0
   for (let slot = 0; slot < SLOTS[kind]; slot++) {
@@ -117,7 +122,7 @@ function readDense(input: VarintReader, kind: PackKind, add: (slot: number, cell
     const ms = slotMs(kind, slot)
     const code = input.uint()
     if (code === FULL) {
-      add(slot, readCell(input, ms))
+      add(slot, readCell(input, ms, histograms))
       continue
     }
     const cell = emptyCell()
@@ -129,14 +134,14 @@ function readDense(input: VarintReader, kind: PackKind, add: (slot: number, cell
       previous = duration
       cell[RUN_STATUS[status - 1]!] = 1
       cell.durSum = cell.durMax = duration
-      cell.hist.set(bucketOf(duration), 1)
+      if (histograms) cell.hist.set(bucketOf(duration), 1)
     }
     add(slot, cell)
   }
 }
 
-/** Reads a row, merging slots written more than once. */
-export function decodePack(bytes: Uint8Array, kind: PackKind): Pack {
+/** Reads a row, merging slots written more than once; `histograms: false` skips latency. */
+export function decodePack(bytes: Uint8Array, kind: PackKind, histograms = true): Pack {
   const pack: Pack = new Map()
   const add = (slot: number, cell: Cell) => {
     const existing = pack.get(slot)
@@ -147,17 +152,17 @@ export function decodePack(bytes: Uint8Array, kind: PackKind): Pack {
   while (!input.done) {
     if (input.peek() === SEALED) {
       input.raw(1)
-      const inner = decodePack(inflateRawSync(input.raw(input.uint())), kind)
+      const inner = decodePack(inflateRawSync(input.raw(input.uint())), kind, histograms)
       for (const [slot, cell] of inner) add(slot, cell)
       continue
     }
     if (input.peek() === DENSE) {
       input.raw(1)
-      readDense(input, kind, add)
+      readDense(input, kind, add, histograms)
       continue
     }
     const slot = input.uint()
-    add(slot, readCell(input, slotMs(kind, slot)))
+    add(slot, readCell(input, slotMs(kind, slot), histograms))
   }
   return pack
 }

@@ -244,15 +244,29 @@ export class RollupStore {
     }
   }
 
-  /** Minute rows of a check (of one series, when given) whose hour is in `hours` (hour starts). */
-  minuteRows(checkId: string, hours: number[], series: string | null = null): PackRow[] {
+  /**
+   * Minute rows of a check (of one series, when given) whose hour is in `hours` (hour
+   * starts); `histograms: false` leaves latency histograms out, for reads that count.
+   */
+  minuteRows(
+    checkId: string,
+    hours: number[],
+    series: string | null = null,
+    histograms = true,
+  ): PackRow[] {
     const rows = this.#minuteRows.all(JSON.stringify(hours), checkId, series, series)
-    return this.#read(rows, 'minutes')
+    return this.#read(rows, 'minutes', histograms)
   }
 
   /** Hour rows of a check (of one series, when given) whose day is in `days` (day starts). */
-  hourRows(checkId: string, days: number[], series: string | null = null): PackRow[] {
-    return this.#read(this.#hourRows.all(JSON.stringify(days), checkId, series, series), 'hours')
+  hourRows(
+    checkId: string,
+    days: number[],
+    series: string | null = null,
+    histograms = true,
+  ): PackRow[] {
+    const rows = this.#hourRows.all(JSON.stringify(days), checkId, series, series)
+    return this.#read(rows, 'hours', histograms)
   }
 
   /** When the check's first stored result was scheduled, or null. */
@@ -293,11 +307,11 @@ export class RollupStore {
     }
   }
 
-  #read(rows: RawRow[], kind: PackKind): PackRow[] {
+  #read(rows: RawRow[], kind: PackKind, histograms: boolean): PackRow[] {
     return rows.map((row) => ({
       series: row.series,
       start: row.start,
-      pack: decodePack(row.cells, kind),
+      pack: decodePack(row.cells, kind, histograms),
     }))
   }
 }

@@ -190,14 +190,23 @@ export class ResultStore {
    * in `[from, to)`. Regions without results in the range are absent.
    */
   regionCounts(checkId: string, from: number, to: number): Record<string, StatusCounts> {
-    const counts: Record<string, StatusCounts> = {}
-    for (const [region, bucket] of Object.entries(this.history.total(checkId, from, to).regions)) {
-      const { runs } = bucket
-      if (runs.up + runs.degraded + runs.down + runs.inconclusive + runs.maintenance > 0) {
-        counts[region] = runs
+    return this.regionCountsOver(checkId, [{ from, to }])[0]!
+  }
+
+  /** regionCounts for several windows, from one read of the check's rollups. */
+  regionCountsOver(
+    checkId: string,
+    windows: readonly { from: number; to: number }[],
+  ): Record<string, StatusCounts>[] {
+    return this.history.totals(checkId, windows, { latency: false }).map((total) => {
+      const counts: Record<string, StatusCounts> = {}
+      for (const [region, { runs }] of Object.entries(total.regions)) {
+        if (runs.up + runs.degraded + runs.down + runs.inconclusive + runs.maintenance > 0) {
+          counts[region] = runs
+        }
       }
-    }
-    return counts
+      return counts
+    })
   }
 
   /**

@@ -177,9 +177,14 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
   const outages = sources.outages(spec.id, now - longest, now)
   const maintenance = sources.maintenanceWindows?.(spec, now - longest, now) ?? []
   const availability = {} as Record<AvailabilityWindow, Availability>
-  for (const [name, length] of Object.entries(AVAILABILITY_WINDOWS)) {
+  const windows = Object.entries(AVAILABILITY_WINDOWS)
+  const countsOver = results.regionCountsOver(
+    spec.id,
+    windows.map(([, length]) => ({ from: now - length, to: now })),
+  )
+  for (const [index, [name, length]] of windows.entries()) {
     const window = { from: now - length, to: now }
-    const counts = results.regionCounts(spec.id, window.from, window.to)
+    const counts = countsOver[index]!
     // Regions dropped from the config still have rollups; the view shows configured ones.
     const regionCounts = Object.fromEntries(
       series.flatMap((region) => (counts[region] ? [[region, counts[region]]] : [])),
