@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { registerAckCommand } from './ack-command.ts'
 import { anomalyCommand } from './anomaly-command.ts'
 import { incidentCommand } from './status-post-command.ts'
+import { sloCommand } from './slo-command.ts'
 import { statusExportCommand } from './status-export-command.ts'
 import { registerIncidentCommands } from './incidents-command.ts'
 import { registerSilenceCommands } from './silence-command.ts'
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     .addCommand(deployCommand())
     .addCommand(statusCommand().enablePositionalOptions().addCommand(statusExportCommand()))
     .addCommand(incidentCommand())
+    .addCommand(sloCommand())
     .addCommand(testCommand())
     .addCommand(tokenCommand())
     .addCommand(infraCommand())
