@@ -49,9 +49,10 @@ export class BrowserHost {
   static async launch(
     executablePath: string,
     args: string[],
+    tag: string,
     logger: Logger,
   ): Promise<BrowserHost> {
-    const data: HostWorkerData = { module: 'host', executablePath, args }
+    const data: HostWorkerData = { module: 'host', executablePath, args, tag }
     const worker = new Worker(WORKER_ENTRY, { workerData: data })
     const ready = await new Promise<Extract<FromHost, { type: 'ready' }>>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -76,7 +77,10 @@ export class BrowserHost {
       throw error
     })
     const host = new BrowserHost(worker, ready.wsEndpoint, ready.pid, ready.devtoolsPort, logger)
-    logger.info({ generation: host.generation, pid: host.pid, executablePath }, 'browser started')
+    logger.info(
+      { generation: host.generation, browserPid: host.pid, executablePath },
+      'browser started',
+    )
     return host
   }
 
@@ -118,7 +122,7 @@ export class BrowserHost {
     const info = readProcess(this.pid)
     if (info && info.pgrp !== this.pid) {
       this.logger.warn(
-        { pid: this.pid },
+        { browserPid: this.pid },
         'the browser is not its own process group; killing it alone',
       )
       try {

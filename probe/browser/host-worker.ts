@@ -11,7 +11,12 @@
 import { readFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { chromium, type BrowserServer } from 'playwright-core'
-import type { FromHost, HostWorkerData, ToHost } from './worker-protocol.ts'
+import {
+  BROWSER_TAG_VARIABLE,
+  type FromHost,
+  type HostWorkerData,
+  type ToHost,
+} from './worker-protocol.ts'
 
 const data = workerData as HostWorkerData
 const port = parentPort!
@@ -44,6 +49,9 @@ try {
     executablePath: data.executablePath,
     headless: true,
     args: [...data.args, '--remote-debugging-port=0'],
+    // Every process of this browser carries it, even those that leave its process
+    // group (the crash handler), so none can pass unnoticed.
+    env: { ...process.env, [BROWSER_TAG_VARIABLE]: data.tag },
     // The pool decides when the browser goes; a signal to the probe stops it through the pool.
     handleSIGINT: false,
     handleSIGTERM: false,

@@ -12,6 +12,7 @@
  * - A browser that dies during an attempt makes it inconclusive BROWSER_CRASH, never
  *   up or down; one that cannot start makes attempts CAPABILITY_MISSING.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdirSync, rmSync } from 'node:fs'
 import { totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -78,6 +79,8 @@ interface RunState {
 
 export class BrowserPool implements BrowserEngine {
   readonly concurrency: number
+  /** In the environment of every process of this pool's browsers (BROWSER_TAG_VARIABLE). */
+  readonly tag = `vantage-${process.pid}-${randomUUID().slice(0, 8)}`
   readonly #slots: Slots
   readonly #idle: RunWorker[] = []
   readonly #workers = new Set<RunWorker>()
@@ -136,7 +139,12 @@ export class BrowserPool implements BrowserEngine {
     }
     if (this.#stopped) throw new Error('the browser pool is stopped')
     const args = [...chromiumArgs(), ...(this.options.extraArgs ?? [])]
-    const host = await BrowserHost.launch(this.options.chromium.path, args, this.options.logger)
+    const host = await BrowserHost.launch(
+      this.options.chromium.path,
+      args,
+      this.tag,
+      this.options.logger,
+    )
     this.#launches += 1
     this.#host = host
     host.onExit((reason) => {

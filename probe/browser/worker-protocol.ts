@@ -6,11 +6,16 @@
 import type { BrowserRunSpec } from '../../checks/browser/engine.ts'
 import type { AttemptResult } from './attempt.ts'
 
+/** The environment variable that marks the processes of a probe's browser. */
+export const BROWSER_TAG_VARIABLE = 'VANTAGE_BROWSER_TAG'
+
 /** workerData of the host worker. */
 export interface HostWorkerData {
   module: 'host'
   executablePath: string
   args: string[]
+  /** Set in the browser's environment, so that its processes can be told apart. */
+  tag: string
 }
 
 export type FromHost =
