@@ -11,6 +11,7 @@
  *   checks: [http('api-health', { url: 'https://api.example.com/health', expect: { status: 200 } })],
  * })
  */
+import type { SloInput } from './slo.ts'
 import type { CheckInput } from './kinds.ts'
 import type { CommonCheckProps, Duration } from './specs/common-props.ts'
 import type { ChannelInput } from './define-channels.ts'
@@ -33,6 +34,7 @@ export type { HostProcessProps } from './specs/host-process.ts'
 export type { HostReadOnlyProps } from './specs/host-read-only.ts'
 export type { HostSystemdProps } from './specs/host-systemd.ts'
 export { channels } from './define-channels.ts'
+export { slo, type SloProps, type SloInput, type CheckSloInput } from './slo.ts'
 export { statusPage, type StatusPageInput } from './status-page.ts'
 export type * from './define-channels.ts'
 
@@ -89,7 +91,7 @@ export interface MonitoringInput {
   /** Project name, shown on the status page. Default `Vantage`. */
   project?: string
   /** Defaults applied to every check that does not set the option itself. */
-  defaults?: Omit<CommonCheckProps, 'name' | 'notify'>
+  defaults?: Omit<CommonCheckProps, 'name' | 'notify' | 'slo'>
   /** Where alerts go. Default: a console channel. */
   channels?: ChannelInput[]
   /** Grouping, flapping, region/probe/channel alerts. */
@@ -98,8 +100,14 @@ export interface MonitoringInput {
   routes?: RouteInput[]
   /** Maintenance windows. */
   maintenance?: MaintenanceInput[]
-  /** The availability objective incident reports measure error budget against. Default 99.9 % over 30d. */
+  /**
+   * The default objective: what `slo()` and a check's `slo:` use when they give no target
+   * or window, and what incident reports measure a check outside every SLO against.
+   * Default 99.9 % over 30d.
+   */
   slo?: { target?: number; window?: Duration }
+  /** Service level objectives with burn-rate alerts: `[slo('checkout', { checks, target, window })]`. */
+  slos?: SloInput[]
   /** Public or private status pages: `[statusPage('public', { title, components })]`. */
   statusPages?: StatusPageDeclaration[]
   checks: CheckInput[]

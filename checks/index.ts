@@ -9,8 +9,11 @@ export {
   host,
   channels,
   statusPage,
+  slo,
 } from './define.ts'
 export type {
+  SloProps,
+  CheckSloInput,
   MonitoringInput,
   CheckInput,
   HttpProps,

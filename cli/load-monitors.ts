@@ -16,6 +16,7 @@ import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 import { validateMonitoring, type ValidationOutcome } from '../checks/validate.ts'
+import { sloWarnings } from '../checks/slo.ts'
 import { prepareBrowserChecks } from './browser-bundle.ts'
 import { typeCheckScripts } from './script-typecheck.ts'
 import { loadFailure } from './load-failure.ts'
@@ -174,7 +175,10 @@ export async function loadMonitors(
 ): Promise<LoadedMonitors> {
   const imported = await importMonitors(file, options)
   if (!imported.ok) return imported
-  return { ...validateMonitoring(imported.input), warnings: imported.warnings }
+  const outcome = validateMonitoring(imported.input)
+  // An SLO that pages on one bad minute is valid, but worth saying before it pages.
+  const slos = outcome.ok ? sloWarnings(outcome.config.slos ?? []) : []
+  return { ...outcome, warnings: [...imported.warnings, ...slos] }
 }
 
 /** The warnings as printed: one `warning: ` line each. */

@@ -3,6 +3,7 @@
  * side of `baseFields` and `regionFields` in common.ts). Each kind's props interface
  * lives in its spec module beside its schema and extends these.
  */
+import type { CheckSloInput } from '../slo.ts'
 import type { AlertPolicy } from './common.ts'
 
 /** A duration string: `250ms`, `30s`, `5m`, `1h30m`, `1d`. */
@@ -57,6 +58,13 @@ export interface CommonCheckProps {
    * @example [{ command: 'restart-api' }, { webhook: 'https://ops.example.com/hooks/recycle' }]
    */
   remediate?: RemediationInput[]
+  /**
+   * An SLO of this check alone, named after it: a target (`99.9`), or the options of
+   * `slo()` without `checks`. Its window defaults to the project's `slo.window`.
+   * @example 99.9
+   * @example { target: 99.5, window: '7d', sli: { latency: { below: '800ms' } } }
+   */
+  slo?: CheckSloInput
 }
 
 /** A latency limit over a window of runs: a time, or a multiple of a baseline median. */

@@ -117,6 +117,11 @@ export const baseFields = {
   metrics: metricsOptInSchema.optional(),
   /** Actions the hub runs once the check is confirmed DOWN. Hub only, never sent to probes. */
   remediate: z.array(remediationSchema).optional(),
+  /**
+   * The check's own SLO (a target, or slo() options). validate-slos.ts checks it and
+   * takes it off the check before this schema sees it: a spec never carries it.
+   */
+  slo: z.unknown().optional(),
 }
 
 export const latencyExpectationFields = {

@@ -102,6 +102,18 @@ describe('deployWarnings', () => {
     ])
   })
 
+  it('names SLOs that page on fewer than three bad minutes', () => {
+    const next = config({
+      checks: [http('api', { slo: 99.9 }), http('shop', { slo: 99 })],
+    })
+    const context = { probes: [probe('eu-1', 'eu-west')], remediationCommands: [] }
+    expect(deployWarnings(next, context)).toEqual([
+      expect.stringMatching(
+        /^slo "api" \(99.9 % over 30d\) pages on a single bad minute \(pair 1h\/5m\)/,
+      ),
+    ])
+  })
+
   it('has nothing to say about a config the hub can run', () => {
     const next = config({ checks: [http('api', { remediate: [{ command: 'restart-api' }] })] })
     const context = { probes: [probe('eu-1', 'eu-west')], remediationCommands: ['restart-api'] }

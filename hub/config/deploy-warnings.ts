@@ -10,6 +10,7 @@
 import { HUB_REGION, isHostKind, regionsOf, selects, describeSelector } from '../../checks/spec.ts'
 import type { CheckSpec } from '../../checks/spec.ts'
 import type { MonitoringConfig } from '../../checks/validate.ts'
+import { sloWarnings } from '../../checks/slo.ts'
 
 /** A probe as the hub's registry knows it. */
 export interface KnownProbe {
@@ -101,7 +102,7 @@ function secretWarnings(
 
 /**
  * The warnings for deploying `config` to a hub that knows `context`, in a stable order:
- * regions, host selectors, remediation commands. Disabled checks are left out.
+ * regions, host selectors, remediation commands, secrets, SLOs. Disabled checks are left out.
  * @example deployWarnings(config, { probes: registry.list(), remediationCommands: [] })
  * // ['region "ap-south" has no live probe (no probe of it has connected to this hub): api will not run there until one connects']
  */
@@ -113,5 +114,7 @@ export function deployWarnings(config: MonitoringConfig, context: DeployWarningC
     ...remediationWarnings(checks, new Set(context.remediationCommands)),
     // Browser checks' secrets come from the hub's environment when it builds the bundle.
     ...secretWarnings(checks, context.secret ?? ((name) => process.env[name])),
+    // SLOs that page on a bad minute or two page twice for a short outage.
+    ...sloWarnings(config.slos ?? []),
   ]
 }
