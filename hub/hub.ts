@@ -185,6 +185,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const resultHistory = createHistory({ db, results, clock, logger, retention, config })
   const alerting = await startAlerting({
     onStateChange: resultHistory.onStateChange,
+    errorBudget: resultHistory.errorBudget,
     db,
     state,
     clock,

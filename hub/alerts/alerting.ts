@@ -25,7 +25,7 @@ import { ChannelAlerts } from './engine/channel-alerts.ts'
 import { Confirmations, type ConfirmRequest } from './engine/confirmations.ts'
 import { deploysBefore, recordRecentDeploys } from '../incidents/deploy-timeline.ts'
 import { AlertDispatcher } from './dispatch/dispatcher.ts'
-import { computeImpact, incidentSamples } from '../incidents/incident-impact.ts'
+import { computeImpact, incidentSamples, type ImpactSources } from '../incidents/incident-impact.ts'
 import type { IncidentStore } from '../incidents/incident-store.ts'
 import { ProbeAlerts } from './engine/probe-alerts.ts'
 import { Remediation } from './remediation/remediation.ts'
@@ -60,6 +60,8 @@ export interface AlertingOptions {
   remediationCommands?: ReadonlyMap<string, RemediationCommand>
   /** Hears every state change the engine makes (history keeps time per state). */
   onStateChange?: (change: StateChange) => void
+  /** An incident's error budget from SLO minute slices (hub/slo/slo-budget.ts). */
+  errorBudget?: ImpactSources['errorBudget']
 }
 
 export interface Alerting {
@@ -190,6 +192,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
           const check = config().checks.find((c) => c.id === checkId)
           return check ? silences.maintenanceWindows(check, from, to) : []
         },
+        errorBudget: options.errorBudget,
         now: clock.now(),
       }),
     samples: (incident, limit) => incidentSamples(incidentResults, incident, limit, clock.now()),

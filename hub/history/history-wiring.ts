@@ -14,6 +14,8 @@ import { Pruner } from './pruner.ts'
 import type { Retention } from './retention.ts'
 import { StateRoller, type Slice } from './state-roller.ts'
 import { StatusLog } from './status-log.ts'
+import type { ErrorBudget } from '../incidents/incident-impact.ts'
+import { incidentBudget } from '../slo/slo-budget.ts'
 
 /** How often closed minutes are written. */
 const ROLL_EVERY_MS = 1_000
@@ -55,6 +57,11 @@ export interface History {
   onDeploy: (listener: () => void) => void
   /** Runs when history closes, before the roller's last write (SLOs stop here). */
   onClose: (listener: () => void) => void
+  /** An incident's error budget from the SLO minute slices, for incident reports. */
+  errorBudget: (
+    incident: { checkId: string; startedAt: number; kind: string },
+    end: number,
+  ) => ErrorBudget | null
   start: () => void
   close: () => Promise<void>
 }
@@ -124,6 +131,7 @@ export function createHistory(options: HistoryOptions): History {
       for (const listener of deployListeners) listener()
     },
     onDeploy: (listener) => deployListeners.push(listener),
+    errorBudget: (incident, end) => incidentBudget(results.history, config(), incident, end),
     onClose: (listener) => closeListeners.push(listener),
     start() {
       timer = setInterval(() => {

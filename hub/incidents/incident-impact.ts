@@ -28,6 +28,13 @@ export interface ErrorBudget {
   consumedShare: number
   /** What is left after every outage in the window; negative when the budget is overspent. */
   remainingShare: number
+  /**
+   * The SLO measured against (null: the project's default objective). Set when the figures
+   * come from the SLO engine's minute slices, with the minutes judged in the window:
+   * then the allowed downtime is (1 − target) of the judged minutes, not of the window.
+   */
+  slo?: string | null
+  judgedMinutes?: number
 }
 
 export interface IncidentImpact {
@@ -59,6 +66,11 @@ export interface ImpactSources {
   outages: (checkId: string, from: number, to: number) => Outage[]
   /** The check's maintenance windows in [from, to): time that counts neither as up nor down. */
   maintenance?: (checkId: string, from: number, to: number) => TimeWindow[]
+  /**
+   * The budget from the SLO engine's minute slices (hub/slo/slo-budget.ts), or null when
+   * none were kept for the window; without it, or on null, it is computed from outages.
+   */
+  errorBudget?: (incident: IncidentWithTimeline, end: number) => ErrorBudget | null
   now: number
 }
 
@@ -129,7 +141,7 @@ export function computeImpact(
           sources.maintenance?.(checkId, window.from, window.to),
         ),
     observedMs: NOT_A_CHECK.includes(kind) ? 0 : observedMs,
-    errorBudget: {
+    errorBudget: (NOT_A_CHECK.includes(kind) ? null : sources.errorBudget?.(incident, end)) ?? {
       target: sources.slo.target,
       windowMs,
       allowedDowntimeMs,

@@ -128,9 +128,24 @@ export function availabilityText(impact: IncidentImpact, digits = 3): string {
   return `${percent(impact.availability, digits)} ${basis}`
 }
 
+/** A budget from the SLO engine's minute slices: bad minutes against the judged ones. */
+function sliceBudgetText(budget: IncidentImpact['errorBudget']): string {
+  const against = budget.slo ? `SLO ${budget.slo}` : 'the default objective'
+  const remaining =
+    budget.remainingShare < 0
+      ? `the budget is overspent by ${percent(-budget.remainingShare, 1)}`
+      : `${percent(budget.remainingShare, 1)} of it remains`
+  return (
+    `${formatDuration(budget.consumedMs)} of bad minutes of the ${formatDuration(budget.allowedDowntimeMs)} ` +
+    `that ${against} (${budget.target} % over ${formatDuration(budget.windowMs)}) allows over its ` +
+    `${budget.judgedMinutes} judged minutes (${percent(budget.consumedShare, 1)}); ${remaining}`
+  )
+}
+
 /** The error budget with its basis: the downtime the target allows over the full window. */
 export function budgetText(impact: IncidentImpact): string {
   const budget = impact.errorBudget
+  if (budget.judgedMinutes !== undefined) return sliceBudgetText(budget)
   const remaining =
     budget.remainingShare < 0
       ? `the budget is overspent by ${percent(-budget.remainingShare, 1)}`
