@@ -323,6 +323,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       regions: () => engine.regionStates(),
     },
     statusPages: statusPages.app,
+    slos: () => slos.list(),
     evidence: artifacts.evidence,
   })
   app.route('/', artifacts.routes)

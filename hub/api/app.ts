@@ -17,6 +17,7 @@ import type { ProbeInfo } from '../probes/probe-info.ts'
 import type { Silences } from '../silences/silences.ts'
 import type { RegionState } from '../alerts/engine/alert-engine.ts'
 import type { ChannelHealth } from '../alerts/notify/channel-health.ts'
+import type { SloView } from '../slo/slo-views.ts'
 import type { CheckViewSources } from '../views/check-view.ts'
 import { channelRoutes } from './channel-routes.ts'
 import { incidentRoutes, type IncidentRouteDeps } from './incident-routes.ts'
@@ -86,6 +87,8 @@ export interface HubAppDeps {
     channelHealth: () => ChannelHealth[]
     regions: () => RegionState[]
   }
+  /** The SLOs judged now, for the internal view's SLO section. */
+  slos?: () => SloView[]
   /** Browser runs' evidence: the internal view's screenshots, the incident report's links. */
   evidence?: {
     lastScreenshot: (checkId: string) => { url: string; at: number } | undefined

@@ -10,6 +10,7 @@ import { CheckCard } from './check-card.tsx'
 import { formatDateTime } from './format.ts'
 import { IncidentList } from './incident-list.tsx'
 import { ProbeTable } from './probe-table.tsx'
+import { SloSection } from './slo-section.tsx'
 import type { StatusPageModel } from '../views/status-page-model.ts'
 import { STATUS_PAGE_CSS } from './styles.ts'
 
@@ -109,6 +110,7 @@ export const StatusPage: FC<{ model: StatusPageModel }> = ({ model }) => {
               <IncidentList incidents={model.incidents} now={now} />
             </section>
           )}
+          {model.slos && <SloSection slos={model.slos} />}
           <section>
             <div class="section-head">
               <h2>Probes</h2>

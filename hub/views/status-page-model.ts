@@ -2,6 +2,7 @@
  * Everything the status page shows, gathered at one instant so that the page is
  * consistent with itself and rendering stays a pure function of this model.
  */
+import type { SloView } from '../slo/slo-views.ts'
 import type { CheckSpec } from '../../checks/spec.ts'
 import {
   buildCheckView,
@@ -38,11 +39,15 @@ export interface StatusPageModel {
   probes: ProbeInfo[]
   /** Open incidents, then the last week's; null when the hub keeps no incidents. */
   incidents: StatusPageIncident[] | null
+  /** Every SLO judged now, for the internal view; absent when the hub gives none. */
+  slos?: SloView[]
 }
 
 /** What the status page reads from the hub. */
 export interface StatusPageSources extends CheckViewSources {
   project: () => string
+  /** The SLOs judged now (hub/slo/); without it the page has no SLO section. */
+  slos?: () => SloView[]
   checks: () => CheckSpec[]
   probes: () => ProbeInfo[]
   /** Open incidents and those started since `since`; without it the page has no incidents section. */
@@ -74,6 +79,7 @@ export function buildStatusPageModel(sources: StatusPageSources, now: number): S
     checks,
     probes,
     incidents: incidentsOf(sources, now),
+    ...(sources.slos ? { slos: sources.slos() } : {}),
   }
 }
 
