@@ -131,12 +131,12 @@ describe('RollupHistory', () => {
     seed(seeded(4))
     for (const row of db
       .prepare<[], { day_start: number; check_id: string; series: string; cells: Buffer }>(
-        'SELECT * FROM rollup_hours',
+        'SELECT * FROM rollup_days',
       )
       .all()) {
       if (row.day_start !== T0) continue
       db.prepare(
-        'UPDATE rollup_hours SET cells = ?, hours = 0 WHERE day_start = ? AND series = ?',
+        'UPDATE rollup_days SET cells = ?, hours = 0 WHERE day_start = ? AND series = ?',
       ).run(dayTotal(row.cells), row.day_start, row.series)
     }
     db.prepare('DELETE FROM rollup_minutes WHERE hour_start < ?').run(T0 + DAY)

@@ -66,7 +66,7 @@ export function migrateLegacyMinutes(db: Database): number {
       'ON CONFLICT DO UPDATE SET cells = rollup_merge_minutes(cells, excluded.cells)',
   )
   const insertHours = db.prepare<[number, string, string, Buffer]>(
-    'INSERT INTO rollup_hours (day_start, check_id, series, cells) VALUES (?, ?, ?, ?) ' +
+    'INSERT INTO rollup_days (day_start, check_id, series, cells) VALUES (?, ?, ?, ?) ' +
       'ON CONFLICT DO UPDATE SET cells = rollup_merge_hours(cells, excluded.cells)',
   )
   const setFirst = db.prepare<[string, number]>(

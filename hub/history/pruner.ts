@@ -152,17 +152,17 @@ export class Pruner {
     // A day is sealed a day after it ended: late results still count, and the last 24
     // hours, which every check view reads, stay unsealed.
     const sealBefore = now - 2 * DAY + 1
-    add('rollup_hours', (limit) => this.#sealDays(sealBefore, limit), 'sealed days')
+    add('rollup_days', (limit) => this.#sealDays(sealBefore, limit), 'sealed days')
     const reduceBefore = Math.floor((now - r.hourMs) / DAY) * DAY
-    add('rollup_hours', (limit) => this.#reduceDays(reduceBefore, limit), 'days reduced')
+    add('rollup_days', (limit) => this.#reduceDays(reduceBefore, limit), 'days reduced')
     if (r.dayMs !== null) {
       const before = Math.floor((now - r.dayMs) / DAY) * DAY
       add(
-        'rollup_hours',
+        'rollup_days',
         (limit) =>
           this.#sql<[number, number]>(
-            `DELETE FROM rollup_hours WHERE (day_start, check_id, series) IN
-               (SELECT day_start, check_id, series FROM rollup_hours WHERE day_start < ? LIMIT ?)`,
+            `DELETE FROM rollup_days WHERE (day_start, check_id, series) IN
+               (SELECT day_start, check_id, series FROM rollup_days WHERE day_start < ? LIMIT ?)`,
           ).run(before, limit).changes,
       )
     }
@@ -239,7 +239,7 @@ export class Pruner {
   /** Day rows that ended before `before` are rewritten deflated. */
   #sealDays(before: number, limit: number): number {
     const rows = this.#sql<[number, number], DayRow>(
-      `SELECT day_start, check_id, series, cells FROM rollup_hours INDEXED BY rollup_hours_open
+      `SELECT day_start, check_id, series, cells FROM rollup_days INDEXED BY rollup_days_open
          WHERE hours = 1 AND day_start < ? LIMIT ?`,
     ).all(before, limit)
     this.#rewrite(rows, 2, (cells) => sealPack(cells, 'hours'))
@@ -250,11 +250,11 @@ export class Pruner {
   #reduceDays(before: number, limit: number): number {
     const rows = [
       ...this.#sql<[number, number], DayRow>(
-        `SELECT day_start, check_id, series, cells FROM rollup_hours INDEXED BY rollup_hours_sealed
+        `SELECT day_start, check_id, series, cells FROM rollup_days INDEXED BY rollup_days_sealed
            WHERE hours = 2 AND day_start < ? LIMIT ?`,
       ).all(before, limit),
       ...this.#sql<[number, number], DayRow>(
-        `SELECT day_start, check_id, series, cells FROM rollup_hours INDEXED BY rollup_hours_open
+        `SELECT day_start, check_id, series, cells FROM rollup_days INDEXED BY rollup_days_open
            WHERE hours = 1 AND day_start < ? LIMIT ?`,
       ).all(before, limit),
     ].slice(0, limit)
@@ -265,7 +265,7 @@ export class Pruner {
   #rewrite(rows: DayRow[], hours: number, rewrite: (cells: Buffer) => Buffer): void {
     const { db } = this.#options
     const update = this.#sql<[Buffer, number, number, string, string]>(
-      'UPDATE rollup_hours SET cells = ?, hours = ? WHERE day_start = ? AND check_id = ? AND series = ?',
+      'UPDATE rollup_days SET cells = ?, hours = ? WHERE day_start = ? AND check_id = ? AND series = ?',
     )
     db.transaction(() => {
       for (const row of rows)

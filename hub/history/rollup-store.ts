@@ -11,7 +11,7 @@ import type { Database } from '../store/database.ts'
 import { record } from './latency-histogram.ts'
 import { emptyCell, type Cell } from './rollup-cell.ts'
 import { decodePack, encodeCells, mergePacks, type Pack, type PackKind } from './rollup-pack.ts'
-import { ROLLUP_SCHEMA } from './rollup-schema.ts'
+import { migrateDayRows, ROLLUP_SCHEMA } from './rollup-schema.ts'
 
 /** Bytes past which an appended row is rewritten dense: a few times its dense size. */
 const REWRITE_MINUTES_AT = 1_024
@@ -123,6 +123,7 @@ export class RollupStore {
   constructor(db: Database) {
     this.#db = db
     db.exec(ROLLUP_SCHEMA)
+    migrateDayRows(db)
     db.function('rollup_merge_minutes', { deterministic: true }, (a, b) =>
       mergePacks(a as Buffer, b as Buffer, 'minutes'),
     )
@@ -139,7 +140,7 @@ export class RollupStore {
          ELSE CAST(cells || excluded.cells AS BLOB) END`,
     )
     this.#appendHours = db.prepare<[number, string, string, Buffer]>(
-      `INSERT INTO rollup_hours (day_start, check_id, series, cells) VALUES (?, ?, ?, ?)
+      `INSERT INTO rollup_days (day_start, check_id, series, cells) VALUES (?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET cells = CASE WHEN length(cells) > ${REWRITE_HOURS_AT}
          THEN rollup_merge_hours(cells, excluded.cells)
          ELSE CAST(cells || excluded.cells AS BLOB) END`,
@@ -149,7 +150,7 @@ export class RollupStore {
        ON CONFLICT DO UPDATE SET cells = rollup_merge_minutes(cells, excluded.cells)`,
     )
     this.#mergeHours = db.prepare<[number, string, string, Buffer]>(
-      `INSERT INTO rollup_hours (day_start, check_id, series, cells) VALUES (?, ?, ?, ?)
+      `INSERT INTO rollup_days (day_start, check_id, series, cells) VALUES (?, ?, ?, ?)
        ON CONFLICT DO UPDATE SET cells = rollup_merge_hours(cells, excluded.cells)`,
     )
     // One seek per hour or day: the key starts with the time, then the check.
@@ -158,10 +159,10 @@ export class RollupStore {
        WHERE hour_start IN (SELECT value FROM json_each(?)) AND check_id = ?
          AND (? IS NULL OR series = ?)`,
     )
-    this.#hourRows = db.prepare<[string, string, string | null, string | null], RawRow>(
-      `SELECT series, day_start AS start, cells FROM rollup_hours
-       WHERE day_start IN (SELECT value FROM json_each(?)) AND check_id = ?
-         AND (? IS NULL OR series = ?)`,
+    // One range scan: a check's days are contiguous.
+    this.#hourRows = db.prepare<[string, number, number, string | null, string | null], RawRow>(
+      `SELECT series, day_start AS start, cells FROM rollup_days
+       WHERE check_id = ? AND day_start >= ? AND day_start <= ? AND (? IS NULL OR series = ?)`,
     )
     this.#firstAt = db.prepare<[string], { first: number }>(
       'SELECT first_at AS first FROM rollup_checks WHERE check_id = ?',
@@ -265,7 +266,11 @@ export class RollupStore {
     series: string | null = null,
     histograms = true,
   ): PackRow[] {
-    const rows = this.#hourRows.all(JSON.stringify(days), checkId, series, series)
+    if (days.length === 0) return []
+    const wanted = new Set(days)
+    const rows = this.#hourRows
+      .all(checkId, Math.min(...days), Math.max(...days), series, series)
+      .filter((row) => wanted.has(row.start))
     return this.#read(rows, 'hours', histograms)
   }
 
@@ -302,7 +307,7 @@ export class RollupStore {
       this.#db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n
     return {
       rollup_minutes: count('rollup_minutes'),
-      rollup_hours: count('rollup_hours'),
+      rollup_days: count('rollup_days'),
       rollup_checks: count('rollup_checks'),
     }
   }

@@ -65,7 +65,7 @@ const insertMinutes = db.prepare(
   'INSERT INTO rollup_minutes (hour_start, check_id, series, cells) VALUES (?, ?, ?, ?)',
 )
 const insertHours = db.prepare(
-  'INSERT INTO rollup_hours (day_start, check_id, series, cells, hours) VALUES (?, ?, ?, ?, ?)',
+  'INSERT INTO rollup_days (day_start, check_id, series, cells, hours) VALUES (?, ?, ?, ?, ?)',
 )
 const firstDay = Math.floor((NOW - 90 * DAY) / DAY) * DAY
 const minutesFrom = Math.floor((NOW - 30 * DAY) / HOUR) * HOUR
@@ -136,7 +136,7 @@ for (let i = 0; i < CHECKS; i++) seedCheck(i)
 db.pragma('wal_checkpoint(TRUNCATE)')
 const size = statSync(join(dir, 'hub.db')).size
 console.log(
-  `seeded in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s: ${(size / 1e6).toFixed(0)} MB, ${(store.rollups.tableRows().rollup_minutes ?? 0).toLocaleString('en-US')} minute rows, ${(store.rollups.tableRows().rollup_hours ?? 0).toLocaleString('en-US')} day rows\n`,
+  `seeded in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s: ${(size / 1e6).toFixed(0)} MB, ${(store.rollups.tableRows().rollup_minutes ?? 0).toLocaleString('en-US')} minute rows, ${(store.rollups.tableRows().rollup_days ?? 0).toLocaleString('en-US')} day rows\n`,
 )
 
 const app = new Hono()

@@ -115,7 +115,7 @@ const INDEX_TABLE: Record<string, string> = {
   sqlite_autoindex_latest_results_1: 'latest_results',
   status_changes_by_check: 'status_changes',
   status_changes_by_time: 'status_changes',
-  rollup_hours_unreduced: 'rollup_hours',
+  rollup_days_unreduced: 'rollup_days',
 }
 const bytes = new Map<string, number>()
 for (const { name, size } of db
@@ -129,7 +129,7 @@ for (const { name, size } of db
 const count = (table: string) =>
   db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n
 const series = CHECKS * REGIONS.length
-const HISTORY = ['rollup_minutes', 'rollup_hours', 'rollup_checks', 'status_changes']
+const HISTORY = ['rollup_minutes', 'rollup_days', 'rollup_checks', 'status_changes']
 const RAW = ['results', 'latest_results']
 const kb = (b: number) => `${(b / 1000).toFixed(1)} kB`
 const rows: string[][] = [['table', 'rows', 'bytes', 'per check-region']]
@@ -150,12 +150,12 @@ for (const r of rows)
 
 // Hour rollups reach steady state at 13 months: project from the bytes of a day row
 // that still holds its hours, and of one reduced to its total.
-const dayRows = count('rollup_hours')
-const hourBytes = bytes.get('rollup_hours') ?? 0
+const dayRows = count('rollup_days')
+const hourBytes = bytes.get('rollup_days') ?? 0
 const perDayRow = hourBytes / dayRows
 const hoursKept = Math.round(DEFAULT_RETENTION.hourMs / DAY)
 const reducedSample = db
-  .prepare<[], { cells: Buffer }>('SELECT cells FROM rollup_hours LIMIT 200')
+  .prepare<[], { cells: Buffer }>('SELECT cells FROM rollup_days LIMIT 200')
   .all()
 const { dayTotal } = await import('../../hub/history/rollup-pack.ts')
 const reducedRatio =
