@@ -115,7 +115,9 @@ const INDEX_TABLE: Record<string, string> = {
   sqlite_autoindex_latest_results_1: 'latest_results',
   status_changes_by_check: 'status_changes',
   status_changes_by_time: 'status_changes',
-  rollup_days_unreduced: 'rollup_days',
+  rollup_days_open: 'rollup_days',
+  rollup_days_sealed: 'rollup_days',
+  sqlite_autoindex_rollup_checks_1: 'rollup_checks',
 }
 const bytes = new Map<string, number>()
 for (const { name, size } of db
