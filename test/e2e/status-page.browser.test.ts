@@ -1,6 +1,7 @@
 /**
- * The status page as a person sees it: a real headless Chromium loads the page a
- * running hub serves, with real results ingested over MQTT.
+ * The internal status view as an operator sees it: a real headless Chromium loads the
+ * page a running hub serves at /internal, with real results ingested over MQTT. The
+ * public pages have their own browser test (status-page-a11y.e2e.test.ts).
  */
 import { join } from 'node:path'
 import mqtt from 'mqtt'
@@ -13,7 +14,7 @@ import { startTestHub, type TestHub } from '../fixtures/test-hub.ts'
 import { waitFor } from './processes.ts'
 
 describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
-  'the status page in Chromium',
+  'the internal status view in Chromium',
   () => {
     let hub: TestHub
     let browser: Browser
@@ -66,7 +67,7 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
 
     it('shows each check with its state per region and its availability, and refreshes itself', async () => {
       const page = await browser.newPage()
-      await page.goto(hub.httpUrl)
+      await page.goto(`${hub.httpUrl}/internal`)
       const text = await page.locator('body').innerText()
       expect(text).toContain('Acme')
       expect(text).toContain('Public site')
