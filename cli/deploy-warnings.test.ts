@@ -57,7 +57,11 @@ beforeAll(async () => {
     qos: 1,
   })
   await waitFor('the hub to know the probe', async () => {
-    const probes = (await (await fetch(`${hub.httpUrl}/api/v1/probes`)).json()) as unknown[]
+    // The probe list carries internals: a hub with an API token shows it to token holders only.
+    const headers = { authorization: `Bearer ${TOKEN}` }
+    const probes = (await (
+      await fetch(`${hub.httpUrl}/api/v1/probes`, { headers })
+    ).json()) as unknown[]
     return probes.length === 1 ? true : null
   })
 })
