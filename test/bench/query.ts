@@ -199,6 +199,11 @@ const rows = [
     200,
   ),
   await time(
+    "a check's 30-day history: GET .../history?from=-30d (default step 6h, 120 buckets)",
+    () => `/api/v1/checks/${pick()}/history?from=${NOW - 30 * DAY}&to=${NOW}`,
+    200,
+  ),
+  await time(
     "a check's 30-day history: GET .../history?from=-30d&step=1h (720 buckets)",
     () => `/api/v1/checks/${pick()}/history?from=${NOW - 30 * DAY}&to=${NOW}&step=1h`,
     200,
