@@ -32,13 +32,15 @@ export interface Sums {
   bad: number
 }
 
-/** One series' slices and running sums. */
+/**
+ * One series' slices and running sums. The rings are written in order, every minute and
+ * hour of a gap with zeros, so a slot holds the minute (hour) its index says, or zeros
+ * for one never seen: no stamp is needed, and a series costs about 13 KiB.
+ */
 class Series {
   readonly flags = new Uint8Array(MINUTES_KEPT)
-  readonly minuteStamp = new Float64Array(MINUTES_KEPT).fill(-1)
   readonly hourValid = new Uint16Array(HOURS_KEPT)
   readonly hourBad = new Uint16Array(HOURS_KEPT)
-  readonly hourStamp = new Float64Array(HOURS_KEPT).fill(-1)
   /** Per SHORT_WINDOWS entry: valid, bad over its W − 1 closed minutes ending at `lastMinute`. */
   readonly short = SHORT_WINDOWS.map(() => ({ valid: 0, bad: 0 }))
   /** Per LONG_WINDOWS entry: over the closed hours before `hour`. */
@@ -93,7 +95,6 @@ export class SloLedger {
     const hour = Math.floor(hourStart / HOUR)
     if (series.lastMinute >= 0 && hour >= Math.floor((series.lastMinute * MIN) / HOUR)) return
     const i = hour % HOURS_KEPT
-    series.hourStamp[i] = hour
     series.hourValid[i] = Math.min(sums.valid, 0xffff)
     series.hourBad[i] = Math.min(sums.bad, 0xffff)
   }
@@ -148,9 +149,13 @@ export class SloLedger {
     const series = this.#series.get(key)
     if (!series) return []
     const out: { minute: number; valid: boolean; bad: boolean }[] = []
-    for (let m = Math.ceil(from / MIN); m * MIN < to && m <= series.lastMinute; m++) {
+    const oldest = series.lastMinute - MINUTES_KEPT + 1
+    for (
+      let m = Math.max(Math.ceil(from / MIN), oldest);
+      m * MIN < to && m <= series.lastMinute;
+      m++
+    ) {
       const i = m % MINUTES_KEPT
-      if (series.minuteStamp[i] !== m) continue
       const f = series.flags[i]!
       out.push({ minute: m * MIN, valid: (f & VALID) !== 0, bad: (f & BAD) !== 0 })
     }
@@ -190,7 +195,6 @@ export class SloLedger {
     if (hour !== series.hour && series.hour >= 0) this.#closeHours(series, hour)
     series.hour = hour
     const i = minute % MINUTES_KEPT
-    series.minuteStamp[i] = minute
     series.flags[i] = flags
     series.lastMinute = minute
     const valid = flags & VALID ? 1 : 0
@@ -203,7 +207,7 @@ export class SloLedger {
       sums.bad += bad
       const leaving = minute - (length - 1)
       const j = ((leaving % MINUTES_KEPT) + MINUTES_KEPT) % MINUTES_KEPT
-      if (leaving >= 0 && series.minuteStamp[j] === leaving) {
+      if (leaving >= 0) {
         const f = series.flags[j]!
         sums.valid -= f & VALID ? 1 : 0
         sums.bad -= f & BAD ? 1 : 0
@@ -216,7 +220,6 @@ export class SloLedger {
     for (let h = series.hour; h < nextHour; h++) {
       const i = h % HOURS_KEPT
       const closing = h === series.hour ? series.hourSoFar : { valid: 0, bad: 0 }
-      series.hourStamp[i] = h
       series.hourValid[i] = Math.min(closing.valid, 0xffff)
       series.hourBad[i] = Math.min(closing.bad, 0xffff)
       LONG_WINDOWS.forEach((length, w) => {
@@ -225,7 +228,7 @@ export class SloLedger {
         sums.bad += closing.bad
         const leaving = h - length
         const j = ((leaving % HOURS_KEPT) + HOURS_KEPT) % HOURS_KEPT
-        if (leaving >= 0 && series.hourStamp[j] === leaving) {
+        if (leaving >= 0) {
           sums.valid -= series.hourValid[j]!
           sums.bad -= series.hourBad[j]!
         }
@@ -243,7 +246,7 @@ export class SloLedger {
       const sums = { valid: 0, bad: 0 }
       for (let m = last - length + 2; m <= last; m++) {
         const i = ((m % MINUTES_KEPT) + MINUTES_KEPT) % MINUTES_KEPT
-        if (m < 0 || series.minuteStamp[i] !== m) continue
+        if (m < 0) continue
         sums.valid += series.flags[i]! & VALID ? 1 : 0
         sums.bad += series.flags[i]! & BAD ? 1 : 0
       }
@@ -254,7 +257,6 @@ export class SloLedger {
     series.hourSoFar.bad = 0
     for (let m = hour * 60; m <= last; m++) {
       const i = m % MINUTES_KEPT
-      if (series.minuteStamp[i] !== m) continue
       series.hourSoFar.valid += series.flags[i]! & VALID ? 1 : 0
       series.hourSoFar.bad += series.flags[i]! & BAD ? 1 : 0
     }
@@ -262,7 +264,7 @@ export class SloLedger {
       const sums = { valid: 0, bad: 0 }
       for (let h = hour - length; h < hour; h++) {
         const i = ((h % HOURS_KEPT) + HOURS_KEPT) % HOURS_KEPT
-        if (h < 0 || series.hourStamp[i] !== h) continue
+        if (h < 0) continue
         sums.valid += series.hourValid[i]!
         sums.bad += series.hourBad[i]!
       }
