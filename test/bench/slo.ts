@@ -200,7 +200,7 @@ for (const [name, target] of [
     },
     {
       scenario: '4 single-region failures, a week',
-      what: 'SLI bad minutes',
+      what: 'SLI bad minutes (last 3 days)',
       measured: `${sli.bad} of ${sli.valid}`,
       goal: '',
       pass: null,
