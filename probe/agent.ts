@@ -23,7 +23,7 @@ import { Membership } from './membership.ts'
 import { IdentityGuard } from './identity-guard.ts'
 import { ProbeMessages } from './messages.ts'
 import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox.ts'
-import { ProbeMetrics } from './probe-metrics.ts'
+import { browserStats, ProbeMetrics } from './probe-metrics.ts'
 import { Publisher } from './publisher.ts'
 import { Scheduler } from './scheduler.ts'
 import { markIfUnhealthy, SelfHealth, type HealthReport } from './self-health.ts'
@@ -408,6 +408,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
         healthy: selfHealth.report().ok,
         connected: connection.connected(),
         bundlesRejected: updater.rejected(),
+        browser: browserStats(browser.engine),
       }),
     readiness: () =>
       probeReadiness({

@@ -205,7 +205,13 @@ export async function runAttempt(
     browser.off('disconnected', onDisconnect)
   }
 
-  const crashed = browserGone ?? watch.crashed
+  // A failure the lost connection caused may settle before its 'disconnected' event.
+  const crashed =
+    browserGone ??
+    watch.crashed ??
+    (browser.isConnected()
+      ? undefined
+      : 'the browser exited in the middle of the run (crash or killed)')
   const failed = thrown !== undefined || timedOut || !!crashed || !!watch.navigationError
   if (timedOut && currentStep && steps.length < MAX_REPORTED_STEPS) {
     steps.push({ name: currentStep.slice(0, 120), durationMs: 0, status: 'failed' })

@@ -88,6 +88,16 @@ export class BrowserHost {
     return this.#alive
   }
 
+  /**
+   * Whether Chromium's own process still runs, read from /proc: a browser killed a
+   * moment ago is gone there before the host worker has heard of it.
+   */
+  processAlive(): boolean {
+    if (!this.#alive) return false
+    const info = readProcess(this.pid)
+    return info !== undefined && info.state !== 'Z'
+  }
+
   /** Why it is gone, once it is. */
   exitReason(): string | undefined {
     return this.#exitReason

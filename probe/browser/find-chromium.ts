@@ -4,8 +4,10 @@
  * `playwright install`; Vantage never downloads one), then the distribution's binary
  * and the usual system paths. Nothing found means no browser capability, not a crash.
  */
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 
 const SYSTEM_PATHS = [
   // Debian's real binary; /usr/bin/chromium is a shell wrapper around it.
@@ -45,12 +47,32 @@ function executable(path: string | undefined): path is string {
   }
 }
 
-/** Where Playwright would have put its own Chromium; that path need not exist. */
-function playwrightOwnChromium(): string | undefined {
+/**
+ * Where `playwright install chromium` puts its browser, worked out as playwright-core's
+ * registry does (its cache directory, `PLAYWRIGHT_BROWSERS_PATH`, the revision in its
+ * `browsers.json`) without loading playwright-core itself: that would cost the probe's
+ * own thread some 70 MiB for one path. The path need not exist.
+ */
+export function playwrightOwnChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
   try {
     const require = createRequire(import.meta.url)
-    const { chromium } = require('playwright-core') as typeof import('playwright-core')
-    return chromium.executablePath()
+    const browsersJson = require
+      .resolve('playwright-core/package.json')
+      .replace(/package\.json$/, 'browsers.json')
+    const { browsers } = JSON.parse(readFileSync(browsersJson, 'utf8')) as {
+      browsers: Array<{ name: string; revision: string }>
+    }
+    const revision = browsers.find((browser) => browser.name === 'chromium')?.revision
+    if (!revision || process.platform !== 'linux') return undefined
+    const wanted = env.PLAYWRIGHT_BROWSERS_PATH
+    const root =
+      wanted === '0'
+        ? join(dirname(browsersJson), '.local-browsers')
+        : wanted
+          ? resolve(wanted)
+          : join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ms-playwright')
+    const folder = process.arch === 'arm64' ? 'chrome-linux-arm64' : 'chrome-linux64'
+    return join(root, `chromium-${revision}`, folder, 'chrome')
   } catch {
     return undefined
   }

@@ -118,7 +118,8 @@ export class BrowserPool implements BrowserEngine {
   /** The live browser, launched or replaced as needed. */
   async #browser(): Promise<BrowserHost> {
     const current = this.#host
-    if (current?.alive() && !current.retiring) return current
+    // /proc first: a browser killed a moment ago is gone before its host hears of it.
+    if (current?.processAlive() && !current.retiring) return current
     this.#launching ??= this.#replace(current).finally(() => (this.#launching = undefined))
     return this.#launching
   }
@@ -126,7 +127,7 @@ export class BrowserPool implements BrowserEngine {
   async #replace(old: BrowserHost | undefined): Promise<BrowserHost> {
     if (old) {
       // Attempts still running on the old browser finish there first.
-      while ((this.#inFlight.get(old) ?? 0) > 0 && old.alive()) {
+      while ((this.#inFlight.get(old) ?? 0) > 0 && old.processAlive()) {
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       if (old.retiring && old.alive()) {

@@ -86,6 +86,27 @@ export function treeRssBytes(root: number): number {
     .reduce((sum, info) => sum + info.rssBytes, 0)
 }
 
+/**
+ * Proportional set size of a process: its private memory plus its share of what it
+ * shares with others. Summed over a tree it counts each shared page once, where RSS
+ * counts it in every process that maps it. 0 when it cannot be read.
+ */
+export function pssBytes(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))
+    return match ? Number(match[1]) * 1_024 : 0
+  } catch {
+    return 0
+  }
+}
+
+/** PSS of `root` and its descendants: the memory the tree really uses. */
+export function treePssBytes(root: number): number {
+  return descendants(root)
+    .filter((info) => info.state !== 'Z')
+    .reduce((sum, info) => sum + pssBytes(info.pid), 0)
+}
+
 /** Live (not zombie) Chromium processes: the browser, its helpers and crash handlers. */
 export function chromiumProcesses(processes = listProcesses()): ProcessInfo[] {
   return processes.filter((info) => /^(chromium|chrome)/.test(info.comm) && info.state !== 'Z')

@@ -87,11 +87,13 @@ export function runOnWorker(run: WorkerRun): Promise<AttemptResult> {
       if (message.type === 'step') step = message.name
       else if (message.type === 'page') lastTarget = message.targetId
       else if (message.type === 'done') {
+        // The worker may answer before the host has heard its browser died.
+        const dead = !host.processAlive()
         const result =
-          host.alive() || message.result.status === 'inconclusive'
+          !dead || message.result.status === 'inconclusive'
             ? message.result
             : crashed(message.result, host.exitReason())
-        if (!host.alive()) run.crashed()
+        if (dead) run.crashed()
         finish(result, true)
       }
     }

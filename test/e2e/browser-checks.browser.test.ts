@@ -85,6 +85,45 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
       expect(result.browser?.artifacts).toEqual([])
     })
 
+    it("gives scripts Playwright's web-first matchers, which retry until the page gets there", async () => {
+      const spec = await browserCheck(
+        dir.path,
+        'matchers',
+        `export default async ({ page, expect }) => {
+          await page.goto('${target.url}/login')
+          await expect(page).toHaveTitle('Log in')
+          await expect(page).toHaveURL(/\\/login$/)
+          await expect(page.getByRole('heading')).toHaveText(/log IN/, { ignoreCase: true })
+          await expect(page.getByRole('heading')).toContainText('Log')
+          await expect(page.getByRole('textbox')).toHaveCount(2) // a password field is a textbox too
+          await expect(page.getByLabel('Password')).toHaveAttribute('type', 'password')
+          await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible()
+          await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled()
+          await expect(page.getByRole('alert')).toBeHidden()
+          await expect(page.getByRole('alert')).not.toBeVisible()
+          await page.getByLabel('Username').fill('demo')
+          await expect(page.getByLabel('Username')).toHaveValue('demo')
+          // Appears after 300 ms: the matcher waits for it.
+          await page.evaluate(() => setTimeout(() => {
+            const note = document.createElement('p')
+            note.textContent = 'Ready'
+            document.body.appendChild(note)
+          }, 300))
+          await expect(page.getByText('Ready')).toBeVisible({ timeout: 3000 })
+          await expect(page.getByRole('heading')).not.toHaveText('Log in', { timeout: 500 })
+        }`,
+      )
+      const result = await run(spec)
+      expect(result.status).toBe('down')
+      expect(result.assertions).toContainEqual({
+        name: "expect(getByRole('heading')).not.toHaveText",
+        ok: false,
+        expected: 'not "Log in"',
+        actual: '"Log in"',
+      })
+      expect(result.error?.message).toContain('matchers.ts:22:')
+    })
+
     it('gives every run a fresh context: no cookie from the last run', async () => {
       const spec = await browserCheck(
         dir.path,
