@@ -12,7 +12,7 @@ import { REGIONS, startNetwork, type Network } from './network.ts'
 import { waitFor } from './processes.ts'
 
 /** Room for two rounds of 30 s (every region up, then the failing one) and the confirmations. */
-const TEST_TIMEOUT_MS = 150_000
+const TEST_TIMEOUT_MS = 180_000
 const SLOW_MS = 1_500
 
 /**
@@ -63,7 +63,7 @@ describe('a confirmation request during a run', () => {
     'is run right after the scheduled run it met, in every other region',
     async () => {
       type Recent = { region: string; status: string; trigger: string; scheduledAt: number }
-      await network.everyRegionUp()
+      await network.everyRegionUp('site', 60_000)
       target.arm()
       const recent = await waitFor(
         'confirmation results from the two busy regions',
@@ -75,7 +75,7 @@ describe('a confirmation request during a run', () => {
           )
           return confirmed.size >= 2 ? results : undefined
         },
-        TEST_TIMEOUT_MS - 15_000,
+        TEST_TIMEOUT_MS - 75_000,
       )
       const failed = recent.find((r) => r.trigger === 'schedule' && r.status === 'down')
       expect(failed).toBeDefined()

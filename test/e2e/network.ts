@@ -63,7 +63,7 @@ export interface Network {
   /** GETs a hub API path as JSON; an error answer throws with its status and body. */
   getJson<T = any>(path: string): Promise<T>
   /** Waits until the latest result of `checkId` is up in each region the probes cover. */
-  everyRegionUp(checkId?: string): Promise<void>
+  everyRegionUp(checkId?: string, timeoutMs?: number): Promise<void>
   /** Stops the probes, then the hub, and removes the directory. */
   stop(): Promise<void>
 }
@@ -162,12 +162,12 @@ export async function startNetwork(options: {
       if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`)
       return response.json()
     },
-    async everyRegionUp(checkId = 'site') {
+    async everyRegionUp(checkId = 'site', timeoutMs = 30_000) {
       const regions = [...new Set(network.probes.map((probe) => probe.region))]
       await waitFor(`every region to report ${checkId} up`, async () => {
         const check = await network.getJson(`/api/v1/checks/${checkId}`)
         return regions.every((region) => check.regions?.[region]?.latest?.status === 'up')
-      })
+      }, timeoutMs)
     },
     async stop() {
       await Promise.all(network.probes.map((probe) => probe.stop()))
