@@ -3,6 +3,7 @@ import { openDatabase, type Database } from '../store/database.ts'
 import { RollupStore, type RunSample, type TimeSample } from './rollup-store.ts'
 import { RollupHistory } from './history-reader.ts'
 import { OVERALL_SERIES } from './rollup-schema.ts'
+import { sliceOf } from './minute-slice.ts'
 import { dayTotal } from './rollup-pack.ts'
 
 const MIN = 60_000
@@ -48,7 +49,7 @@ function seed(random: () => number) {
     }
     const down = random() < 0.03 ? Math.floor(random() * MIN) : 0
     const time = [MIN - down, 0, 0, down, 0, 0, 0]
-    times.push({ checkId: 'api', series: OVERALL_SERIES, minute, time, valid: true, bad: down > 0 })
+    times.push({ checkId: 'api', series: OVERALL_SERIES, minute, time, ...sliceOf(time) })
   }
   // Written in pieces, as batches arrive.
   for (let i = 0; i < runs.length; i += 500) rollups.addRuns(runs.slice(i, i + 500))

@@ -14,6 +14,7 @@ import {
   type StateTime,
 } from './history-types.ts'
 import { quantiles } from './latency-histogram.ts'
+import { sliceOf } from './minute-slice.ts'
 import { DEFAULT_RETENTION, type Retention } from './retention.ts'
 import { conclusive, emptyCell, mergeCell, type Cell } from './rollup-cell.ts'
 import { DAY_TOTAL_SLOT } from './rollup-pack.ts'
@@ -38,11 +39,11 @@ function put(cells: SeriesCells, series: string, start: number, cell: Cell): voi
   else slots.set(start, cell)
 }
 
-/** A minute of the check as a whole is a valid slice with a verdict, a bad one with DOWN time. */
+/** A minute of the check as a whole as the SLI judges it (minute-slice.ts). */
 function withMinuteSlices(cell: Cell): Cell {
-  const judged = cell.time[0]! + cell.time[1]! + cell.time[2]! + cell.time[3]!
-  cell.valid = judged > 0 ? 1 : 0
-  cell.bad = cell.time[3]! > 0 ? 1 : 0
+  const slice = sliceOf(cell.time)
+  cell.valid = slice.valid ? 1 : 0
+  cell.bad = slice.bad ? 1 : 0
   return cell
 }
 

@@ -44,7 +44,7 @@ describe('StateRoller', () => {
     at(90_000)
     roller.change({ checkId: 'api', series: 'eu', state: 'failing', at: clock.now() })
     roller.change({ checkId: 'api', series: null, state: 'down', at: clock.now() })
-    at(100_000)
+    at(125_000)
     roller.change({ checkId: 'api', series: null, state: 'up', at: clock.now() })
     at(3 * MIN)
     roller.tick()
@@ -54,8 +54,10 @@ describe('StateRoller', () => {
       grain: 'minute',
     })
     expect(first!.time).toMatchObject({ up: MIN, down: 0 })
-    expect(second!.time).toMatchObject({ up: 50_000, down: 10_000 })
+    // DOWN for half of the second minute makes it bad; five seconds of the third do not.
+    expect(second!.time).toMatchObject({ up: 30_000, down: 30_000 })
     expect(second!.slices).toEqual({ valid: 1, bad: 1 })
+    expect(third!.time).toMatchObject({ up: 55_000, down: 5_000 })
     expect(third!.slices).toEqual({ valid: 1, bad: 0 })
     const eu = history.regions('api', { from: T0, to: T0 + 3 * MIN, grain: 'minute' }).eu!
     expect(eu.map((b) => b.time.down)).toEqual([0, 30_000, MIN])
@@ -89,8 +91,51 @@ describe('StateRoller', () => {
     expect(total.overall.time.up).toBe(5 * MIN)
     expect(roller.openMinute('api')).toEqual({ valid: false, bad: false })
     roller.change({ checkId: 'api', series: null, state: 'down', at: clock.now() })
-    at(5 * MIN + 1_000)
+    at(5 * MIN + 30_000)
     expect(roller.openMinute('api')).toEqual({ valid: true, bad: true })
+  })
+
+  it('judges a minute bad when DOWN covers at least half of its judged time', () => {
+    // 40 s of judged time, 20 s of it DOWN (the rest in maintenance): bad.
+    maintenance = [{ from: T0 + 40_000, to: T0 + MIN }]
+    at(20_000)
+    roller.change({ checkId: 'api', series: null, state: 'down', at: clock.now() })
+    // 29 s of DOWN in a whole minute: good.
+    at(MIN + 29_000)
+    roller.change({ checkId: 'api', series: null, state: 'up', at: clock.now() })
+    at(2 * MIN)
+    roller.tick()
+    expect(minutes.map(([, minute, slice]) => [minute - T0, slice])).toEqual([
+      [0, { valid: true, bad: true }],
+      [MIN, { valid: true, bad: false }],
+    ])
+  })
+
+  it('calls the open minute bad only once it must close bad', () => {
+    at(10_000)
+    roller.change({ checkId: 'api', series: null, state: 'down', at: clock.now() })
+    // DOWN for 29 s of the 39 s so far, but 21 s are still to come: not yet.
+    at(39_000)
+    expect(roller.openMinute('api')).toEqual({ valid: true, bad: false })
+    at(40_000)
+    expect(roller.openMinute('api')).toEqual({ valid: true, bad: true })
+
+    // A minute that was DOWN for its first 25 s closes good, and was never called bad.
+    at(2 * MIN)
+    roller.change({ checkId: 'api', series: null, state: 'down', at: clock.now() })
+    at(2 * MIN + 25_000)
+    roller.change({ checkId: 'api', series: null, state: 'up', at: clock.now() })
+    for (let t = 25_000; t < MIN; t += 5_000) {
+      at(2 * MIN + t)
+      expect(roller.openMinute('api')).toEqual({ valid: true, bad: false })
+    }
+    at(3 * MIN)
+    roller.tick()
+    expect(minutes.map(([, minute, slice]) => [minute - T0, slice.bad])).toEqual([
+      [0, true],
+      [MIN, true],
+      [2 * MIN, false],
+    ])
   })
 
   it('drops a check that is no longer deployed, after writing its open minute', () => {

@@ -3,7 +3,7 @@
  * whole (its quorum verdict) and each of its series (regions, or probes for host
  * checks). A minute is written once it has closed, with the time inside maintenance
  * windows moved to `maintenance`; the check's own minutes also become SLI slices (valid
- * with a verdict, bad with any DOWN time) for the SLOs.
+ * with a verdict, bad when DOWN covers at least half of it: minute-slice.ts) for the SLOs.
  *
  * Time the hub did not see (it was stopped) is not written at all: a restarted hub
  * starts counting again at its start, so no minute is ever counted twice.
@@ -11,13 +11,13 @@
 import type { Clock } from '../../lib/clock.ts'
 import type { StateChange } from '../alerts/alert-state.ts'
 import type { TimeWindow } from '../views/availability.ts'
+import { openSliceOf, sliceOf, type Slice } from './minute-slice.ts'
 import { STATE_COUNT } from './rollup-cell.ts'
 import { OVERALL_SERIES } from './rollup-schema.ts'
 import type { RollupStore, TimeSample } from './rollup-store.ts'
 
 const MIN = 60_000
 const MAINTENANCE = 6
-const DOWN = 3
 
 /** Where each engine state goes in StateTime (STATE_TIME_KEYS order). */
 const STATE_INDEX: Record<string, number> = {
@@ -33,11 +33,7 @@ const STATE_INDEX: Record<string, number> = {
   offline: 5,
 }
 
-/** A minute slice of a check as a whole. */
-export interface Slice {
-  valid: boolean
-  bad: boolean
-}
+export type { Slice } from './minute-slice.ts'
 
 /** What the roller must know of a deployed check. */
 export interface RolledCheck {
@@ -145,15 +141,19 @@ export class StateRoller {
     this.#write(Infinity)
   }
 
-  /** The open minute of a check so far: a slice that is already valid or bad. */
+  /**
+   * The open minute of a check so far: valid once it has judged time, bad only once it
+   * must close bad (openSliceOf), so the SLO engine never pages on a minute that then
+   * closes good.
+   */
   openMinute(checkId: string): Slice | null {
     const track = this.#tracks.get(`${checkId}\u0000${OVERALL_SERIES}`)
     if (!track) return null
-    const pieces = [
-      ...track.pieces,
-      [track.lastAt, this.#options.clock.now(), track.state] as [number, number, number],
-    ]
-    return sliceOf(this.#split(track, pieces, track.minute, track.minute + MIN))
+    const now = this.#options.clock.now()
+    const pieces = [...track.pieces, [track.lastAt, now, track.state] as [number, number, number]]
+    const end = track.minute + MIN
+    const time = this.#split(track, pieces, track.minute, end)
+    return openSliceOf(time, Math.max(0, end - Math.max(now, track.lastAt)))
   }
 
   #ensure(checkId: string, series: string, state: string, at: number): Track {
@@ -229,10 +229,4 @@ export class StateRoller {
     const chunk = this.#pending.splice(0, Math.min(limit, this.#pending.length))
     this.#options.rollups.addTime(chunk)
   }
-}
-
-/** A minute is valid with any judged time outside maintenance, bad with any DOWN time. */
-function sliceOf(time: number[]): Slice {
-  const judged = time[0]! + time[1]! + time[2]! + time[DOWN]!
-  return { valid: judged > 0, bad: time[DOWN]! > 0 }
 }

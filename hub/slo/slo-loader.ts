@@ -6,6 +6,7 @@
  * (hour rollups keep no minute-by-minute latency).
  */
 import { GRAIN_MS } from '../history/history-types.ts'
+import { sliceOf } from '../history/minute-slice.ts'
 import { conclusive, type Cell } from '../history/rollup-cell.ts'
 import { OVERALL_SERIES } from '../history/rollup-schema.ts'
 import type { RollupStore } from '../history/rollup-store.ts'
@@ -68,13 +69,12 @@ export function loadLedger(
     }
     for (const minute of [...overall.keys()].sort((a, b) => a - b)) {
       if (minute + MIN > now) continue
-      const time = overall.get(minute)!.time
-      const valid = time[0]! + time[1]! + time[2]! + time[3]! > 0
-      const down = time[3]! > 0
+      // The roller's own rule (minute-slice.ts), so a restart re-judges no minute differently.
+      const { valid, bad } = sliceOf(overall.get(minute)!.time)
       const slow = latency
         ? slowByQuorum(regions.get(minute) ?? [], latency.belowMs, latency.quorum)
         : false
-      ledger.add(key, minute, { valid, bad: down || slow })
+      ledger.add(key, minute, { valid, bad: bad || slow })
     }
     ledger.settle(key, now)
   }
