@@ -1,35 +1,40 @@
 #!/usr/bin/env node
-// Entry point for the `vantage` command. The sources are TypeScript; tsx compiles
-// them on load so that the same loader also reads users' monitors.ts files.
-import Module, { register as registerHooks } from 'node:module'
-import { fileURLToPath } from 'node:url'
-import { register } from 'tsx/esm/api'
+// Entry point for the `vantage` command. It runs the compiled JavaScript in dist/
+// (`npm run build`, which `npm pack` runs), so that no TypeScript is compiled at run
+// time: tsx and its loader thread cost a probe about 30 MiB. In a source checkout it
+// runs the TypeScript sources through tsx instead whenever dist/ is missing or older
+// than a source file, so an edit is never hidden by an old build; VANTAGE_FROM_SOURCE=1
+// asks for the sources anyway, and =0 for the build however old. Users' monitors.ts
+// files are compiled on load either way (cli/load-monitors.ts).
+import { existsSync, readdirSync, statSync } from 'node:fs'
 
-const OWN_NAME = 'vantage-monitoring'
-const OWN_INDEX = new URL('../checks/index.ts', import.meta.url)
+const root = new URL('..', import.meta.url)
+const SOURCE_DIRS = ['checks', 'cli', 'hub', 'lib', 'probe']
+const BUILD_STAMP = new URL('dist/build.json', root)
 
-register()
-// A monitors file outside a project that installed Vantage (/etc/vantage/monitors.ts
-// under the hub's unit, a file copied from the README) imports 'vantage-monitoring'
-// from a directory without node_modules: it gets the running Vantage's checks API,
-// which validates it anyway. A project with the package installed keeps its own.
-// ES modules go through a loader hook, registered after tsx so it runs first...
-registerHooks('./resolve-own-package.mjs', import.meta.url, {
-  data: { name: OWN_NAME, url: OWN_INDEX.href },
-})
-// ...and require(), which tsx uses for a file outside a "type": "module" package,
-// through the CommonJS resolver that Node offers no public hook for on Node 20.
-const resolveFilename = Module._resolveFilename
-Module._resolveFilename = function (request, ...rest) {
-  try {
-    return resolveFilename.call(this, request, ...rest)
-  } catch (error) {
-    if (request === OWN_NAME && error?.code === 'MODULE_NOT_FOUND') {
-      return fileURLToPath(OWN_INDEX)
-    }
-    throw error
+/** The newest modification time under `dir`, in ms. */
+function newestUnder(dir) {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = new URL(entry.name, dir)
+    newest = Math.max(
+      newest,
+      entry.isDirectory() ? newestUnder(new URL(`${path.href}/`)) : statSync(path).mtimeMs,
+    )
   }
+  return newest
 }
+
+function runCompiled() {
+  if (!existsSync(BUILD_STAMP)) return false
+  // An installed package ships the build and not the sources it came from.
+  if (!existsSync(new URL('cli/main.ts', root))) return true
+  if (process.env.VANTAGE_FROM_SOURCE === '1') return false
+  if (process.env.VANTAGE_FROM_SOURCE === '0') return true
+  const built = statSync(BUILD_STAMP).mtimeMs
+  return SOURCE_DIRS.every((dir) => newestUnder(new URL(`${dir}/`, root)) <= built)
+}
+
 // `vantage status | head` closes the pipe early: that ends the command, it is no crash.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
@@ -37,5 +42,12 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error
   })
 }
-const { main } = await import('../cli/main.ts')
+let main
+if (runCompiled()) {
+  ;({ main } = await import(new URL('dist/cli/main.js', root).href))
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  ;({ main } = await import('../cli/main.ts'))
+}
 await main(process.argv)

@@ -6,7 +6,6 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Command, Option } from 'commander'
 import { formatDuration, parseDuration } from '../checks/duration.ts'
 import { sleep } from '../lib/backoff.ts'
@@ -18,8 +17,9 @@ import { parsePort } from './options.ts'
 import { onShutdown } from './shutdown.ts'
 import { claimDataDir, requireFreePorts } from './startup.ts'
 import { LOCK_FILE } from '../lib/data-dir.ts'
+import { packagePath } from '../lib/package-root.ts'
 
-const EXAMPLE_MONITORS = fileURLToPath(new URL('../examples/monitors.ts', import.meta.url))
+const EXAMPLE_MONITORS = packagePath('examples/monitors.ts')
 const REGIONS = ['eu-west', 'us-east', 'ap-south']
 
 interface DemoFlags {

@@ -1,7 +1,7 @@
 /** `vantage probe --hub-key`: the hub's public key file, or the key's fingerprint. */
-import { existsSync } from 'node:fs'
+import { createPublicKey } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
 import { parseFingerprint, type HubTrust } from '../checks/hub-fingerprint.ts'
-import { readPublicKey } from '../hub/config/keys.ts'
 
 /**
  * Resolves the flag's value: a file that exists is read as the key (as before), else
@@ -14,7 +14,7 @@ import { readPublicKey } from '../hub/config/keys.ts'
 export function resolveHubKey(value: string): HubTrust {
   if (existsSync(value)) {
     try {
-      return readPublicKey(value)
+      return createPublicKey(readFileSync(value))
     } catch (error) {
       throw new Error(`cannot read --hub-key ${value}: ${(error as Error).message}`)
     }

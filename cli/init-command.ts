@@ -18,8 +18,9 @@ import {
   TSCONFIG_JSON,
 } from './init/templates.ts'
 import { VERSION } from './version.ts'
+import { packageUrl } from '../lib/package-root.ts'
 
-const OWN_PACKAGE = new URL('../package.json', import.meta.url)
+const OWN_PACKAGE = packageUrl('package.json')
 
 interface Scaffold {
   path: string

@@ -20,6 +20,7 @@ import { sloWarnings } from '../checks/slo.ts'
 import { prepareBrowserChecks } from './browser-bundle.ts'
 import { typeCheckScripts } from './script-typecheck.ts'
 import { loadFailure } from './load-failure.ts'
+import { resolveOwnPackage } from './own-package.ts'
 
 export type ImportedMonitors =
   | { ok: true; input: unknown; warnings: string[] }
@@ -133,6 +134,7 @@ export async function importMonitors(
   if (!existsSync(path)) return { ok: false, errors: [`${file}: no such file`], warnings: [] }
   let module: { default?: unknown }
   let unsetVariables: string[]
+  resolveOwnPackage()
   try {
     ;[module, unsetVariables] = await watchingEnvironment(
       async () =>

@@ -1,27 +1,68 @@
-/** The `vantage` command. */
+/**
+ * The `vantage` command. Each top-level command's module is imported only when that
+ * command runs (or for the full help): `vantage probe` then loads the probe and never
+ * the hub, whose code would cost the probe about 25 MiB it never uses
+ * (cli/probe-graph.test.ts holds that).
+ */
 import { Command } from 'commander'
-import { registerAckCommand } from './ack-command.ts'
-import { anomalyCommand } from './anomaly-command.ts'
-import { incidentCommand } from './status-post-command.ts'
-import { sloCommand } from './slo-command.ts'
-import { statusExportCommand } from './status-export-command.ts'
-import { registerIncidentCommands } from './incidents-command.ts'
-import { registerSilenceCommands } from './silence-command.ts'
-import { demoCommand } from './demo-command.ts'
-import { deployCommand } from './deploy-command.ts'
-import { eventsCommand } from './events-command.ts'
-import { hubCommand } from './hub-command.ts'
-import { infraCommand } from './infra-command.ts'
-import { initCommand } from './init-command.ts'
-import { probeCommand } from './probe-command.ts'
-import { runCommand } from './run-command.ts'
-import { statusCommand } from './status-command.ts'
-import { testCommand } from './test-command.ts'
-import { tokenCommand } from './token-command.ts'
-import { validateCommand } from './validate-command.ts'
 import { VERSION } from './version.ts'
 
-export function buildProgram(): Command {
+/** Adds one or more top-level commands to the program. */
+type Register = (program: Command) => void
+
+/**
+ * Every top-level command by name, in the order help lists them, with the import that
+ * brings it. A module that adds several commands is listed under each of their names.
+ */
+const COMMANDS: ReadonlyArray<readonly [names: readonly string[], load: () => Promise<Register>]> =
+  [
+    [['init'], async () => adding((await import('./init-command.ts')).initCommand)],
+    [['hub'], async () => adding((await import('./hub-command.ts')).hubCommand)],
+    [['probe'], async () => adding((await import('./probe-command.ts')).probeCommand)],
+    [['demo'], async () => adding((await import('./demo-command.ts')).demoCommand)],
+    [['validate'], async () => adding((await import('./validate-command.ts')).validateCommand)],
+    [['deploy'], async () => adding((await import('./deploy-command.ts')).deployCommand)],
+    [
+      ['status'],
+      async () => {
+        const [{ statusCommand }, { statusExportCommand }] = await Promise.all([
+          import('./status-command.ts'),
+          import('./status-export-command.ts'),
+        ])
+        return adding(() =>
+          statusCommand().enablePositionalOptions().addCommand(statusExportCommand()),
+        )
+      },
+    ],
+    [['incident'], async () => adding((await import('./status-post-command.ts')).incidentCommand)],
+    [['slo'], async () => adding((await import('./slo-command.ts')).sloCommand)],
+    [['test'], async () => adding((await import('./test-command.ts')).testCommand)],
+    [['token'], async () => adding((await import('./token-command.ts')).tokenCommand)],
+    [['infra'], async () => adding((await import('./infra-command.ts')).infraCommand)],
+    [['run'], async () => adding((await import('./run-command.ts')).runCommand)],
+    [['events'], async () => adding((await import('./events-command.ts')).eventsCommand)],
+    [['anomaly'], async () => adding((await import('./anomaly-command.ts')).anomalyCommand)],
+    [['incidents'], async () => (await import('./incidents-command.ts')).registerIncidentCommands],
+    [['ack'], async () => (await import('./ack-command.ts')).registerAckCommand],
+    [
+      ['silence', 'maintenance'],
+      async () => (await import('./silence-command.ts')).registerSilenceCommands,
+    ],
+  ]
+
+const adding =
+  (command: () => Command): Register =>
+  (program) =>
+    program.addCommand(command())
+
+/**
+ * The program with the command `argv` names, or with every command when it names none
+ * of them (`vantage --help`, `vantage help probe`, a typo that commander answers with
+ * "did you mean").
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+  const named = COMMANDS.find(([names]) => names.includes(argv[2] ?? ''))
+  const registers = await Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()))
   const program = new Command('vantage')
     .description(
       'Vantage: synthetic monitoring with checks as code, regional probes and quorum alerts',
@@ -31,21 +72,6 @@ export function buildProgram(): Command {
     // Lets a command and its subcommands share a flag name (`vantage probe --hub` takes an
     // MQTT URL, `vantage probe remove --hub` the hub's HTTP address).
     .enablePositionalOptions()
-    .addCommand(initCommand())
-    .addCommand(hubCommand())
-    .addCommand(probeCommand())
-    .addCommand(demoCommand())
-    .addCommand(validateCommand())
-    .addCommand(deployCommand())
-    .addCommand(statusCommand().enablePositionalOptions().addCommand(statusExportCommand()))
-    .addCommand(incidentCommand())
-    .addCommand(sloCommand())
-    .addCommand(testCommand())
-    .addCommand(tokenCommand())
-    .addCommand(infraCommand())
-    .addCommand(runCommand())
-    .addCommand(eventsCommand())
-    .addCommand(anomalyCommand())
     .addHelpText(
       'after',
       `
@@ -72,9 +98,7 @@ Examples:
   vantage anomaly score series.csv               the hub's anomaly detector on a timestamp,value CSV
   vantage maintenance add --check db --cron '0 2 * * 0' --duration 1h   results there count neither way`,
     )
-  registerIncidentCommands(program)
-  registerAckCommand(program)
-  registerSilenceCommands(program)
+  for (const register of registers) register(program)
   return program
 }
 
@@ -89,7 +113,7 @@ export function exitTwoOnUsageErrors(command: Command): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram()
+  const program = await buildProgram(argv)
   exitTwoOnUsageErrors(program)
   await program.parseAsync(argv)
 }

@@ -3,7 +3,7 @@
  * what to tell a person whose probe the broker refused.
  */
 import { Option, type Command } from 'commander'
-import { regionOfToken } from '../hub/broker/credentials.ts'
+import { regionOfToken } from '../lib/probe-token.ts'
 import type { MqttConnectionOptions } from '../lib/mqtt-connection.ts'
 import { readPem } from './hub-security-options.ts'
 

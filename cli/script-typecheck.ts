@@ -8,9 +8,9 @@
  * says it could not type-check them.
  */
 import { dirname, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packagePath } from '../lib/package-root.ts'
 
-const OWN_API = fileURLToPath(new URL('../checks/index.ts', import.meta.url))
+const OWN_API = packagePath('checks/index.ts')
 const OWN_CHECKS = dirname(OWN_API)
 const OWN_ROOT = resolve(OWN_CHECKS, '..')
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
+import { packageUrl } from '../lib/package-root.ts'
 
 /** The package version, shown by --version and advertised by probes. */
 export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  JSON.parse(readFileSync(packageUrl('package.json'), 'utf8')) as {
     version: string
   }
 ).version

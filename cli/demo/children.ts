@@ -4,9 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { packagePath } from '../../lib/package-root.ts'
 
-const VANTAGE_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
+const VANTAGE_BIN = packagePath('bin/vantage.js')
 
 export interface Child {
   name: string

@@ -6,15 +6,15 @@
  */
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { readMountinfo, visibleMounts } from '../../checks/runners/host/mountinfo.ts'
 import { formatWarnings, loadMonitors } from '../load-monitors.ts'
 import { parseLabels } from '../options.ts'
 import { systemdUnit, unitName } from './systemd-unit.ts'
 import { hostChecksFor, readOnlyWatchedMounts } from './watched-mounts.ts'
+import { packagePath } from '../../lib/package-root.ts'
 
-const OWN_BIN = fileURLToPath(new URL('../../bin/vantage.js', import.meta.url))
+const OWN_BIN = packagePath('bin/vantage.js')
 
 interface SystemdFlags {
   role: 'hub' | 'probe'

@@ -54,11 +54,7 @@ export function newToken(region?: string): string {
 }
 
 /** The region a probe token names (see newToken), or undefined for a token without one. */
-export function regionOfToken(token: string): string | undefined {
-  // base64url has no ".", so the last one ends the region, whatever the region contains.
-  const dot = token.lastIndexOf('.')
-  return dot > 0 ? token.slice(0, dot) : undefined
-}
+export { regionOfToken } from '../../lib/probe-token.ts'
 
 export function hashToken(token: string): string {
   return `sha256:${createHash('sha256').update(token, 'utf8').digest('hex')}`

@@ -1,9 +1,15 @@
-// The entry of the browser pool's worker threads. The probe's sources are TypeScript
-// and a worker does not inherit the loader its parent registered, so each worker
-// registers tsx itself before it loads its module.
+// The entry of the browser pool's worker threads. A worker does not inherit the loader
+// its parent registered: in the compiled build (dist/) its modules are JavaScript beside
+// this file; in a source checkout they are TypeScript, and it registers tsx first.
+import { existsSync } from 'node:fs'
 import { workerData } from 'node:worker_threads'
-import { register } from 'tsx/esm/api'
 
-register()
-const modules = { host: './host-worker.ts', run: './run-worker.ts' }
-await import(modules[workerData.module])
+const name = { host: 'host-worker', run: 'run-worker' }[workerData.module]
+const compiled = new URL(`./${name}.js`, import.meta.url)
+if (existsSync(compiled)) {
+  await import(compiled.href)
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import(`./${name}.ts`)
+}
