@@ -95,7 +95,8 @@ export default defineMonitoring({
       expect(bad.stderr).toMatch(
         /checks\[1\]\.script: typo\.ts:3:14: TS2551: Property 'gotoo' does not exist on type 'Page'/,
       )
-    })
+      // Two type-checks of Playwright's types: slow on a loaded machine.
+    }, 180_000)
 
     it('test --grep runs the journey with local secrets and keeps its artifacts', async () => {
       const artifacts = join(dir.path, 'artifacts')
