@@ -7,7 +7,7 @@
  *                                                              → Notifier (durable queue,
  *                                                                grouping, channels)
  *   results → LatencyWatch (limits, anomalies) ─→ slow regions in the engine, tickets
- *   engine first failures → Confirmations → probe commands
+ *   engine first failures and recoveries → Confirmations → probe commands
  *   fired incidents → Remediation → Confirmations
  *
  * One timer ticks every second: it hands the probe registry to the engine and the
@@ -174,6 +174,26 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
       if (sent.length === 0) return
       engine!.recordConfirmation(checkId, clock.now(), {
         rerun: region,
+        probes: sent.map((request) => request.probeId),
+      })
+    },
+    // Recovery is confirmed as fast as failure: a recovered check leaves DOWN within
+    // seconds, so its incident and the SLO's bad minutes end when the target recovered.
+    onFirstRecovery: (checkId, region, stillFailing) => {
+      const sent = confirmations.firstRecovery(checkId, region, stillFailing)
+      if (sent.length === 0) return
+      engine!.recordConfirmation(checkId, clock.now(), {
+        passingRegion: region,
+        regions: stillFailing,
+        probes: sent.map((request) => request.probeId),
+      })
+    },
+    onPendingRecovery: (checkId, region) => {
+      const sent = confirmations.recoveryFollowUp(checkId, region)
+      if (sent.length === 0) return
+      engine!.recordConfirmation(checkId, clock.now(), {
+        rerun: region,
+        recovering: true,
         probes: sent.map((request) => request.probeId),
       })
     },

@@ -368,6 +368,20 @@ describe('describeEntry', () => {
     expect(
       describeEntry({ at, type: 'confirmation', detail: { rerun: 'us-east', probes: ['c'] } })[1],
     ).toBe('re-run in us-east; 1 probe(s)')
+    expect(
+      describeEntry({
+        at,
+        type: 'confirmation',
+        detail: { passingRegion: 'eu-west', regions: ['us-east'], probes: ['b'] },
+      })[1],
+    ).toBe('eu-west passed first; regions us-east; 1 probe(s)')
+    expect(
+      describeEntry({
+        at,
+        type: 'confirmation',
+        detail: { rerun: 'us-east', recovering: true, probes: ['c'] },
+      })[1],
+    ).toBe('re-run in us-east to confirm its recovery; 1 probe(s)')
   })
 
   it('keeps table cells on one line', () => {

@@ -73,7 +73,10 @@ export function describeEntry(entry: TimelineEntry): [event: string, detail: str
         joined(
           d.after === undefined ? '' : `after ${text(d.after)}`,
           d.failingRegion === undefined ? '' : `${text(d.failingRegion)} failed first`,
-          d.rerun === undefined ? '' : `re-run in ${text(d.rerun)}`,
+          d.passingRegion === undefined ? '' : `${text(d.passingRegion)} passed first`,
+          d.rerun === undefined
+            ? ''
+            : `re-run in ${text(d.rerun)}${d.recovering ? ' to confirm its recovery' : ''}`,
           list(d.regions).length > 0 ? `regions ${list(d.regions).join(', ')}` : '',
           probes === undefined ? '' : `${text(probes)} probe(s)`,
         ),

@@ -11,6 +11,14 @@
  * looked at. Once every dependency is clear again, the dependent waits its own
  * recoverAfter × every: if it recovers with its dependency, nobody hears about it.
  *
+ * A check that goes DOWN again within recoverAfter × every of its last outage's end waits
+ * until it has been DOWN that long. The engine confirms a recovery within seconds
+ * (confirmations.ts), so a target that comes back for less than that between failures
+ * would otherwise page on every return, where the engine's recoverAfter schedules used to
+ * keep it in one incident: a blip resolves while held, unheard; an outage that resumes
+ * for real pages recoverAfter intervals in; a target that keeps toggling is the flap
+ * detector's.
+ *
  * A check that fires on one region alone (a quorum of 1) while its other regions pass
  * waits for that region's connectivity verdict: until every check that runs there has
  * reported once more (region-loss.ts needs their results). If the region is set aside
@@ -23,6 +31,7 @@ import type { AlertEvent } from '../../../checks/alert-event.ts'
 import type { CheckAlertState } from '../alert-state.ts'
 import type { HoldMemo } from './dispatch-state.ts'
 import type { RoutableCheck } from './routing.ts'
+import type { IncidentStore } from '../../incidents/incident-store.ts'
 
 /**
  * A dependency that fails somewhere but never reaches DOWN holds a dependent for at most
@@ -54,10 +63,23 @@ export interface HoldSources {
    * checks run there for a region loss to be detected at all.
    */
   regionVerdictMs: (region: string) => number | null
+  /**
+   * When the check's latest DOWN outage other than `incidentId` that ended within
+   * [from, to] ended, or null when none did.
+   */
+  outageEndedBetween: (
+    checkId: string,
+    incidentId: string,
+    from: number,
+    to: number,
+  ) => number | null
 }
 
 /** The alert being judged: when it fired, and what its hold remembers (updated in place). */
 export interface HeldAlert {
+  incidentId: string
+  /** A DOWN alert (not DEGRADED). */
+  down: boolean
   firedAt: number
   memo: HoldMemo
 }
@@ -78,7 +100,22 @@ export function holdReason(
   if (dependency !== null) return dependency
   const state = sources.checkState(check.id)
   if (state.flapping) return 'flapping'
-  return regionVerdictHold(state, at, alert, sources)
+  return refireHold(check, at, alert, sources) ?? regionVerdictHold(state, at, alert, sources)
+}
+
+/** DOWN again soon after the last outage ended: wait until it has held for recoverAfter × every. */
+function refireHold(
+  check: CheckRef,
+  at: number,
+  alert: HeldAlert,
+  sources: HoldSources,
+): string | null {
+  if (!alert.down || check.recoveryMs === 0 || at - alert.firedAt >= check.recoveryMs) return null
+  const from = alert.firedAt - check.recoveryMs
+  const endedAt = sources.outageEndedBetween(check.id, alert.incidentId, from, alert.firedAt)
+  if (endedAt === null) return null
+  const seconds = (ms: number) => `${Math.round(ms / 1_000)} s`
+  return `fired ${seconds(alert.firedAt - endedAt)} after the last outage ended: waiting ${seconds(check.recoveryMs)} to see it hold`
 }
 
 /** One failing region, others passing: wait until the region's own checks could show a loss. */
@@ -157,6 +194,40 @@ function troubleBoundMs(spec: CheckSpec | undefined): number {
 function recoveryMsOf(spec: CheckSpec): number {
   if (!('every' in spec) || typeof spec.every !== 'string') return 0
   return spec.alert.recoverAfter * scheduleIntervalMs(spec.every)
+}
+
+/** The alert as holds judge it: its incident's kind and confirmation time, and the record's memory. */
+export function heldAlertOf(
+  record: { incidentId: string; event: AlertEvent; holdMemo: HoldMemo },
+  incidents: Pick<IncidentStore, 'get'>,
+): HeldAlert {
+  const incident = incidents.get(record.incidentId)
+  return {
+    incidentId: record.incidentId,
+    down: (incident?.kind ?? 'down') === 'down',
+    firedAt: incident?.startedAt ?? record.event.at,
+    memo: record.holdMemo,
+  }
+}
+
+/**
+ * When the check's latest DOWN outage other than `incidentId` that ended within [from, to]
+ * ended, or null: what HoldSources.outageEndedBetween answers from the incident store.
+ */
+export function outageEndedBetween(
+  incidents: Pick<IncidentStore, 'outages'>,
+  checkId: string,
+  incidentId: string,
+  from: number,
+  to: number,
+): number | null {
+  let latest: number | null = null
+  for (const outage of incidents.outages(checkId, from, to)) {
+    const { endedAt } = outage
+    if (outage.incidentId === incidentId || endedAt === null || endedAt > to) continue
+    latest = Math.max(latest ?? endedAt, endedAt)
+  }
+  return latest
 }
 
 /** The check as deployed; a check removed since is routed by its event's tags alone. */

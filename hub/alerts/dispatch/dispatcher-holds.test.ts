@@ -334,3 +334,48 @@ describe('AlertDispatcher: flapping', () => {
     expect(summary(hub.drain())).toEqual([['fired', ['slack']]])
   })
 })
+
+describe('AlertDispatcher: a DOWN alert soon after the last outage ended', () => {
+  it('holds it for recoverAfter × every, and sends nothing when the outage is over by then', () => {
+    const hub = dispatcherFixture(config)
+    const first = hub.fire('blog')
+    hub.runFor(MIN)
+    hub.resolve(first)
+    expect(summary(hub.drain())).toEqual([
+      ['fired', ['slack']],
+      ['resolved', ['slack']],
+    ])
+
+    // Back for a minute, down for a minute: the engine confirmed both within seconds.
+    hub.runFor(MIN)
+    const second = hub.fire('blog')
+    hub.runFor(MIN)
+    hub.resolve(second)
+    expectNothingSent(hub.drain())
+    expect(hub.incidents.get(second)?.timeline.at(0)).toMatchObject({
+      type: 'suppressed',
+      detail: { reason: 'fired 60 s after the last outage ended: waiting 120 s to see it hold' },
+    })
+  })
+
+  it('pages an outage that holds, recoverAfter × every after it fired', () => {
+    const hub = dispatcherFixture(config)
+    hub.resolve(hub.fire('blog'))
+    hub.drain()
+    hub.runFor(30_000)
+    hub.fire('blog')
+    hub.runFor(2 * MIN - 1_000)
+    expectNothingSent(hub.drain())
+    hub.runFor(1_000)
+    expect(summary(hub.drain())).toEqual([['fired', ['slack']]])
+  })
+
+  it('pages at once once the last outage ended longer ago than that, or never did', () => {
+    const hub = dispatcherFixture(config)
+    hub.resolve(hub.fire('blog'))
+    hub.drain()
+    hub.runFor(2 * MIN)
+    hub.fire('blog')
+    expect(summary(hub.drain())).toEqual([['fired', ['slack']]])
+  })
+})

@@ -22,7 +22,8 @@ import type { Database } from '../../store/database.ts'
 import type { AlertEvent } from '../../../checks/alert-event.ts'
 import type { CheckAlertState } from '../alert-state.ts'
 import { sendDueFollowUps, type FollowUpSinks } from './dispatch-followup.ts'
-import { checkRef, holdReason, type CheckRef, type HoldSources } from './dispatch-holds.ts'
+import { checkRef, heldAlertOf, holdReason, outageEndedBetween } from './dispatch-holds.ts'
+import type { CheckRef, HoldSources } from './dispatch-holds.ts'
 import { regionVerdictMs } from './region-verdict.ts'
 import {
   describeRecord,
@@ -102,6 +103,7 @@ export class AlertDispatcher {
       spec: (checkId) => options.config().checks.find((spec) => spec.id === checkId),
       confirm: (checkId) => options.confirm?.(checkId),
       regionVerdictMs: (region) => regionVerdictMs(options.config(), region),
+      outageEndedBetween: (...args) => outageEndedBetween(options.incidents, ...args),
     }
     this.#followUp = {
       incidents: options.incidents,
@@ -235,7 +237,7 @@ export class AlertDispatcher {
     const config = this.#options.config()
     if (!isCheckFired(event)) return this.#fireMonitoringAlert(record, config, now)
     const check = this.#checkRef(event, config)
-    const reason = holdReason(check, now, this.#held(record), this.#holds)
+    const reason = holdReason(check, now, heldAlertOf(record, this.#options.incidents), this.#holds)
     if (reason !== null) return this.#hold(record, now, reason)
     this.#sendFired(record, check, config, now)
   }
@@ -319,7 +321,12 @@ export class AlertDispatcher {
   #follow(record: DispatchRecord, check: CheckRef, config: MonitoringConfig, now: number): void {
     if (record.firedSentAt === null) {
       const memo = JSON.stringify(record.holdMemo)
-      const reason = holdReason(check, now, this.#held(record), this.#holds)
+      const reason = holdReason(
+        check,
+        now,
+        heldAlertOf(record, this.#options.incidents),
+        this.#holds,
+      )
       if (reason === null) {
         this.#options.incidents.addEvent(record.incidentId, now, 'note', {
           message: `released: ${record.heldReason ?? 'held'} no longer applies`,
@@ -337,12 +344,6 @@ export class AlertDispatcher {
     // Reminders wait out a silence; they go when it ends if the incident is still open.
     if (this.#silence(check, now) !== null) return
     if (sendDueFollowUps(record, routesFor(check, config), now, this.#followUp)) this.#keep(record)
-  }
-
-  /** The alert as holds judge it: the incident's confirmation time, and the record's memory. */
-  #held(record: DispatchRecord): { firedAt: number; memo: DispatchRecord['holdMemo'] } {
-    const incident = this.#options.incidents.get(record.incidentId)
-    return { firedAt: incident?.startedAt ?? record.event.at, memo: record.holdMemo }
   }
 
   #silence(check: CheckRef, at: number): string | null {

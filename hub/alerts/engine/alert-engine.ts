@@ -61,7 +61,7 @@ import {
 import { FLAP_HISTORY, flapThresholdsOf } from './flap-detector.ts'
 import { FlappingEpisodes } from './flapping-episodes.ts'
 import type { LatencyJudge } from './latency-judge.ts'
-import { seriesToRerun } from './follow-up-runs.ts'
+import { recoveryPending, seriesStillFailing, seriesToRerun } from './follow-up-runs.ts'
 import type { IncidentStore } from '../../incidents/incident-store.ts'
 import { RegionAlerts, type RegionState } from './region-alerts.ts'
 import type { RegionLossChange } from './region-loss.ts'
@@ -93,6 +93,18 @@ export interface AlertEngineOptions {
    * `failAfter` schedules into one that takes seconds. Must not throw.
    */
   onPendingFailure?: (checkId: string, series: string) => void
+  /**
+   * Called when a failing series of a DOWN check passes for the first time since it
+   * failed, with the other failing series that have not passed yet (and can run): a
+   * re-run there now lets the quorum see the recovery within seconds. Must not throw.
+   */
+  onFirstRecovery?: (checkId: string, series: string, stillFailing: string[]) => void
+  /**
+   * Called when a failing series passes (up or degraded) but is still short of
+   * `recoverAfter`, whether or not the check is DOWN: a re-run there now ends the
+   * failure within a few run durations instead of recoverAfter schedules. Must not throw.
+   */
+  onPendingRecovery?: (checkId: string, series: string) => void
   /**
    * Results measured longer ago than this are ignored. After a hub restart the
    * engine has no memory of what it last saw, so this is what keeps an outbox
@@ -131,6 +143,8 @@ export class AlertEngine {
   readonly #onEvent: (event: AlertEvent) => void
   readonly #onFirstFailure: ((checkId: string, series: string) => void) | undefined
   readonly #onPendingFailure: ((checkId: string, series: string) => void) | undefined
+  readonly #onFirstRecovery: AlertEngineOptions['onFirstRecovery']
+  readonly #onPendingRecovery: ((checkId: string, series: string) => void) | undefined
   readonly #maxResultAgeMs: number
   readonly #alerting: () => AlertingConfig
   readonly #inMaintenance: ((checkId: string, tags: string[], at: number) => boolean) | undefined
@@ -151,6 +165,8 @@ export class AlertEngine {
     this.#onEvent = options.onEvent
     this.#onFirstFailure = options.onFirstFailure
     this.#onPendingFailure = options.onPendingFailure
+    this.#onFirstRecovery = options.onFirstRecovery
+    this.#onPendingRecovery = options.onPendingRecovery
     this.#maxResultAgeMs = options.maxResultAgeMs ?? DEFAULT_MAX_RESULT_AGE_MS
     this.#alerting = options.alerting ?? (() => DEFAULT_ALERTING)
     this.#inMaintenance = options.inMaintenance
@@ -246,6 +262,7 @@ export class AlertEngine {
       const inhibited = this.#inhibited(track, name)
       const firstDown =
         result.status === 'down' && series.downStreak === 0 && track.status !== 'down'
+      const wasFailing = series.verdict === 'failing'
       advanceSeries(series, result.status, result.error, result.scheduledAt, track.spec.alert)
       if (this.#latency) series.slow = this.#latency.observe(track.spec, result)
       const problem = result.status === 'down'
@@ -253,6 +270,7 @@ export class AlertEngine {
       // Before the state change is judged: with failAfter > 1 a first down changes nothing yet.
       if (firstDown && !inhibited) this.#onFirstFailure?.(result.checkId, name)
       if (problem && !inhibited && track.status !== 'down') this.#followUp(track, result.checkId)
+      if (!problem && wasFailing && !inhibited) this.#confirmRecovery(track, name)
       const changes = this.#regions.record(
         result.checkId,
         name,
@@ -469,6 +487,24 @@ export class AlertEngine {
     if (!this.#onPendingFailure) return
     for (const name of seriesToRerun(track, (series) => this.#inhibited(track, series))) {
       this.#onPendingFailure(checkId, name)
+    }
+  }
+
+  /**
+   * Asks for the runs that confirm a recovery under way (follow-up-runs.ts): the regions
+   * still failing when the first one of a DOWN check passes, and this region again while
+   * it is short of recoverAfter. Called before the check is judged, so `track.status` is
+   * still what it was when the result arrived.
+   */
+  #confirmRecovery(track: CheckTrack, name: string): void {
+    const series = track.series.get(name)!
+    const checkId = track.spec.id
+    if (this.#onFirstRecovery && track.status === 'down' && series.servedStreak === 1) {
+      const ask = seriesStillFailing(track, name, (other) => this.#inhibited(track, other))
+      if (ask.length > 0) this.#onFirstRecovery(checkId, name, ask)
+    }
+    if (recoveryPending(series, track.spec.alert.recoverAfter)) {
+      this.#onPendingRecovery?.(checkId, name)
     }
   }
 

@@ -263,3 +263,97 @@ describe('Confirmations', () => {
     })
   })
 })
+
+describe('Confirmations on recovery', () => {
+  const host = checkSpecSchema.parse({
+    kind: 'host.readOnly',
+    id: 'disks',
+    on: { labels: { role: 'app' } },
+  })
+  const heartbeat = checkSpecSchema.parse({
+    kind: 'heartbeat',
+    id: 'backup',
+    every: '1d',
+    grace: '2h',
+  })
+
+  describe('firstRecovery', () => {
+    it('asks the online probes of the regions still failing, and only those', () => {
+      const { sent, confirmations } = setup([http('api')])
+      const requests = confirmations.firstRecovery('api', 'eu-west', ['us-east', 'sa-east'])
+      expect(requests.map((r) => r.probeId)).toEqual(['us-1', 'us-2'])
+      expect(sent).toEqual(requests)
+      for (const { command } of requests) {
+        expect(command).toMatchObject({ type: 'run', checkId: 'api', trigger: 'confirm' })
+      }
+    })
+
+    it('sends one round per check per interval, apart from the first-failure round', () => {
+      const { clock, confirmations } = setup([http('api', '1m')])
+      expect(confirmations.firstFailure('api', 'eu-west')).toHaveLength(3)
+      // The outage ends within the same interval: its recovery is confirmed all the same.
+      clock.advance(30_000)
+      expect(confirmations.firstRecovery('api', 'eu-west', ['us-east'])).toHaveLength(2)
+      expect(confirmations.firstRecovery('api', 'us-east', ['ap-south'])).toEqual([])
+      clock.advance(59_999)
+      expect(confirmations.firstRecovery('api', 'us-east', ['ap-south'])).toEqual([])
+      clock.advance(1)
+      expect(confirmations.firstRecovery('api', 'us-east', ['ap-south'])).toHaveLength(1)
+    })
+
+    it('respects the overall cap and counts against it', () => {
+      const specs = Array.from({ length: MAX_ROUNDS_PER_MINUTE }, (_, i) => http(`c${i}`))
+      const { clock, confirmations } = setup([...specs, http('api')])
+      for (const spec of specs) confirmations.firstFailure(spec.id, 'eu-west')
+      expect(confirmations.firstRecovery('api', 'eu-west', ['us-east'])).toEqual([])
+      clock.advance(60_000)
+      // A refused round does not use up the check's interval.
+      expect(confirmations.firstRecovery('api', 'eu-west', ['us-east'])).toHaveLength(2)
+      for (const spec of specs.slice(1))
+        confirmations.firstRecovery(spec.id, 'eu-west', ['ap-south'])
+      expect(confirmations.firstFailure('c0', 'eu-west')).toEqual([])
+    })
+
+    it('sends nothing for host checks, heartbeats or checks that are not deployed', () => {
+      const { sent, confirmations } = setup([host, heartbeat])
+      expect(confirmations.firstRecovery('disks', 'app-1', ['app-2'])).toEqual([])
+      expect(confirmations.firstRecovery('backup', 'hub', ['hub'])).toEqual([])
+      expect(confirmations.firstRecovery('gone', 'eu-west', ['us-east'])).toEqual([])
+      expect(sent).toEqual([])
+    })
+  })
+
+  describe('recoveryFollowUp', () => {
+    it('asks only the online probes of that region to run the check now', () => {
+      const { sent, confirmations } = setup([http('api')])
+      const requests = confirmations.recoveryFollowUp('api', 'us-east')
+      expect(requests.map((r) => r.probeId)).toEqual(['us-1', 'us-2'])
+      expect(sent).toEqual(requests)
+      expect(confirmations.recoveryFollowUp('api', 'sa-east')).toEqual([])
+    })
+
+    it('sends at most recoverAfter − 1 per region per check interval, apart from failure follow-ups', () => {
+      const { clock, confirmations } = setup([http('api', '1m', { recoverAfter: 3 })])
+      expect(confirmations.followUp('api', 'eu-west')).toHaveLength(1)
+      expect(confirmations.recoveryFollowUp('api', 'eu-west')).toHaveLength(1)
+      expect(confirmations.recoveryFollowUp('api', 'eu-west')).toHaveLength(1)
+      expect(confirmations.recoveryFollowUp('api', 'eu-west')).toEqual([])
+      expect(confirmations.recoveryFollowUp('api', 'ap-south')).toHaveLength(1)
+      clock.advance(60_000)
+      expect(confirmations.recoveryFollowUp('api', 'eu-west')).toHaveLength(1)
+    })
+
+    it('sends none when recoverAfter is 1, nor for host checks, heartbeats or checks not deployed', () => {
+      const { sent, confirmations } = setup([
+        http('api', '1m', { recoverAfter: 1 }),
+        host,
+        heartbeat,
+      ])
+      expect(confirmations.recoveryFollowUp('api', 'eu-west')).toEqual([])
+      expect(confirmations.recoveryFollowUp('disks', 'eu-west')).toEqual([])
+      expect(confirmations.recoveryFollowUp('backup', 'eu-west')).toEqual([])
+      expect(confirmations.recoveryFollowUp('gone', 'eu-west')).toEqual([])
+      expect(sent).toEqual([])
+    })
+  })
+})

@@ -5,6 +5,12 @@
  * the command to every live probe of those regions; each probe decides by itself
  * whether it owns the check (probe/membership.ts), exactly as for scheduled runs.
  *
+ * Recovery is confirmed the same way: when the first region of a DOWN check passes, the
+ * regions still failing are asked to run it now, and a failing region that passed is
+ * re-run until it reaches recoverAfter. An outage then ends within a few run durations of
+ * the target's recovery instead of recoverAfter schedules later, so the check's DOWN time
+ * (and the SLO's bad minutes, hub/history/state-roller.ts) matches the target's.
+ *
  * Host checks are judged per probe and heartbeats by the hub, so neither is confirmed.
  */
 import type { RunCommand } from '../../../checks/wire.ts'
@@ -79,8 +85,12 @@ export class Confirmations {
   readonly #lastRound = new Map<string, number>()
   /** Start times of the rounds in the last minute, oldest first. */
   #recent: number[] = []
+  /** When each check last had a recovery round. */
+  readonly #lastRecoveryRound = new Map<string, number>()
   /** Follow-up runs per (check, region) since the start of the current check interval. */
   readonly #followUps = new Map<string, { since: number; count: number }>()
+  /** The same for recovery follow-ups: a check that fails and recovers in one interval gets both. */
+  readonly #recoveryFollowUps = new Map<string, { since: number; count: number }>()
 
   constructor(options: ConfirmationsOptions) {
     this.#options = options
@@ -105,34 +115,41 @@ export class Confirmations {
    */
   followUp(checkId: string, region: string): ConfirmRequest[] {
     const spec = this.#options.check(checkId)
+    if (!spec) return []
+    return this.#rerun(spec, region, this.#followUps, spec.alert.failAfter - 1)
+  }
+
+  /**
+   * Called when the first region of a DOWN check passes: asks `stillFailing`, the regions
+   * that have not passed since they failed, to run the check now, so the quorum can see
+   * the recovery within a run's duration. One round per check per interval, apart from
+   * the first-failure round: an outage shorter than the interval must still be confirmed
+   * over at once. Counts against the overall cap. Returns what was sent.
+   */
+  firstRecovery(checkId: string, passingRegion: string, stillFailing: string[]): ConfirmRequest[] {
+    const spec = this.#options.check(checkId)
     if (!spec || spec.kind === 'heartbeat' || isHostKind(spec.kind)) return []
-    // A region the check does not run in has nothing to confirm, whatever probes it has.
-    if (!regionsOf(spec)?.includes(region)) return []
     const now = this.#options.clock.now()
-    const key = `${checkId}\u0000${region}`
-    const window = this.#followUps.get(key)
-    const fresh = !window || now - window.since >= intervalOf(spec)
-    const used = fresh ? 0 : window.count
-    if (used >= spec.alert.failAfter - 1) return []
-    this.#recent = this.#recent.filter((at) => now - at < MINUTE_MS)
-    if (this.#recent.length >= MAX_ROUNDS_PER_MINUTE) return []
-    const requests = this.#options
-      .probes()
-      .filter((probe) => probe.state === 'online' && probe.region === region)
-      .map((probe) => ({
-        probeId: probe.probeId,
-        command: {
-          requestId: ulid(),
-          type: 'run' as const,
-          checkId: spec.id,
-          trigger: 'confirm' as const,
-        },
-      }))
+    const last = this.#lastRecoveryRound.get(checkId)
+    if (last !== undefined && now - last < intervalOf(spec)) return []
+    if (!this.#underCap(now)) return []
+    const asked = new Set(stillFailing.filter((r) => r !== passingRegion))
+    const requests = this.#requests(spec, (region) => asked.has(region))
     if (requests.length === 0) return []
-    this.#followUps.set(key, { since: fresh ? now : window.since, count: used + 1 })
-    this.#recent.push(now)
-    for (const request of requests) this.#options.send(request)
-    return requests
+    this.#lastRecoveryRound.set(checkId, now)
+    return this.#send(requests, now)
+  }
+
+  /**
+   * Called for each up or degraded result that leaves a failing region short of
+   * `recoverAfter`: asks that region alone to run the check again now. At most
+   * recoverAfter − 1 per region per check interval (counted apart from failure follow-ups);
+   * they count against the overall cap too.
+   */
+  recoveryFollowUp(checkId: string, region: string): ConfirmRequest[] {
+    const spec = this.#options.check(checkId)
+    if (!spec) return []
+    return this.#rerun(spec, region, this.#recoveryFollowUps, spec.alert.recoverAfter - 1)
   }
 
   /**
@@ -150,11 +167,60 @@ export class Confirmations {
 
   /** Sends one round unless the per-minute cap is reached. */
   #round(spec: CheckSpec, failingRegion: string | undefined, now: number): ConfirmRequest[] {
-    this.#recent = this.#recent.filter((at) => now - at < MINUTE_MS)
-    if (this.#recent.length >= MAX_ROUNDS_PER_MINUTE) return []
+    if (!this.#underCap(now)) return []
     const requests = planConfirmation(spec, failingRegion, this.#options.probes())
     if (requests.length === 0) return []
     this.#lastRound.set(spec.id, now)
+    return this.#send(requests, now)
+  }
+
+  /**
+   * Asks one region to run the check again now, at most `allowed` times per (check,
+   * region) per check interval as kept in `windows`. A region the check does not run in
+   * has nothing to confirm, whatever probes it has; a refused request uses no budget.
+   */
+  #rerun(
+    spec: CheckSpec,
+    region: string,
+    windows: Map<string, { since: number; count: number }>,
+    allowed: number,
+  ): ConfirmRequest[] {
+    if (spec.kind === 'heartbeat' || isHostKind(spec.kind)) return []
+    if (!regionsOf(spec)?.includes(region)) return []
+    const now = this.#options.clock.now()
+    const key = `${spec.id}\u0000${region}`
+    const window = windows.get(key)
+    const fresh = !window || now - window.since >= intervalOf(spec)
+    const used = fresh ? 0 : window.count
+    if (used >= allowed || !this.#underCap(now)) return []
+    const requests = this.#requests(spec, (r) => r === region)
+    if (requests.length === 0) return []
+    windows.set(key, { since: fresh ? now : window.since, count: used + 1 })
+    return this.#send(requests, now)
+  }
+
+  /** A run command for every online probe of the check's regions that `asked` accepts. */
+  #requests(spec: CheckSpec, asked: (region: string) => boolean): ConfirmRequest[] {
+    const regions = new Set(regionsOf(spec) ?? [])
+    return this.#options
+      .probes()
+      .filter(
+        (probe) => probe.state === 'online' && regions.has(probe.region) && asked(probe.region),
+      )
+      .map((probe) => ({
+        probeId: probe.probeId,
+        command: { requestId: ulid(), type: 'run', checkId: spec.id, trigger: 'confirm' },
+      }))
+  }
+
+  /** False once the overall per-minute cap is reached. */
+  #underCap(now: number): boolean {
+    this.#recent = this.#recent.filter((at) => now - at < MINUTE_MS)
+    return this.#recent.length < MAX_ROUNDS_PER_MINUTE
+  }
+
+  /** Counts one round against the overall cap and sends its requests. */
+  #send(requests: ConfirmRequest[], now: number): ConfirmRequest[] {
     this.#recent.push(now)
     for (const request of requests) this.#options.send(request)
     return requests

@@ -33,7 +33,7 @@ export interface HubUnderTestOptions {
   config: MonitoringConfig
   /** The probe registry, for confirmation rounds. */
   probes: () => ProbeInfo[]
-  /** Off: the engine's first failures ask nobody, to compare detection without confirmation. */
+  /** Off: the engine's failures and recoveries ask nobody, to compare without confirmation runs. */
   confirmations: boolean
   /** Publishes a confirmation command to a probe. */
   command: (probeId: string, checkId: string) => void
@@ -97,6 +97,12 @@ export class HubUnderTest {
       },
       onPendingFailure: (checkId, region) => {
         if (options.confirmations) confirmations.followUp(checkId, region)
+      },
+      onFirstRecovery: (checkId, region, stillFailing) => {
+        if (options.confirmations) confirmations.firstRecovery(checkId, region, stillFailing)
+      },
+      onPendingRecovery: (checkId, region) => {
+        if (options.confirmations) confirmations.recoveryFollowUp(checkId, region)
       },
     })
     this.#probeAlerts = new ProbeAlerts({
