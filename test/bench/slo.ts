@@ -4,6 +4,12 @@
  * 99.9 % over 30 days, 3 regions, checks every 60 s, after 30 good days. For each
  * scenario: the time to page, the time to ticket and the SLO notifications sent; then
  * the CPU to judge 10,000 SLOs.
+ *
+ * A bad target minute should cost one bad SLI minute: the engine confirms recoveries as
+ * fast as failures (hub/alerts/engine/confirmations.ts), and a minute is bad when DOWN
+ * covers at least half of it (hub/history/minute-slice.ts). Goals on periodic bad minutes
+ * count from the first bad minute, whose place in the scenario is arbitrary, and are set
+ * by the burn-rate arithmetic (slo/arithmetic.ts), which the table prints beside them.
  */
 import { validateMonitoring } from '../../checks/validate.ts'
 import { slo, badMinutesToPage } from '../../checks/slo.ts'
@@ -18,6 +24,7 @@ import { formatTable, type Row } from './alerts/table.ts'
 import { seededRandom } from './alerts/random.ts'
 import { SIM_START, SloSim, type SloNotification } from './slo/slo-sim.ts'
 import { badMinutes, outage, singleRegionFailures } from './slo/worlds.ts'
+import { burnOf, predictPeriodic } from './slo/arithmetic.ts'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -85,26 +92,35 @@ console.log(
 
 // 2. One minute in ten bad, at each of the ten phases: when does the first page come?
 {
-  const pages: number[] = []
+  const fromStart: number[] = []
+  const fromFirstBad: number[] = []
   let last: SloSim | null = null
   for (let phase = 0; phase < 10; phase++) {
     last?.close()
     const sim = new SloSim({ seed: 20 + phase, world: badMinutes(START, 10, phase) })
     sim.runFor(30 * MIN + 2 * HOUR)
     const page = firstAt(sim.notifications, 'page')
-    pages.push(page === null ? Infinity : page - START)
+    fromStart.push(page === null ? Infinity : page - START)
+    fromFirstBad.push(page === null ? Infinity : page - (START + phase * MIN))
     last = sim
   }
-  pages.sort((a, b) => a - b)
-  const worst = pages.at(-1)!
+  const sorted = (values: number[]) => [...values].sort((a, b) => a - b)
+  const worstFromFirst = sorted(fromFirstBad).at(-1)!
   const sli = last!.sliSince(START)
   rows.push(
     {
       scenario: '2 10 % of minutes bad',
-      what: 'time to page, 10 phases',
-      measured: `median ${fmt(pages[4]!)}, worst ${fmt(worst)} (the first bad minute + ~30 s)`,
-      goal: '≤ 9 min',
-      pass: worst <= 9 * MIN,
+      what: 'time to page from the start, 10 phases',
+      measured: `median ${fmt(sorted(fromStart)[4]!)}, worst ${fmt(sorted(fromStart).at(-1)!)} (phase 9's first bad minute starts at 9:00)`,
+      goal: '',
+      pass: null,
+    },
+    {
+      scenario: '2 10 % of minutes bad',
+      what: 'time to page from the first bad minute',
+      measured: `median ${fmt(sorted(fromFirstBad)[4]!)}, worst ${fmt(worstFromFirst)}`,
+      goal: '≤ 2 min (the minute, then a 30 s judgement)',
+      pass: worstFromFirst <= 2 * MIN,
     },
     {
       scenario: '2 10 % of minutes bad',
@@ -116,9 +132,9 @@ console.log(
     {
       scenario: '2 10 % of minutes bad',
       what: 'SLI bad minutes (2 h)',
-      measured: `${sli.bad} of ${sli.valid}: each bad target minute is ${(sli.bad / 12).toFixed(1)} DOWN minutes (failAfter, recoverAfter)`,
-      goal: '',
-      pass: null,
+      measured: `${sli.bad} of ${sli.valid}: each bad target minute costs ${(sli.bad / 12).toFixed(1)} bad minutes`,
+      goal: '≈ 1.0',
+      pass: Math.abs(sli.bad / 12 - 1) <= 0.1,
     },
     {
       scenario: '2 10 % of minutes bad',
@@ -138,11 +154,18 @@ for (const [name, target] of [
 ] as const) {
   const every = 200
   const hours = 48
-  const sim = new SloSim({ seed: 2, world: badMinutes(START, every, every - 1), target })
+  const phase = every - 1
+  const firstBad = START + phase * MIN
+  const sim = new SloSim({ seed: 2, world: badMinutes(START, every, phase), target })
   sim.runFor(30 * MIN + hours * HOUR)
   const page = firstAt(sim.notifications, 'page')
   const ticket = firstAt(sim.notifications, 'ticket')
   const sli = sim.sliSince(START)
+  const expectedBad = Math.floor((hours * 60 - phase - 1) / every) + 1
+  const pages = predictPeriodic(target, every, 'page')
+  const tickets = predictPeriodic(target, every, 'ticket')
+  const ticketWithin = tickets !== null && phase + tickets.afterFirstMin < hours * 60
+  const long = (ms: number) => `${ms / HOUR} h`
   rows.push(
     {
       scenario: name,
@@ -153,17 +176,30 @@ for (const [name, target] of [
     },
     {
       scenario: name,
-      what: 'time to ticket',
-      measured: fmt(ticket && ticket - START),
-      goal: '≤ 15 h',
-      pass: ticket !== null && ticket - START <= 15 * HOUR,
+      what: 'why, by the arithmetic',
+      measured: pages
+        ? `one bad minute is ${burnOf(1, pages.pair.longMs, target).toFixed(1)}× over ${long(pages.pair.longMs)} and ${burnOf(1, pages.pair.shortMs, target).toFixed(0)}× over ${pages.pair.shortMs / MIN} min, both ≥ ${pages.pair.burnRate}×: ${pages.pair.name} pages on any single bad minute at ${target} % (vantage validate warns); accounting cannot help, a lower target can (3b)`
+        : `one bad minute is ${burnOf(1, HOUR, target).toFixed(1)}× over 1 h, below 14.4×, and the 6h/30m pair needs more than fit: no page`,
+      goal: '',
+      pass: null,
+    },
+    {
+      scenario: name,
+      what: 'time to ticket (from the start; from the first bad minute)',
+      measured: `${fmt(ticket && ticket - START)}; ${fmt(ticket && ticket - firstBad)}`,
+      goal: tickets
+        ? `${tickets.pair.name}: ${tickets.needed} bad minutes, ${fmt(tickets.afterFirstMin * MIN)} after the first${ticketWithin ? '' : `: not within ${hours} h`}`
+        : 'never: no ticket pair can fire',
+      pass: ticketWithin
+        ? ticket !== null && Math.abs(ticket - firstBad - tickets!.afterFirstMin * MIN) <= 2 * MIN
+        : ticket === null,
     },
     {
       scenario: name,
       what: `SLI bad minutes (${hours} h)`,
-      measured: `${sli.bad} of ${sli.valid} (${((100 * sli.bad) / Math.max(1, sli.valid)).toFixed(2)} %): each bad target minute is ${(sli.bad / Math.max(1, Math.floor((hours * 60) / every))).toFixed(1)} DOWN minutes`,
-      goal: '',
-      pass: null,
+      measured: `${sli.bad} of ${sli.valid} (${((100 * sli.bad) / Math.max(1, sli.valid)).toFixed(2)} %): each bad target minute costs ${(sli.bad / expectedBad).toFixed(1)} bad minutes`,
+      goal: '≈ 1.0',
+      pass: Math.abs(sli.bad / expectedBad - 1) <= 0.1,
     },
     {
       scenario: name,
@@ -219,7 +255,8 @@ for (const [name, target] of [
 // 5. A 10-minute outage: when does the 1h/5m pair clear, and what holds the page open after?
 {
   const sim = new SloSim({ seed: 5, world: outage(START, START + 10 * MIN) })
-  sim.runFor(30 * MIN + 15 * MIN)
+  // Watched from the end of the outage: the check recovers within seconds of it.
+  sim.runFor(30 * MIN + 10 * MIN)
   const definition = sim.engine.definitions()[0]!
   let fastClearedAt: number | null = null
   for (let t = 0; t < 2 * HOUR && fastClearedAt === null; t += 10_000) {
