@@ -67,8 +67,8 @@ const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0
 export function formatSloDetail(slo: SloView & { objectives: ObjectiveDetail[] }): string {
   const sli =
     slo.sli === 'availability'
-      ? 'availability: a minute is bad when a check was DOWN by quorum in it'
-      : `latency: a minute is bad when a check was DOWN, or a quorum of its regions ran slower than ${slo.sli.latency.below}`
+      ? 'availability: a minute is bad when a check was DOWN by quorum for half of it or more'
+      : `latency: a minute is bad when a check was DOWN for half of it or more, or a quorum of its regions ran slower than ${slo.sli.latency.below}`
   const lines = [
     `SLO ${slo.name}${slo.description ? `: ${slo.description}` : ''}`,
     `  checks   ${slo.checks.join(', ') || '-'}`,
