@@ -104,6 +104,20 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
   const outbox = new Outbox(
     join(options.dataDir, 'outbox.db'),
     options.outboxLimits ?? DEFAULT_OUTBOX_LIMITS,
+    Date.now,
+    {
+      // After the commit, never before: the fault tests count these lines against the
+      // hub's store, so a line must mean the result survives a SIGKILL.
+      onCommitted: (results) => {
+        if (!logger.isLevelEnabled('debug')) return
+        for (const result of results) {
+          logger.debug(
+            { resultId: result.id, checkId: result.checkId, scheduledAt: result.scheduledAt },
+            'result queued',
+          )
+        }
+      },
+    },
   )
   const browser = await startProbeBrowser({
     probeId,
@@ -138,7 +152,10 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
     },
   })
 
-  /** Measures one run and commits it to the outbox; the publisher sends it after a short linger. */
+  /**
+   * Measures one run and queues it in the outbox, which commits the runs of the next
+   * 100 ms together; the publisher sends them after a short linger.
+   */
   async function runAndQueue(check: ProbeCheck, scheduledAt: number, trigger: Trigger) {
     if (trigger === 'schedule') probeMetrics.lateness(Date.now() - scheduledAt)
     runsByTrigger[trigger] = (runsByTrigger[trigger] ?? 0) + 1
@@ -157,11 +174,7 @@ export async function startProbe(options: ProbeOptions): Promise<RunningProbe> {
       ? measured
       : markIfUnhealthy(measured, selfHealth.report())
     runs += 1
-    outbox.add([result])
-    logger.debug(
-      { resultId: result.id, checkId: result.checkId, scheduledAt: result.scheduledAt },
-      'result queued',
-    )
+    outbox.queue(result)
     publisher.kick()
   }
 

@@ -54,6 +54,18 @@ describe('Membership', () => {
     expect(Array.from({ length: 50 }, (_, i) => `c${i}`).every((c) => a.owns(c))).toBe(true)
   })
 
+  it('hands checks to a peer that comes online after it answered, and not on a mere refresh', () => {
+    const capabilities = ['http']
+    const a = new Membership({ probeId: 'eu-1', region: 'eu', capabilities: () => capabilities })
+    const checks = Array.from({ length: 50 }, (_, i) => `c${i}`)
+    expect(checks.every((c) => a.owns(c, 'http'))).toBe(true)
+    a.update('eu-2', online('eu-2', 'eu', ['http']))
+    const owned = checks.filter((c) => a.owns(c, 'http'))
+    expect(owned.length).toBeLessThan(50)
+    a.update('eu-2', { ...online('eu-2', 'eu', ['http']), stats: { queueDepth: 3 } })
+    expect(checks.filter((c) => a.owns(c, 'http'))).toEqual(owned)
+  })
+
   it('never assigns a check to a probe without the needed capability', () => {
     const a = new Membership({ probeId: 'eu-1', region: 'eu', capabilities: () => ['http'] })
     a.update('eu-2', online('eu-2', 'eu', ['http', 'ping']))

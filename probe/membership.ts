@@ -27,8 +27,21 @@ export function rendezvousOwner(checkId: string, probeIds: readonly string[]): s
   return best
 }
 
+/** What of a peer's status decides ownership; '' for a peer that cannot own anything here. */
+function ownershipKey(status: ProbeStatus | undefined, region: string): string {
+  if (!status || status.state !== 'online' || status.region !== region) return ''
+  return `online\u0000${status.capabilities.join(',')}`
+}
+
 export class Membership {
   private readonly peers = new Map<string, ProbeStatus>()
+  /**
+   * Who owns what, by capability and check id, until the region's live probes change:
+   * every run asks, and hashing every candidate for every run was a measurable share of
+   * the probe's CPU per check.
+   */
+  private readonly owners = new Map<string, boolean>()
+  private ownersFor: string[] | undefined
 
   constructor(
     private readonly self: { probeId: string; region: string; capabilities: () => string[] },
@@ -36,8 +49,12 @@ export class Membership {
 
   /** Applies a status message; an empty payload (cleared retained topic) removes the probe. */
   update(probeId: string, status: ProbeStatus | null): void {
+    const before = ownershipKey(this.peers.get(probeId), this.self.region)
     if (status === null) this.peers.delete(probeId)
     else this.peers.set(probeId, status)
+    // Status refreshes (queue depth, run counts) come every 15 s from every probe and
+    // change no owner.
+    if (ownershipKey(status ?? undefined, this.self.region) !== before) this.owners.clear()
   }
 
   /**
@@ -47,9 +64,20 @@ export class Membership {
    * the region going silent.
    */
   owns(checkId: string, capability?: string): boolean {
-    const capable = this.liveCandidates(capability)
-    const candidates = capable.length > 0 ? capable : this.liveCandidates()
-    return rendezvousOwner(checkId, candidates) === this.self.probeId
+    const selfCapabilities = this.self.capabilities()
+    if (selfCapabilities !== this.ownersFor) {
+      this.owners.clear()
+      this.ownersFor = selfCapabilities
+    }
+    const key = `${capability ?? ''}\u0000${checkId}`
+    let owned = this.owners.get(key)
+    if (owned === undefined) {
+      const capable = this.liveCandidates(capability)
+      const candidates = capable.length > 0 ? capable : this.liveCandidates()
+      owned = rendezvousOwner(checkId, candidates) === this.self.probeId
+      this.owners.set(key, owned)
+    }
+    return owned
   }
 
   /** Live probes of this probe's region, itself always included (it knows it is alive). */

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { makeResult } from '../test/fixtures/results.ts'
 import { tempDir } from '../test/fixtures/temp-dir.ts'
-import { Outbox } from './outbox.ts'
+import { DEFAULT_OUTBOX_LIMITS, Outbox } from './outbox.ts'
 
 const tempFile = () => join(tempDir('vantage-outbox-'), 'outbox.db')
 
@@ -86,6 +86,53 @@ describe('Outbox', () => {
     expect(reopened.sizeBytes()).toBe(
       reopened.rowsAfter(0, 100).reduce((sum, row) => sum + Buffer.byteLength(row.payload), 0),
     )
+    reopened.close()
+  })
+  it('runs the age bound at most once a minute, dropping what aged meanwhile at the next', () => {
+    let now = Date.UTC(2026, 0, 2)
+    const outbox = new Outbox(tempFile(), { maxBytes: 1e9, maxAgeMs: 60_000 }, () => now)
+    outbox.add([makeResult({ scheduledAt: now })])
+    now += 30_000
+    outbox.add([makeResult({ scheduledAt: now - 120_000 })])
+    expect(outbox.depth()).toBe(2)
+    now += 30_000
+    outbox.add([makeResult({ scheduledAt: now })])
+    expect(outbox.depth()).toBe(2)
+    expect(outbox.dropped()).toBe(1)
+    outbox.close()
+  })
+})
+
+describe('Outbox.queue', () => {
+  afterEach(() => vi.useRealTimers())
+
+  it('commits the results queued within flushMs together, then says which', () => {
+    vi.useFakeTimers()
+    const committed: string[][] = []
+    const outbox = new Outbox(tempFile(), DEFAULT_OUTBOX_LIMITS, Date.now, {
+      flushMs: 100,
+      onCommitted: (results) => committed.push(results.map((result) => result.id)),
+    })
+    const results = Array.from({ length: 3 }, () => makeResult({ scheduledAt: Date.now() }))
+    for (const result of results) outbox.queue(result)
+    expect(committed).toEqual([])
+    vi.advanceTimersByTime(100)
+    expect(committed).toEqual([results.map((result) => result.id)])
+    expect(outbox.rowsAfter(0, 10).map((row) => row.id)).toEqual(results.map((r) => r.id))
+    outbox.close()
+  })
+
+  it('commits what is queued before any read, and when it closes', () => {
+    const file = tempFile()
+    const outbox = new Outbox(file)
+    const queued = makeResult({ scheduledAt: Date.now() })
+    outbox.queue(queued)
+    expect(outbox.depth()).toBe(1)
+    const last = makeResult({ scheduledAt: Date.now() })
+    outbox.queue(last)
+    outbox.close()
+    const reopened = new Outbox(file)
+    expect(reopened.rowsAfter(0, 10).map((row) => row.id)).toEqual([queued.id, last.id])
     reopened.close()
   })
 })

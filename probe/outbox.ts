@@ -21,6 +21,22 @@ export interface OutboxLimits {
  */
 export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxBytes: 1024 ** 3, maxAgeMs: 48 * 3_600_000 }
 
+/** How a probe's results reach the outbox. */
+export interface OutboxWrites {
+  /**
+   * Results queued with `queue()` are committed together at most this long after the
+   * first of them, one transaction for all: a transaction per result cost the probe more
+   * CPU than its HTTP runs. A result is lost only if the process dies within this window,
+   * like a run that had not ended. Default 100 ms.
+   */
+  flushMs?: number
+  /** Called with results once they are committed (the probe logs each, at debug level). */
+  onCommitted?: (results: readonly CheckResult[]) => void
+}
+
+/** How often the age bound runs: its bounds are hours, a minute late drops nothing early. */
+const AGE_CHECK_MS = 60_000
+
 export interface OutboxRow {
   seq: number
   id: string
@@ -31,12 +47,20 @@ export class Outbox {
   private readonly db: Database.Database
   private bytes: number
   private readonly statements
+  private readonly writes: Required<OutboxWrites>
+  /** Queued and not yet committed. */
+  private pending: CheckResult[] = []
+  private flushTimer: NodeJS.Timeout | undefined
+  /** When the age bound last ran: once a minute is enough for a bound of hours. */
+  private agedAt = Number.NEGATIVE_INFINITY
 
   constructor(
     file: string,
     private readonly limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS,
     private readonly now: () => number = Date.now,
+    writes: OutboxWrites = {},
   ) {
+    this.writes = { flushMs: 100, onCommitted: () => undefined, ...writes }
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     // NORMAL is durable across a process crash (the WAL is in the OS cache); only a power loss can drop the last commit.
@@ -73,22 +97,26 @@ export class Outbox {
     this.bytes = (this.statements.sumBytes.get() as { n: number }).n
   }
 
-  /** Stores results durably; returns once they are committed. */
+  /** Stores results durably; returns once they are committed (with anything queued before them). */
   add(results: CheckResult[]): void {
-    const write = this.db.transaction((batch: CheckResult[]) => {
-      for (const result of batch) {
-        const payload = JSON.stringify(result)
-        const bytes = Buffer.byteLength(payload)
-        const info = this.statements.insert.run(result.id, result.scheduledAt, bytes, payload)
-        if (info.changes > 0) this.bytes += bytes
-      }
-      this.enforceLimits()
-    })
-    write(results)
+    this.commit([...this.takePending(), ...results])
+  }
+
+  /** Queues a result to be committed with the others of the next `flushMs`. */
+  queue(result: CheckResult): void {
+    this.pending.push(result)
+    this.flushTimer ??= setTimeout(() => this.flush(), this.writes.flushMs)
+  }
+
+  /** Commits what is queued now. Reading the outbox does it first, so reads see every result. */
+  flush(): void {
+    const results = this.takePending()
+    if (results.length > 0) this.commit(results)
   }
 
   /** Up to `limit` rows with seq greater than `afterSeq`, oldest first. */
   rowsAfter(afterSeq: number, limit: number): OutboxRow[] {
+    this.flush()
     return this.statements.after.all(afterSeq, limit) as OutboxRow[]
   }
 
@@ -107,6 +135,7 @@ export class Outbox {
 
   /** Results waiting for an ack. */
   depth(): number {
+    this.flush()
     return (this.statements.count.get() as { n: number }).n
   }
 
@@ -121,16 +150,43 @@ export class Outbox {
   }
 
   close(): void {
+    this.flush()
     this.db.close()
+  }
+
+  private takePending(): CheckResult[] {
+    clearTimeout(this.flushTimer)
+    this.flushTimer = undefined
+    const results = this.pending
+    this.pending = []
+    return results
+  }
+
+  private commit(results: CheckResult[]): void {
+    const write = this.db.transaction((batch: CheckResult[]) => {
+      for (const result of batch) {
+        const payload = JSON.stringify(result)
+        const bytes = Buffer.byteLength(payload)
+        const info = this.statements.insert.run(result.id, result.scheduledAt, bytes, payload)
+        if (info.changes > 0) this.bytes += bytes
+      }
+      this.enforceLimits()
+    })
+    write(results)
+    this.writes.onCommitted(results)
   }
 
   private enforceLimits(): void {
     let dropped = 0
-    for (const row of this.statements.dropOlderThan.all(this.now() - this.limits.maxAgeMs) as {
-      bytes: number
-    }[]) {
-      this.bytes -= row.bytes
-      dropped += 1
+    const now = this.now()
+    if (now - this.agedAt >= AGE_CHECK_MS) {
+      this.agedAt = now
+      for (const row of this.statements.dropOlderThan.all(now - this.limits.maxAgeMs) as {
+        bytes: number
+      }[]) {
+        this.bytes -= row.bytes
+        dropped += 1
+      }
     }
     while (this.bytes > this.limits.maxBytes) {
       const oldest = this.statements.oldest.all() as { seq: number; bytes: number }[]

@@ -3,9 +3,9 @@
  * the hub acks a batch (not on the broker's PUBACK): at-least-once on the wire,
  * exactly-once in the hub's store, which dedupes by result id.
  */
-import { monotonicFactory } from 'ulid'
 import { encodeResultBatch } from '../checks/wire.ts'
 import type { Logger } from '../lib/logger.ts'
+import { monotonicUlids } from '../lib/ulid.ts'
 import type { Outbox } from './outbox.ts'
 
 export interface Transport {
@@ -38,7 +38,7 @@ interface InFlightBatch {
 
 export class Publisher {
   private readonly inFlight = new Map<string, InFlightBatch>()
-  private readonly nextBatchId = monotonicFactory()
+  private readonly nextBatchId = monotonicUlids()
   /** Highest outbox seq sent on this connection; reset to 0 to replay everything unacked. */
   private cursor = 0
   private linger: NodeJS.Timeout | undefined
