@@ -1,14 +1,16 @@
 /**
  * The bench's blackbox_exporter side: the Debian binary on a loopback port with a
- * generated config, probed through its /probe endpoint. Its CPU is read from
- * /proc/<pid>/stat, so the CPU of the bench's own calls to /probe is not counted.
+ * generated config, probed through its /probe endpoint at a steady rate, as Prometheus
+ * would probe that many targets. Its CPU is read from /proc/<pid>/stat, so the CPU of
+ * the bench's own calls to /probe is not counted; serving them is part of its work.
  */
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { Agent, request } from 'undici'
-import type { Prober } from './prober.ts'
+import { processCpuMs } from './proc-stats.ts'
+import type { Prober, Round } from './prober.ts'
 
 const MODULE = 'http_fresh'
 const READY_TIMEOUT_MS = 15_000
@@ -19,10 +21,8 @@ export interface BlackboxOptions {
   dir: string
   /** URL to probe. */
   target: string
-  /** Calls to /probe in flight at once; the bench keeps that many connections open. */
-  concurrency: number
-  /** CPU of a process in ms (utime + stime). */
-  cpuMs(pid: number): number
+  /** Probes started per second, as a Prometheus scraping that many targets would. */
+  perSecond: number
 }
 
 function freePort(): Promise<number> {
@@ -62,7 +62,7 @@ export async function startBlackbox(options: BlackboxOptions): Promise<Prober> {
   )
   const base = `http://127.0.0.1:${port}`
   // Kept-alive connections to blackbox itself: only its probes of the target are fresh.
-  const client = new Agent({ connections: options.concurrency })
+  const client = new Agent({ connections: 64 })
   const close = async () => {
     await client.close()
     if (child.exitCode === null) child.kill('SIGTERM')
@@ -82,12 +82,29 @@ export async function startBlackbox(options: BlackboxOptions): Promise<Prober> {
   }
 
   const probeUrl = `${base}/probe?target=${encodeURIComponent(options.target)}&module=${MODULE}`
+  const once = async (): Promise<boolean> => {
+    const response = await request(probeUrl, { dispatcher: client })
+    return /^probe_success 1$/m.test(await response.body.text())
+  }
   return {
-    async once() {
-      const response = await request(probeUrl, { dispatcher: client })
-      return /^probe_success 1$/m.test(await response.body.text())
+    async round(ms: number): Promise<Round> {
+      const cpuBefore = processCpuMs(child.pid!)
+      const started = performance.now()
+      const runs: Promise<boolean>[] = []
+      // A tick every 100 ms starts the probes due by then, so the rate holds even when
+      // a tick is late.
+      while (performance.now() - started < ms) {
+        const due = Math.floor(((performance.now() - started) / 1_000) * options.perSecond)
+        while (runs.length < due) runs.push(once().catch(() => false))
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      const up = await Promise.all(runs)
+      return {
+        done: runs.length,
+        notUp: up.filter((ok) => !ok).length,
+        cpuMs: processCpuMs(child.pid!) - cpuBefore,
+      }
     },
-    cpuMs: () => options.cpuMs(child.pid!),
     close,
   }
 }

@@ -1,78 +1,55 @@
 /**
- * `npm run bench:probe-http [-- N]`: N HTTP checks (default 2,000) through Vantage's
- * real runner (`runCheck` -> http runner: phase timings, a fresh connection per run)
- * and, when prometheus-blackbox-exporter is installed, N probes of the same target
- * through it, with the ratio of CPU per check.
+ * `npm run bench:probe-http [-- CHECKS]`: the CPU a whole Vantage probe spends per HTTP
+ * check, next to prometheus-blackbox-exporter's for the same probes, and how late the
+ * probe's scheduled runs start.
  *
- * How the CPU is measured, so that each figure is one prober's own work:
- * - the target is a keep-alive HTTP server on 127.0.0.1 in a child process, so its
- *   CPU counts for neither side;
- * - Vantage: process.cpuUsage() of this process while only Vantage runs;
- * - blackbox_exporter: utime+stime of its process from /proc/<pid>/stat while only it
- *   runs; the CPU this process spends calling its /probe endpoint counts for neither.
- * Both use the same concurrency and an untimed warm-up, and they take turns in
- * rounds, so that a background load on the machine weighs on both alike.
- * Loopback only; each round is bounded by its count and a deadline.
+ * - Vantage: a `vantage probe` process (the compiled build when there is one) runs
+ *   CHECKS HTTP checks (default 1,000) every 10 s on its own schedule, with everything a
+ *   probe does per result: scheduler, runner, outbox, publisher, MQTT to a real broker
+ *   (Mosquitto), acks from a stand-in hub (bench-hub.ts) that does nothing else.
+ * - blackbox_exporter: the Debian binary probes the same target through its /probe
+ *   endpoint at the same rate, as Prometheus would scrape that many targets.
+ * Each prober's CPU is its own process's utime + stime from /proc/<pid>/stat, so the
+ * target (a keep-alive HTTP server in its own process), the broker and this process
+ * count for neither. Both open a fresh connection per check. Both get an untimed
+ * warm-up and then take turns in rounds (the probe drained between its own), so a
+ * background load on the machine weighs on both alike. Loopback only, bounded in time.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mosquittoWorks, startMosquitto, type Mosquitto } from '../fixtures/mosquitto.ts'
 import { startBlackbox } from './blackbox.ts'
-import type { Prober } from './prober.ts'
+import { percentile, processRssMiB } from './proc-stats.ts'
+import type { Prober, Round } from './prober.ts'
 import { startVantageProber } from './vantage-prober.ts'
 
-const TOTAL = Number(process.argv[2] ?? process.env.BENCH_N ?? 2_000)
-/** Checks in flight at once, for both probers: a busy probe, not a load test. */
-const CONCURRENCY = 8
-/**
- * Untimed checks first, for both: a probe runs for days, so its steady state is the
- * figure that matters, and V8 needs about a thousand runs to optimise the hot path.
- */
-const WARMUP = 1_000
+const CHECKS = Number(process.argv[2] ?? process.env.BENCH_CHECKS ?? 1_000)
+const EVERY = '10s'
+const PER_SECOND = CHECKS / 10
+/** Untimed first, for both: V8 optimises the hot path over the first thousand runs. */
+const WARMUP_MS = 20_000
 const ROUNDS = 4
-/** A round stops starting checks after this long rather than hang on a stuck prober. */
-const ROUND_DEADLINE_MS = 60_000
+const ROUND_MS = 12_000
 const BLACKBOX_BIN = process.env.BLACKBOX_BIN ?? '/usr/bin/prometheus-blackbox-exporter'
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url))
 const TARGET_SCRIPT = fileURLToPath(new URL('./http-target.ts', import.meta.url))
+/** Scheduled runs should start within this of their second (the lateness goal). */
+const LATENESS_GOAL_MS = 50
 
-if (!Number.isInteger(TOTAL) || TOTAL < ROUNDS) {
-  console.error(`usage: npm run bench:probe-http [-- N]   (N >= ${ROUNDS} checks, got "${TOTAL}")`)
+if (!Number.isInteger(CHECKS) || CHECKS < 10) {
+  console.error(`usage: npm run bench:probe-http [-- CHECKS]   (CHECKS >= 10, got "${CHECKS}")`)
+  process.exit(2)
+}
+if (!mosquittoWorks()) {
+  console.error('bench:probe-http needs Mosquitto for the probe (apt-get install mosquitto)')
   process.exit(2)
 }
 
-interface Totals {
-  done: number
-  notUp: number
+interface Totals extends Round {
   elapsedMs: number
-  cpuMs: number
-}
-
-/** Runs `count` checks, `CONCURRENCY` at a time, until done or past the deadline. */
-async function bounded(prober: Prober, count: number): Promise<{ done: number; notUp: number }> {
-  const deadline = Date.now() + ROUND_DEADLINE_MS
-  let started = 0
-  let notUp = 0
-  const worker = async () => {
-    while (started < count && Date.now() < deadline) {
-      started += 1
-      if (!(await prober.once())) notUp += 1
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-  return { done: started, notUp }
-}
-
-async function round(prober: Prober, count: number, totals: Totals): Promise<void> {
-  const cpuBefore = prober.cpuMs()
-  const started = performance.now()
-  const { done, notUp } = await bounded(prober, count)
-  totals.elapsedMs += performance.now() - started
-  totals.cpuMs += prober.cpuMs() - cpuBefore
-  totals.done += done
-  totals.notUp += notUp
 }
 
 function startTarget(): Promise<{ child: ChildProcess; url: string }> {
@@ -98,74 +75,82 @@ function targetConnections(child: ChildProcess): Promise<number> {
   })
 }
 
-/** utime + stime of a process in ms, from /proc/<pid>/stat (fields 14 and 15). */
-function processCpuMs(pid: number, ticksPerSecond: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  // The command name (field 2) may hold spaces; the fields after its ')' do not.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1_000) / ticksPerSecond
-}
-
-function clockTicks(): number {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
-  } catch {
-    return 100
-  }
+async function round(prober: Prober, totals: Totals): Promise<void> {
+  const started = performance.now()
+  const { done, notUp, cpuMs } = await prober.round(ROUND_MS)
+  totals.elapsedMs += performance.now() - started
+  totals.done += done
+  totals.notUp += notUp
+  totals.cpuMs += cpuMs
 }
 
 function line(name: string, totals: Totals): string {
   const rate = Math.round(totals.done / (totals.elapsedMs / 1_000)).toLocaleString('en-US')
-  const perCheck = totals.cpuMs / totals.done
   return (
-    `  ${name.padEnd(10)} ${totals.done} checks (${totals.notUp} not up) in ${(totals.elapsedMs / 1_000).toFixed(2)} s: ` +
-    `${rate} checks/s, CPU ${perCheck.toFixed(3)} ms/check (${Math.round(totals.cpuMs)} ms CPU)`
+    `  ${name.padEnd(10)} ${totals.done} checks (${totals.notUp} not up), ${rate} checks/s: ` +
+    `CPU ${(totals.cpuMs / totals.done).toFixed(3)} ms/check (${Math.round(totals.cpuMs)} ms CPU)`
   )
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'vantage-bench-http-'))
 const target = await startTarget()
 const probers: Prober[] = []
+let broker: Mosquitto | undefined
 try {
   console.log(
-    `bench:probe-http  ${TOTAL} HTTP checks per prober, ${CONCURRENCY} at a time, a fresh connection per check,`,
+    `bench:probe-http  ${CHECKS} HTTP checks every ${EVERY} (${PER_SECOND} checks/s), a fresh connection per check,`,
   )
   console.log(
     `                  against ${target.url} (keep-alive target in its own process);` +
-      ` ${WARMUP} untimed warm-up checks each, then ${ROUNDS} alternating rounds`,
+      ` ${WARMUP_MS / 1_000} s untimed warm-up each, then ${ROUNDS} alternating rounds of ${ROUND_MS / 1_000} s`,
   )
-  const ticks = clockTicks()
-  const vantage = startVantageProber(target.url)
+  broker = await startMosquitto('set_tcp_nodelay true')
+  const vantage = await startVantageProber({
+    brokerUrl: broker.url,
+    dir,
+    target: target.url,
+    checks: CHECKS,
+    every: EVERY,
+  })
   probers.push(vantage)
   const blackbox = existsSync(BLACKBOX_BIN)
-    ? await startBlackbox({
-        bin: BLACKBOX_BIN,
-        dir,
-        target: target.url,
-        concurrency: CONCURRENCY,
-        cpuMs: (pid) => processCpuMs(pid, ticks),
-      })
+    ? await startBlackbox({ bin: BLACKBOX_BIN, dir, target: target.url, perSecond: PER_SECOND })
     : undefined
   if (blackbox) probers.push(blackbox)
+  console.log(
+    `  vantage    a whole probe process (${vantage.probe.compiled ? 'compiled dist/' : 'TypeScript through tsx: run `npm run build` for the production figure'}), pid ${vantage.probe.pid}`,
+  )
 
-  for (const prober of probers) await bounded(prober, WARMUP)
-  const vantageTotals: Totals = { done: 0, notUp: 0, elapsedMs: 0, cpuMs: 0 }
-  const blackboxTotals: Totals = { done: 0, notUp: 0, elapsedMs: 0, cpuMs: 0 }
-  const connectionsBefore = await targetConnections(target.child)
+  for (const prober of probers) await prober.round(WARMUP_MS)
+  vantage.measured().length = 0
+  const vantageTotals: Totals = { done: 0, notUp: 0, cpuMs: 0, elapsedMs: 0 }
+  const blackboxTotals: Totals = { done: 0, notUp: 0, cpuMs: 0, elapsedMs: 0 }
   let vantageConnections = 0
+  let blackboxConnections = 0
   for (let index = 0; index < ROUNDS; index += 1) {
-    const count = Math.floor(TOTAL / ROUNDS) + (index < TOTAL % ROUNDS ? 1 : 0)
-    const before = await targetConnections(target.child)
-    await round(vantage, count, vantageTotals)
+    let before = await targetConnections(target.child)
+    await round(vantage, vantageTotals)
     vantageConnections += (await targetConnections(target.child)) - before
-    if (blackbox) await round(blackbox, count, blackboxTotals)
+    if (blackbox) {
+      before = await targetConnections(target.child)
+      await round(blackbox, blackboxTotals)
+      blackboxConnections += (await targetConnections(target.child)) - before
+    }
   }
-  const blackboxConnections =
-    (await targetConnections(target.child)) - connectionsBefore - vantageConnections
 
   console.log(line('vantage', vantageTotals))
+  const lateness = vantage
+    .measured()
+    .filter((result) => result.trigger === 'schedule')
+    .map((result) => result.latenessMs)
+    .sort((a, b) => a - b)
+  const p99 = percentile(lateness, 99)
   console.log(
-    `             ${vantageConnections} TCP connections; ${vantage.withoutPhases()} of ${WARMUP + vantageTotals.done} results without phase timings`,
+    `             ${vantageConnections} TCP connections; RSS ${processRssMiB(vantage.probe.pid).now.toFixed(0)} MiB, peak ${processRssMiB(vantage.probe.pid).peak.toFixed(0)} MiB`,
+  )
+  console.log(
+    `             scheduling lateness of ${lateness.length} runs: p50 ${percentile(lateness, 50)} ms, ` +
+      `p99 ${p99} ms, max ${lateness.at(-1)} ms (goal: p99 < ${LATENESS_GOAL_MS} ms)`,
   )
   if (!blackbox) {
     console.log(
@@ -177,11 +162,12 @@ try {
     const ratio =
       vantageTotals.cpuMs / vantageTotals.done / (blackboxTotals.cpuMs / blackboxTotals.done)
     console.log(
-      `  ratio      ${ratio.toFixed(2)}  (Vantage CPU per check / blackbox_exporter CPU per check; goal <= 1.0)`,
+      `  ratio      ${ratio.toFixed(2)}  (whole-probe CPU per check / blackbox_exporter CPU per check; goal <= 1.0)`,
     )
   }
 } finally {
   for (const prober of probers) await prober.close()
+  await broker?.stop()
   target.child.disconnect()
   rmSync(dir, { recursive: true, force: true })
 }
