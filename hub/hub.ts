@@ -44,6 +44,7 @@ import { createHistory } from './history/history-wiring.ts'
 import { DEFAULT_RETENTION, type Retention } from './history/retention.ts'
 import { startSlos } from './slo/slo-wiring.ts'
 import { startStatusPages } from './statuspages/wiring.ts'
+import { startReadModel, type ReadModel } from './views/read-model.ts'
 import { openEventLog, startOps, type Ops, type OpsSettings } from './ops/ops.ts'
 import { startArtifacts, type ArtifactOptions } from './artifacts/wiring.ts'
 
@@ -183,8 +184,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }),
   )
   const resultHistory = createHistory({ db, results, clock, logger, retention, config })
+  // The pages' read model hears every state change too (it is made once the engine is).
+  let readModel: ReadModel | undefined
   const alerting = await startAlerting({
-    onStateChange: resultHistory.onStateChange,
+    onStateChange: (change) => {
+      resultHistory.onStateChange(change)
+      readModel?.stateChanged(change)
+    },
     errorBudget: resultHistory.errorBudget,
     db,
     state,
@@ -221,6 +227,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   })
   const slos = startSlos({ db, clock, logger, config, results, incidents, resultHistory, alerting })
   const inMaintenance = silences.resultPredicate(() => config().checks)
+  readModel = startReadModel({
+    db,
+    config,
+    results,
+    incidents,
+    alertState: (checkId) => engine.state(checkId),
+    inMaintenance,
+    clock,
+    logger,
+  })
+  const pageModel = readModel
+  silences.onChange(() => pageModel.changed('maintenance window'))
 
   const link: ProbeLink = new ProbeLink({
     url: mqttUrl,
@@ -255,7 +273,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     regionOf,
     logger,
     now: () => clock.now(),
-    onAccepted: (stored) => ops.accepted(stored),
+    onAccepted: (stored) => {
+      pageModel.accept(stored)
+      ops.accepted(stored)
+    },
     onRejected: (rejection) => ops.rejected(rejection),
   })
 
@@ -278,6 +299,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     link.republishConfig()
     engine.setChecks(next.checks)
     resultHistory.setChecks()
+    pageModel.setChecks()
     await heartbeats.setChecks(next.checks, deployed.bundle.version)
   })
 
@@ -294,6 +316,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     apiToken: options.apiToken,
     historyReader: results.history,
     probes: () => admin.list(),
+    readModel: pageModel,
   })
 
   const app = createApp({
@@ -323,6 +346,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       regions: () => engine.regionStates(),
     },
     statusPages: statusPages.app,
+    readModel: pageModel,
     slos: () => slos.list(),
     evidence: artifacts.evidence,
   })
@@ -376,6 +400,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // After the server: no ping can arrive any more, and its state write is waited for.
       await heartbeats.close()
       await statusPages.close()
+      await pageModel.close()
       await alerting.close()
       ops.close()
       await resultHistory.close()

@@ -9,7 +9,14 @@ import type { CheckSpec } from '../../checks/spec.ts'
 import type { StatusPageConfig } from '../../checks/status-page.ts'
 import { createLogger, type Logger } from '../../lib/logger.ts'
 import type { HeartbeatDirectory } from '../heartbeats/heartbeats.ts'
-import { buildStatusPageModel } from '../views/status-page-model.ts'
+import {
+  buildStatusPageModel,
+  internalPageOf,
+  type StatusPageQuery,
+} from '../views/status-page-model.ts'
+import type { ReadModel } from '../views/read-model.ts'
+import { CHECK_STATES } from '../views/check-filter.ts'
+import { answerOf, etagOf, ResponseCache, sendAnswer } from './response-cache.ts'
 import { renderStatusPage } from '../pages/status-page.tsx'
 import type { ResultStore } from '../store/result-store.ts'
 import type { CheckAlertState, Outage } from '../alerts/alert-state.ts'
@@ -48,6 +55,25 @@ const INTERNAL_READS = [
   '/api/v1/silences',
   '/api/v1/maintenance',
 ]
+
+/** How long a built page of the internal view is kept when nothing it shows changed. */
+export const INTERNAL_MAX_AGE_MS = 10_000
+
+/** The internal view's query: ?page (1-based), ?state (comma-separated), ?tag, ?q. */
+function internalQuery(
+  page: string | undefined,
+  state: string | undefined,
+  tags: string[] | undefined,
+  q: string | undefined,
+): StatusPageQuery {
+  const n = Number(page)
+  return {
+    page: Number.isInteger(n) && n > 0 ? n : 1,
+    states: (state ?? '').split(',').filter((s) => (CHECK_STATES as readonly string[]).includes(s)),
+    tags: (tags ?? []).flatMap((t) => t.split(',')).filter(Boolean),
+    ...(q ? { q: q.toLowerCase() } : {}),
+  }
+}
 
 /**
  * Everything the HTTP app reads from the running hub: functions, so that each
@@ -94,6 +120,12 @@ export interface HubAppDeps {
     lastScreenshot: (checkId: string) => { url: string; at: number } | undefined
     report: IncidentRouteDeps['evidence']
   }
+  /**
+   * The hub's read model (hub/views/read-model.ts): with it the internal view and the
+   * check list read memory instead of a query per check, and keep built answers until
+   * something they show changes.
+   */
+  readModel?: ReadModel
   /** Public and private status pages; without it `/` has no page. */
   statusPages?: {
     pages: StatusPages
@@ -165,6 +197,10 @@ export function createApp(deps: HubAppDeps): Hono {
     for (const path of INTERNAL_READS) app.use(path, guard)
   }
 
+  // The internal view: a page of INTERNAL_PAGE_SIZE checks (?page, filtered by ?state,
+  // ?tag and ?q as the check list is), kept until a state, a result of a check it shows,
+  // or INTERNAL_MAX_AGE_MS changes it; a reload with its ETag gets 304.
+  const internalPages = new ResponseCache(64)
   app.get('/internal', async (c) => {
     if (!internalAccess(c, deps.apiToken)) {
       c.header('cache-control', 'private, no-store')
@@ -173,8 +209,32 @@ export function createApp(deps: HubAppDeps): Hono {
         401,
       )
     }
-    c.header('cache-control', 'private, no-store')
-    return c.html(await renderStatusPage(buildStatusPageModel(pageSources, deps.now())))
+    const query = internalQuery(
+      c.req.query('page'),
+      c.req.query('state'),
+      c.req.queries('tag'),
+      c.req.query('q'),
+    )
+    const now = deps.now()
+    const headers = { 'cache-control': 'private, no-cache', vary: 'authorization, cookie' }
+    const model = deps.readModel
+    if (!model) {
+      const html = await renderStatusPage(buildStatusPageModel(pageSources, now, query))
+      return sendAnswer(c, answerOf(html, 'text/html; charset=utf-8'), headers)
+    }
+    const page = internalPageOf(pageSources, query)
+    const stamp = `${model.version()}:${page.shown.map((spec) => model.checkVersion(spec.id)).join(',')}`
+    const answer = await internalPages.get(
+      new URL(c.req.url).search,
+      stamp,
+      now,
+      INTERNAL_MAX_AGE_MS,
+      async () => {
+        const html = await renderStatusPage(buildStatusPageModel(pageSources, now, query))
+        return answerOf(html, 'text/html; charset=utf-8', etagOf(html))
+      },
+    )
+    return sendAnswer(c, answer, headers)
   })
   app.post('/internal/login', async (c) => {
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)

@@ -32,25 +32,21 @@ import {
   HistoryRequestError,
   NAMED_WINDOWS,
 } from '../views/check-history.ts'
-import {
-  buildCheckDetail,
-  buildCheckView,
-  checkTarget,
-  type CheckViewSources,
-} from '../views/check-view.ts'
+import { buildCheckDetail, buildCheckView, type CheckViewSources } from '../views/check-view.ts'
+import { CHECK_STATES, filterChecks } from '../views/check-filter.ts'
+import type { ReadModel } from '../views/read-model.ts'
 import { heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
+import { answerOf, ResponseCache, sendAnswer } from './response-cache.ts'
 import { secretAccess } from './secret-access.ts'
 
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
-const STATES: readonly CheckAlertStatus[] = [
-  'up',
-  'degraded',
-  'partial',
-  'insufficient',
-  'down',
-  'unknown',
-]
+const STATES: readonly CheckAlertStatus[] = CHECK_STATES
+/**
+ * How long a built page of the list is kept while no state and no result of a check on
+ * it changed: its 1 h and 24 h figures move with the clock, a minute at a time.
+ */
+export const LIST_MAX_AGE_MS = 5_000
 
 export interface CheckRouteDeps {
   checks: () => CheckSpec[]
@@ -59,6 +55,8 @@ export interface CheckRouteDeps {
   outages: (checkId: string, from: number, to: number) => Outage[]
   maintenanceWindows?: CheckViewSources['maintenanceWindows']
   heartbeats?: HeartbeatDirectory
+  /** The hub's read model: states, newest results and counts from memory, answers kept. */
+  readModel?: ReadModel
   apiToken?: string
   publicUrl?: string
   now: () => number
@@ -159,7 +157,8 @@ export function checkRoutes(deps: CheckRouteDeps): Hono {
     }
   }
 
-  app.get('/api/v1/checks', (c) => {
+  const lists = new ResponseCache(128)
+  app.get('/api/v1/checks', async (c) => {
     const limitRaw = c.req.query('limit')
     const limit = limitRaw === undefined ? DEFAULT_LIMIT : Number(limitRaw)
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
@@ -181,23 +180,9 @@ export function checkRoutes(deps: CheckRouteDeps): Hono {
     const now = deps.now()
 
     const all = deps.checks()
-    const summary = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<
-      CheckAlertStatus,
-      number
-    >
-    const matching: CheckSpec[] = []
-    for (const spec of all) {
-      const status = deps.alertState(spec.id).status
-      summary[status] += 1
-      if (states.length > 0 && !states.includes(status)) continue
-      if (tags.length > 0 && !tags.some((tag) => spec.tags.includes(tag))) continue
-      if (
-        q &&
-        ![spec.id, spec.name ?? '', checkTarget(spec)].some((t) => t.toLowerCase().includes(q))
-      )
-        continue
-      matching.push(spec)
-    }
+    const model = deps.readModel
+    const statusOf = (id: string) => (model ? model.statusOf(id) : deps.alertState(id).status)
+    const { summary, matching } = filterChecks(all, statusOf, { states, tags, q })
     let start = 0
     if (cursor !== undefined) {
       const after = afterOf(cursor)
@@ -210,12 +195,28 @@ export function checkRoutes(deps: CheckRouteDeps): Hono {
     }
     const page = matching.slice(start, start + limit)
     const more = start + limit < matching.length
-    return c.json({
-      checks: page.map((spec) => buildCheckView(deps, spec, now)),
-      total: matching.length,
-      summary,
-      nextCursor: more ? cursorOf(page.at(-1)!.id) : null,
-    })
+    const build = () =>
+      answerOf(
+        JSON.stringify({
+          checks: page.map((spec) => buildCheckView(deps, spec, now)),
+          total: matching.length,
+          summary,
+          nextCursor: more ? cursorOf(page.at(-1)!.id) : null,
+        }),
+        'application/json; charset=utf-8',
+      )
+    // With the read model the answer is kept until a state, a result of a check on the
+    // page or the clock (LIST_MAX_AGE_MS) changes it; a client with its ETag gets 304.
+    const answer = model
+      ? await lists.get(
+          new URL(c.req.url).search,
+          `${model.version()}:${page.map((spec) => model.checkVersion(spec.id)).join(',')}`,
+          now,
+          LIST_MAX_AGE_MS,
+          build,
+        )
+      : build()
+    return sendAnswer(c, answer)
   })
 
   app.get('/api/v1/checks/:id', (c) => {

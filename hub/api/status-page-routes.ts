@@ -48,6 +48,7 @@ import type { PageModel } from '../statuspages/page-model.ts'
 import { V2_DOCUMENTS, v2Json, type V2Document } from '../statuspages/statuspage-json.ts'
 import type { StatusPages } from '../statuspages/status-pages.ts'
 import { pageAccess, pageCookie } from './page-access.ts'
+import { answerOf, ResponseCache, sendAnswer, type CachedAnswer } from './response-cache.ts'
 
 export const PUBLIC_CACHE = 'public, max-age=30, stale-while-revalidate=60'
 export const BADGE_CACHE = 'public, max-age=60'
@@ -69,8 +70,22 @@ export interface StatusPageRouteDeps {
 const tag = (text: string) =>
   `W/"${createHash('sha1').update(text).digest('base64url').slice(0, 22)}"`
 
+/** How long a built page, JSON document, feed or badge is kept when its version stands. */
+export const ANSWER_MAX_AGE_MS = 30_000
+
+/** Digests already made, per model: live pages ask for theirs every few seconds. */
+const DIGESTS = new WeakMap<PageModel, string>()
+
 /** What changes a page for a visitor: not the clock, so that an unchanged page answers 304. */
 export function pageDigest(model: PageModel): string {
+  const known = DIGESTS.get(model)
+  if (known) return known
+  const digest = makeDigest(model)
+  DIGESTS.set(model, digest)
+  return digest
+}
+
+function makeDigest(model: PageModel): string {
   return tag(
     JSON.stringify([
       model.state,
@@ -95,28 +110,6 @@ export function pageUrl(c: Context, deps: { publicUrl?: string }, page: StatusPa
   return page.url?.replace(/\/+$/, '') ?? `${origin(c, deps.publicUrl)}/status/${page.slug}`
 }
 
-/** Answers with a body, its ETag and cache policy, or 304 when the client has it. */
-function send(
-  c: Context,
-  page: StatusPageConfig,
-  body: string,
-  type: string,
-  etag: string,
-  cache = PUBLIC_CACHE,
-) {
-  const headers: Record<string, string> = {
-    'content-type': type,
-    etag,
-    'cache-control': page.access === 'private' ? PRIVATE_CACHE : cache,
-    vary: 'authorization, cookie',
-  }
-  const match = c.req.header('if-none-match')
-  if (match && match.split(',').some((m) => m.trim() === etag)) {
-    return c.body(null, 304, headers)
-  }
-  return c.body(body, 200, headers)
-}
-
 function parseBadge(
   name: string,
 ): { kind: 'status' | 'uptime' | 'p95'; window: UptimeWindow } | null {
@@ -127,6 +120,29 @@ function parseBadge(
 
 export function statusPageRoutes(deps: StatusPageRouteDeps): Hono {
   const app = new Hono()
+  // Built answers, kept while the pages' version stands (the read model's, where the hub
+  // has one: a state, a post, an override, a deploy) for up to ANSWER_MAX_AGE_MS; without
+  // a version every request builds its answer.
+  const answers = new ResponseCache(512)
+  const cached = (
+    c: Context,
+    page: StatusPageConfig,
+    build: () => CachedAnswer | Promise<CachedAnswer>,
+  ): Promise<CachedAnswer> => {
+    const maxAge = deps.pages.versioned() ? ANSWER_MAX_AGE_MS : 0
+    const url = new URL(c.req.url)
+    return answers.get(
+      `${url.pathname}${url.search}`,
+      `${deps.pages.version()}:${page.slug}`,
+      deps.now(),
+      maxAge,
+      build,
+    )
+  }
+  const headersOf = (page: StatusPageConfig, cache = PUBLIC_CACHE) => ({
+    'cache-control': page.access === 'private' ? PRIVATE_CACHE : cache,
+    vary: 'authorization, cookie',
+  })
   // Pages, JSON and feeds go out gzipped to clients that take it; the event stream is
   // not a compressible type, so it is left alone and flushes each event at once.
   for (const path of ['/', '/status/*', '/api/v2/*']) app.use(path, compress())
@@ -168,32 +184,43 @@ export function statusPageRoutes(deps: StatusPageRouteDeps): Hono {
   const htmlPage = async (c: Context, slug: string | undefined) => {
     const found = resolve(c, slug, true)
     if (!found.page) return found.response
-    const model = deps.pages.model(found.page)
-    const etag = pageDigest(model)
-    // A static copy (vantage status export) links its files relatively and runs no script.
-    const exported = c.req.query('export') !== undefined
-    const links = exported
-      ? { ...linksOf(found.page, '.'), subscribe: false, static: true }
-      : linksOf(found.page, `/status/${found.page.slug}`)
-    const html = await renderPublicPage(model, links, etag)
-    return send(c, found.page, html, 'text/html; charset=utf-8', etag)
+    const page = found.page
+    const answer = await cached(c, page, async () => {
+      const model = deps.pages.model(page)
+      // A static copy (vantage status export) links its files relatively and runs no script.
+      const exported = c.req.query('export') !== undefined
+      const links = exported
+        ? { ...linksOf(page, '.'), subscribe: false, static: true }
+        : linksOf(page, `/status/${page.slug}`)
+      // A page of many components is paged (public-page.tsx); each page has its own tag.
+      const number = Number(c.req.query('page') ?? 1)
+      const digest = pageDigest(model)
+      const etag = number > 1 ? tag(`${digest}:${number}`) : digest
+      const html = await renderPublicPage(model, links, digest, number)
+      return answerOf(html, 'text/html; charset=utf-8', etag)
+    })
+    return sendAnswer(c, answer, headersOf(page))
   }
 
   app.get('/', (c) => htmlPage(c, undefined))
   app.get('/status/:slug', (c) => htmlPage(c, c.req.param('slug')))
 
-  const v2 = (c: Context, slug: string | undefined, doc: string) => {
+  const v2 = async (c: Context, slug: string | undefined, doc: string) => {
     if (!V2_DOCUMENTS.includes(doc as V2Document)) {
       return c.json({ error: `no document ${doc}.json; there are ${V2_DOCUMENTS.join(', ')}` }, 404)
     }
     const found = resolve(c, slug, false)
     if (!found.page) return found.response
-    const body = JSON.stringify(
-      v2Json(deps.pages.model(found.page), doc as V2Document, {
-        url: pageUrl(c, deps, found.page),
-      }),
+    const page = found.page
+    const answer = await cached(c, page, () =>
+      answerOf(
+        JSON.stringify(
+          v2Json(deps.pages.model(page), doc as V2Document, { url: pageUrl(c, deps, page) }),
+        ),
+        'application/json; charset=utf-8',
+      ),
     )
-    return send(c, found.page, body, 'application/json; charset=utf-8', tag(body))
+    return sendAnswer(c, answer, headersOf(page))
   }
   const docOf = (c: Context) => c.req.path.replace(/^.*\/api\/v2\//, '').replace(/\.json$/, '')
   app.get('/api/v2/*', (c) => v2(c, undefined, docOf(c)))
@@ -203,19 +230,22 @@ export function statusPageRoutes(deps: StatusPageRouteDeps): Hono {
     ['history.rss', 'application/rss+xml; charset=utf-8', rssFeed],
     ['history.atom', 'application/atom+xml; charset=utf-8', atomFeed],
   ] as const) {
-    app.get(`/status/:slug/${name}`, (c) => {
+    app.get(`/status/:slug/${name}`, async (c) => {
       const found = resolve(c, c.req.param('slug'), false)
       if (!found.page) return found.response
-      if (found.page.access !== 'public')
-        return c.json({ error: 'private pages have no feeds' }, 404)
-      const body = build(deps.pages.model(found.page), pageUrl(c, deps, found.page))
-      return send(c, found.page, body, type, tag(body))
+      const page = found.page
+      if (page.access !== 'public') return c.json({ error: 'private pages have no feeds' }, 404)
+      const answer = await cached(c, page, () =>
+        answerOf(build(deps.pages.model(page), pageUrl(c, deps, page)), type),
+      )
+      return sendAnswer(c, answer, headersOf(page))
     })
   }
 
-  app.get('/status/:slug/badges/:file', (c) => {
+  app.get('/status/:slug/badges/:file', async (c) => {
     const found = resolve(c, c.req.param('slug'), false)
     if (!found.page) return found.response
+    const page = found.page
     const match = /^([a-z0-9-]+)\.(svg|json)$/.exec(c.req.param('file'))
     const badge = match ? parseBadge(match[1]!) : null
     if (!match || !badge) {
@@ -227,33 +257,41 @@ export function statusPageRoutes(deps: StatusPageRouteDeps): Hono {
         404,
       )
     }
-    const model = deps.pages.model(found.page)
     const componentId = c.req.query('component')
-    const components = componentId
-      ? model.components.filter((x) => x.id === componentId)
-      : model.components
-    if (components.length === 0) return c.json({ error: `no component "${componentId}"` }, 404)
-    const label = componentId ? components[0]!.name : undefined
-    let facts: BadgeFacts
-    if (badge.kind === 'status') {
-      facts = statusFacts(worstState(components.map((x) => x.state)), label ?? 'status')
-    } else if (badge.kind === 'uptime') {
-      facts = uptimeFacts(
-        uptimeFor(components, badge.window, deps, model.generatedAt),
-        badge.window,
-      )
-    } else {
-      const ids = components.flatMap((x) => x.checkIds)
-      const now = model.generatedAt
-      facts = latencyFacts(
-        deps.history.latencyP95(ids, now - UPTIME_WINDOWS[badge.window] * DAY_MS, now),
-        badge.window,
-      )
+    if (
+      componentId !== undefined &&
+      !deps.pages.model(page).components.some((x) => x.id === componentId)
+    ) {
+      return c.json({ error: `no component "${componentId}"` }, 404)
     }
-    if (label && badge.kind !== 'status') facts = { ...facts, label: `${label} ${facts.label}` }
-    const body = match[2] === 'svg' ? badgeSvg(facts) : JSON.stringify(shieldsJson(facts))
-    const type = match[2] === 'svg' ? 'image/svg+xml' : 'application/json; charset=utf-8'
-    return send(c, found.page, body, type, tag(body), BADGE_CACHE)
+    const answer = await cached(c, page, () => {
+      const model = deps.pages.model(page)
+      const components = componentId
+        ? model.components.filter((x) => x.id === componentId)
+        : model.components
+      const label = componentId ? components[0]!.name : undefined
+      let facts: BadgeFacts
+      if (badge.kind === 'status') {
+        facts = statusFacts(worstState(components.map((x) => x.state)), label ?? 'status')
+      } else if (badge.kind === 'uptime') {
+        facts = uptimeFacts(
+          uptimeFor(components, badge.window, deps, model.generatedAt),
+          badge.window,
+        )
+      } else {
+        const ids = components.flatMap((x) => x.checkIds)
+        const now = model.generatedAt
+        facts = latencyFacts(
+          deps.history.latencyP95(ids, now - UPTIME_WINDOWS[badge.window] * DAY_MS, now),
+          badge.window,
+        )
+      }
+      if (label && badge.kind !== 'status') facts = { ...facts, label: `${label} ${facts.label}` }
+      const body = match[2] === 'svg' ? badgeSvg(facts) : JSON.stringify(shieldsJson(facts))
+      const type = match[2] === 'svg' ? 'image/svg+xml' : 'application/json; charset=utf-8'
+      return answerOf(body, type)
+    })
+    return sendAnswer(c, answer, headersOf(page, BADGE_CACHE))
   })
 
   app.get('/status/:slug/events', (c) => {

@@ -116,6 +116,9 @@ export class RollupStore {
   readonly #hourRows
   readonly #firstAt
   readonly #setFirstAt
+  readonly #hourOfAll
+  readonly #openDaysOfAll
+  readonly #sealedDaysOfAll
   /** First result per check as far as this writer knows, so ingest rarely touches rollup_checks. */
   readonly #firstAtSeen = new Map<string, number>()
   readonly #addTime: (samples: TimeSample[]) => void
@@ -163,6 +166,27 @@ export class RollupStore {
     this.#hourRows = db.prepare<[string, number, number, string | null, string | null], RawRow>(
       `SELECT series, day_start AS start, cells FROM rollup_days
        WHERE check_id = ? AND day_start >= ? AND day_start <= ? AND (? IS NULL OR series = ?)`,
+    )
+    // Every check's rows of one hour: a contiguous range of the time-first key.
+    this.#hourOfAll = db.prepare<[number], RawRow & { checkId: string }>(
+      `SELECT check_id AS checkId, series, hour_start AS start, cells FROM rollup_minutes
+       WHERE hour_start = ?`,
+    )
+    // Every check's rows of one day through the partial indexes: open days are today's and
+    // yesterday's, sealed ones the days before.
+    this.#openDaysOfAll = db.prepare<
+      [number, string | null, string | null],
+      RawRow & { checkId: string }
+    >(
+      `SELECT check_id AS checkId, series, day_start AS start, cells FROM rollup_days
+       WHERE day_start = ? AND hours = 1 AND (? IS NULL OR series = ?)`,
+    )
+    this.#sealedDaysOfAll = db.prepare<
+      [number, string | null, string | null],
+      RawRow & { checkId: string }
+    >(
+      `SELECT check_id AS checkId, series, day_start AS start, cells FROM rollup_days
+       WHERE day_start = ? AND hours = 2 AND (? IS NULL OR series = ?)`,
     )
     this.#firstAt = db.prepare<[string], { first: number }>(
       'SELECT first_at AS first FROM rollup_checks WHERE check_id = ?',
@@ -272,6 +296,27 @@ export class RollupStore {
       .all(checkId, Math.min(...days), Math.max(...days), series, series)
       .filter((row) => wanted.has(row.start))
     return this.#read(rows, 'hours', histograms)
+  }
+
+  /**
+   * Every check's minute rows of one hour, counts only (no latency histograms): one range
+   * of the key, for read models that keep a window of every check (hub/views/read-model.ts).
+   */
+  minuteRowsOfHour(hour: number): Array<PackRow & { checkId: string }> {
+    return this.#hourOfAll
+      .all(hour)
+      .map((row) => ({ checkId: row.checkId, ...this.#read([row], 'minutes', false)[0]! }))
+  }
+
+  /**
+   * Every check's hour rows of one day (of one series, when given), counts only, read
+   * through the open and sealed days' indexes; a day reduced to its total has none.
+   */
+  hourRowsOfDay(day: number, series: string | null = null): Array<PackRow & { checkId: string }> {
+    return [
+      ...this.#openDaysOfAll.all(day, series, series),
+      ...this.#sealedDaysOfAll.all(day, series, series),
+    ].map((row) => ({ checkId: row.checkId, ...this.#read([row], 'hours', false)[0]! }))
   }
 
   /** When the check's first stored result was scheduled, or null. */

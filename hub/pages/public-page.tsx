@@ -60,6 +60,36 @@ const BAR_HTML = new WeakMap<DayBar, string>()
 /** Past incidents on the page itself; the feeds and the JSON have more. */
 const PAST_SHOWN = 10
 
+/**
+ * Components shown on one page: a page with more (a monitors file without status pages
+ * gets a component per check) is paged (`?page=2`) and summarized on top: how many
+ * components are in each state, and every one that is not operational.
+ */
+export const PAGE_COMPONENTS = 50
+/** Components listed under "Needs attention" at most. */
+const ATTENTION_SHOWN = 50
+
+/** The page of components `number` (1-based) of a model, and how many pages there are. */
+export function componentPage(model: PageModel, number: number) {
+  const ordered = model.sections.flatMap((s) => (s.group ? s.group.components : [s.component!]))
+  const pages = Math.max(1, Math.ceil(ordered.length / PAGE_COMPONENTS))
+  const page = Math.min(Math.max(1, Math.floor(number) || 1), pages)
+  if (pages === 1) return { page, pages, sections: model.sections, pageOf: () => 1 }
+  const position = new Map(ordered.map((c, i) => [c.id, i]))
+  const shown = new Set(ordered.slice((page - 1) * PAGE_COMPONENTS, page * PAGE_COMPONENTS))
+  const sections: PageModel['sections'] = []
+  for (const section of model.sections) {
+    if (!section.group) {
+      if (shown.has(section.component!)) sections.push(section)
+      continue
+    }
+    const members = section.group.components.filter((c) => shown.has(c))
+    if (members.length > 0) sections.push({ group: { ...section.group, components: members } })
+  }
+  const pageOf = (id: string) => Math.floor((position.get(id) ?? 0) / PAGE_COMPONENTS) + 1
+  return { page, pages, sections, pageOf }
+}
+
 /** Where a page's other resources live, relative to what the visitor reached. */
 export interface PageLinks {
   /** The page's own path, e.g. `/status/public`; feeds and JSON hang below it. */
@@ -182,12 +212,80 @@ const Posts: FC<{ title: string; posts: Post[]; model: PageModel }> = ({ title, 
     </section>
   )
 
-export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }> = ({
-  model,
-  links,
-  etag,
-}) => {
+const Summary: FC<{
+  model: PageModel
+  paging: ReturnType<typeof componentPage>
+}> = ({ model, paging }) => {
+  const counts = new Map<ComponentState, number>()
+  for (const c of model.components) counts.set(c.state, (counts.get(c.state) ?? 0) + 1)
+  const troubled = model.components.filter((c) => c.state !== 'operational')
+  return (
+    <>
+      <p class="legend">
+        {model.components.length.toLocaleString('en-US')} components:{' '}
+        {[...counts]
+          .map(([state, n]) => `${n.toLocaleString('en-US')} ${STATE_LABELS[state].toLowerCase()}`)
+          .join(', ')}
+        .
+      </p>
+      {troubled.length > 0 && (
+        <section aria-labelledby="attention-h" class="card grp">
+          <h3 id="attention-h" style="margin:10px 16px">
+            Needs attention
+          </h3>
+          <ul class="attn">
+            {troubled.slice(0, ATTENTION_SHOWN).map((c) => (
+              <li>
+                <div class="row">
+                  <a href={`?page=${paging.pageOf(c.id)}#c-${c.id}`}>{c.name}</a>
+                  <State state={c.state} />
+                </div>
+                {c.reason && <p class="why">{c.reason}</p>}
+              </li>
+            ))}
+          </ul>
+          {troubled.length > ATTENTION_SHOWN && (
+            <p class="meta" style="margin:6px 16px">
+              and {(troubled.length - ATTENTION_SHOWN).toLocaleString('en-US')} more; the JSON lists
+              every component.
+            </p>
+          )}
+        </section>
+      )}
+    </>
+  )
+}
+
+const Pager: FC<{ paging: ReturnType<typeof componentPage> }> = ({ paging }) =>
+  paging.pages <= 1 ? null : (
+    <nav class="pager" aria-label="Pages of components">
+      {paging.page > 1 && (
+        <a href={`?page=${paging.page - 1}`} rel="prev">
+          ← Previous
+        </a>
+      )}
+      <span>
+        Page {paging.page} of {paging.pages}
+      </span>
+      {paging.page < paging.pages && (
+        <a href={`?page=${paging.page + 1}`} rel="next">
+          Next →
+        </a>
+      )}
+    </nav>
+  )
+
+export const PublicPage: FC<{
+  model: PageModel
+  links: PageLinks
+  etag: string
+  pageNumber?: number
+}> = ({ model, links, etag, pageNumber = 1 }) => {
   const { page } = model
+  // A static copy has no pager to follow: it shows every component.
+  const paging = links.static
+    ? { page: 1, pages: 1, sections: model.sections, pageOf: () => 1 }
+    : componentPage(model, pageNumber)
   return (
     <html lang="en">
       <head>
@@ -253,7 +351,8 @@ export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }
               Uptime over 90 days: a major outage counts in full, a partial outage 30 %, degraded
               performance not at all, maintenance is left out. Focus or hover a day for its figures.
             </p>
-            {model.sections.map((section) =>
+            {paging.pages > 1 && <Summary model={model} paging={paging} />}
+            {paging.sections.map((section) =>
               section.group ? (
                 <details class="card grp" open={section.group.open}>
                   <summary>
@@ -277,6 +376,7 @@ export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }
                 </div>
               ),
             )}
+            <Pager paging={paging} />
           </section>
           <Posts
             title="Past incidents (14 days)"
@@ -299,12 +399,17 @@ export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }
                 <button type="submit">Subscribe</button>
                 {model.components.length > 1 && (
                   <fieldset class="pick">
-                    <legend>Only these components (none ticked: all)</legend>
-                    {model.components.map((c) => (
-                      <label>
-                        <input type="checkbox" name="components" value={c.id} /> {c.name}
-                      </label>
-                    ))}
+                    <legend>
+                      Only these components (none ticked: all)
+                      {paging.pages > 1 ? `; those on this page` : ''}
+                    </legend>
+                    {paging.sections
+                      .flatMap((s) => (s.group ? s.group.components : [s.component!]))
+                      .map((c) => (
+                        <label>
+                          <input type="checkbox" name="components" value={c.id} /> {c.name}
+                        </label>
+                      ))}
                   </fieldset>
                 )}
                 <span class="meta">
@@ -330,6 +435,13 @@ export const PublicPage: FC<{ model: PageModel; links: PageLinks; etag: string }
   )
 }
 
-export async function renderPublicPage(model: PageModel, links: PageLinks, etag: string) {
-  return `<!DOCTYPE html>${await (<PublicPage model={model} links={links} etag={etag} />).toString()}`
+export async function renderPublicPage(
+  model: PageModel,
+  links: PageLinks,
+  etag: string,
+  pageNumber = 1,
+) {
+  return `<!DOCTYPE html>${await (
+    <PublicPage model={model} links={links} etag={etag} pageNumber={pageNumber} />
+  ).toString()}`
 }

@@ -36,6 +36,7 @@ details>summary h3::before{content:"▸ ";color:var(--muted)}details[open]>summa
 details[open]>summary{border-bottom:1px solid var(--line)}.grp{margin-bottom:12px}
 .post{padding:12px 16px;margin-bottom:12px;border-left:6px solid var(--c)}.post h3 a{color:inherit}
 .post ol{list-style:none;margin:8px 0 0;padding:0}.post li{margin:6px 0}.post li b{text-transform:capitalize}
+.pager{display:flex;flex-wrap:wrap;gap:14px;justify-content:center;margin:12px 0;font-size:.9rem}.attn{list-style:none;padding:0;margin:0}.attn li{padding:6px 16px;border-top:1px solid var(--line)}.attn li:first-child{border-top:0}
 .meta{color:var(--muted);font-size:.85rem}.legend{font-size:.85rem;color:var(--muted)}
 footer{margin:32px auto;color:var(--muted);font-size:.85rem}footer a{margin-right:12px}
 form.sub{display:flex;flex-wrap:wrap;gap:8px;align-items:center;padding:12px 16px}

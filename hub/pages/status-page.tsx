@@ -11,7 +11,12 @@ import { formatDateTime } from './format.ts'
 import { IncidentList } from './incident-list.tsx'
 import { ProbeTable } from './probe-table.tsx'
 import { SloSection } from './slo-section.tsx'
-import type { StatusPageModel } from '../views/status-page-model.ts'
+import {
+  INTERNAL_PAGE_SIZE,
+  type StatusPageModel,
+  type StatusPageQuery,
+} from '../views/status-page-model.ts'
+import type { CheckAlertStatus } from '../alerts/alert-state.ts'
 import { STATUS_PAGE_CSS } from './styles.ts'
 
 /** How often the page reloads itself; probes report every minute or faster. */
@@ -38,10 +43,85 @@ function favicon(status: OverallStatus): string {
 }
 
 function summary(model: StatusPageModel): string {
-  const enabled = model.checks.filter((check) => check.enabled)
-  const up = enabled.filter((check) => check.state.status === 'up').length
-  return `${up} of ${enabled.length} check${enabled.length === 1 ? '' : 's'} up`
+  const n = model.enabledCount
+  return `${model.upCount.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} check${n === 1 ? '' : 's'} up`
 }
+
+const STATE_WORDS: Array<[CheckAlertStatus, string]> = [
+  ['down', 'down'],
+  ['partial', 'partial'],
+  ['degraded', 'degraded'],
+  ['insufficient', 'too few probes'],
+  ['unknown', 'unknown'],
+  ['up', 'up'],
+]
+
+/** The view's address for a query: the filter kept, the page changed. */
+function queryHref(query: StatusPageQuery, change: Partial<StatusPageQuery>): string {
+  const next = { ...query, ...change }
+  const params = new URLSearchParams()
+  if (next.states.length > 0) params.set('state', next.states.join(','))
+  for (const tag of next.tags) params.append('tag', tag)
+  if (next.q) params.set('q', next.q)
+  if (next.page > 1) params.set('page', String(next.page))
+  const text = params.toString()
+  return text ? `?${text}` : '?'
+}
+
+/** Every check by state, each a link to the checks in it; the filter in force. */
+const Filters: FC<{ model: StatusPageModel }> = ({ model }) => {
+  const { query } = model
+  const all = query.states.length === 0 && query.tags.length === 0 && !query.q
+  return (
+    <ul class="filters" aria-label="Checks by state">
+      <li>
+        <a class={all ? 'on' : undefined} href="?">
+          all{' '}
+          {Object.values(model.counts)
+            .reduce((a, b) => a + b, 0)
+            .toLocaleString('en-US')}
+        </a>
+      </li>
+      {STATE_WORDS.filter(([state]) => model.counts[state] > 0).map(([state, words]) => (
+        <li>
+          <a
+            class={query.states.length === 1 && query.states[0] === state ? 'on' : undefined}
+            href={queryHref({ page: 1, states: [state], tags: [] }, {})}
+          >
+            {words} {model.counts[state].toLocaleString('en-US')}
+          </a>
+        </li>
+      ))}
+      {!all && (
+        <li class="muted">
+          showing {model.matching.toLocaleString('en-US')} matching
+          {query.tags.length > 0 ? ` tag ${query.tags.join(', ')}` : ''}
+          {query.q ? ` “${query.q}”` : ''}
+        </li>
+      )}
+    </ul>
+  )
+}
+
+/** Previous and next pages of the checks, when there is more than one. */
+const Pager: FC<{ model: StatusPageModel }> = ({ model }) =>
+  model.pages <= 1 ? null : (
+    <nav class="pager" aria-label="Pages of checks">
+      {model.query.page > 1 && (
+        <a href={queryHref(model.query, { page: model.query.page - 1 })} rel="prev">
+          ← Previous
+        </a>
+      )}
+      <span>
+        Page {model.query.page} of {model.pages} ({INTERNAL_PAGE_SIZE} checks a page)
+      </span>
+      {model.query.page < model.pages && (
+        <a href={queryHref(model.query, { page: model.query.page + 1 })} rel="next">
+          Next →
+        </a>
+      )}
+    </nav>
+  )
 
 const Legend: FC = () => (
   <ul class="legend">
@@ -96,11 +176,18 @@ export const StatusPage: FC<{ model: StatusPageModel }> = ({ model }) => {
               <h2>Checks</h2>
               <Legend />
             </div>
+            {Object.values(model.counts).some((n) => n > 0) && <Filters model={model} />}
             {model.checks.length === 0 ? (
-              <div class="card empty">No checks are configured.</div>
+              <div class="card empty">
+                {model.matching === 0 &&
+                (model.query.states.length + model.query.tags.length > 0 || model.query.q)
+                  ? 'No check matches.'
+                  : 'No checks are configured.'}
+              </div>
             ) : (
               model.checks.map((check) => <CheckCard check={check} now={now} />)
             )}
+            <Pager model={model} />
           </section>
           {model.incidents && (
             <section>

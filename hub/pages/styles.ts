@@ -46,6 +46,10 @@ body {
 .banner .sub { margin-left: auto; font-size: 14px; font-weight: 500; opacity: 0.92; }
 
 section { margin-bottom: 36px; }
+.filters { display: flex; flex-wrap: wrap; gap: 6px 14px; margin: 0 0 12px; padding: 0; list-style: none; font-size: 14px; }
+.filters a { color: var(--text); }
+.filters .on { font-weight: 600; }
+.pager { display: flex; flex-wrap: wrap; gap: 14px; align-items: center; justify-content: center; margin: 14px 0; font-size: 14px; }
 .section-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px; margin-bottom: 12px; }
 h2 { margin: 0; font-size: 13px; font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; color: var(--muted); }
 .legend { display: flex; flex-wrap: wrap; gap: 12px; margin: 0; padding: 0; list-style: none; font-size: 12px; color: var(--muted); }

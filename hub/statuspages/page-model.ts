@@ -100,8 +100,12 @@ export interface PageModel {
 export interface PageSources {
   checks: () => CheckSpec[]
   alertState: (checkId: string) => CheckAlertState
-  /** The newest result of each region. */
-  latestResults: (checkId: string) => CheckResult[]
+  /** The newest result of each region (as much of it as the page reads). */
+  latestResults: (
+    checkId: string,
+  ) => Array<
+    Pick<CheckResult, 'status' | 'error' | 'metrics' | 'assertions' | 'probeId' | 'region'>
+  >
   /** A probe's version as it last reported it, for pages that show probes. */
   probeVersion?: (probeId: string) => string | undefined
   inMaintenance: (check: { id: string; tags: string[] }, at: number) => boolean

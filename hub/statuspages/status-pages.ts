@@ -19,10 +19,21 @@ export interface StatusPagesOptions extends Omit<PageSources, 'posts' | 'overrid
   logger: Logger
   /** Called after every published change of a post, to tell subscribers. */
   onPost?: (page: StatusPageConfig, post: Post) => void
+  /**
+   * What the pages show changes with this (the hub's read model); where given, a model is
+   * kept until it does, or MODEL_MAX_AGE_MS passes, and `changed()` reports to `onChanged`.
+   */
+  version?: () => number
+  onChanged?: () => void
 }
 
 /** How long a model is reused: live updates and badges ask often, states change by the second. */
 const MODEL_TTL_MS = 1_000
+/**
+ * How long a model is kept when a version says what changed: today's bar and the times
+ * on the page move with the clock; a public page is cached 30 s by browsers anyway.
+ */
+export const MODEL_MAX_AGE_MS = 30_000
 
 const OUTAGE_IMPACT: Record<string, Impact> = { partial_outage: 'major', major_outage: 'critical' }
 
@@ -45,7 +56,10 @@ export function defaultPage(project: string, checks: CheckSpec[]): StatusPageCon
 
 export class StatusPages {
   readonly #options: StatusPagesOptions
-  readonly #cache = new Map<string, { at: number; model: PageModel }>()
+  readonly #cache = new Map<string, { at: number; version: number; model: PageModel }>()
+  #localVersion = 0
+  /** The states the hub's own posts were last synced for. */
+  #syncedAt: number | null = null
 
   constructor(options: StatusPagesOptions) {
     this.#options = options
@@ -72,11 +86,32 @@ export class StatusPages {
     return pages.find((p) => p.home) ?? pages.find((p) => p.access === 'public')
   }
 
-  /** The page's model now; reused for a second so that bursts of requests share it. */
+  /** True when a version says what changed (the hub's read model): answers may be kept. */
+  versioned(): boolean {
+    return this.#options.version !== undefined
+  }
+
+  /** What the pages show changes with this: the read model's version and the posts'. */
+  version(): number {
+    return (this.#options.version?.() ?? 0) * 1_000_003 + this.#localVersion
+  }
+
+  /**
+   * The page's model now; reused while nothing it shows changed (with a version), else
+   * for a second, so that bursts of requests share it.
+   */
   model(page: StatusPageConfig, options: { fresh?: boolean } = {}): PageModel {
     const now = this.#options.now()
     const cached = this.#cache.get(page.slug)
-    if (!options.fresh && cached && cached.model.page === page && now - cached.at < MODEL_TTL_MS) {
+    const version = this.version()
+    const maxAge = this.#options.version ? MODEL_MAX_AGE_MS : MODEL_TTL_MS
+    if (
+      !options.fresh &&
+      cached &&
+      cached.model.page === page &&
+      cached.version === version &&
+      now - cached.at < maxAge
+    ) {
       return cached.model
     }
     const model = buildPageModel(
@@ -88,13 +123,15 @@ export class StatusPages {
       },
       now,
     )
-    this.#cache.set(page.slug, { at: now, model })
+    this.#cache.set(page.slug, { at: now, version, model })
     return model
   }
 
   /** Forgets cached models after a change, so the next request shows it. */
   changed(): void {
     this.#cache.clear()
+    this.#localVersion += 1
+    this.#options.onChanged?.()
   }
 
   createPost(input: Omit<NewPost, 'published' | 'origin'> & { published?: boolean }): Post {
@@ -129,8 +166,11 @@ export class StatusPages {
    */
   syncAutoPosts(): void {
     const now = this.#options.now()
+    // Components change state only when a version says so: without a change, nothing to do.
+    const version = this.#options.version ? this.version() : null
+    if (version !== null && version === this.#syncedAt) return
     for (const page of this.list()) {
-      const model = this.model(page, { fresh: true })
+      const model = this.model(page, { fresh: version === null })
       for (const component of model.components) {
         const outage = component.state in OUTAGE_IMPACT && !component.overridden
         const open = this.#options.posts.openAutoPost(page.slug, component.id)
@@ -159,5 +199,6 @@ export class StatusPages {
         }
       }
     }
+    if (version !== null) this.#syncedAt = this.version()
   }
 }

@@ -22,6 +22,8 @@ import { CachedHistory } from './cached-history.ts'
 import { OutageHistory } from './outage-history.ts'
 import { PostStore } from './post-store.ts'
 import { RollupHistory } from './rollup-history.ts'
+import { ReadModelHistory } from './read-model-history.ts'
+import type { ReadModel } from '../views/read-model.ts'
 import { StatusPages } from './status-pages.ts'
 import { confirmationEmail, updateEmail, webhookBody } from './subscription-messages.ts'
 import { Subscriptions, webhookSignature, type DueDelivery } from './subscriptions.ts'
@@ -45,6 +47,12 @@ export interface StatusPagesWiring {
   apiToken?: string
   /** The hub's rollups; without them the pages read confirmed outages (OutageHistory). */
   historyReader?: HistoryReader
+  /**
+   * The hub's read model: with it the pages read states, newest results, outages and
+   * their bars from memory, keep their models until something on them changes, and say
+   * every change of a page (a post, an override) to it.
+   */
+  readModel?: ReadModel
 }
 
 /** The email channel a page sends with, or undefined. */
@@ -59,8 +67,10 @@ export function startStatusPages(w: StatusPagesWiring) {
   const subscriptions = new Subscriptions(w.db)
   const now = () => w.clock.now()
   const tagsOf = (id: string) => w.config().checks.find((c) => c.id === id)?.tags ?? []
+  const model = w.readModel
   const outageHistory = new OutageHistory({
-    outages: (id, from, to) => w.incidents.outages(id, from, to),
+    outages: (id, from, to) =>
+      model ? model.outages(id, from, to) : w.incidents.outages(id, from, to),
     maintenanceWindows: (check, from, to) => w.silences.maintenanceWindows(check, from, to),
     firstResultAt: (id) => w.results.firstResultAt(id),
     tagsOf,
@@ -71,7 +81,7 @@ export function startStatusPages(w: StatusPagesWiring) {
         .map((r) => r.durationMs),
     now,
   })
-  const history = new CachedHistory(
+  const cached = new CachedHistory(
     w.historyReader
       ? new RollupHistory(w.historyReader, (ids, from, to) =>
           outageHistory.downSpans(ids, from, to),
@@ -79,6 +89,9 @@ export function startStatusPages(w: StatusPagesWiring) {
       : outageHistory,
     now,
   )
+  const history = model
+    ? new ReadModelHistory(model, cached, (ids, from, to) => outageHistory.downSpans(ids, from, to))
+    : cached
   let baseUrl = w.publicUrl?.replace(/\/+$/, '') ?? ''
   const pageUrl = (page: StatusPageConfig) =>
     page.url?.replace(/\/+$/, '') ?? `${baseUrl}/status/${page.slug}`
@@ -90,7 +103,10 @@ export function startStatusPages(w: StatusPagesWiring) {
     configured: () => w.config().statusPages,
     checks: () => w.config().checks,
     alertState: (id) => w.engine.state(id),
-    latestResults: (id) => Object.values(w.results.latestPerRegion(id)),
+    latestResults: (id) =>
+      model
+        ? [...model.latest(id).values()].map((run) => ({ ...run, error: run.error ?? undefined }))
+        : Object.values(w.results.latestPerRegion(id)),
     probeVersion: (probeId) => w.probes?.().find((p) => p.probeId === probeId)?.version,
     inMaintenance: (check, at) => w.silences.inMaintenance(check.id, check.tags, at),
     maintenance: () =>
@@ -105,6 +121,8 @@ export function startStatusPages(w: StatusPagesWiring) {
         })),
     history,
     now,
+    version: model ? () => model.version() : undefined,
+    onChanged: model ? () => model.changed('status page') : undefined,
     logger: w.logger,
     onPost: (page, post) => {
       const update = post.updates.at(-1)

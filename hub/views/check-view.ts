@@ -8,6 +8,7 @@ import { targetOf } from '../../checks/kinds.ts'
 import { describeSelector, regionsOf, type CheckKind, type CheckSpec } from '../../checks/spec.ts'
 import { checkAvailability, type Availability, type TimeWindow } from './availability.ts'
 import type { ResultStore } from '../store/result-store.ts'
+import type { ReadModel } from './read-model.ts'
 import { ROLLUP_MS, minuteStart, type StatusCounts } from '../store/status-counts.ts'
 import type {
   CheckAlertState,
@@ -34,6 +35,11 @@ export const OUTAGE_HISTORY_MS = 7 * DAY
 /** Where a check's results, alert state and outages come from. */
 export interface CheckViewSources {
   results: ResultStore
+  /**
+   * The hub's read model (read-model.ts): where given, newest results, first times,
+   * outages and the 1 h and 24 h counts come from memory instead of a query per check.
+   */
+  readModel?: ReadModel
   alertState: (checkId: string) => CheckAlertState
   outages: (checkId: string, from: number, to: number) => Outage[]
   /**
@@ -155,30 +161,64 @@ function summarize(result: CheckResult): ResultSummary {
   }
 }
 
+/** The newest result of each series: from the read model where there is one. */
+function latestOf(sources: CheckViewSources, checkId: string): Record<string, ResultSummary> {
+  const model = sources.readModel
+  const out: Record<string, ResultSummary> = {}
+  if (!model) {
+    for (const [series, result] of Object.entries(sources.results.latestPerRegion(checkId))) {
+      out[series] = summarize(result)
+    }
+    return out
+  }
+  for (const [series, run] of model.latest(checkId)) {
+    const { status, at, durationMs, latencyMs, error, probeId } = run
+    out[series] = { status, at, durationMs, latencyMs, error, probeId }
+  }
+  return out
+}
+
+/** Counts per series over each window: from the read model where it keeps them. */
+function countsOf(
+  sources: CheckViewSources,
+  checkId: string,
+  windows: readonly { from: number; to: number }[],
+) {
+  return (
+    sources.readModel?.regionCounts(checkId, windows) ??
+    sources.results.regionCountsOver(checkId, windows)
+  )
+}
+
 /** Builds the view of one check at `now`. */
 export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: number): CheckView {
-  const { results } = sources
+  const model = sources.readModel
   const alert = sources.alertState(spec.id)
-  const latest = results.latestPerRegion(spec.id)
+  const latest = latestOf(sources, spec.id)
   const longest = Math.max(...Object.values(AVAILABILITY_WINDOWS))
-  const series = regionsOf(spec) ?? hostSeries(results, spec.id, alert, now - longest, now)
+  const series = regionsOf(spec) ?? hostSeries(sources, spec.id, alert, now - longest, now)
   const regions: Record<string, RegionView> = {}
   for (const region of series) {
     const result = latest[region]
     const latency = alert.latency?.[region]
     regions[region] = {
       state: alert.regions[region] ?? 'unknown',
-      latest: result ? summarize(result) : null,
+      latest: result ?? null,
       ...(latency ? { latency } : {}),
     }
   }
 
-  const monitoredSince = results.firstResultAt(spec.id)
-  const outages = sources.outages(spec.id, now - longest, now)
+  const monitoredSince = model
+    ? model.firstResultAt(spec.id)
+    : sources.results.firstResultAt(spec.id)
+  const outages = model
+    ? model.outages(spec.id, now - longest, now)
+    : sources.outages(spec.id, now - longest, now)
   const maintenance = sources.maintenanceWindows?.(spec, now - longest, now) ?? []
   const availability = {} as Record<AvailabilityWindow, Availability>
   const windows = Object.entries(AVAILABILITY_WINDOWS)
-  const countsOver = results.regionCountsOver(
+  const countsOver = countsOf(
+    sources,
     spec.id,
     windows.map(([, length]) => ({ from: now - length, to: now })),
   )
@@ -228,23 +268,31 @@ export function buildCheckView(sources: CheckViewSources, spec: CheckSpec, now: 
  * when it went silent). A host that left the selection drops out after a day.
  */
 function hostSeries(
-  results: ResultStore,
+  sources: CheckViewSources,
   checkId: string,
   alert: CheckAlertState,
   from: number,
   to: number,
 ): string[] {
-  const reported = Object.keys(results.regionCounts(checkId, from, to))
+  const reported = Object.keys(countsOf(sources, checkId, [{ from, to }])[0]!)
   return [...new Set([...reported, ...Object.keys(alert.regions)])].sort()
 }
 
-/** The last `BAR_MINUTES` minutes of a check up to `now`, the current minute included. */
-export function minuteBars(results: ResultStore, checkId: string, now: number): MinuteBar[] {
+/**
+ * The last `BAR_MINUTES` minutes of a check up to `now`, the current minute included:
+ * from the read model where given, else from the minute rollups.
+ */
+export function minuteBars(
+  results: ResultStore,
+  checkId: string,
+  now: number,
+  model?: ReadModel,
+): MinuteBar[] {
   const to = minuteStart(now) + ROLLUP_MS
   const from = to - BAR_MINUTES * ROLLUP_MS
-  return results
-    .buckets(checkId, from, to, ROLLUP_MS)
-    .map((bucket) => ({ ...bucket, status: worstStatus(bucket) }))
+  return (
+    model?.minuteBuckets(checkId, from, to) ?? results.buckets(checkId, from, to, ROLLUP_MS)
+  ).map((bucket) => ({ ...bucket, status: worstStatus(bucket) }))
 }
 
 /** Builds the detail view of one check at `now`: the list view plus its recent history. */

@@ -14,6 +14,8 @@ import {
 import { overallStatus, type OverallStatus } from './overall-status.ts'
 import type { Incident } from '../incidents/incident-store.ts'
 import type { ProbeInfo } from '../probes/probe-info.ts'
+import { filterChecks, type CheckFilter } from './check-filter.ts'
+import type { CheckAlertStatus } from '../alerts/alert-state.ts'
 import {
   INCIDENT_HISTORY_MS,
   pageIncidents,
@@ -29,12 +31,31 @@ export interface StatusPageCheck extends CheckView {
   evidence?: { url: string; at: number }
 }
 
+/** Checks on a page of the internal view: a screenful, not 10,000 cards. */
+export const INTERNAL_PAGE_SIZE = 50
+
+/** Which checks the internal view shows: a filter and a page (1-based). */
+export interface StatusPageQuery extends CheckFilter {
+  page: number
+}
+
 /** The status page at one instant. */
 export interface StatusPageModel {
   project: string
   generatedAt: number
+  /** Over every enabled check, whatever the filter and page. */
   overall: OverallStatus
+  /** Every check by state, whatever the filter. */
+  counts: Record<CheckAlertStatus, number>
+  /** Enabled checks and those up, for the banner. */
+  enabledCount: number
+  upCount: number
+  /** The checks of this page. */
   checks: StatusPageCheck[]
+  /** The filter and page shown, the checks matching it and the number of pages. */
+  query: StatusPageQuery
+  matching: number
+  pages: number
   /** Sorted by region, then id. */
   probes: ProbeInfo[]
   /** Open incidents, then the last week's; null when the hub keeps no incidents. */
@@ -58,14 +79,46 @@ export interface StatusPageSources extends CheckViewSources {
   evidence?: (checkId: string) => { url: string; at: number } | undefined
 }
 
+/** The checks a query shows, and the states of all: what a page of the view is built from. */
+export function internalPageOf(
+  sources: Pick<StatusPageSources, 'checks' | 'alertState' | 'readModel'>,
+  query: StatusPageQuery = { page: 1, states: [], tags: [] },
+) {
+  const all = sources.checks()
+  const statusOf = (id: string) =>
+    sources.readModel ? sources.readModel.statusOf(id) : sources.alertState(id).status
+  const { summary, matching } = filterChecks(all, statusOf, query)
+  const pages = Math.max(1, Math.ceil(matching.length / INTERNAL_PAGE_SIZE))
+  const page = Math.min(Math.max(1, query.page), pages)
+  const shown = matching.slice((page - 1) * INTERNAL_PAGE_SIZE, page * INTERNAL_PAGE_SIZE)
+  const enabled = all.filter((spec) => spec.enabled)
+  const enabledStatuses = enabled.map((spec) => statusOf(spec.id))
+  return {
+    shown,
+    counts: summary,
+    matching: matching.length,
+    pages,
+    query: { ...query, page },
+    overall: overallStatus(enabledStatuses),
+    enabledCount: enabled.length,
+    upCount: enabledStatuses.filter((s) => s === 'up').length,
+  }
+}
+
 /**
- * Builds the page model at `now`. Checks keep the order of the monitoring file;
- * disabled checks are listed but do not count towards the overall status.
+ * Builds the page model at `now`: every check's state counted, the checks of one page of
+ * the query (INTERNAL_PAGE_SIZE, the monitoring file's order) in full. Disabled checks
+ * are listed but do not count towards the overall status.
  */
-export function buildStatusPageModel(sources: StatusPageSources, now: number): StatusPageModel {
-  const checks = sources.checks().map((spec) => ({
+export function buildStatusPageModel(
+  sources: StatusPageSources,
+  now: number,
+  query?: StatusPageQuery,
+): StatusPageModel {
+  const page = internalPageOf(sources, query)
+  const checks = page.shown.map((spec) => ({
     ...buildCheckView(sources, spec, now),
-    minutes: minuteBars(sources.results, spec.id, now),
+    minutes: minuteBars(sources.results, spec.id, now, sources.readModel),
     inMaintenance: sources.inMaintenance?.(spec, now) ?? false,
     ...(spec.kind === 'browser' && sources.evidence ? evidenceOf(sources.evidence, spec.id) : {}),
   }))
@@ -75,8 +128,14 @@ export function buildStatusPageModel(sources: StatusPageSources, now: number): S
   return {
     project: sources.project(),
     generatedAt: now,
-    overall: overallStatus(checks.filter((c) => c.enabled).map((c) => c.state.status)),
+    overall: page.overall,
+    counts: page.counts,
+    enabledCount: page.enabledCount,
+    upCount: page.upCount,
     checks,
+    query: page.query,
+    matching: page.matching,
+    pages: page.pages,
     probes,
     incidents: incidentsOf(sources, now),
     ...(sources.slos ? { slos: sources.slos() } : {}),
