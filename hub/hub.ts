@@ -4,6 +4,10 @@
  * server for the API and status page. `startHub` wires the parts; each part
  * lives in its own file. The config is live (live-config.ts): a deploy through the
  * API reaches the probes, the alert engine, heartbeats and pages without a restart.
+ *
+ * Longer than 400 lines because it wires every part in the one order they depend on each
+ * other (stores, broker, engine, history, read model, ingest, pages, HTTP) and closes them
+ * in reverse; each part lives in its own file.
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'

@@ -8,21 +8,15 @@
  */
 import type { FC } from 'hono/jsx'
 import type { ComponentState } from '../../checks/status-page.ts'
-import { STATE_LABELS } from '../statuspages/component-state.ts'
 import type { DayBar, PageComponent, PageModel } from '../statuspages/page-model.ts'
 import { maintenanceStatus } from '../statuspages/page-model.ts'
 import type { Post } from '../statuspages/post-store.ts'
 import { formatDateTime } from './format.ts'
-import { PUBLIC_PAGE_CSS, PUBLIC_PAGE_JS } from './public-styles.ts'
+import { componentPage, Pager, Summary } from './public-paging.tsx'
+import { State, STATE_ICONS } from './public-state.tsx'
 
-/** Icons beside every state's words, so that no state is told by colour alone. */
-export const STATE_ICONS: Record<ComponentState, string> = {
-  operational: '✓',
-  degraded_performance: '!',
-  partial_outage: '!',
-  major_outage: '✕',
-  under_maintenance: 'i',
-}
+export { STATE_ICONS } from './public-state.tsx'
+import { PUBLIC_PAGE_CSS, PUBLIC_PAGE_JS } from './public-styles.ts'
 
 const BAR_CLASS: Record<DayBar['worst'], string> = {
   none: 'n',
@@ -60,36 +54,6 @@ const BAR_HTML = new WeakMap<DayBar, string>()
 /** Past incidents on the page itself; the feeds and the JSON have more. */
 const PAST_SHOWN = 10
 
-/**
- * Components shown on one page: a page with more (a monitors file without status pages
- * gets a component per check) is paged (`?page=2`) and summarized on top: how many
- * components are in each state, and every one that is not operational.
- */
-export const PAGE_COMPONENTS = 50
-/** Components listed under "Needs attention" at most. */
-const ATTENTION_SHOWN = 50
-
-/** The page of components `number` (1-based) of a model, and how many pages there are. */
-export function componentPage(model: PageModel, number: number) {
-  const ordered = model.sections.flatMap((s) => (s.group ? s.group.components : [s.component!]))
-  const pages = Math.max(1, Math.ceil(ordered.length / PAGE_COMPONENTS))
-  const page = Math.min(Math.max(1, Math.floor(number) || 1), pages)
-  if (pages === 1) return { page, pages, sections: model.sections, pageOf: () => 1 }
-  const position = new Map(ordered.map((c, i) => [c.id, i]))
-  const shown = new Set(ordered.slice((page - 1) * PAGE_COMPONENTS, page * PAGE_COMPONENTS))
-  const sections: PageModel['sections'] = []
-  for (const section of model.sections) {
-    if (!section.group) {
-      if (shown.has(section.component!)) sections.push(section)
-      continue
-    }
-    const members = section.group.components.filter((c) => shown.has(c))
-    if (members.length > 0) sections.push({ group: { ...section.group, components: members } })
-  }
-  const pageOf = (id: string) => Math.floor((position.get(id) ?? 0) / PAGE_COMPONENTS) + 1
-  return { page, pages, sections, pageOf }
-}
-
 /** Where a page's other resources live, relative to what the visitor reached. */
 export interface PageLinks {
   /** The page's own path, e.g. `/status/public`; feeds and JSON hang below it. */
@@ -105,15 +69,6 @@ const Time: FC<{ at: number }> = ({ at }) => (
   <time datetime={new Date(at).toISOString()} title={formatDateTime(at)} data-local="">
     {formatDateTime(at)}
   </time>
-)
-
-const State: FC<{ state: ComponentState }> = ({ state }) => (
-  <span class={`st s-${state}`}>
-    <span class="ico" aria-hidden="true">
-      {STATE_ICONS[state]}
-    </span>
-    {STATE_LABELS[state]}
-  </span>
 )
 
 const Bars: FC<{ component: PageComponent }> = ({ component }) => (
@@ -210,69 +165,6 @@ const Posts: FC<{ title: string; posts: Post[]; model: PageModel }> = ({ title, 
         <PostCard post={post} model={model} />
       ))}
     </section>
-  )
-
-const Summary: FC<{
-  model: PageModel
-  paging: ReturnType<typeof componentPage>
-}> = ({ model, paging }) => {
-  const counts = new Map<ComponentState, number>()
-  for (const c of model.components) counts.set(c.state, (counts.get(c.state) ?? 0) + 1)
-  const troubled = model.components.filter((c) => c.state !== 'operational')
-  return (
-    <>
-      <p class="legend">
-        {model.components.length.toLocaleString('en-US')} components:{' '}
-        {[...counts]
-          .map(([state, n]) => `${n.toLocaleString('en-US')} ${STATE_LABELS[state].toLowerCase()}`)
-          .join(', ')}
-        .
-      </p>
-      {troubled.length > 0 && (
-        <section aria-labelledby="attention-h" class="card grp">
-          <h3 id="attention-h" style="margin:10px 16px">
-            Needs attention
-          </h3>
-          <ul class="attn">
-            {troubled.slice(0, ATTENTION_SHOWN).map((c) => (
-              <li>
-                <div class="row">
-                  <a href={`?page=${paging.pageOf(c.id)}#c-${c.id}`}>{c.name}</a>
-                  <State state={c.state} />
-                </div>
-                {c.reason && <p class="why">{c.reason}</p>}
-              </li>
-            ))}
-          </ul>
-          {troubled.length > ATTENTION_SHOWN && (
-            <p class="meta" style="margin:6px 16px">
-              and {(troubled.length - ATTENTION_SHOWN).toLocaleString('en-US')} more; the JSON lists
-              every component.
-            </p>
-          )}
-        </section>
-      )}
-    </>
-  )
-}
-
-const Pager: FC<{ paging: ReturnType<typeof componentPage> }> = ({ paging }) =>
-  paging.pages <= 1 ? null : (
-    <nav class="pager" aria-label="Pages of components">
-      {paging.page > 1 && (
-        <a href={`?page=${paging.page - 1}`} rel="prev">
-          ← Previous
-        </a>
-      )}
-      <span>
-        Page {paging.page} of {paging.pages}
-      </span>
-      {paging.page < paging.pages && (
-        <a href={`?page=${paging.page + 1}`} rel="next">
-          Next →
-        </a>
-      )}
-    </nav>
   )
 
 export const PublicPage: FC<{
