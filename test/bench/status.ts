@@ -1,235 +1,360 @@
 /**
- * `npm run bench:status [-- ROUNDS]`: a status page of 1,000 checks with 90 days of
- * history, built and rendered through the hub's HTTP app on real SQLite stores.
+ * `npm run bench:status [-- CHECKS]`: what a viewer of the hub's pages costs at CHECKS
+ * checks (default 10,000) × 3 regions with 90 days of history.
  *
- * Seeds 1,000 checks, a first result for each 91 days back, and about a confirmed
- * outage per check every ten days (some overlapping within a component), kept as the hub
- * keeps them: time per quorum verdict in the rollups (hub/history/), read by the pages
- * through the history reader, and the outages themselves for overlaps. Then asks for
- * the page ROUNDS times (default 200), each time without the model cache, and prints
- * p50/p95 of the whole request (model, history, render, gzip) and the bytes sent:
+ * Seeds a database once (test/bench/history/seed-rollups.ts: minute rows for 30 days,
+ * day rows for 90, about an outage per check a fortnight; kept in the temp directory
+ * for later runs, VANTAGE_BENCH_RESEED=1 seeds again), copies it, and starts the hub's
+ * HTTP app, status pages and read model on it in a process of their own
+ * (status/hub-process.ts), served over HTTP. Then, from this process:
  *
- * - `page-20`: 20 components of 50 checks each (the 100 KB budget is for 20 × 90 bars);
- * - `page-200`: 200 components of 5 checks each;
- * - the v2 summary JSON and a badge, for scale.
+ * 1. each route at 20 concurrent clients (keep-alive, gzip, no If-None-Match: every
+ *    answer a full 200), p50 and p95 of the whole request, and the bytes sent: `/` (a
+ *    page of 20 components), `/status/page-200`, `/status/all` (a component per check),
+ *    `/internal`, `/api/v1/checks` (its default page of 50) and `?limit=500`, the v2
+ *    summary and a badge; with a check changing state every second while it runs
+ *    (`churn`), so caches are invalidated as on a live hub;
+ * 2. the hub's CPU over a minute with nothing asking, then with 10 viewers each
+ *    reloading `/internal` and `/` every 10 s as the pages do (a browser revalidates
+ *    with If-None-Match): CPU per viewer in % of a core, and the hub's RSS;
+ * 3. a check's state change: how long until `/` and `/internal` show it;
+ * 4. 30-day availability of every check (one at a time), and every check's 1 h and 24 h
+ *    availability (the check list's pages of 500).
  *
- * Bounded by ROUNDS; everything is in memory and goes away with the process.
+ * Environment: BENCH_REQUESTS (per route, default 2,000), BENCH_VIEW_SECONDS (default 60).
  */
-import { cpus, loadavg } from 'node:os'
-import { validateMonitoring } from '../../checks/validate.ts'
-import { createApp } from '../../hub/api/app.ts'
-import { OVERALL_SERIES } from '../../hub/history/rollup-schema.ts'
+import { fork, type ChildProcess } from 'node:child_process'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { Agent, request } from 'node:http'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { IncidentStore } from '../../hub/incidents/incident-store.ts'
-import { startStatusPages } from '../../hub/statuspages/wiring.ts'
 import { openDatabase } from '../../hub/store/database.ts'
 import { ResultStore } from '../../hub/store/result-store.ts'
-import { ManualClock } from '../../lib/clock.ts'
-import { silentLogger } from '../../lib/logger.ts'
-import { makeResult } from '../fixtures/results.ts'
+import { seedRollups } from './history/seed-rollups.ts'
+import { checkIdOf } from './history/sim-results.ts'
+import { processCpuMs, processRssMiB } from './proc-stats.ts'
+import { NOW, REGIONS } from './status/bench-config.ts'
 
-const ROUNDS = Number(process.argv[2] ?? process.env.BENCH_ROUNDS ?? 200)
-const CHECKS = 1_000
-const DAY = 86_400_000
-const NOW = Date.UTC(2026, 5, 30, 15, 0)
+const CHECKS = Number(process.argv[2] ?? 10_000)
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000)
+const VIEW_SECONDS = Number(process.env.BENCH_VIEW_SECONDS ?? 60)
+const CLIENTS = 20
+const VIEWERS = 10
+const GOAL_MS = 50
+/** A route's measurement stops after this long whatever its count (a slow route). */
+const ROUTE_LIMIT_MS = Number(process.env.BENCH_ROUTE_SECONDS ?? 60) * 1000
 
-/** A fixed-seed generator, so two runs seed the same history. */
-function random(seed: number) {
-  let state = seed
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
-    return state / 2_147_483_648
-  }
+const log = (line: string) => process.stdout.write(`${line}\n`)
+
+// 1. The seeded database, kept for later runs.
+const seedDir = join(tmpdir(), `vantage-bench-status-v1-${CHECKS}`)
+const seedDb = join(seedDir, 'hub.db')
+if (!existsSync(join(seedDir, 'done')) || process.env.VANTAGE_BENCH_RESEED) {
+  rmSync(seedDir, { recursive: true, force: true })
+  mkdirSync(seedDir, { recursive: true })
+  log(`seeding ${CHECKS} checks × ${REGIONS.length} regions × 90 days into ${seedDir} ...`)
+  const started = performance.now()
+  const db = openDatabase(seedDb)
+  db.pragma('synchronous = OFF')
+  const stats = seedRollups({
+    db,
+    store: new ResultStore(db),
+    incidents: new IncidentStore(db),
+    checkIds: Array.from({ length: CHECKS }, (_, i) => checkIdOf(i)),
+    regions: REGIONS,
+    now: NOW,
+    log,
+  })
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  db.close()
+  writeFileSync(join(seedDir, 'done'), JSON.stringify(stats))
+  log(`seeded in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
-
-function page(slug: string, components: number) {
-  const per = CHECKS / components
-  return {
-    slug,
-    title: `Bench ${components} components`,
-    components: Array.from({ length: components }, (_, c) => ({
-      name: `Service ${c + 1}`,
-      description: `Backed by ${per} checks`,
-      checks: Array.from({ length: per }, (_, i) => `check-${c * per + i}`),
-    })),
-    groups: [
-      { name: 'First group', components: [`service-1`, `service-2`] },
-      { name: 'Second group', components: [`service-3`], collapsed: true },
-    ],
-  }
-}
-
-const outcome = validateMonitoring({
-  project: 'Bench',
-  defaults: { regions: ['eu', 'us', 'ap'] },
-  checks: Array.from({ length: CHECKS }, (_, i) => ({
-    kind: 'http',
-    id: `check-${i}`,
-    url: `https://svc-${i}.example.com/health`,
-  })),
-  statusPages: [page('page-20', 20), page('page-200', 200)],
-})
-if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
-const config = outcome.config
-
-const clock = new ManualClock(NOW - 91 * DAY)
-const db = openDatabase(':memory:')
-const results = new ResultStore(db)
-const incidents = new IncidentStore(db)
-
-const seedStarted = performance.now()
-const rand = random(42)
-results.insert(
-  config.checks.map((check) => makeResult({ checkId: check.id, scheduledAt: NOW - 91 * DAY })),
+const workDir = mkdtempSync(join(tmpdir(), 'vantage-bench-status-'))
+copyFileSync(seedDb, join(workDir, 'hub.db'))
+log(
+  `database: ${(statSync(seedDb).size / 1e9).toFixed(2)} GB (${CHECKS} checks, 30 days of minute rows, 90 of day rows)`,
 )
-let outages = 0
-// The hub's rollups, as its state roller writes them: time per quorum verdict. One
-// sample an hour keeps seeding quick; pages read days and hours, never minutes.
-const HOUR = 3_600_000
-const OVERALL = OVERALL_SERIES
-for (const check of config.checks) {
-  const spans: Array<[number, number]> = []
-  for (let day = 0; day < 90; day += 1) {
-    if (rand() > 0.1) continue
-    const at = NOW - (90 - day) * DAY + Math.floor(rand() * DAY)
-    const end = at + Math.floor(1 + rand() * 90) * 60_000
-    const id = incidents.open({
-      kind: 'down',
-      checkId: check.id,
-      at,
-      regions: ['eu', 'us'],
-      firstError: null,
-    })
-    incidents.resolve(id, end)
-    spans.push([at, end])
-    outages += 1
-  }
-  const samples = []
-  for (let hour = Math.floor((NOW - 91 * DAY) / HOUR) * HOUR; hour < NOW; hour += HOUR) {
-    const down = spans.reduce(
-      (sum, [a, b]) => sum + Math.max(0, Math.min(b, hour + HOUR, NOW) - Math.max(a, hour)),
-      0,
+
+// 2. The hub in its own process: started once to read every check's 90 days into its
+// read model (a hub's first start with one), stopped (it persists them), and started
+// again, as a restart finds it.
+const hubFile =
+  process.env.BENCH_HUB_PROCESS ?? join(import.meta.dirname, 'status', 'hub-process.ts')
+async function startHubProcess() {
+  const started = performance.now()
+  const child: ChildProcess = fork(
+    join(import.meta.dirname, '..', '..', 'bin', 'run-ts.js'),
+    [hubFile, join(workDir, 'hub.db'), String(CHECKS)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  )
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m: { url: string }) => resolve(m.url))
+    child.once('exit', (code) => reject(new Error(`the hub process exited (${code})`)))
+  })
+  return { child, url, ms: performance.now() - started }
+}
+async function stopHubProcess(child: ChildProcess) {
+  child.send({ close: true })
+  await new Promise((resolve) => child.once('exit', resolve))
+}
+const first = await startHubProcess()
+log(
+  `hub's first start (its read model reads every check's 90 days): ${(first.ms / 1000).toFixed(1)} s, RSS ${processRssMiB(first.child.pid!).now.toFixed(0)} MiB`,
+)
+await stopHubProcess(first.child)
+const { child: hub, url, ms: restartMs } = await startHubProcess()
+const pid = hub.pid!
+log(
+  `hub's restart (days from read_model_days, the rest in bulk): ${(restartMs / 1000).toFixed(1)} s, RSS ${processRssMiB(pid).now.toFixed(0)} MiB`,
+)
+
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS * 2 })
+interface Answer {
+  status: number
+  ms: number
+  bytes: number
+  plain: number
+  etag: string | undefined
+  body: Buffer
+}
+function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}${path}`,
+      { agent, headers: { 'accept-encoding': 'gzip', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks)
+          const body = res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw
+          resolve({
+            status: res.statusCode!,
+            ms: performance.now() - started,
+            bytes: raw.length,
+            plain: body.length,
+            etag: res.headers.etag,
+            body,
+          })
+        })
+        res.on('error', reject)
+      },
     )
-    const length = Math.min(HOUR, NOW - hour)
-    const time = [length - down, 0, 0, down, 0, 0, 0]
-    samples.push({
-      checkId: check.id,
-      series: OVERALL,
-      minute: hour,
-      time,
-      valid: true,
-      bad: down > 0,
-    })
-  }
-  results.rollups.addTime(samples)
+    req.on('error', reject)
+    req.end()
+  })
 }
-clock.set(NOW)
-const seedMs = performance.now() - seedStarted
 
-const pages = startStatusPages({
-  db,
-  config: () => config,
-  results,
-  incidents,
-  engine: {
-    state: (checkId) => ({
-      checkId,
-      status: checkId.endsWith('7') ? 'degraded' : 'up',
-      regions: {},
-      failingRegions: [],
-      since: null,
-      incidentId: null,
-    }),
-  },
-  silences: { inMaintenance: () => false, maintenanceWindows: () => [] },
-  clock,
-  logger: silentLogger(),
-  publicUrl: 'https://status.example.com',
-  historyReader: results.history,
-})
-const app = createApp({
-  project: () => config.project,
-  checks: () => config.checks,
-  results,
-  alertState: () => {
-    throw new Error('not read by the pages')
-  },
-  outages: (id, from, to) => incidents.outages(id, from, to),
-  probes: () => [],
-  health: () => ({ ok: true }),
-  now: () => clock.now(),
-  statusPages: pages.app,
-})
+const pick = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * q) - 1))] ?? NaN
+const kib = (bytes: number) =>
+  bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`
 
-/**
- * The first request after a start reads 90 days of every check; later ones reuse the
- * finished days (hub/statuspages/cached-history.ts) and compute today, the states and
- * the page. Both are printed; the clock moves a second a request, as with live visitors,
- * so today's bucket is read again every 30 s inside a request, as on a hub with no
- * status-page pass to keep it warm (the hub's pass every 5 s usually does).
- */
-async function measure(path: string) {
+/** A check flips between up and down every second while `on`, as on a live hub. */
+let churning: NodeJS.Timeout | undefined
+let flips = 0
+function churn(on: boolean) {
+  clearInterval(churning)
+  if (!on) return
+  churning = setInterval(() => {
+    flips += 1
+    hub.send({ flip: checkIdOf((flips * 7919) % CHECKS), status: flips % 2 ? 'down' : 'up' })
+  }, 1_000)
+}
+
+async function load(path: string) {
+  const cold = await get(path)
+  if (cold.status !== 200)
+    throw new Error(`${path}: HTTP ${cold.status} ${cold.body.toString().slice(0, 200)}`)
   const times: number[] = []
-  const cpu: number[] = []
-  let bytes = 0
-  let cold = 0
-  pages.history.clear()
-  for (let round = 0; round <= ROUNDS; round += 1) {
-    pages.pages.changed()
-    clock.advance(1_000)
-    const started = performance.now()
-    const cpuStarted = process.cpuUsage()
-    const response = await app.request(path, { headers: { 'accept-encoding': 'gzip' } })
-    const body = Buffer.from(await response.arrayBuffer())
-    const took = performance.now() - started
-    const used = process.cpuUsage(cpuStarted)
-    if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status}`)
-    if (round === 0) cold = took
-    else {
-      times.push(took)
-      cpu.push((used.user + used.system) / 1000)
-    }
-    bytes = body.length
-  }
-  const pick = (list: number[], q: number) => {
-    const sorted = [...list].sort((a, b) => a - b)
-    return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * q) - 1)]!
-  }
-  return {
-    p50: pick(times, 0.5),
-    p95: pick(times, 0.95),
-    cpu50: pick(cpu, 0.5),
-    cpu95: pick(cpu, 0.95),
-    cold,
-    bytes,
-  }
+  const deadline = performance.now() + ROUTE_LIMIT_MS
+  const cpuBefore = processCpuMs(pid)
+  const wallBefore = performance.now()
+  let left = REQUESTS
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (left > 0 && performance.now() < deadline) {
+        left -= 1
+        const answer = await get(path)
+        if (answer.status !== 200) throw new Error(`${path}: HTTP ${answer.status}`)
+        times.push(answer.ms)
+      }
+    }),
+  )
+  const cpu = processCpuMs(pid) - cpuBefore
+  const wall = performance.now() - wallBefore
+  times.sort((a, b) => a - b)
+  return { cold, times, cpuPerRequest: cpu / times.length, rps: (times.length * 1000) / wall }
 }
 
-const rows: string[] = []
-for (const path of [
-  '/status/page-20',
+// 1. Routes at 20 concurrent clients.
+const routes = [
+  '/',
   '/status/page-200',
+  '/status/all',
+  '/internal',
+  '/api/v1/checks',
+  '/api/v1/checks?limit=500',
   '/status/page-20/api/v2/summary.json',
   '/status/page-20/badges/uptime-90d.svg',
-]) {
-  const m = await measure(path)
-  const plain = (await (await app.request(path)).arrayBuffer()).byteLength
-  rows.push(
-    `${path.padEnd(40)} p50 ${m.p50.toFixed(1).padStart(6)} ms   p95 ${m.p95.toFixed(1).padStart(6)} ms   ` +
-      `cpu p50 ${m.cpu50.toFixed(1).padStart(5)} p95 ${m.cpu95.toFixed(1).padStart(5)} ms   ` +
-      `cold ${m.cold.toFixed(0).padStart(5)} ms   ` +
-      `${(m.bytes / 1024).toFixed(1).padStart(6)} KiB gzip (${(plain / 1024).toFixed(0)} KiB plain)`,
+]
+const rows: string[][] = [
+  [
+    'route',
+    'p50',
+    'p95',
+    'hub CPU/req',
+    'req/s',
+    'cold',
+    'answer (gzip / plain)',
+    `p95 < ${GOAL_MS} ms`,
+  ],
+]
+churn(true)
+for (const path of routes) {
+  const m = await load(path)
+  const p95 = pick(m.times, 0.95)
+  rows.push([
+    path,
+    `${pick(m.times, 0.5).toFixed(1)} ms`,
+    `${p95.toFixed(1)} ms`,
+    `${m.cpuPerRequest.toFixed(2)} ms`,
+    m.rps.toFixed(0),
+    `${m.cold.ms.toFixed(0)} ms`,
+    `${kib(m.cold.bytes)} / ${kib(m.cold.plain)}`,
+    `${p95 < GOAL_MS ? 'ok' : 'FAIL'} (${m.times.length} requests)`,
+  ])
+}
+churn(false)
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+log(`\nroutes at ${CLIENTS} concurrent clients, a check changing state every second:`)
+for (const r of rows)
+  log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+
+// 2. Viewers: each reloads /internal and / every 10 s, revalidating with its ETag.
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+async function cpuOver(seconds: number, during: () => Promise<void>) {
+  const before = processCpuMs(pid)
+  const started = performance.now()
+  await during()
+  return { cpuMs: processCpuMs(pid) - before, wallMs: performance.now() - started }
+}
+const idle = await cpuOver(VIEW_SECONDS, () => sleep(VIEW_SECONDS * 1000))
+let peakRss = 0
+const statuses: Record<string, number> = {}
+const viewing = await cpuOver(VIEW_SECONDS, async () => {
+  const end = performance.now() + VIEW_SECONDS * 1000
+  await Promise.all(
+    Array.from({ length: VIEWERS }, async (_, v) => {
+      const etags: Record<string, string | undefined> = {}
+      await sleep((v * 10_000) / VIEWERS)
+      while (performance.now() < end) {
+        const next = performance.now() + 10_000
+        for (const path of ['/internal', '/']) {
+          const answer = await get(path, etags[path] ? { 'if-none-match': etags[path]! } : {})
+          statuses[`${path} ${answer.status}`] = (statuses[`${path} ${answer.status}`] ?? 0) + 1
+          if (answer.etag) etags[path] = answer.etag
+        }
+        peakRss = Math.max(peakRss, processRssMiB(pid).now)
+        await sleep(Math.max(0, next - performance.now()))
+      }
+    }),
+  )
+})
+const idleShare = (idle.cpuMs / idle.wallMs) * 100
+const viewShare = (viewing.cpuMs / viewing.wallMs) * 100
+log(
+  `\nviewers: hub CPU ${idleShare.toFixed(2)} % of a core with none, ${viewShare.toFixed(2)} % with ${VIEWERS} ` +
+    `reloading /internal and / every 10 s for ${VIEW_SECONDS} s: ${((viewShare - idleShare) / VIEWERS).toFixed(3)} % ` +
+    `of a core per viewer (goal < 1 %); answers ${JSON.stringify(statuses)}`,
+)
+const rss = processRssMiB(pid)
+log(
+  `hub RSS with ${VIEWERS} viewers: ${peakRss.toFixed(0)} MiB (peak over the run ${rss.peak.toFixed(0)} MiB; goal < 512 MiB)`,
+)
+
+// 3. A state change reaches the pages.
+{
+  const id = checkIdOf(Math.floor(CHECKS / 2) + 3)
+  const started = performance.now()
+  await new Promise<void>((resolve) => {
+    const heard = (m: { flipped?: string }) => {
+      if (m.flipped === id) {
+        hub.off('message', heard)
+        resolve()
+      }
+    }
+    hub.on('message', heard)
+    hub.send({ flip: id, status: 'down' })
+  })
+  const internal = await get(`/internal?state=down`)
+  const shown = internal.body.toString().includes(`check-${id}`)
+  log(
+    `\na state change: /internal?state=down shows ${id} down ${shown ? 'on' : 'NOT on'} the next request, ` +
+      `${(performance.now() - started).toFixed(0)} ms after the change`,
   )
 }
 
-process.stdout.write(
-  `status pages: ${CHECKS} checks, 90 days, ${outages} outages seeded in ${(seedMs / 1000).toFixed(1)} s; ` +
-    `${ROUNDS} requests each without the page cache (states, history, render, gzip), after a cold one\n` +
-    `${rows.join('\n')}\n` +
-    `goals: page-20 p95 < 50 ms and under 100 KiB gzip (the page has no other assets)\n` +
-    `wall times include waiting for a busy machine; cpu is this process's own work per request\n` +
-    `load average now: ${loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')} on ${cpus().length} cores\n`,
+// 4. 30-day availability of every check, one check at a time (a sample of 200, scaled
+// to all); and every check's 1 h and 24 h availability, the check list's pages of 500.
+{
+  const started = performance.now()
+  const sample = Math.min(200, CHECKS)
+  for (let i = 0; i < sample; i++) {
+    const answer = await get(
+      `/api/v1/checks/${checkIdOf(Math.floor((i * CHECKS) / sample))}/availability?window=30d`,
+    )
+    if (answer.status !== 200) throw new Error(`availability: HTTP ${answer.status}`)
+  }
+  const each = (performance.now() - started) / sample
+  log(
+    `\n30-day availability one check at a time (/api/v1/checks/:id/availability?window=30d): ` +
+      `${each.toFixed(1)} ms a check, ${((each * CHECKS) / 1000).toFixed(1)} s for all ${CHECKS}`,
+  )
+}
+{
+  const started = performance.now()
+  let cursor: string | null = null
+  let seen = 0
+  let bytes = 0
+  do {
+    const answer = await get(
+      `/api/v1/checks?limit=500&window=30d${cursor ? `&cursor=${cursor}` : ''}`,
+    )
+    if (answer.status !== 200)
+      throw new Error(`30d: HTTP ${answer.status} ${answer.body.toString().slice(0, 300)}`)
+    const page = JSON.parse(answer.body.toString()) as {
+      checks: unknown[]
+      nextCursor: string | null
+    }
+    seen += page.checks.length
+    bytes += answer.plain
+    cursor = page.nextCursor
+  } while (cursor && performance.now() - started < ROUTE_LIMIT_MS * 5)
+  log(
+    `1 h and 24 h availability of ${seen} checks (/api/v1/checks?limit=500, every page): ` +
+      `${((performance.now() - started) / 1000).toFixed(2)} s, ${kib(bytes)}`,
+  )
+}
+
+log(
+  `\nload average now: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${cpus().length} cores`,
 )
-await pages.close()
-db.close()
+hub.send({ close: true })
+await new Promise((resolve) => hub.once('exit', resolve))
+agent.destroy()
+rmSync(workDir, { recursive: true, force: true })
