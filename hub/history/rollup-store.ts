@@ -299,24 +299,42 @@ export class RollupStore {
   }
 
   /**
-   * Every check's minute rows of one hour, counts only (no latency histograms): one range
-   * of the key, for read models that keep a window of every check (hub/views/read-model.ts).
+   * Every check's minute rows of one hour, counts only (no latency histograms), one at a
+   * time: one range of the key, decoded as it is read so that 10,000 checks' rows never
+   * sit in memory together. For read models that keep a window of every check
+   * (hub/views/read-model.ts); `each` must not use the database.
    */
-  minuteRowsOfHour(hour: number): Array<PackRow & { checkId: string }> {
-    return this.#hourOfAll
-      .all(hour)
-      .map((row) => ({ checkId: row.checkId, ...this.#read([row], 'minutes', false)[0]! }))
+  eachMinuteRowOfHour(hour: number, each: (row: PackRow & { checkId: string }) => void): void {
+    for (const row of this.#hourOfAll.iterate(hour)) {
+      each({
+        checkId: row.checkId,
+        series: row.series,
+        start: row.start,
+        pack: decodePack(row.cells, 'minutes', false),
+      })
+    }
   }
 
   /**
-   * Every check's hour rows of one day (of one series, when given), counts only, read
-   * through the open and sealed days' indexes; a day reduced to its total has none.
+   * Every check's hour rows of one day (of one series, when given), counts only, one at a
+   * time, read through the open and sealed days' indexes; a day reduced to its total has
+   * none. `each` must not use the database.
    */
-  hourRowsOfDay(day: number, series: string | null = null): Array<PackRow & { checkId: string }> {
-    return [
-      ...this.#openDaysOfAll.all(day, series, series),
-      ...this.#sealedDaysOfAll.all(day, series, series),
-    ].map((row) => ({ checkId: row.checkId, ...this.#read([row], 'hours', false)[0]! }))
+  eachHourRowOfDay(
+    day: number,
+    series: string | null,
+    each: (row: PackRow & { checkId: string }) => void,
+  ): void {
+    for (const statement of [this.#openDaysOfAll, this.#sealedDaysOfAll]) {
+      for (const row of statement.iterate(day, series, series)) {
+        each({
+          checkId: row.checkId,
+          series: row.series,
+          start: row.start,
+          pack: decodePack(row.cells, 'hours', false),
+        })
+      }
+    }
   }
 
   /** When the check's first stored result was scheduled, or null. */

@@ -39,7 +39,6 @@ import type {
   StateChange,
 } from '../alerts/alert-state.ts'
 import { OVERALL_SERIES } from '../history/rollup-schema.ts'
-import type { PackRow } from '../history/rollup-store.ts'
 import type { Database } from '../store/database.ts'
 import type { ResultStore } from '../store/result-store.ts'
 import { emptyCounts, type StatusCounts } from '../store/status-counts.ts'
@@ -469,8 +468,8 @@ export class ReadModel {
       this.#clearHour(ring)
     }
     for (let day = floorTo(hourNow - (HOUR_RING - 1) * HOUR, DAY); day <= hourNow; day += DAY) {
-      for (const row of results.rollups.hourRowsOfDay(day)) {
-        if (row.series === OVERALL_SERIES) continue
+      results.rollups.eachHourRowOfDay(day, null, (row) => {
+        if (row.series === OVERALL_SERIES) return
         const slot = this.#slotOf(this.#check(row.checkId), row.series)
         for (const [s, cell] of row.pack) {
           const hour = day + s * HOUR
@@ -478,10 +477,11 @@ export class ReadModel {
           if (s >= 24 || this.#hourTags[ring] !== hour) continue
           const at = (slot * HOUR_RING + ring) * FIELDS
           const add = [cell.up, cell.degraded, cell.down, cell.inconclusive, cell.maintenance]
-          for (let f = 0; f < FIELDS; f++)
+          for (let f = 0; f < FIELDS; f++) {
             this.#hourCounts[at + f] = Math.min(65_535, this.#hourCounts[at + f]! + add[f]!)
+          }
         }
-      }
+      })
     }
     for (const hour of [hourNow - HOUR, hourNow]) this.#loadMinutes(hour, false)
     this.#ensureEdges(now)
@@ -653,12 +653,6 @@ export class ReadModel {
     const ring = ringOf(hour, HOUR, 2)
     const tags = edge ? this.#edgeTags : this.#minuteTags
     tags[ring] = Number.NaN
-    const rows = this.#o.results.rollups.minuteRowsOfHour(hour)
-    for (const row of rows) {
-      if (row.series === OVERALL_SERIES) continue
-      const i = this.#check(row.checkId)
-      this.#slotOf(i, row.series)
-    }
     const counts = edge ? this.#edgeCounts : this.#minuteCounts
     for (let slot = 0; slot < this.#slotCount; slot++) {
       counts.fill(0, (slot * 2 + ring) * 60 * FIELDS, (slot * 2 + ring + 1) * 60 * FIELDS)
@@ -668,21 +662,23 @@ export class ReadModel {
         this.#minuteDur.fill(0, (i * 2 + ring) * 60 * 2, (i * 2 + ring + 1) * 60 * 2)
       }
     }
-    for (const row of rows as Array<PackRow & { checkId: string }>) {
-      if (row.series === OVERALL_SERIES) continue
-      const i = this.#index.get(row.checkId)!
+    this.#o.results.rollups.eachMinuteRowOfHour(hour, (row) => {
+      if (row.series === OVERALL_SERIES) return
+      const i = this.#check(row.checkId)
       const slot = this.#slotOf(i, row.series)
+      // A new slot's arrays were grown: read them after #slotOf.
+      const target = edge ? this.#edgeCounts : this.#minuteCounts
       for (const [m, cell] of row.pack) {
         const at = ((slot * 2 + ring) * 60 + m) * FIELDS
         const add = [cell.up, cell.degraded, cell.down, cell.inconclusive, cell.maintenance]
-        for (let f = 0; f < FIELDS; f++) counts[at + f] = Math.min(255, counts[at + f]! + add[f]!)
+        for (let f = 0; f < FIELDS; f++) target[at + f] = Math.min(255, target[at + f]! + add[f]!)
         if (!edge) {
           const d = ((i * 2 + ring) * 60 + m) * 2
           this.#minuteDur[d]! += cell.durSum
           this.#minuteDur[d + 1] = Math.max(this.#minuteDur[d + 1]!, cell.durMax)
         }
       }
-    }
+    })
     tags[ring] = hour
   }
 
@@ -719,7 +715,7 @@ export class ReadModel {
   /** Reads the overall series' hour rows of one day, for every check at once. */
   #readDay(day: number): void {
     this.#claimDay(day)
-    for (const row of this.#o.results.rollups.hourRowsOfDay(day, OVERALL_SERIES)) {
+    this.#o.results.rollups.eachHourRowOfDay(day, OVERALL_SERIES, (row) => {
       const i = this.#check(row.checkId)
       const total: [number, number, number, number] = [0, 0, 0, 0]
       for (const [slot, cell] of row.pack) {
@@ -734,7 +730,7 @@ export class ReadModel {
         }
       }
       this.#setDay(i, day, total)
-    }
+    })
   }
 
   /** Reads today (and, until it is settled, yesterday) again, at most every REFRESH_MS. */
