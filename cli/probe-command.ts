@@ -19,8 +19,7 @@ import {
 import { addProbeAdminCommands } from './probe-admin-command.ts'
 import { onShutdown } from './shutdown.ts'
 import { claimDataDir, exitIfPortTaken, requireFreePorts, type PortFlag } from './startup.ts'
-import { createHealthApp, serveHealth, type HealthServer } from '../probe/health-server.ts'
-import { probeMetricsRoutes } from '../probe/probe-metrics.ts'
+import type { HealthServer } from '../probe/health-server.ts'
 import { VERSION } from './version.ts'
 
 interface ProbeFlags extends Omit<ProbeSecurityFlags, 'id'> {
@@ -286,6 +285,9 @@ export function probeCommand(): Command {
       let health: HealthServer | undefined
       if (flags.healthPort !== undefined) {
         try {
+          // Imported here: a probe without a health port carries no HTTP server.
+          const { createHealthApp, probeMetricsRoutes, serveHealth } =
+            await import('../probe/health-server.ts')
           const app = createHealthApp(() => probe.readiness())
           app.route(
             '/',

@@ -4,10 +4,14 @@
  *
  * - `GET /healthz` 200 while the process runs;
  * - `GET /readyz` 200 `{ ready: true, ... }` when the probe is fit to run checks, else
- *   503 with the reasons (probe/readiness.ts).
+ *   503 with the reasons (probe/readiness.ts);
+ * - `GET /metrics` the probe's Prometheus series (probe-metrics.ts), with `probeMetricsRoutes`.
+ *
+ * Loaded only when the probe has a health port: a probe without one carries no HTTP server.
  */
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
+import { EXPOSITION_CONTENT_TYPE } from '../lib/prometheus-text.ts'
 import type { ProbeReadiness } from './readiness.ts'
 
 export function createHealthApp(readiness: () => ProbeReadiness): Hono {
@@ -41,4 +45,14 @@ export async function serveHealth(app: Hono, port: number, host: string): Promis
         if ('closeAllConnections' in server) server.closeAllConnections()
       }),
   }
+}
+
+/**
+ * `GET /metrics` for the probe's health port.
+ * @example healthApp.route('/', probeMetricsRoutes(() => probe.metrics()))
+ */
+export function probeMetricsRoutes(render: () => string): Hono {
+  const app = new Hono()
+  app.get('/metrics', (c) => c.body(render(), 200, { 'content-type': EXPOSITION_CONTENT_TYPE }))
+  return app
 }

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { promtoolCheckMetrics, promtoolWorks } from '../test/fixtures/prometheus.ts'
 import { toolAvailable } from '../test/fixtures/require-tool.ts'
-import {
-  browserStats,
-  ProbeMetrics,
-  probeMetricsRoutes,
-  type ProbeMetricsSnapshot,
-} from './probe-metrics.ts'
+import { probeMetricsRoutes } from './health-server.ts'
+import { browserStats, ProbeMetrics, type ProbeMetricsSnapshot } from './probe-metrics.ts'
 
 const hasPromtool = toolAvailable('promtool (Debian package prometheus)', promtoolWorks())
 

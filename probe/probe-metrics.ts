@@ -5,12 +5,10 @@
  * browser pool. Every series carries `probe` and `region`, so one dashboard can show
  * all probes however Prometheus labels its targets.
  *
- * `probeMetricsRoutes` is a small Hono app with `GET /metrics`, for the health port to
- * mount next to its own routes.
+ * health-server.ts serves them as `GET /metrics` (`probeMetricsRoutes`) on the health port.
  */
-import { Hono } from 'hono'
 import { Histogram } from '../lib/prometheus-histogram.ts'
-import { EXPOSITION_CONTENT_TYPE, ExpositionWriter, labels } from '../lib/prometheus-text.ts'
+import { ExpositionWriter, labels } from '../lib/prometheus-text.ts'
 
 /** From on time (the cron fired in the right second) to an overloaded event loop. */
 const LATENESS_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -117,14 +115,4 @@ export class ProbeMetrics {
     if (browser) out.sample('vantage_probe_browser_launches_total', id, browser.launches)
     return out.text()
   }
-}
-
-/**
- * `GET /metrics` for the probe's health port.
- * @example healthApp.route('/', probeMetricsRoutes(() => probe.metrics()))
- */
-export function probeMetricsRoutes(render: () => string): Hono {
-  const app = new Hono()
-  app.get('/metrics', (c) => c.body(render(), 200, { 'content-type': EXPOSITION_CONTENT_TYPE }))
-  return app
 }

@@ -10,10 +10,10 @@ import { join } from 'node:path'
 import type { BrowserEngine } from '../../checks/browser/engine.ts'
 import type { Topics } from '../../checks/wire.ts'
 import type { Logger } from '../../lib/logger.ts'
-import { ArtifactSender } from '../artifacts/sender.ts'
-import { ArtifactSpool } from '../artifacts/spool.ts'
+import type { ArtifactSender } from '../artifacts/sender.ts'
+import type { ArtifactSpool } from '../artifacts/spool.ts'
 import { findChromium } from './find-chromium.ts'
-import { BrowserPool } from './pool.ts'
+import type { BrowserPool } from './pool.ts'
 
 export interface ProbeBrowserOptions {
   probeId: string
@@ -68,6 +68,12 @@ async function launch(
     logger.info({ reason: found.reason }, 'no browser capability')
     return undefined
   }
+  // Imported once the probe has a browser to run: without one (--no-browser, or no
+  // Chromium) the pool, the spool and their dependencies cost it memory for nothing.
+  const [{ ArtifactSpool }, { BrowserPool }] = await Promise.all([
+    import('../artifacts/spool.ts'),
+    import('./pool.ts'),
+  ])
   const root = join(options.dataDir, 'artifacts')
   const workDir = join(root, 'staging')
   // A run cut short by a restart left its staging behind; its result never went out.
@@ -114,6 +120,7 @@ export async function startProbeBrowser(options: ProbeBrowserOptions): Promise<P
   if (!started) return NONE
   const { topics, probeId, link } = options
   const acks = topics.artifactAcks(probeId)
+  const { ArtifactSender } = await import('../artifacts/sender.ts')
   // Artifacts go their own way, so that a large trace never holds a result back.
   sender = new ArtifactSender({
     spool: started.spool,
