@@ -2,8 +2,10 @@
  * `npm run bench:query [-- CHECKS]`: seeds CHECKS checks (default 1,000) × 3 regions
  * with 90 days of rollups as the hub keeps them (minutes for the last 30 days, hours
  * for 90, days sealed), their state time and a few outages, into a file database; then
- * times the read paths through the real routes: the check list with its summary, one
- * check's 30-day history for a chart, and a 90-day availability. Prints p50/p95 each.
+ * times the read paths through the real routes: the check list with its summary (served
+ * through the hub's read model, and from the stores as before it), one check's 30-day
+ * history for a chart, and a 90-day availability. Prints p50/p95 each. Seeding shares
+ * bench:status's seeder (history/seed-rollups.ts).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -15,11 +17,10 @@ import { openDatabase } from '../../hub/store/database.ts'
 import { ResultStore } from '../../hub/store/result-store.ts'
 import { IncidentStore } from '../../hub/incidents/incident-store.ts'
 import { checkRoutes } from '../../hub/api/check-routes.ts'
-import { emptyCell, type Cell } from '../../hub/history/rollup-cell.ts'
-import { record } from '../../hub/history/latency-histogram.ts'
-import { encodePack, sealPack, type Pack } from '../../hub/history/rollup-pack.ts'
-import { OVERALL_SERIES } from '../../hub/history/rollup-schema.ts'
-import { benchResult, checkIdOf, latencyOf, seededRandom } from './history/sim-results.ts'
+import { startReadModel } from '../../hub/views/read-model.ts'
+import { silentLogger } from '../../lib/logger.ts'
+import { seedRollups } from './history/seed-rollups.ts'
+import { checkIdOf, seededRandom } from './history/sim-results.ts'
 import { percentile } from './history/stats.ts'
 
 const CHECKS = Number(process.argv[2] ?? 1_000)
@@ -47,116 +48,63 @@ const outcome = validateMonitoring({
 if (!outcome.ok) throw new Error(outcome.errors.join('\n'))
 const checks = outcome.config.checks
 
-function runCell(base: number, down: boolean): Cell {
-  const cell = emptyCell()
-  const ms = Math.round(latencyOf(random, base))
-  cell[down ? 'down' : 'up'] = 1
-  cell.durSum = cell.durMax = ms
-  record(cell.hist, ms)
-  cell.time[down ? 3 : 0] = MIN
-  return cell
-}
-
 console.log(
   `bench:query  seeding ${CHECKS} checks × ${REGIONS.length} regions × 90 days of rollups ...`,
 )
 const seedStarted = performance.now()
-const insertMinutes = db.prepare(
-  'INSERT INTO rollup_minutes (hour_start, check_id, series, cells) VALUES (?, ?, ?, ?)',
-)
-const insertHours = db.prepare(
-  'INSERT INTO rollup_days (day_start, check_id, series, cells, hours) VALUES (?, ?, ?, ?, ?)',
-)
-const firstDay = Math.floor((NOW - 90 * DAY) / DAY) * DAY
-const minutesFrom = Math.floor((NOW - 30 * DAY) / HOUR) * HOUR
-const seedCheck = db.transaction((index: number) => {
-  const id = checkIdOf(index)
-  const base = 50 + random() * 400
-  // About one outage a fortnight, 3 to 40 minutes.
-  const outages: [number, number][] = []
-  for (let t = firstDay; t < NOW; t += 14 * DAY) {
-    const from = t + Math.floor(random() * 14 * DAY)
-    if (from < NOW)
-      outages.push([from, Math.min(NOW, from + (3 + Math.floor(random() * 37)) * MIN)])
-  }
-  const downAt = (minute: number) => outages.some(([a, b]) => minute + MIN > a && minute < b)
-  for (let day = firstDay; day < NOW; day += DAY) {
-    const hours = new Map<string, Pack>()
-    for (let h = 0; h < 24 && day + h * HOUR < NOW; h++) {
-      const hourStart = day + h * HOUR
-      const minutes = new Map<string, Pack>()
-      for (const series of [...REGIONS, OVERALL_SERIES]) minutes.set(series, new Map())
-      for (let m = 0; m < 60 && hourStart + m * MIN < NOW; m++) {
-        const minute = hourStart + m * MIN
-        const down = downAt(minute)
-        for (const region of REGIONS) minutes.get(region)!.set(m, runCell(base, down))
-        const overall = emptyCell()
-        overall.time[down ? 3 : 0] = MIN
-        minutes.get(OVERALL_SERIES)!.set(m, overall)
-      }
-      for (const [series, pack] of minutes) {
-        const total = emptyCell()
-        for (const cell of pack.values()) {
-          total.up += cell.up
-          total.down += cell.down
-          total.durSum += cell.durSum
-          total.durMax = Math.max(total.durMax, cell.durMax)
-          for (const [b, n] of cell.hist) total.hist.set(b, (total.hist.get(b) ?? 0) + n)
-          for (let i = 0; i < 7; i++) total.time[i]! += cell.time[i]!
-          if (series === OVERALL_SERIES) {
-            total.valid += 1
-            if (cell.time[3]! > 0) total.bad += 1
-          }
-        }
-        if (!hours.has(series)) hours.set(series, new Map())
-        hours.get(series)!.set(h, total)
-        if (hourStart >= minutesFrom)
-          insertMinutes.run(hourStart, id, series, encodePack(pack, 'minutes'))
-      }
-    }
-    const sealed = day + DAY <= NOW - DAY
-    for (const [series, pack] of hours) {
-      const dense = encodePack(pack, 'hours')
-      insertHours.run(day, id, series, sealed ? sealPack(dense, 'hours') : dense, sealed ? 2 : 1)
-    }
-  }
-  db.prepare('INSERT INTO rollup_checks (check_id, first_at) VALUES (?, ?)').run(id, firstDay)
-  for (const [from, to] of outages) {
-    const incidentId = incidents.open({
-      checkId: id,
-      at: from,
-      regions: REGIONS.slice(0, 2),
-      firstError: null,
-    })
-    if (to < NOW) incidents.resolve(incidentId, to)
-  }
-  store.insert(REGIONS.map((region) => benchResult(id, region, NOW - 30_000, false, base)))
+db.pragma('synchronous = OFF')
+seedRollups({
+  db,
+  store,
+  incidents,
+  checkIds: checks.map((check) => check.id),
+  regions: REGIONS,
+  now: NOW,
 })
-for (let i = 0; i < CHECKS; i++) seedCheck(i)
+db.pragma('synchronous = NORMAL')
 db.pragma('wal_checkpoint(TRUNCATE)')
 const size = statSync(join(dir, 'hub.db')).size
 console.log(
   `seeded in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s: ${(size / 1e6).toFixed(0)} MB, ${(store.rollups.tableRows().rollup_minutes ?? 0).toLocaleString('en-US')} minute rows, ${(store.rollups.tableRows().rollup_days ?? 0).toLocaleString('en-US')} day rows\n`,
 )
 
+const alertState = (checkId: string) => ({
+  checkId,
+  status: 'up' as const,
+  regions: Object.fromEntries(REGIONS.map((r) => [r, 'passing' as const])),
+  failingRegions: [],
+  since: NOW - DAY,
+  incidentId: null,
+})
+// The hub's read model, as the hub serves the list: loaded once, answers kept.
+const loadStarted = performance.now()
+const readModel = startReadModel({
+  db,
+  config: () => outcome.config,
+  results: store,
+  incidents,
+  alertState,
+  clock: { now: () => NOW },
+  logger: silentLogger(),
+})
+await readModel.ready()
+console.log(`read model loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s\n`)
+
 const app = new Hono()
-app.route(
-  '/',
-  checkRoutes({
+for (const [prefix, model] of [
+  ['', readModel],
+  ['/stores', undefined],
+] as const) {
+  const routes = checkRoutes({
     checks: () => checks,
     results: store,
-    alertState: (checkId) => ({
-      checkId,
-      status: 'up',
-      regions: Object.fromEntries(REGIONS.map((r) => [r, 'passing' as const])),
-      failingRegions: [],
-      since: NOW - DAY,
-      incidentId: null,
-    }),
+    alertState,
     outages: (checkId, from, to) => incidents.outages(checkId, from, to),
     now: () => NOW,
-  }),
-)
+    readModel: model,
+  })
+  app.route(prefix || '/', routes)
+}
 app.onError((error, c) =>
   c.json({ error: error.message }, error instanceof HTTPException ? error.status : 500),
 )
@@ -199,6 +147,11 @@ const rows = [
     200,
   ),
   await time(
+    'the same from the stores, without the read model (as before it)',
+    () => '/stores/api/v1/checks',
+    200,
+  ),
+  await time(
     "a check's 30-day history: GET .../history?from=-30d (default step 6h, 120 buckets)",
     () => `/api/v1/checks/${pick()}/history?from=${NOW - 30 * DAY}&to=${NOW}`,
     200,
@@ -225,5 +178,6 @@ const rows = [
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
 for (const r of rows)
   console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+await readModel.close()
 db.close()
 rmSync(dir, { recursive: true, force: true })

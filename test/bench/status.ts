@@ -128,7 +128,17 @@ interface Answer {
   etag: string | undefined
   body: Buffer
 }
-function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
+/** A request; once more on a kept-alive socket the server had just closed. */
+async function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  try {
+    return await getOnce(path, headers)
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ECONNRESET') throw error
+    return getOnce(path, headers)
+  }
+}
+
+function getOnce(path: string, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now()
   return new Promise((resolve, reject) => {
     const req = request(
