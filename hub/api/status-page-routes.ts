@@ -89,12 +89,14 @@ function makeDigest(model: PageModel): string {
   return tag(
     JSON.stringify([
       model.state,
+      model.historyKey ?? null,
+      // With a history key the finished days are said by it; only today's bar is read.
       model.components.map((c) => [
         c.id,
         c.state,
         c.reason,
         c.uptimeText,
-        c.days.map((d) => d.label),
+        model.historyKey ? c.days.at(-1)?.label : c.days.map((d) => d.label),
       ]),
       model.posts.map((p) => [p.id, p.updatedAt, p.status, p.published]),
       model.page,

@@ -55,6 +55,11 @@ export interface DailyHistory {
    * a page reuses what it computed from them until it does.
    */
   generation?(): number
+  /**
+   * True when `generation` changes with every change of a finished bucket (the read
+   * model's history): a page then reads finished days only for what it does not keep.
+   */
+  readonly stableGeneration?: boolean
 }
 
 /** A component's minutes in one bucket. `counted` is observed time outside maintenance. */

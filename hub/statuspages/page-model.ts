@@ -80,6 +80,12 @@ export interface PageGroup {
 export interface PageModel {
   page: StatusPageConfig
   generatedAt: number
+  /**
+   * Says which finished days the bars show (their first day and the history's
+   * generation) where the history's generation tells every change of them; digests of the
+   * page read it instead of every bar's words.
+   */
+  historyKey?: string
   state: ComponentState
   headline: string
   /** Why, in a line: "Website: Certificate expires in 5 days", or an incident's title. */
@@ -215,7 +221,20 @@ export function buildPageModel(
   )
   const today = starts.at(-1)!
   // Finished days first: reading them may refresh them, which the generation then says.
-  const pastDays = sources.history.days(allIds, from, today)
+  // A history whose generation says every change of a finished day (the read model's)
+  // is read only for the components whose finished days are not kept already.
+  const stable = sources.history.stableGeneration === true
+  const before = stable ? sources.history.generation?.() : undefined
+  const pastIds = stable
+    ? page.components.flatMap((config) => {
+        const id = componentId(config)
+        const ids = config.checks.filter((checkId) => specs.has(checkId))
+        return PAST_MEMO.has(`${page.slug}:${id}:${from}:${before}:${ids.join(',')}`) ? [] : ids
+      })
+    : allIds
+  const pastDays =
+    pastIds.length > 0 ? sources.history.days(pastIds, from, today) : new Map<string, never[]>()
+  const readPast = new Set(pastIds)
   const todays = sources.history.days(allIds, today, today + DAY_MS)
   const generation = sources.history.generation?.()
   const spansOf = (ids: string[]) => (lo: number, hi: number) =>
@@ -237,7 +256,11 @@ export function buildPageModel(
       generation === undefined ? null : `${page.slug}:${id}:${from}:${generation}:${ids.join(',')}`
     let past = memoKey === null ? undefined : PAST_MEMO.get(memoKey)
     if (!past) {
-      const minutes = componentBuckets(ids, pastDays, starts.slice(0, -1), DAY_MS, spansOf(ids))
+      // A component kept before the generation moved on is read now, on its own.
+      const rows = ids.every((checkId) => readPast.has(checkId))
+        ? pastDays
+        : sources.history.days(ids, from, today)
+      const minutes = componentBuckets(ids, rows, starts.slice(0, -1), DAY_MS, spansOf(ids))
       past = minutes.map(dayBar)
       if (memoKey !== null) {
         if (PAST_MEMO.size >= PAST_MEMO_MAX) PAST_MEMO.clear()
@@ -294,6 +317,7 @@ export function buildPageModel(
   return {
     page,
     generatedAt: now,
+    ...(stable && generation !== undefined ? { historyKey: `${from}:${generation}` } : {}),
     state: headline.state,
     headline: HEADLINES[headline.state],
     reason: headline.reason,

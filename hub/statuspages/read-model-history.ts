@@ -62,6 +62,11 @@ export class ReadModelHistory implements DailyHistory {
     return this.#fallback.latencyP95(checkIds, from, to)
   }
 
+  /** Its generation says every change of a finished day once the read model has its days. */
+  get stableGeneration(): boolean {
+    return this.#model.daysReady()
+  }
+
   generation(): number {
     return this.#model.daysReady()
       ? 1e9 + this.#model.daysGeneration()
