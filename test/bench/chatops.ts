@@ -98,9 +98,13 @@ try {
   const p99 = percentile(ms, 99)
   const [load] = (await import('node:os')).loadavg()
 
-  console.log(`bench:chatops  a hub and ${REGIONS.length} probe processes, load average ${load!.toFixed(1)}`)
+  console.log(
+    `bench:chatops  a hub and ${REGIONS.length} probe processes, load average ${load!.toFixed(1)}`,
+  )
   console.log('')
-  console.log(`run latte      immediate answer ${Math.round(run.ms)} ms, region table posted after ${Math.round(tableMs)} ms`)
+  console.log(
+    `run latte      immediate answer ${Math.round(run.ms)} ms, region table posted after ${Math.round(tableMs)} ms`,
+  )
   console.log(
     `burst          ${BURST} commands at once: p50 ${Math.round(percentile(ms, 50))} ms, p95 ${Math.round(percentile(ms, 95))} ms, p99 ${Math.round(p99)} ms, max ${Math.round(ms.at(-1)!)} ms; all answered in ${Math.round(wall)} ms; ${failed} not 200`,
   )
