@@ -164,10 +164,14 @@ export async function startNetwork(options: {
     },
     async everyRegionUp(checkId = 'site', timeoutMs = 30_000) {
       const regions = [...new Set(network.probes.map((probe) => probe.region))]
-      await waitFor(`every region to report ${checkId} up`, async () => {
-        const check = await network.getJson(`/api/v1/checks/${checkId}`)
-        return regions.every((region) => check.regions?.[region]?.latest?.status === 'up')
-      }, timeoutMs)
+      await waitFor(
+        `every region to report ${checkId} up`,
+        async () => {
+          const check = await network.getJson(`/api/v1/checks/${checkId}`)
+          return regions.every((region) => check.regions?.[region]?.latest?.status === 'up')
+        },
+        timeoutMs,
+      )
     },
     async stop() {
       await Promise.all(network.probes.map((probe) => probe.stop()))
