@@ -201,6 +201,10 @@ export function createApp(deps: HubAppDeps): Hono {
   // ?tag and ?q as the check list is), kept until a state, a result of a check it shows,
   // or INTERNAL_MAX_AGE_MS changes it; a reload with its ETag gets 304.
   const internalPages = new ResponseCache(64)
+  const internalShown = new Map<
+    string,
+    ReturnType<typeof internalPageOf> & { version: number; checks: CheckSpec[] }
+  >()
   app.get('/internal', async (c) => {
     if (!internalAccess(c, deps.apiToken)) {
       c.header('cache-control', 'private, no-store')
@@ -222,18 +226,20 @@ export function createApp(deps: HubAppDeps): Hono {
       const html = await renderStatusPage(buildStatusPageModel(pageSources, now, query))
       return sendAnswer(c, answerOf(html, 'text/html; charset=utf-8'), headers)
     }
-    const page = internalPageOf(pageSources, query)
+    // Which checks a query shows changes only with the model's version (states, deploys).
+    const search = new URL(c.req.url).search
+    const version = model.version()
+    let page = internalShown.get(search)
+    if (!page || page.version !== version || page.checks !== deps.checks()) {
+      page = { version, checks: deps.checks(), ...internalPageOf(pageSources, query) }
+      internalShown.set(search, page)
+      if (internalShown.size > 64) internalShown.delete(internalShown.keys().next().value!)
+    }
     const stamp = `${model.version()}:${page.shown.map((spec) => model.checkVersion(spec.id)).join(',')}`
-    const answer = await internalPages.get(
-      new URL(c.req.url).search,
-      stamp,
-      now,
-      INTERNAL_MAX_AGE_MS,
-      async () => {
-        const html = await renderStatusPage(buildStatusPageModel(pageSources, now, query))
-        return answerOf(html, 'text/html; charset=utf-8', etagOf(html))
-      },
-    )
+    const answer = await internalPages.get(search, stamp, now, INTERNAL_MAX_AGE_MS, async () => {
+      const html = await renderStatusPage(buildStatusPageModel(pageSources, now, query))
+      return answerOf(html, 'text/html; charset=utf-8', etagOf(html))
+    })
     return sendAnswer(c, answer, headers)
   })
   app.post('/internal/login', async (c) => {

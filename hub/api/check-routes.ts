@@ -138,6 +138,14 @@ function afterOf(cursor: string): string {
   return bad('cursor: not a cursor this hub handed out; start again without one')
 }
 
+/** Each check's place in the deployed list, made once per list. */
+const POSITIONS = new WeakMap<CheckSpec[], Map<string, number>>()
+function positions(all: CheckSpec[]): Map<string, number> {
+  let found = POSITIONS.get(all)
+  if (!found) POSITIONS.set(all, (found = new Map(all.map((spec, i) => [spec.id, i]))))
+  return found
+}
+
 export function checkRoutes(deps: CheckRouteDeps): Hono {
   const app = new Hono()
   const sources = () => ({ ...deps, history: deps.results.history })
@@ -158,6 +166,10 @@ export function checkRoutes(deps: CheckRouteDeps): Hono {
   }
 
   const lists = new ResponseCache(128)
+  const filters = new Map<
+    string,
+    ReturnType<typeof filterChecks> & { version: number; all: CheckSpec[] }
+  >()
   app.get('/api/v1/checks', async (c) => {
     const limitRaw = c.req.query('limit')
     const limit = limitRaw === undefined ? DEFAULT_LIMIT : Number(limitRaw)
@@ -182,14 +194,28 @@ export function checkRoutes(deps: CheckRouteDeps): Hono {
     const all = deps.checks()
     const model = deps.readModel
     const statusOf = (id: string) => (model ? model.statusOf(id) : deps.alertState(id).status)
-    const { summary, matching } = filterChecks(all, statusOf, { states, tags, q })
+    // With the read model, the filter's outcome changes only with its version (states, deploys).
+    const filterKey = `${states.join(',')}|${tags.join(',')}|${q ?? ''}`
+    let filtered = model ? filters.get(filterKey) : undefined
+    if (!filtered || filtered.version !== model!.version() || filtered.all !== all) {
+      filtered = {
+        version: model?.version() ?? 0,
+        all,
+        ...filterChecks(all, statusOf, { states, tags, q }),
+      }
+      if (model) {
+        filters.set(filterKey, filtered)
+        if (filters.size > 64) filters.delete(filters.keys().next().value!)
+      }
+    }
+    const { summary, matching } = filtered
     let start = 0
     if (cursor !== undefined) {
       const after = afterOf(cursor)
       const index = all.findIndex((spec) => spec.id === after)
       if (index === -1)
         bad(`cursor: check "${after}" is no longer deployed; start again without a cursor`)
-      const position = new Map(all.map((spec, i) => [spec.id, i]))
+      const position = positions(all)
       start = matching.findIndex((spec) => position.get(spec.id)! > index)
       if (start === -1) start = matching.length
     }
