@@ -106,7 +106,8 @@ export default defineMonitoring({
     }),
     // A user journey in a real Chromium: open the shop, log in, see the account. The demo
     // runs it from one region (one Chromium is enough on a laptop); while the target is
-    // down its incident shows the screenshot of the step that failed.
+    // down its incident shows the screenshot of the step that failed. The shop runs on the
+    // API, so its alert waits for the API's: one outage pages once.
     browser('demo-shop', {
       name: 'Demo shop journey',
       script: './browser/shop.ts',
@@ -117,6 +118,7 @@ export default defineMonitoring({
       secrets: ['DEMO_SHOP_PASSWORD'],
       expect: { lcp: { below: '2.5s' } },
       tags: ['demo', 'web'],
+      dependsOn: ['demo-api'],
     }),
     // A push monitor: the demo's fake cron job pings it every 30 s, and reports a failure
     // while the API is down (the job needs it, so its alert waits for the API's).
