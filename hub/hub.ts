@@ -44,6 +44,7 @@ import { ProbeRegistry } from './probes/probe-registry.ts'
 import { HubState } from './store/hub-state.ts'
 import { openDatabase } from './store/database.ts'
 import { ResultStore } from './store/result-store.ts'
+import { ResultWriter } from './store/result-writer.ts'
 import { createHistory } from './history/history-wiring.ts'
 import { DEFAULT_RETENTION, type Retention } from './history/retention.ts'
 import { startSlos } from './slo/slo-wiring.ts'
@@ -117,9 +118,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const topics = topicsFor(options.topicPrefix)
   mkdirSync(options.dataDir, { recursive: true })
 
-  const db = openDatabase(join(options.dataDir, 'hub.db'))
+  const dbFile = join(options.dataDir, 'hub.db')
+  const db = openDatabase(dbFile)
   const retention = options.retention ?? DEFAULT_RETENTION
-  const results = new ResultStore(db, { retention: () => retention })
+  const results = new ResultStore(db, { retention: () => retention, logger })
   const incidents = new IncidentStore(db)
   const deadLetters = new DeadLetters(db)
   const state = await HubState.open(options.dataDir)
@@ -137,6 +139,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     throw error
   }
   const config = () => live.config()
+  // SQLite writes of results, their folds and checkpoints run on the store's threads.
+  const writer = await ResultWriter.start({ file: dbFile, logger })
+  results.attachWriter(writer)
   logger.info(
     {
       version: live.deployed().bundle.version,
@@ -336,6 +341,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       broker: link.connected() ? 'connected' : 'disconnected',
       configVersion: live.deployed().bundle.version,
       ingest: { ...ingest.counters },
+      storage: writer.lastStats(),
     }),
     now: () => clock.now(),
     heartbeats,
@@ -400,6 +406,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // No new batches from here on; the ones already taken are committed and acked
       // (their acks go out before the link closes), and probes resend the rest.
       await link.stopAccepting()
+      await ingest.drain()
       await server.close()
       // After the server: no ping can arrive any more, and its state write is waited for.
       await heartbeats.close()
@@ -413,6 +420,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await broker?.close()
       credentials.unwatch()
       await registry.flush()
+      await writer.close()
       db.close()
     },
   }

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../lib/logger.ts'
 import { makeResult } from '../test/fixtures/results.ts'
 import { tempDir } from '../test/fixtures/temp-dir.ts'
@@ -11,7 +11,14 @@ interface Sent {
   ids: string[]
 }
 
-function setup(options: { batchSize?: number; maxInFlight?: number; ackTimeoutMs?: number } = {}) {
+function setup(
+  options: {
+    batchSize?: number
+    maxInFlight?: number
+    ackTimeoutMs?: number
+    shortQueueBytes?: number
+  } = {},
+) {
   const outbox = new Outbox(join(tempDir('vantage-publisher-'), 'outbox.db'))
   const sent: Sent[] = []
   let connected = true
@@ -125,5 +132,55 @@ describe('Publisher', () => {
     await t.publisher.pump()
     expect(t.sent).toHaveLength(0)
     expect(t.outbox.depth()).toBe(2)
+  })
+
+  describe('linger', () => {
+    afterEach(() => vi.useRealTimers())
+
+    /** Adds `n` results one at a time, as the agent does, kicking after each. */
+    function measure(t: ReturnType<typeof setup>, n: number): void {
+      for (const result of results(n)) {
+        t.outbox.add([result])
+        t.publisher.kick()
+      }
+    }
+
+    it('is short while the queue is, so a result waits 50 ms, not 250', async () => {
+      vi.useFakeTimers()
+      const t = setup()
+      cleanups.push(t.cleanup)
+      measure(t, 3)
+      await vi.advanceTimersByTimeAsync(49)
+      expect(t.sent).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(t.sent.map((batch) => batch.ids.length)).toEqual([3])
+    })
+
+    it('is long under load, so that results make full batches', async () => {
+      vi.useFakeTimers()
+      const t = setup({ shortQueueBytes: 1_000 })
+      cleanups.push(t.cleanup)
+      // A backlog waits in the outbox (in flight, or not sent yet).
+      t.outbox.add(results(5))
+      measure(t, 3)
+      await vi.advanceTimersByTimeAsync(50)
+      expect(t.sent).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(200)
+      expect(t.sent.map((batch) => batch.ids.length)).toEqual([8])
+    })
+
+    it('does not hold a full batch back at all', async () => {
+      vi.useFakeTimers()
+      const t = setup({ batchSize: 4, shortQueueBytes: 1_000 })
+      cleanups.push(t.cleanup)
+      measure(t, 4)
+      await vi.advanceTimersByTimeAsync(0)
+      expect(t.sent.map((batch) => batch.ids.length)).toEqual([4])
+      measure(t, 1)
+      await vi.advanceTimersByTimeAsync(249)
+      expect(t.sent.map((batch) => batch.ids.length)).toEqual([4])
+      await vi.advanceTimersByTimeAsync(1)
+      expect(t.sent.map((batch) => batch.ids.length)).toEqual([4, 1])
+    })
   })
 })

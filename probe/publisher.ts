@@ -24,8 +24,19 @@ export interface PublisherOptions {
   batchSize?: number
   /** Batches awaiting an ack at once; bounds memory and the replay after a lost connection. */
   maxInFlight?: number
-  /** Wait this long for more results before sending a partial batch. 250 ms batches bursts cheaply. */
+  /**
+   * Wait this long for more results before sending a partial batch while the queue is
+   * long (a backlog, or a hub slow to ack): 250 ms makes full batches out of a burst.
+   */
   lingerMs?: number
+  /**
+   * The linger while the queue is short (the outbox holds at most `shortQueueBytes`,
+   * sent or not): the results of one scheduler tick still share a batch, and none waits
+   * long. Default 50 ms.
+   */
+  quickLingerMs?: number
+  /** An outbox this small is a short queue (default 32 KiB, some 50 results). */
+  shortQueueBytes?: number
   /** Resend everything unacked when the oldest batch has waited this long for its ack. */
   ackTimeoutMs?: number
   now?: () => number
@@ -42,6 +53,8 @@ export class Publisher {
   /** Highest outbox seq sent on this connection; reset to 0 to replay everything unacked. */
   private cursor = 0
   private linger: NodeJS.Timeout | undefined
+  /** Kicks (new results) since the last linger ended. */
+  private kicked = 0
   private pumping = false
   private readonly opts: Required<Omit<PublisherOptions, 'logger'>> & { logger: Logger }
   private ackTimer: NodeJS.Timeout | undefined
@@ -51,6 +64,8 @@ export class Publisher {
       batchSize: 500,
       maxInFlight: 8,
       lingerMs: 250,
+      quickLingerMs: 50,
+      shortQueueBytes: 32 * 1024,
       ackTimeoutMs: 15_000,
       now: Date.now,
       ...options,
@@ -59,13 +74,31 @@ export class Publisher {
     this.ackTimer.unref()
   }
 
-  /** New results are in the outbox: send them after a short linger so they share a batch. */
+  /**
+   * A result is in the outbox: send it after a linger so that the ones that follow share
+   * its batch. The linger is short while the queue is (measured to stored stays well
+   * under the 250 ms it took when every batch waited that long), and long under load,
+   * where batching is what keeps up. A batch's worth of new results waits for nothing.
+   */
   kick(): void {
-    if (this.linger) return
-    this.linger = setTimeout(() => {
+    this.kicked += 1
+    if (this.kicked >= this.opts.batchSize) {
+      clearTimeout(this.linger)
       this.linger = undefined
+      this.kicked = 0
       void this.pump()
-    }, this.opts.lingerMs)
+      return
+    }
+    if (this.linger) return
+    const short = this.opts.outbox.sizeBytes() <= this.opts.shortQueueBytes
+    this.linger = setTimeout(
+      () => {
+        this.linger = undefined
+        this.kicked = 0
+        void this.pump()
+      },
+      short ? this.opts.quickLingerMs : this.opts.lingerMs,
+    )
   }
 
   /** The connection (re)opened: forget what was in flight and replay the outbox from the oldest row. */

@@ -15,6 +15,7 @@ import type { Statement } from 'better-sqlite3'
 import type { Database } from '../store/database.ts'
 import type { Retention } from './retention.ts'
 import { dayTotal, sealPack } from './rollup-pack.ts'
+import { RawResultPruner } from '../store/result-prune.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -65,8 +66,9 @@ export class Pruner {
   #running: Promise<PruneReport> | null = null
   readonly #statements = new Map<string, Statement>()
   readonly #tables = new Set<string>()
-  /** The check the raw-result task goes on from, so every check gets its turn. */
-  #checkCursor = ''
+  /** The check (its code) the raw-result task goes on from, so every check gets its turn. */
+  #checkCursor = 0
+  #raw: RawResultPruner | undefined
 
   constructor(options: PrunerOptions) {
     this.#options = options
@@ -214,25 +216,21 @@ export class Pruner {
     return tasks
   }
 
-  /** Raw results before `before`, a check at a time through the (check, time) index. */
+  /** Raw results before `before`, a check at a time (hub/store/result-prune.ts). */
   #pruneRaw(before: number, limit: number): number {
-    const checks = this.#sql<[string], { checkId: string }>(
-      'SELECT DISTINCT check_id AS checkId FROM latest_results WHERE check_id >= ? ORDER BY check_id',
-    ).all(this.#checkCursor)
-    const del = this.#sql<[string, number, number]>(
-      `DELETE FROM results WHERE rowid IN
-         (SELECT rowid FROM results WHERE check_id = ? AND scheduled_at < ? LIMIT ?)`,
-    )
+    this.#raw ??= new RawResultPruner(this.#options.db)
     let deleted = 0
-    for (const { checkId } of checks) {
-      deleted += del.run(checkId, before, limit - deleted).changes
+    for (const check of this.#raw.checks(this.#checkCursor)) {
+      deleted += this.#options.db.transaction(() =>
+        this.#raw!.prune(check, before, limit - deleted),
+      )()
       if (deleted >= limit) {
         // This check may have more: start from it next time.
-        this.#checkCursor = checkId
+        this.#checkCursor = check
         return deleted
       }
     }
-    this.#checkCursor = ''
+    this.#checkCursor = 0
     return deleted
   }
 

@@ -4,6 +4,7 @@ import { makeResult } from '../../test/fixtures/results.ts'
 import { openDatabase, type Database } from '../store/database.ts'
 import { IncidentResults } from './incident-results.ts'
 import { ResultStore } from '../store/result-store.ts'
+import { decodeBlock, encodeBlock } from '../store/result-blocks.ts'
 
 const MIN = 60_000
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
@@ -136,7 +137,16 @@ describe('IncidentResults samples', () => {
 
   it('shows a result it cannot read as such instead of failing', () => {
     outageScenario()
-    db.prepare("UPDATE results SET json = '{' WHERE status = 'down'").run()
+    // Each down result's body loses its format byte; the blocks around them stay whole.
+    type Block = { id: number; first_at: number; body: Uint8Array }
+    for (const row of db.prepare<[], Block>('SELECT id, first_at, body FROM results').all()) {
+      const entries = decodeBlock(row.body, row.first_at).map((entry) =>
+        entry.status === 2
+          ? { ...entry, body: Uint8Array.of(99, ...entry.body.subarray(1)) }
+          : entry,
+      )
+      db.prepare('UPDATE results SET body = ? WHERE id = ?').run(encodeBlock(entries), row.id)
+    }
 
     const [sample] = runs.samples('api', T0, T0 + 10 * MIN, 1)
     expect(sample?.error?.code).toBe('UNREADABLE')

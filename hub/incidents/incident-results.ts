@@ -9,7 +9,8 @@
  */
 import type { CheckStatus } from '../../checks/result.ts'
 import type { Database } from '../store/database.ts'
-import { RESULT_SCHEMA } from '../store/result-schema.ts'
+import { openResultTables } from '../store/result-schema.ts'
+import { ResultReads } from '../store/result-reads.ts'
 import { ROLLUP_MS, minuteStart } from '../store/status-counts.ts'
 import { RollupHistory } from '../history/history-reader.ts'
 import { RollupStore } from '../history/rollup-store.ts'
@@ -36,62 +37,20 @@ export interface RunCounts {
 /** What counts as a failed run unless a caller says otherwise. */
 const FAILED: readonly CheckStatus[] = ['down']
 
-interface SampleRow {
-  id: string
-  region: string
-  probe_id: string
-  scheduled_at: number
-  status: CheckStatus
-  duration_ms: number
-  json: string
-}
-
-function errorOf(json: string): SampleResult['error'] {
-  try {
-    const error = (JSON.parse(json) as { error?: { code?: unknown; message?: unknown } }).error
-    if (!error) return null
-    return { code: String(error.code ?? ''), message: String(error.message ?? '') }
-  } catch {
-    // A corrupt row must not take the incident view down with it.
-    return { code: 'UNREADABLE', message: 'the stored result is not valid JSON' }
-  }
-}
-
 /**
  * @example
  * const runs = new IncidentResults(db)
  * runs.failedRuns('api', incident.startedAt, incident.endedAt ?? Date.now())
  */
 export class IncidentResults {
-  readonly #oldestRaw
-  readonly #rawCounts
+  readonly #raw: ResultReads
   readonly #history: RollupHistory
-  readonly #samples
 
   /** Creates the result tables when missing, so it can be built before the ResultStore. */
   constructor(db: Database) {
-    db.exec(RESULT_SCHEMA)
-    this.#oldestRaw = db.prepare<[string], { oldest: number | null }>(
-      'SELECT MIN(scheduled_at) AS oldest FROM results WHERE check_id = ?',
-    )
-    this.#rawCounts = db.prepare<[string, number, number], { status: CheckStatus; n: number }>(
-      `SELECT status, COUNT(*) AS n FROM results
-       WHERE check_id = ? AND scheduled_at >= ? AND scheduled_at < ?
-       GROUP BY status`,
-    )
     this.#history = new RollupHistory(new RollupStore(db))
-    // Ranked per region, so the first rows are the first failure of each region and a
-    // region that failed later still shows up before a second sample of the first one.
-    this.#samples = db.prepare<[string, string, number, number, number], SampleRow>(
-      `SELECT id, region, probe_id, scheduled_at, status, duration_ms, json FROM (
-         SELECT *, ROW_NUMBER() OVER (PARTITION BY region ORDER BY scheduled_at, id) AS nth
-         FROM results
-         WHERE check_id = ? AND status IN (SELECT value FROM json_each(?))
-           AND scheduled_at >= ? AND scheduled_at < ?
-       )
-       ORDER BY nth, scheduled_at, id
-       LIMIT ?`,
-    )
+    openResultTables(db)
+    this.#raw = new ResultReads(db)
   }
 
   /**
@@ -102,7 +61,7 @@ export class IncidentResults {
   counts(checkId: string, from: number, to: number): RunCounts {
     const counts: RunCounts = { up: 0, degraded: 0, down: 0 }
     if (to <= from) return counts
-    const oldest = this.#oldestRaw.get(checkId)?.oldest ?? null
+    const oldest = this.#raw.oldest(checkId)
     let rawFrom = from
     if (oldest === null || oldest > from) {
       const split = oldest === null ? to : Math.min(to, minuteStart(oldest) + ROLLUP_MS)
@@ -114,9 +73,10 @@ export class IncidentResults {
       rawFrom = split
     }
     if (rawFrom < to) {
-      for (const { status, n } of this.#rawCounts.all(checkId, rawFrom, to)) {
-        if (status !== 'inconclusive') counts[status] += n
-      }
+      const raw = this.#raw.countByStatus(checkId, rawFrom, to)
+      counts.up += raw.up ?? 0
+      counts.degraded += raw.degraded ?? 0
+      counts.down += raw.down ?? 0
     }
     return counts
   }
@@ -150,15 +110,14 @@ export class IncidentResults {
     failed: readonly CheckStatus[] = FAILED,
   ): SampleResult[] {
     if (limit <= 0 || to <= from) return []
-    const rows = this.#samples.all(checkId, JSON.stringify(failed), from, to, limit)
-    return rows.map((row) => ({
-      id: row.id,
-      region: row.region,
-      probeId: row.probe_id,
-      scheduledAt: row.scheduled_at,
-      status: row.status,
-      error: errorOf(row.json),
-      durationMs: row.duration_ms,
+    return this.#raw.samples(checkId, failed, from, to, limit).map((result) => ({
+      id: result.id,
+      region: result.region,
+      probeId: result.probeId,
+      scheduledAt: result.scheduledAt,
+      status: result.status,
+      error: result.error ? { code: result.error.code, message: result.error.message } : null,
+      durationMs: result.durationMs,
     }))
   }
 

@@ -20,6 +20,7 @@ import { decodeMessage, resultBatchSchema, type Topics } from '../../checks/wire
 import type { Logger } from '../../lib/logger.ts'
 import type { ResultStore } from '../store/result-store.ts'
 import type { DeadLetters } from './dead-letters.ts'
+import { surelyValid } from './quick-check.ts'
 
 export interface IngestCounters {
   batches: number
@@ -39,7 +40,7 @@ export interface IngestOptions {
   onStored: (results: CheckResult[]) => void
   /** True for a result scheduled inside a maintenance window of its check. Default: never. */
   inMaintenance?: (result: CheckResult) => boolean
-  /** Tells the probe its batch is committed. */
+  /** Tells the probe its batches are committed. */
   ack: (probeId: string, batchIds: string[]) => void
   /**
    * The region a probe's credential binds it to (its token's, from credentials.json),
@@ -73,6 +74,11 @@ export class Ingest {
     inMaintenance: 0,
   }
 
+  /** Acks waiting for the end of this turn of the event loop, by probe. */
+  readonly #acks = new Map<string, string[]>()
+  /** Batches handed to the writer thread and not settled yet. */
+  readonly #inFlight = new Set<Promise<void>>()
+
   constructor(private readonly options: IngestOptions) {}
 
   /** Handles one message from a results topic. Never throws. */
@@ -97,7 +103,10 @@ export class Ingest {
     const valid: CheckResult[] = []
     const bound = this.options.regionOf?.(sender)
     batch.results.forEach((raw, index) => {
-      const parsed = checkResultSchema.safeParse(raw)
+      // The common result needs no zod: surelyValid keeps it as parsed, the schema copies.
+      const parsed = surelyValid(raw)
+        ? { success: true as const, data: raw as CheckResult }
+        : checkResultSchema.safeParse(raw)
       if (!parsed.success) {
         const reason = describeIssues(parsed.error.issues, ['results', index])
         return this.rejectResult(topic, sender, raw, reason)
@@ -121,34 +130,72 @@ export class Ingest {
       valid.push(parsed.data)
     })
 
-    try {
-      this.accept(valid)
-      this.counters.batches += 1
-    } catch (error) {
+    const failed = (error: unknown) =>
       // Not acking makes the probe resend the batch later: nothing is lost while storage is sick.
       this.options.logger.error(
         { err: error, sender, batchId: batch.batchId },
         'storing a result batch failed',
       )
-      return
+    let pending: Promise<void> | void
+    try {
+      pending = this.#accept(valid, this.options.store.writesInBackground())
+    } catch (error) {
+      return failed(error)
     }
-    this.options.ack(sender, [batch.batchId])
+    if (!pending) {
+      this.counters.batches += 1
+      return this.options.ack(sender, [batch.batchId])
+    }
+    const settled = pending.then(() => {
+      this.counters.batches += 1
+      this.#ackSoon(sender, batch.batchId)
+    }, failed)
+    this.#inFlight.add(settled)
+    void settled.finally(() => this.#inFlight.delete(settled))
   }
 
   /**
-   * Stores valid results (a probe's batch, or results the hub measured itself, such as
-   * heartbeats) and hands what is new and outside maintenance to the alert engine.
-   * Throws when storage fails, so that the caller does not ack what it did not keep.
+   * Resolves once every batch taken so far is committed (or failed) and its ack is
+   * sent, for a hub that stops: call it after unsubscribing from results.
+   */
+  async drain(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight])
+    if (this.#acks.size > 0) await new Promise((resolve) => setImmediate(resolve))
+  }
+
+  /**
+   * Stores results the hub measured itself (heartbeats) and hands what is new and
+   * outside maintenance to the alert engine, before it returns: a ping is answered once
+   * its result is stored. Throws when storage fails.
    */
   accept(valid: CheckResult[]): void {
+    this.#accept(valid, false)
+  }
+
+  /**
+   * Stores valid results and tells the listeners; in the background (through the
+   * store's writer thread) it returns a promise, settled once they are committed, and
+   * throws or rejects when storage fails, so that the caller does not ack what it did not keep.
+   */
+  #accept(valid: CheckResult[], background: false): void
+  #accept(valid: CheckResult[], background: boolean): void | Promise<void>
+  #accept(valid: CheckResult[], background: boolean): void | Promise<void> {
     const maintained = new Set<CheckResult>()
-    const stored = this.options.store.insert(valid, {
-      inMaintenance: (result) => {
-        const inside = this.inMaintenance(result)
-        if (inside) maintained.add(result)
-        return inside
-      },
-    })
+    const inMaintenance = (result: CheckResult) => {
+      const inside = this.inMaintenance(result)
+      if (inside) maintained.add(result)
+      return inside
+    }
+    const { store } = this.options
+    if (!background) return this.#stored(valid, store.insert(valid, { inMaintenance }), maintained)
+    if (valid.length === 0) return Promise.resolve()
+    return store
+      .write(valid, { inMaintenance })
+      .then((stored) => this.#stored(valid, stored, maintained))
+  }
+
+  /** Counts what was stored and tells the listeners and the alert engine, in that order. */
+  #stored(valid: CheckResult[], stored: CheckResult[], maintained: Set<CheckResult>): void {
     const judged = stored.filter((result) => !maintained.has(result))
     this.counters.results += stored.length
     this.counters.duplicates += valid.length - stored.length
@@ -156,6 +203,20 @@ export class Ingest {
     if (stored.length > 0) this.#tell(() => this.options.onAccepted?.(stored))
     if (judged.length > 0)
       this.options.onStored(judged.sort((a, b) => a.scheduledAt - b.scheduledAt))
+  }
+
+  /** Acks of batches committed together go out together, one message per probe. */
+  #ackSoon(probeId: string, batchId: string): void {
+    const batchIds = this.#acks.get(probeId)
+    if (batchIds) return void batchIds.push(batchId)
+    this.#acks.set(probeId, [batchId])
+    if (this.#acks.size === 1) {
+      setImmediate(() => {
+        const acks = [...this.#acks]
+        this.#acks.clear()
+        for (const [probe, ids] of acks) this.options.ack(probe, ids)
+      })
+    }
   }
 
   /**

@@ -27,9 +27,10 @@ const CACHE_KIB = 64 * 1024
  * WAL pages before an automatic checkpoint (default 1000). A batch dirties a few hundred
  * pages, so the default copies the same hot pages back into the database every few
  * batches; 10,000 pages (about 40 MiB of WAL) lets them be written back once instead.
- * Measured here: about 1.3x the ingest rate.
+ * Measured here: about 1.3x the ingest rate. The hub turns it off once its store's worker
+ * threads run (hub/store/result-writer.ts): its checkpointer does it there, off the event loop.
  */
-const WAL_AUTOCHECKPOINT_PAGES = 10_000
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 /**
  * Opens (and creates when missing) a database file, or an in-memory database for `':memory:'`.

@@ -140,7 +140,7 @@ describe('insert', () => {
       status: 'sideways',
     }
 
-    expect(() => store.insert([good, bad as CheckResult])).toThrow(/CHECK constraint/)
+    expect(() => store.insert([good, bad as CheckResult])).toThrow(/unknown status "sideways"/)
     expect(store.countRaw()).toBe(0)
     expect(store.countRollup()).toBe(0)
   })

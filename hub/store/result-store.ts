@@ -1,31 +1,44 @@
 /**
  * Raw results and per-minute rollups in SQLite.
  *
- * Raw rows are kept for a short retention (`pruneRaw`) and serve the "recent results"
- * view. Rollups (hub/history/) hold counts per status, durations and a latency histogram
- * for each (check, region) per minute, hour and day: availability, charts and
- * status-page bars read them, so they stay cheap however long the hub has been running.
- * The newest result of each (check, region) is kept apart for the status page.
+ * Raw results are kept for a short retention (`pruneRaw`), compact (result-schema.ts),
+ * and serve the "recent results" view and incident samples. Rollups (hub/history/) hold
+ * counts per status, durations and a latency histogram for each (check, region) per
+ * minute, hour and day: availability, charts and status-page bars read them, so they
+ * stay cheap however long the hub has been running. The newest result of each (check,
+ * region) is kept apart for the status page.
  *
- * Ingest is exactly-once: a result id is stored once, and a rollup counts a result
- * only in the transaction that stored it, so a re-delivered batch changes nothing.
+ * In the hub, probes' results are written by a writer thread (result-writer.ts) through
+ * `write`: committed to a journal before their batch is acked, folded into the per-check
+ * tables and the rollups every few seconds. `insert` stores on the calling connection,
+ * at once: for the results the hub measures itself, tests and tools.
+ *
+ * Ingest is exactly-once: a result (check, time, id) is stored once, and a rollup counts
+ * it in the same transaction that moves it into the per-check tables, so a re-delivered
+ * batch changes nothing.
  *
  * A result measured inside a maintenance window of its check is stored as it came, but
  * its rollup counts it as `maintenance` instead of under its status, so availability
  * and status bars read from rollups leave it out without knowing about windows.
  */
-import type { CheckResult, CheckStatus } from '../../checks/result.ts'
+import type { CheckResult } from '../../checks/result.ts'
 import { seriesOf } from '../../checks/spec.ts'
-import type { Database } from './database.ts'
-import { migrateResultSchema, RESULT_SCHEMA } from './result-schema.ts'
+import { WAL_AUTOCHECKPOINT_PAGES, type Database } from './database.ts'
+import { openResultTables, type MigrationReport } from './result-schema.ts'
 import { addCounts, emptyCounts, type StatusCounts } from './status-counts.ts'
-import { RollupStore, type RunSample } from '../history/rollup-store.ts'
+import { RollupStore } from '../history/rollup-store.ts'
 import { RollupHistory } from '../history/history-reader.ts'
 import type { Retention } from '../history/retention.ts'
+import type { Logger } from '../../lib/logger.ts'
+import { ResultNames } from './result-names.ts'
+import { ResultReads } from './result-reads.ts'
+import { encodeBatch } from './result-batch.ts'
+import { decodeCheckEntries } from './result-blocks.ts'
+import { ResultRows } from './result-rows.ts'
+import { RawResultPruner } from './result-prune.ts'
+import type { ResultWriter } from './result-writer.ts'
 
 export type { StatusCounts } from './status-counts.ts'
-
-type JsonRow = { json: string }
 
 /** How `insert` treats a batch. */
 export interface InsertOptions {
@@ -39,75 +52,86 @@ export interface InsertOptions {
 /** Stores results and their per-minute rollups. Creates its tables when missing. */
 export class ResultStore {
   readonly #db: Database
-  readonly #insertResult
-  readonly #upsertLatest
-  readonly #latestPerRegion
-  readonly #recent
-  readonly #recentInRegion
-  readonly #prune: (olderThan: number) => number
+  readonly #reads: ResultReads
+  readonly #names: ResultNames
+  readonly #rows: ResultRows
   readonly #insertBatch: (results: CheckResult[], options: InsertOptions) => CheckResult[]
+  readonly #prune: (olderThan: number) => number
+  #writer: ResultWriter | null = null
+  /**
+   * The newest result of each series stored through the writer, by check: the journal
+   * reaches latest_results only when it is folded, and latestPerRegion must not wait.
+   */
+  readonly #latest = new Map<string, Map<string, CheckResult>>()
 
   /** The rollups ingest keeps current; write access for the state roller and retention. */
   readonly rollups: RollupStore
   /** Reads the rollups: windows, buckets, totals (hub/history/history-types.ts). */
   readonly history: RollupHistory
+  /** What opening this database moved from an older hub's format. */
+  readonly migrated: MigrationReport
 
-  constructor(db: Database, options: { retention?: () => Retention } = {}) {
+  constructor(db: Database, options: { retention?: () => Retention; logger?: Logger } = {}) {
     this.#db = db
-    db.exec(RESULT_SCHEMA)
     this.rollups = new RollupStore(db)
-    migrateResultSchema(db)
+    this.migrated = openResultTables(db)
+    if (this.migrated.results > 0) {
+      options.logger?.info({ ...this.migrated }, 'moved stored results to the compact format')
+    }
     this.history = new RollupHistory(this.rollups, { retention: options.retention })
-
-    // ON CONFLICT (id) rather than OR IGNORE: only a duplicate id is skipped, while a
-    // row that breaks another constraint still fails loudly instead of vanishing.
-    this.#insertResult = db.prepare<
-      [string, string, string, string, number, CheckStatus, number, string | null, string]
-    >(
-      `INSERT INTO results (id, check_id, region, probe_id, scheduled_at, status, duration_ms, error_code, json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO NOTHING`,
-    )
-    // A late result (replayed from a probe's outbox) must not hide a newer one.
-    this.#upsertLatest = db.prepare<[string, string, number, string, string]>(
-      `INSERT INTO latest_results (check_id, region, scheduled_at, id, json) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (check_id, region) DO UPDATE SET
-         scheduled_at = excluded.scheduled_at, id = excluded.id, json = excluded.json
-       WHERE (excluded.scheduled_at, excluded.id) > (latest_results.scheduled_at, latest_results.id)`,
-    )
-    this.#latestPerRegion = db.prepare<[string], JsonRow>(
-      'SELECT json FROM latest_results WHERE check_id = ? ORDER BY region',
-    )
-    this.#recent = db.prepare<[string, number], JsonRow>(
-      'SELECT json FROM results WHERE check_id = ? ORDER BY scheduled_at DESC, id DESC LIMIT ?',
-    )
-    this.#recentInRegion = db.prepare<[string, string, number], JsonRow>(
-      `SELECT json FROM results WHERE check_id = ? AND region = ?
-       ORDER BY scheduled_at DESC, id DESC LIMIT ?`,
-    )
-    const checkIds = db.prepare<[], { checkId: string }>(
-      'SELECT DISTINCT check_id AS checkId FROM latest_results',
-    )
-    const pruneCheck = db.prepare<[string, number]>(
-      'DELETE FROM results WHERE check_id = ? AND scheduled_at < ?',
-    )
-    // Every stored result has a latest_results row, so its check ids cover all raw rows.
+    const names = (this.#names = ResultNames.of(db))
+    this.#reads = new ResultReads(db)
+    this.#rows = new ResultRows(db, names, this.rollups)
+    const insertBatch = db.transaction((results: CheckResult[], options: InsertOptions) => {
+      const entries = decodeCheckEntries(encodeBatch(results, names))
+      const fresh = this.#rows.insertNow(
+        entries,
+        (i) => options.inMaintenance?.(results[i]!) ?? false,
+      )
+      return results.filter((_, i) => fresh[i])
+    })
+    this.#insertBatch = (results, options) => {
+      try {
+        const inserted = insertBatch.immediate(results, options)
+        this.#rows.settle()
+        // insertNow stored every name handed out so far.
+        const last = names.unpersisted().at(-1)
+        if (last) names.persisted(last[0])
+        return inserted
+      } catch (error) {
+        this.#rows.rollback()
+        throw error
+      }
+    }
+    const raw = new RawResultPruner(db)
     this.#prune = db.transaction((olderThan: number) => {
       let deleted = 0
-      for (const { checkId } of checkIds.all()) {
-        deleted += pruneCheck.run(checkId, olderThan).changes
-      }
+      for (const check of raw.checks()) deleted += raw.prune(check, olderThan, Infinity)
       return deleted
     })
-    this.#insertBatch = db.transaction((results: CheckResult[], options: InsertOptions) =>
-      this.#insertInTransaction(results, options),
-    )
+  }
+
+  /**
+   * Hands `write` to a writer thread (result-writer.ts) on this database. Without one,
+   * `write` stores on this connection, as `insert` does.
+   */
+  attachWriter(writer: ResultWriter | null): void {
+    this.#writer = writer
+    writer?.onNamesStored((code) => this.#names.persisted(code))
+    this.#rows.leaveJournalTo(writer !== null)
+    // The writer's checkpointer thread checkpoints; this connection must not, on the event loop.
+    this.#db.pragma(`wal_autocheckpoint = ${writer ? 0 : WAL_AUTOCHECKPOINT_PAGES}`)
+  }
+
+  /** True when `write` goes through a writer thread, and so settles later. */
+  writesInBackground(): boolean {
+    return this.#writer !== null
   }
 
   /**
    * Stores a batch in one transaction and returns the results that were new.
-   * Duplicates (by id, within the batch or from an earlier delivery) are skipped and
-   * not counted in rollups. A result is rolled up into the minute of its
+   * Duplicates (by check, time and id, within the batch or from an earlier delivery)
+   * are skipped and not counted in rollups. A result is rolled up into the minute of its
    * `scheduledAt`, so late deliveries land where they belong, and judged against
    * maintenance windows at that time too.
    *
@@ -120,47 +144,31 @@ export class ResultStore {
     return this.#insertBatch(results, options)
   }
 
-  #insertInTransaction(results: CheckResult[], options: InsertOptions): CheckResult[] {
-    const inserted: CheckResult[] = []
-    const runs: RunSample[] = []
-    const newest = new Map<string, { result: CheckResult; json: string }>()
-    for (const result of results) {
-      const json = JSON.stringify(result)
-      const { changes } = this.#insertResult.run(
-        result.id,
-        result.checkId,
-        result.region,
-        result.probeId,
-        result.scheduledAt,
-        result.status,
-        result.durationMs,
-        result.error?.code ?? null,
-        json,
-      )
-      if (changes === 0) continue
-      inserted.push(result)
-
-      // Latest results and rollups are per series: the region, or the probe of a host check.
-      const series = seriesOf(result)
-      const pair = `${result.checkId}\u0000${series}`
-      const current = newest.get(pair)?.result
-      if (!current || isNewer(result, current)) newest.set(pair, { result, json })
-      runs.push({
-        checkId: result.checkId,
-        series,
-        at: result.scheduledAt,
-        status: result.status,
-        durationMs: result.durationMs,
-        maintenance: options.inMaintenance?.(result) ?? false,
-      })
+  /**
+   * Stores a batch through the writer thread, when one is attached, and resolves with
+   * the results that were new once they are committed (durable: the batch may be acked).
+   * They reach the rollups when the writer next folds its journal, within seconds; raw
+   * reads and latestPerRegion see them at once. Asks `inMaintenance` of every result.
+   */
+  async write(results: CheckResult[], options: InsertOptions = {}): Promise<CheckResult[]> {
+    if (results.length === 0) return []
+    const writer = this.#writer
+    if (!writer) return this.insert(results, options)
+    const inMaintenance = options.inMaintenance
+    const entries = encodeBatch(results, this.#names, (i) => inMaintenance?.(results[i]!) ?? false)
+    const fresh = await writer.write(entries, [...this.#names.unpersisted()])
+    const stored: CheckResult[] = []
+    for (let i = 0; i < results.length; i++) {
+      if (fresh[i] !== 1) continue
+      const result = results[i]!
+      stored.push(result)
+      let series = this.#latest.get(result.checkId)
+      if (!series) this.#latest.set(result.checkId, (series = new Map()))
+      const name = seriesOf(result)
+      const current = series.get(name)
+      if (!current || isNewer(result, current)) series.set(name, result)
     }
-    for (const { result, json } of newest.values()) {
-      this.#upsertLatest.run(result.checkId, seriesOf(result), result.scheduledAt, result.id, json)
-    }
-    // A batch holds several results per (check, region) and per minute; the rollups fold
-    // them, so each row touched is written once.
-    this.rollups.addRuns(runs)
-    return inserted
+    return stored
   }
 
   /**
@@ -168,21 +176,17 @@ export class ResultStore {
    * for host checks, see `seriesOf`). Kept apart from raw results, so it survives `pruneRaw`.
    */
   latestPerRegion(checkId: string): Record<string, CheckResult> {
-    const latest: Record<string, CheckResult> = {}
-    for (const { json } of this.#latestPerRegion.all(checkId)) {
-      const result = JSON.parse(json) as CheckResult
-      latest[seriesOf(result)] = result
+    const latest = this.#reads.latest(checkId)
+    for (const [series, result] of this.#latest.get(checkId) ?? []) {
+      const stored = latest.get(series)
+      if (!stored || isNewer(result, stored)) latest.set(series, result)
     }
-    return latest
+    return Object.fromEntries([...latest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
   }
 
   /** Up to `limit` raw results of a check (optionally of one region), newest first. */
   recent(checkId: string, limit: number, region?: string): CheckResult[] {
-    const rows =
-      region === undefined
-        ? this.#recent.all(checkId, limit)
-        : this.#recentInRegion.all(checkId, region, limit)
-    return rows.map(({ json }) => JSON.parse(json) as CheckResult)
+    return this.#reads.recent(checkId, limit, region)
   }
 
   /**
@@ -241,17 +245,9 @@ export class ResultStore {
     return this.rollups.firstResultAt(checkId)
   }
 
-  /** Number of raw results stored, for one check or all. */
+  /** Number of raw results stored (folded or not), for one check or all. */
   countRaw(checkId?: string): number {
-    const row =
-      checkId === undefined
-        ? this.#db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM results').get()
-        : this.#db
-            .prepare<[string], { n: number }>(
-              'SELECT COUNT(*) AS n FROM results WHERE check_id = ?',
-            )
-            .get(checkId)
-    return row?.n ?? 0
+    return this.#reads.count(checkId)
   }
 
   /** Number of results counted in rollups (all statuses, and maintenance), for one check or all. */

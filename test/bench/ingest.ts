@@ -1,157 +1,94 @@
 /**
- * `npm run bench:ingest [-- N]`: publishes N synthetic results (default 200,000)
- * into a hub process's store from several simulated probes that behave like real
- * ones (batches, a window of unacked batches, done on ack), once through the hub's
- * embedded aedes broker and once through a real Mosquitto (`hub --broker`), when
- * the `mosquitto` binary is installed.
+ * `npm run bench:ingest [-- N [STEADY_S]]`: publishes synthetic results into a hub process
+ * from simulated probes that behave like real ones (batches, a window of unacked batches,
+ * done on ack), once through the hub's embedded aedes broker and once through a real
+ * Mosquitto (`hub --broker`), when the `mosquitto` binary is installed.
  *
  * For each broker, all loopback only and bounded by count and a deadline:
  * 1. batching: the same load as fast as the hub acks, in batches of 1, 50 and 500
  *    results, to show what batching buys (batch 1 sends fewer results);
- * 2. saturation: N results in batches of 500, the probe's default: results/s;
- * 3. steady load: about 2,000 results/s the way a probe sends them, a batch every
- *    250 ms (the publisher's linger) holding what was measured since the last one.
+ * 2. saturation: N results (default 200,000) in batches of 500, the probe's default:
+ *    results/s, and the hub's CPU time per result (its process, all threads);
+ * 3. steady load: 2,000 results/s for STEADY_S seconds (default 30) the way probes send
+ *    them: each result goes into a real outbox when it is measured and the probe's own
+ *    publisher sends it (its linger, batches and window). Over the part after a warm-up:
+ *    measured→commit latency, the longest event-loop stall of the hub's main thread
+ *    (monitorEventLoopDelay, sampled by a preload: loop-monitor.mjs), and the bytes the
+ *    hub wrote per result: write(2) bytes of its process (wchar, all threads: SQLite's
+ *    WAL and checkpoints, sockets' acks are a few bytes a batch) and what reached the
+ *    block layer (write_bytes, /proc/PID/io; the page cache absorbs rewrites of a page).
+ * Then, with the hub stopped, the bytes each stored raw result takes in its database
+ * (dbstat: the result tables and their index, per result), and the hub's peak RSS.
  *
- * Latency is measured per result from `scheduledAt` (when it was measured) to the
- * ack (the hub acks a batch only after its SQLite commit), and per batch from
- * publish to ack, the hub's own share. Ends with the hub process's peak RSS.
+ * Latency is measured per result from `scheduledAt` (when it was measured) to the ack
+ * (the hub acks a batch only after its SQLite commit), and per batch from publish to
+ * ack, the hub's own share.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
 import * as hdr from 'hdr-histogram-js'
-import mqtt from 'mqtt'
-import { monotonicFactory } from 'ulid'
-import { disableNagle } from '../../lib/mqtt-connection.ts'
+import { ResultReads } from '../../hub/store/result-reads.ts'
 import { startHubProcess, type HubProcess } from '../e2e/processes.ts'
 import { mosquittoWorks, startMosquitto } from '../fixtures/mosquitto.ts'
+import { publishingProbe, rawProbe, type Latencies } from './ingest-probe.ts'
 
 const TOTAL = Number(process.argv[2] ?? process.env.BENCH_N ?? 200_000)
+const STEADY_S = Number(process.argv[3] ?? process.env.BENCH_STEADY_S ?? 30)
+const STEADY_WARMUP_S = 5
+const STEADY_PER_SECOND = 2_000
 const PROBES = 10
 const CHECKS = 200
 /** Each phase gives up after this long rather than hang on a stuck hub. */
 const DEADLINE_MS = 5 * 60_000
+const LOOP_MONITOR = fileURLToPath(new URL('./loop-monitor.mjs', import.meta.url))
 
-interface Phase {
-  /** Results per probe. */
-  perProbe: number
-  batchSize: number
-  /** Unacked batches per probe, like the probe publisher's window (8). */
-  window: number
-  /** Wait between batches; 0 sends as fast as the window allows. */
-  paceMs: number
-}
-
-interface PhaseResult {
-  sent: number
-  elapsedS: number
-  /** Per result: measured (scheduledAt) → committed (ack received). */
-  measuredToCommit: hdr.Histogram
-  /** Per batch: published → committed. */
-  publishToCommit: hdr.Histogram
-}
-
-const nextId = monotonicFactory()
 const histogram = () =>
   hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 600_000,
     numberOfSignificantValueDigits: 3,
   })
+const latencies = (): Latencies => ({
+  measuredToCommit: histogram(),
+  publishToCommit: histogram(),
+  batches: 0,
+  acked: 0,
+})
 
-/**
- * A batch of `count` results measured evenly over the last `spanMs` (0: all just now),
- * as a probe's publisher sends what it measured since its last batch.
- */
-function makeBatch(probeId: string, count: number, spanMs: number) {
-  const now = Date.now()
-  const results = Array.from({ length: count }, (_, i) => {
-    const scheduledAt = now - Math.round((spanMs * (count - 1 - i)) / Math.max(count, 1))
-    return {
-      id: nextId(scheduledAt),
-      checkId: `c${(i * 7 + probeId.length) % CHECKS}`,
-      kind: 'http',
-      configVersion: 'bench',
-      probeId,
-      region: 'bench',
-      scheduledAt,
-      startedAt: scheduledAt + 1,
-      durationMs: 20 + (i % 50),
-      status: i % 97 === 0 ? 'down' : 'up',
-      phases: { dnsMs: 1, connectMs: 2, ttfbMs: 15, transferMs: 1 },
-      assertions: [{ name: 'status', ok: true, expected: '200..399', actual: '200' }],
-      trigger: 'schedule',
-    }
-  })
-  const batchId = nextId(now)
-  return {
-    batchId,
-    scheduledAts: results.map((result) => result.scheduledAt),
-    payload: JSON.stringify({ batchId, probeId, region: 'bench', sentAt: now, results }),
-  }
+/** Each probe measures its own tenth of the checks, as a region's probes split them. */
+const checksOf = (probe: number) =>
+  Array.from({ length: CHECKS / PROBES }, (_, i) => `c${probe + i * PROBES}`)
+
+interface Usage {
+  /** CPU ms of the whole process and of its main thread. */
+  cpuMs: number
+  mainCpuMs: number
+  wchar: number
+  writeBytes: number
 }
 
-async function runProbe(
-  mqttUrl: string,
-  probeId: string,
-  phase: Phase,
-  result: PhaseResult,
-  deadline: number,
-): Promise<number> {
-  const client = await mqtt.connectAsync(mqttUrl, { clientId: probeId, reconnectPeriod: 0 })
-  // Like the real probe's connection (lib/mqtt-connection.ts).
-  disableNagle(client)
-  const pending = new Map<string, { sentAt: number; scheduledAts: number[]; resolve: () => void }>()
-  client.on('message', (_topic, payload) => {
-    const ackedAt = Date.now()
-    for (const batchId of JSON.parse(payload.toString()).batchIds as string[]) {
-      const entry = pending.get(batchId)
-      if (!entry) continue
-      pending.delete(batchId)
-      result.publishToCommit.recordValue(Math.max(1, ackedAt - entry.sentAt))
-      for (const at of entry.scheduledAts) {
-        result.measuredToCommit.recordValue(Math.max(1, ackedAt - at))
-      }
-      entry.resolve()
-    }
-  })
-  await client.subscribeAsync(`vantage/v1/probes/${probeId}/acks`, { qos: 1 })
-  let sent = 0
-  const inflight = new Set<Promise<void>>()
-  while (sent < phase.perProbe && Date.now() < deadline) {
-    const count = Math.min(phase.batchSize, phase.perProbe - sent)
-    const { batchId, scheduledAts, payload } = makeBatch(probeId, count, phase.paceMs)
-    const acked = new Promise<void>((resolve) =>
-      pending.set(batchId, { sentAt: Date.now(), scheduledAts, resolve }),
-    )
-    inflight.add(acked)
-    void acked.then(() => inflight.delete(acked))
-    await client.publishAsync(`vantage/v1/results/0/${probeId}`, payload, { qos: 1 })
-    sent += count
-    if (inflight.size >= phase.window) await Promise.race(inflight)
-    if (phase.paceMs > 0) await new Promise((resolve) => setTimeout(resolve, phase.paceMs))
-  }
-  await Promise.race([Promise.all(inflight), new Promise((resolve) => setTimeout(resolve, 30_000))])
-  await client.endAsync()
-  return sent
+function cpuMsOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
-async function runPhase(mqttUrl: string, name: string, phase: Phase): Promise<PhaseResult> {
-  const result: PhaseResult = {
-    sent: 0,
-    elapsedS: 0,
-    measuredToCommit: histogram(),
-    publishToCommit: histogram(),
-  }
-  const started = Date.now()
-  const counts = await Promise.all(
-    Array.from({ length: PROBES }, (_, i) =>
-      runProbe(mqttUrl, `${name}-${i}`, phase, result, started + DEADLINE_MS),
-    ),
+function usageOf(pid: number): Usage {
+  const io = Object.fromEntries(
+    readFileSync(`/proc/${pid}/io`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(': ') as [string, string]),
   )
-  result.sent = counts.reduce((a, b) => a + b, 0)
-  result.elapsedS = (Date.now() - started) / 1_000
-  return result
+  return {
+    cpuMs: cpuMsOf(`/proc/${pid}/stat`),
+    mainCpuMs: cpuMsOf(`/proc/${pid}/task/${pid}/stat`),
+    wchar: Number(io.wchar),
+    writeBytes: Number(io.write_bytes),
+  }
 }
 
 function peakRssMiB(pid: number): number {
@@ -159,8 +96,26 @@ function peakRssMiB(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024
 }
 
+/** The longest event-loop delay the monitor saw in [from, to), and the slices over 10 ms. */
+function stalls(
+  file: string,
+  from: number,
+  to: number,
+): { maxMs: number; over10: number; slices: number } {
+  const slices = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' ').map(Number) as [number, number])
+    .filter(([at]) => at >= from && at < to)
+  return {
+    maxMs: Math.max(0, ...slices.map(([, ms]) => ms)),
+    over10: slices.filter(([, ms]) => ms > 10).length,
+    slices: slices.length,
+  }
+}
+
 const ms = (h: hdr.Histogram, p: number) => `${h.getValueAtPercentile(p)} ms`
-const rate = (r: PhaseResult) => Math.round(r.sent / r.elapsedS).toLocaleString('en-US')
+const n = (value: number) => Math.round(value).toLocaleString('en-US')
 
 function writeChecks(dir: string): string {
   mkdirSync(dir, { recursive: true })
@@ -178,76 +133,159 @@ function writeChecks(dir: string): string {
   return file
 }
 
+async function rawPhase(hub: HubProcess, name: string, perProbe: number, batchSize: number) {
+  const result = latencies()
+  const started = performance.now()
+  const counts = await Promise.all(
+    Array.from({ length: PROBES }, (_, p) =>
+      rawProbe({
+        mqttUrl: hub.mqttUrl,
+        probeId: `${name}-${p}`,
+        checks: checksOf(p),
+        total: perProbe,
+        batchSize,
+        window: 8,
+        deadline: Date.now() + DEADLINE_MS,
+        latencies: result,
+      }),
+    ),
+  )
+  const seconds = (performance.now() - started) / 1000
+  const sent = counts.reduce((a, b) => a + b, 0)
+  return { sent, seconds, rate: sent / seconds, ...result }
+}
+
+/** Bytes the result tables take per stored raw result, from a stopped hub's database. */
+function storedBytes(file: string): { raw: number; perResult: number; withNames: number } {
+  const db = new Database(file, { readonly: true })
+  try {
+    const sizes = new Map(
+      db
+        .prepare<[], { name: string; size: number }>(
+          'SELECT name, SUM(pgsize) AS size FROM dbstat GROUP BY name',
+        )
+        .all()
+        .map((row) => [row.name, row.size]),
+    )
+    const size = (...names: string[]) =>
+      names.reduce((sum, name) => sum + (sizes.get(name) ?? 0), 0)
+    const raw = new ResultReads(db).count()
+    const rawBytes = size('results', 'results_by_check', 'results_journal')
+    return {
+      raw,
+      perResult: rawBytes / raw,
+      withNames: (rawBytes + size('result_names', 'sqlite_autoindex_result_names_1')) / raw,
+    }
+  } finally {
+    db.close()
+  }
+}
+
 /** Runs every phase against one hub process and prints its figures. */
 async function benchThrough(label: string, dir: string, brokerUrl?: string): Promise<void> {
+  const loopFile = join(dir, 'loop.txt')
+  const dataDir = join(dir, 'hub')
   const hub: HubProcess = await startHubProcess({
     checksFile: writeChecks(dir),
-    dataDir: join(dir, 'hub'),
-    env: { VANTAGE_LOG_LEVEL: 'warn', ...(brokerUrl ? { VANTAGE_BROKER: brokerUrl } : {}) },
+    dataDir,
+    env: {
+      VANTAGE_LOG_LEVEL: 'warn',
+      VANTAGE_BENCH_LOOP_FILE: loopFile,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${LOOP_MONITOR}`.trim(),
+      ...(brokerUrl ? { VANTAGE_BROKER: brokerUrl } : {}),
+    },
   })
+  const pid = hub.child.pid!
+  let published = 0
   try {
-    const perProbe = Math.ceil(TOTAL / PROBES)
-    const batching: Array<[number, PhaseResult]> = []
-    for (const batchSize of [1, 50, 500]) {
-      // Batches of one are slow; a tenth of the load shows their rate well enough.
-      const count = batchSize === 1 ? Math.ceil(perProbe / 20) : Math.ceil(perProbe / 4)
-      batching.push([
-        batchSize,
-        await runPhase(hub.mqttUrl, `b${batchSize}`, {
-          perProbe: count,
-          batchSize,
-          window: 8,
-          paceMs: 0,
-        }),
-      ])
-    }
-    const saturation = await runPhase(hub.mqttUrl, 'sat', {
-      perProbe,
-      batchSize: 500,
-      window: 8,
-      paceMs: 0,
-    })
-    // 10 probes x 50 results every 250 ms = 2,000 results/s, for about 5 s.
-    const steady = await runPhase(hub.mqttUrl, 'steady', {
-      perProbe: 1_000,
-      batchSize: 50,
-      window: 8,
-      paceMs: 250,
-    })
-    const health = (await (await fetch(`${hub.httpUrl}/healthz`)).json()) as {
-      ingest: { results: number; duplicates: number }
-    }
-    const published = [...batching.map(([, r]) => r), saturation, steady].reduce(
-      (sum, r) => sum + r.sent,
-      0,
-    )
     console.log(`\nthrough ${label}: ${PROBES} probes, ${CHECKS} checks`)
-    for (const [batchSize, r] of batching) {
+    const perProbe = Math.ceil(TOTAL / PROBES)
+    for (const batchSize of [1, 50, 500]) {
+      // Batches of one are slow; a twentieth of the load shows their rate well enough.
+      const count = batchSize === 1 ? Math.ceil(perProbe / 20) : Math.ceil(perProbe / 4)
+      const r = await rawPhase(hub, `b${batchSize}`, count, batchSize)
+      published += r.sent
       console.log(
-        `  batch ${String(batchSize).padEnd(4)} ${String(r.sent).padStart(7)} results: ${rate(r).padStart(7)} results/s, measured→commit p99 ${ms(r.measuredToCommit, 99)}`,
+        `  batch ${String(batchSize).padEnd(4)} ${String(r.sent).padStart(7)} results: ${n(r.rate).padStart(7)} results/s, measured→commit p99 ${ms(r.measuredToCommit, 99)}`,
       )
     }
+
+    const before = usageOf(pid)
+    const sat = await rawPhase(hub, 'sat', perProbe, 500)
+    const after = usageOf(pid)
+    published += sat.sent
     console.log(
-      `  saturation  ${saturation.sent} results in batches of 500: ${rate(saturation)} results/s (${saturation.elapsedS.toFixed(1)} s)`,
+      `  saturation  ${sat.sent} results in batches of 500: ${n(sat.rate)} results/s (${sat.seconds.toFixed(1)} s)`,
     )
     console.log(
-      `              measured→commit p50 ${ms(saturation.measuredToCommit, 50)}, p99 ${ms(saturation.measuredToCommit, 99)} (queueing behind ${PROBES * 8} batches in flight)`,
+      `              hub CPU ${(((after.cpuMs - before.cpuMs) * 1000) / sat.sent).toFixed(1)} µs per result (main thread ${(((after.mainCpuMs - before.mainCpuMs) * 1000) / sat.sent).toFixed(1)} µs); measured→commit p50 ${ms(sat.measuredToCommit, 50)}, p99 ${ms(sat.measuredToCommit, 99)} (queueing behind ${PROBES * 8} batches in flight)`,
+    )
+
+    // Steady: 2,000 results/s the way probes send them. Figures from after the warm-up.
+    const steady = latencies()
+    const warmedUp = Date.now() + STEADY_WARMUP_S * 1000
+    let atWarm: Usage | undefined
+    const warmTimer = setTimeout(() => (atWarm = usageOf(pid)), STEADY_WARMUP_S * 1000)
+    const probeDir = join(dir, 'outboxes')
+    mkdirSync(probeDir, { recursive: true })
+    const measured = await Promise.all(
+      Array.from({ length: PROBES }, (_, p) =>
+        publishingProbe({
+          mqttUrl: hub.mqttUrl,
+          probeId: `steady-${p}`,
+          dir: probeDir,
+          checks: checksOf(p),
+          perSecond: STEADY_PER_SECOND / PROBES,
+          durationMs: (STEADY_S + STEADY_WARMUP_S) * 1000,
+          recordFrom: warmedUp,
+          latencies: steady,
+        }),
+      ),
+    )
+    const steadyEnd = Date.now()
+    const atEnd = usageOf(pid)
+    clearTimeout(warmTimer)
+    published += measured.reduce((a, b) => a + b, 0)
+    const stall = stalls(loopFile, warmedUp, steadyEnd)
+    const window = atWarm ?? before
+    const perResult = (bytes: number) => `${n(bytes / steady.acked)} B`
+    console.log(
+      `  steady      ${n(steady.acked)} results at ${n(STEADY_PER_SECOND)}/s after a ${STEADY_WARMUP_S} s warm-up, sent by the probe publisher (${(steady.acked / steady.batches).toFixed(1)} results a batch):`,
     )
     console.log(
-      `  steady      ${steady.sent} results at ~2,000/s, a batch per probe every 250 ms: measured→commit p50 ${ms(steady.measuredToCommit, 50)}, p99 ${ms(steady.measuredToCommit, 99)}; publish→commit p50 ${ms(steady.publishToCommit, 50)}, p99 ${ms(steady.publishToCommit, 99)}`,
+      `              measured→commit p50 ${ms(steady.measuredToCommit, 50)}, p99 ${ms(steady.measuredToCommit, 99)}, max ${ms(steady.measuredToCommit, 100)}; publish→commit p50 ${ms(steady.publishToCommit, 50)}, p99 ${ms(steady.publishToCommit, 99)}`,
     )
+    console.log(
+      `              event loop: longest stall ${stall.maxMs.toFixed(1)} ms; ${stall.over10} of ${stall.slices} 100 ms slices had one over 10 ms`,
+    )
+    console.log(
+      `              written per result: ${perResult(atEnd.wchar - window.wchar)} (write(2), the process), ${perResult(atEnd.writeBytes - window.writeBytes)} reached the block layer; hub CPU ${(((atEnd.cpuMs - window.cpuMs) * 1000) / steady.acked).toFixed(1)} µs per result`,
+    )
+    const health = (await (await fetch(`${hub.httpUrl}/healthz`)).json()) as {
+      ingest: { results: number; duplicates: number }
+      storage?: { maxCommitMs: number; maxFoldMs: number; maxCheckpointMs: number }
+    }
     console.log(
       `  stored      ${health.ingest.results} of ${published} published, ${health.ingest.duplicates} duplicates`,
     )
-    console.log(`  hub peak RSS ${peakRssMiB(hub.child.pid!).toFixed(0)} MiB`)
+    if (health.storage) {
+      console.log(
+        `  storage     longest commit ${health.storage.maxCommitMs.toFixed(1)} ms, fold ${health.storage.maxFoldMs.toFixed(1)} ms, checkpoint ${health.storage.maxCheckpointMs.toFixed(1)} ms (each on its own thread)`,
+      )
+    }
+    console.log(`  hub peak RSS ${peakRssMiB(pid).toFixed(0)} MiB`)
   } finally {
     await hub.stop()
   }
+  const bytes = storedBytes(join(dataDir, 'hub.db'))
+  console.log(
+    `  bytes stored ${bytes.perResult.toFixed(0)} B per raw result (${n(bytes.raw)} results: blocks, their index and the journal), ${bytes.withNames.toFixed(0)} B with the shared names`,
+  )
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'vantage-bench-'))
 try {
-  console.log(`bench:ingest  N=${TOTAL}`)
+  console.log(`bench:ingest  N=${TOTAL}, steady ${STEADY_S} s`)
   await benchThrough('the embedded aedes broker', join(dir, 'aedes'))
   if (mosquittoWorks()) {
     // Mosquitto leaves Nagle's algorithm on by default; with the peer's delayed ACK that

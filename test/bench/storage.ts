@@ -110,9 +110,9 @@ db.pragma('wal_checkpoint(TRUNCATE)')
 
 // Bytes per table from the page-level statistics, indexes counted with their table.
 const INDEX_TABLE: Record<string, string> = {
-  results_check_time: 'results',
-  sqlite_autoindex_results_1: 'results',
-  sqlite_autoindex_latest_results_1: 'latest_results',
+  results_by_check: 'results',
+  results_journal: 'results',
+  sqlite_autoindex_result_names_1: 'result_names',
   status_changes_by_check: 'status_changes',
   status_changes_by_time: 'status_changes',
   rollup_days_open: 'rollup_days',
@@ -132,7 +132,7 @@ const count = (table: string) =>
   db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n
 const series = CHECKS * REGIONS.length
 const HISTORY = ['rollup_minutes', 'rollup_days', 'rollup_checks', 'status_changes']
-const RAW = ['results', 'latest_results']
+const RAW = ['results', 'latest_results', 'result_names']
 const kb = (b: number) => `${(b / 1000).toFixed(1)} kB`
 const rows: string[][] = [['table', 'rows', 'bytes', 'per check-region']]
 let history = 0
@@ -141,7 +141,12 @@ for (const table of [...HISTORY, ...RAW]) {
   const size = bytes.get(table) ?? 0
   if (HISTORY.includes(table)) history += size
   else raw += size
-  rows.push([table, count(table).toLocaleString('en-US'), kb(size), kb(size / series)])
+  // Raw results are stored in blocks (hub/store/result-blocks.ts): a row holds several.
+  const rowCount =
+    table === 'results'
+      ? `${store.countRaw().toLocaleString('en-US')} in ${count(table).toLocaleString('en-US')} blocks`
+      : count(table).toLocaleString('en-US')
+  rows.push([table, rowCount, kb(size), kb(size / series)])
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
 console.log(
@@ -175,7 +180,9 @@ console.log(
 console.log(`    + each further year of day totals  ${kb(projectedYearOfTotals / series)}`)
 console.log(`  raw results (7 days) and latest      ${kb(raw / series)}`)
 console.log(`  everything at steady state           ${kb((projectedHistory + raw) / series)}`)
-console.log(`  raw bytes per result                 ${(raw / count('results')).toFixed(0)} B`)
+console.log(
+  `  raw bytes per result                 ${((bytes.get('results') ?? 0) / store.countRaw()).toFixed(0)} B (${(raw / store.countRaw()).toFixed(0)} B with latest results and names)`,
+)
 
 const sorted = [...pruneMs].sort((a, b) => a - b)
 console.log(

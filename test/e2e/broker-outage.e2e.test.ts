@@ -75,6 +75,11 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))('a 60 s broker outa
 
     const stored = storedResults(hubDb)
     expect([...stored.keys()].sort()).toEqual(produced.map((entry) => entry.id).sort())
+    // Rollups count a result when the hub folds its journal, within seconds of storing it.
+    await waitFor('the rollups to count every stored result', () => {
+      const counts = hubCounts(hubDb)
+      return counts.rollup >= counts.raw
+    })
     expect(hubCounts(hubDb)).toEqual({
       raw: produced.length,
       distinct: produced.length,

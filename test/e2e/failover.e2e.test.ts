@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rendezvousOwner } from '../../probe/membership.ts'
 import { startTargetServer, type TargetServer } from '../fixtures/target-server.ts'
-import { query } from './fault-counts.ts'
+import { storedRaw } from './fault-counts.ts'
 import { startNetwork, type Network } from './network.ts'
 import { waitFor } from './processes.ts'
 
@@ -42,13 +42,14 @@ describe('failover between two probes of a region', () => {
 
   const startProbe = (id: string) => network.startProbe({ id, region: 'eu-west' })
 
-  const rows = (from: number, to: number) =>
-    query<Row>(
-      hubDb,
-      'SELECT check_id, probe_id, scheduled_at FROM results WHERE scheduled_at >= ? AND scheduled_at < ?',
-      from,
-      to,
-    )
+  const rows = (from: number, to: number): Row[] =>
+    storedRaw(hubDb)
+      .filter((result) => result.scheduledAt >= from && result.scheduledAt < to)
+      .map((result) => ({
+        check_id: result.checkId,
+        probe_id: result.probeId,
+        scheduled_at: result.scheduledAt,
+      }))
 
   /** Every check ran only on `owners[check]` in [from, to), at least `minRuns` times. */
   const ranOnlyOnOwners = (owners: Map<string, string>, from: number, to: number, minRuns = 2) => {

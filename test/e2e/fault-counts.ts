@@ -5,7 +5,9 @@
  */
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
+import type { CheckResult } from '../../checks/result.ts'
 import { decodePack } from '../../hub/history/rollup-pack.ts'
+import { ResultReads } from '../../hub/store/result-reads.ts'
 import { startProbeProcess, waitFor } from './processes.ts'
 
 export function query<T>(file: string, sql: string, ...params: unknown[]): T[] {
@@ -17,28 +19,32 @@ export function query<T>(file: string, sql: string, ...params: unknown[]): T[] {
   }
 }
 
+/** Every raw result the hub stored (folded or still in its journal), from its SQLite file. */
+export function storedRaw(file: string): CheckResult[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    return new ResultReads(db).all()
+  } finally {
+    db.close()
+  }
+}
+
 /** Raw rows, distinct ids, and results counted by the minute rollups: all equal when nothing is doubled. */
 export function hubCounts(hubDb: string): { raw: number; distinct: number; rollup: number } {
-  const [raw] = query<{ n: number; d: number }>(
-    hubDb,
-    'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM results',
-  )
+  const stored = storedRaw(hubDb)
+  const raw = { n: stored.length, d: new Set(stored.map((result) => result.id)).size }
   let rollup = 0
   for (const { cells } of query<{ cells: Buffer }>(hubDb, 'SELECT cells FROM rollup_minutes')) {
     for (const c of decodePack(cells, 'minutes').values()) {
       rollup += c.up + c.degraded + c.down + c.inconclusive
     }
   }
-  return { raw: raw!.n, distinct: raw!.d, rollup }
+  return { raw: raw.n, distinct: raw.d, rollup }
 }
 
 /** Stored result id → measurement time. */
 export function storedResults(hubDb: string): Map<string, number> {
-  const rows = query<{ id: string; scheduled_at: number }>(
-    hubDb,
-    'SELECT id, scheduled_at FROM results',
-  )
-  return new Map(rows.map((row) => [row.id, row.scheduled_at]))
+  return new Map(storedRaw(hubDb).map((result) => [result.id, result.scheduledAt]))
 }
 
 /** Waits until every id in `ids` is stored in the hub's database. */

@@ -84,6 +84,11 @@ describe.runIf(toolAvailable('mosquitto', mosquittoWorks()))(
       const stored = storedResults(hubDb)
       expect(new Set(produced).size).toBe(produced.length)
       expect([...stored.keys()].sort()).toEqual([...produced].sort())
+      // Rollups count a result when the hub folds its journal, within seconds of storing it.
+      await waitFor('the rollups to count every stored result', () => {
+        const counts = hubCounts(hubDb)
+        return counts.rollup >= counts.raw
+      })
       expect(hubCounts(hubDb)).toEqual({
         raw: produced.length,
         distinct: produced.length,
