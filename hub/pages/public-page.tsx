@@ -8,7 +8,8 @@
  */
 import type { FC } from 'hono/jsx'
 import type { ComponentState } from '../../checks/status-page.ts'
-import type { DayBar, PageComponent, PageModel } from '../statuspages/page-model.ts'
+import type { DayBar } from '../statuspages/day-bar.ts'
+import type { PageComponent, PageModel } from '../statuspages/page-model.ts'
 import { maintenanceStatus } from '../statuspages/page-model.ts'
 import type { Post } from '../statuspages/post-store.ts'
 import { formatDateTime } from './format.ts'

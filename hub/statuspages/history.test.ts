@@ -10,7 +10,7 @@ import {
   type Span,
 } from './history.ts'
 import { OutageHistory } from './outage-history.ts'
-import { dayBar } from './page-model.ts'
+import { dayBar } from './day-bar.ts'
 
 const T0 = Date.UTC(2026, 2, 1)
 const NOW = T0 + 90 * DAY_MS + 10 * 3_600_000
