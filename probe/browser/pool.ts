@@ -4,7 +4,7 @@
  * (run-worker.ts), at most `concurrency` attempts at once.
  *
  * - The browser is replaced after `recycleAfterRuns` attempts, when its process tree
- *   grows past `maxBrowserRssBytes`, and after it crashed; a replacement waits for the
+ *   grows past `maxBrowserMemoryBytes` (PSS), and after it crashed; a replacement waits for the
  *   attempts still running on the old one.
  * - An attempt ends at its timeout in its worker, with a screenshot. A worker that does
  *   not answer by then (a busy loop) is ended at the timeout plus HARD_MARGIN_MS, after
@@ -29,7 +29,7 @@ import { ERROR_CODES } from '../../checks/result.ts'
 import type { Logger } from '../../lib/logger.ts'
 import { BrowserHost } from './browser-host.ts'
 import { chromiumArgs, type ChromiumLocation } from './find-chromium.ts'
-import { treeRssBytes } from './proc-tree.ts'
+import { treePssBytes } from './proc-tree.ts'
 import { Slots } from './slots.ts'
 import type { FromRunWorker, RunWorkerData } from './worker-protocol.ts'
 import { inconclusive, runOnWorker, type RunWorker } from './worker-run.ts'
@@ -65,8 +65,8 @@ export interface BrowserPoolOptions {
   concurrency?: number
   /** Default 200. */
   recycleAfterRuns?: number
-  /** Default 1 GiB. */
-  maxBrowserRssBytes?: number
+  /** The browser's process tree's PSS past which it is replaced. Default 1 GiB. */
+  maxBrowserMemoryBytes?: number
   logger: Logger
   /** Extra Chromium flags (tests). */
   extraArgs?: string[]
@@ -234,10 +234,13 @@ export class BrowserPool implements BrowserEngine {
       host.retiring = `${host.runs} runs`
       return
     }
-    // Reading a dozen /proc files costs little next to a browser run.
-    const rss = treeRssBytes(host.pid)
-    const maxRss = this.options.maxBrowserRssBytes ?? GIB
-    if (rss > maxRss) host.retiring = `its processes use ${Math.round(rss / 1_048_576)} MiB`
+    // PSS, not a sum of RSS: Chromium's processes share most of their pages, and RSS
+    // counts a shared page once per process. With two contexts open the RSS sum passed
+    // 1 GiB while the tree used far less, and the browser was relaunched every few runs.
+    // Reading a dozen smaps_rollup files costs a few ms, little next to a browser run.
+    const used = treePssBytes(host.pid)
+    const maxUsed = this.options.maxBrowserMemoryBytes ?? GIB
+    if (used > maxUsed) host.retiring = `its processes use ${Math.round(used / 1_048_576)} MiB`
   }
 
   async settle(resultId: string, verdict: RunVerdict): Promise<ArtifactFile[]> {
