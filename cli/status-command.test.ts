@@ -99,7 +99,7 @@ describe('vantage status', () => {
     const mid = maintenance.window.id
     expect(text.stdout).toMatch(
       new RegExp(
-        `^DOWN\\s+nightly-backup\\s+heartbeat\\s+\\d+s\\s+-\\s+${sid} \\((1h|59m)\\S* left\\)\\s+by alice\\s+`,
+        `^DOWN\\s+nightly-backup\\s+heartbeat\\s+\\d+m?s\\s+-\\s+${sid} \\((1h|59m)\\S* left\\)\\s+by alice\\s+`,
         'm',
       ),
     )

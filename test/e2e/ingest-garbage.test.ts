@@ -92,6 +92,8 @@ describe('hub ingest under bad input', () => {
       10_000,
     )
     expect(hub.results.countRaw('api')).toBe(2)
+    // Rollups are folded from the journal a few seconds after the ack.
+    await waitFor('the rollups to count them', () => hub.results.countRollup('api') >= 2, 15_000)
     expect(hub.results.countRollup('api')).toBe(2)
     expect(hub.ingest.counters.duplicates).toBe(1)
   })
@@ -117,6 +119,8 @@ describe('hub ingest under bad input', () => {
       10_000,
     )
     expect(hub.results.countRaw('api')).toBe(4)
+    // Rollups are folded from the journal a few seconds after the ack.
+    await waitFor('the rollups to count them', () => hub.results.countRollup('api') >= 4, 15_000)
     expect(hub.results.countRollup('api')).toBe(4)
     expect(hub.ingest.counters.duplicates).toBe(2)
   })
