@@ -80,6 +80,11 @@ describe('a probe killed with unacked results', () => {
     const produced = new Set([...producedBeforeKill, ...producedAfterRestart])
     const stored = storedResults(hubDb)
     expect([...stored.keys()].sort()).toEqual([...produced].sort())
+    // Rollups count a result when the hub folds its journal, within seconds of storing it.
+    await waitFor('the rollups to count every stored result', () => {
+      const counts = hubCounts(hubDb)
+      return counts.rollup >= counts.raw
+    })
     expect(hubCounts(hubDb)).toEqual({
       raw: produced.size,
       distinct: produced.size,

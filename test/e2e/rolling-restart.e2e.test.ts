@@ -153,6 +153,11 @@ describe('a rolling restart of every probe and then the hub, under load', () => 
     const stored = storedResults(hubDb())
     const missing = [...producedIds].filter((id) => !stored.has(id))
     const unknown = [...stored.keys()].filter((id) => !producedIds.has(id))
+    // Rollups count a result when the hub folds its journal, within seconds of storing it.
+    await waitFor('the rollups to count every stored result', () => {
+      const now = hubCounts(hubDb())
+      return now.rollup >= now.raw
+    })
     const counts = hubCounts(hubDb())
     console.log(
       `rolling restart: ${produced.length} produced, ${counts.raw} stored (${counts.distinct} distinct, ` +
