@@ -23,11 +23,14 @@ export function validateCommand(): Command {
       process.stdout.write(
         `${file}: OK, ${checks.length} check(s), ${channels.length} channel(s)\n`,
       )
+      // Columns as wide as their longest entry, so a long id or kind never shifts a row.
+      const idWidth = Math.max(24, ...checks.map((check) => check.id.length))
+      const kindWidth = Math.max(10, ...checks.map((check) => check.kind.length))
       for (const check of checks) {
         // Host checks run on the probes they select rather than in regions.
         const where = 'on' in check ? `on ${describeSelector(check.on)}` : check.regions.join(', ')
         process.stdout.write(
-          `  ${check.id.padEnd(24)} ${check.kind.padEnd(10)} every ${check.every.padEnd(5)} ${where}\n`,
+          `  ${check.id.padEnd(idWidth)} ${check.kind.padEnd(kindWidth)} every ${check.every.padEnd(5)} ${where}\n`,
         )
       }
     })
