@@ -29,6 +29,8 @@ const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url))
 const TARGET = fileURLToPath(new URL('./browser-target-process.ts', import.meta.url))
 const BARE = fileURLToPath(new URL('./browser-bare.mjs', import.meta.url))
 const MIB = 1_048_576
+/** Far above a journey's few seconds: only a dead or stuck baseline takes this long. */
+const BARE_DEADLINE_MS = 120_000
 
 if (!Number.isInteger(TOTAL) || TOTAL < 4) {
   console.error(`usage: npm run bench:browser [-- N]   (N >= 4 runs, got "${TOTAL}")`)
@@ -51,8 +53,16 @@ async function startBare(url: string): Promise<{ run(): Promise<number>; stop():
     stdio: ['pipe', 'pipe', 'inherit'],
   })
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
+  // A baseline whose browser died would leave the bench waiting for ever: each answer has a deadline.
   const next = async () => {
-    const line = await lines.next()
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the baseline did not answer within ${BARE_DEADLINE_MS} ms`)),
+        BARE_DEADLINE_MS,
+      )
+    })
+    const line = await Promise.race([lines.next(), deadline]).finally(() => clearTimeout(timer))
     if (line.done) throw new Error('the baseline process ended')
     return line.value
   }
