@@ -52,11 +52,17 @@ export const PAGE_VITALS_SCRIPT = `(() => {
     if (typeof report === 'function') report(snapshot()).catch(() => {})
   }
   const changed = () => { if (!pending) { pending = true; setTimeout(send, 0) } }
-  window.__vantageVitalsSnapshot = snapshot
+  // Entries the browser has recorded but not yet delivered are taken at the last read.
+  const observers = []
+  window.__vantageVitalsSnapshot = () => {
+    for (const [observer, onEntry] of observers) for (const entry of observer.takeRecords()) onEntry(entry)
+    return snapshot()
+  }
   const observe = (type, onEntry, extra) => {
     try {
-      new PerformanceObserver((list) => { for (const entry of list.getEntries()) onEntry(entry); changed() })
-        .observe(Object.assign({ type, buffered: true }, extra || {}))
+      const observer = new PerformanceObserver((list) => { for (const entry of list.getEntries()) onEntry(entry); changed() })
+      observer.observe(Object.assign({ type, buffered: true }, extra || {}))
+      observers.push([observer, onEntry])
     } catch {}
   }
   observe('largest-contentful-paint', (e) => { state.lcp = e.renderTime || e.loadTime || e.startTime })

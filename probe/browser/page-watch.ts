@@ -17,6 +17,20 @@ import {
 import { rateVital, VITAL_NAMES } from '../../checks/browser/vitals.ts'
 import { PAGE_VITALS_SCRIPT, VITALS_BINDING, type PageVitalsReport } from './page-vitals.ts'
 
+/**
+ * The last read of a page's vitals waits for one rendered frame (at most 100 ms): a paint
+ * still pending when the script ends, such as a slow image that has just loaded, is then
+ * measured, and its LCP entry is taken even if the browser has not delivered it yet.
+ */
+const READ_VITALS_AFTER_A_FRAME = `new Promise((resolve) => {
+  const read = window.__vantageVitalsSnapshot
+  if (!read) return resolve(undefined)
+  let done = false
+  const finish = () => { if (!done) { done = true; resolve(read()) } }
+  requestAnimationFrame(() => setTimeout(finish, 0))
+  setTimeout(finish, 100)
+})`
+
 /** Lines the console log keeps; a chatty page would otherwise fill the artifact cap. */
 const MAX_LOG_LINES = 2_000
 const MAX_LOG_LINE = 1_000
@@ -150,9 +164,8 @@ export class PageWatch {
     const reads = [...this.#pages]
       .filter((page) => !page.isClosed())
       .map(async (page) => {
-        const report = (await page.evaluate(
-          '(() => window.__vantageVitalsSnapshot && window.__vantageVitalsSnapshot())()',
-        )) as PageVitalsReport | undefined
+        const report = (await page.evaluate(READ_VITALS_AFTER_A_FRAME)) as
+          PageVitalsReport | undefined
         if (report) this.#record(report)
       })
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())
