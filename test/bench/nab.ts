@@ -6,9 +6,8 @@
  * The port is proven first: NAB's windowedGaussian baseline, re-implemented here, must
  * score its published 39.6 (±0.5) on the standard profile. Then the detector the hub
  * runs (hub/anomaly/detector/, both directions, the tuned constants) is scored the
- * same way, and the table shows both next to NAB's published figures. `--data` is a
- * NAB checkout or a copy of its `data/` and `labels/` (default ../shared/datasets/nab
- * from the repository root).
+ * same way, and the table shows both next to NAB's published figures. `--data` (or
+ * NAB_DATA) is a NAB checkout or a copy of its `data/` and `labels/`.
  *
  * A report, not a gate: it exits 0 and marks a missed goal FAIL.
  */
@@ -20,12 +19,15 @@ import { scoreDetector, type Detect } from './nab/run-detector.ts'
 import { formatNabTable, PUBLISHED, type NabRow } from './nab/table.ts'
 import { windowedGaussianScores } from './nab/windowed-gaussian.ts'
 
-const repoRoot = resolve(import.meta.dirname, '..', '..')
 const { values: flags } = parseArgs({
-  options: {
-    data: { type: 'string', default: resolve(repoRoot, '..', 'shared', 'datasets', 'nab') },
-  },
+  options: { data: { type: 'string', default: process.env.NAB_DATA } },
 })
+if (!flags.data) {
+  console.error(
+    'usage: npm run bench:nab -- --data DIR   (DIR: a checkout of https://github.com/numenta/NAB, or its data/ and labels/; or set NAB_DATA)',
+  )
+  process.exit(2)
+}
 
 const vantage: Detect = (timestamps, values) => {
   const detector = new SeriesDetector()
