@@ -2,8 +2,8 @@
  * The hub's read model: what the check list, the internal view and the status pages show
  * of every check, kept in memory and current as results and state changes arrive, so
  * that a page over 10,000 checks is built without a query per check. Longer than 400
- * lines because the counts, the days and their persistence share one index of checks
- * and series over flat typed arrays (a few bytes a cell instead of an object each, at
+ * lines because the counts and the days share one index of checks and series over flat
+ * typed arrays (a few bytes a cell instead of an object each, at
  * 10,000 checks); split apart, each part would keep its own index.
  *
  * Per check it keeps the newest result of each series, the first result's time, its
@@ -39,6 +39,7 @@ import type {
   StateChange,
 } from '../alerts/alert-state.ts'
 import { OVERALL_SERIES } from '../history/rollup-schema.ts'
+import { StoredDays, verdictTimes, type VerdictTimes } from './read-model-days.ts'
 import type { Database } from '../store/database.ts'
 import type { ResultStore } from '../store/result-store.ts'
 import { emptyCounts, type StatusCounts } from '../store/status-counts.ts'
@@ -136,14 +137,6 @@ function grow<T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(
   return bigger
 }
 
-const READ_MODEL_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS read_model_days (
-    day_start INTEGER PRIMARY KEY,
-    checks TEXT NOT NULL,
-    times BLOB NOT NULL
-  )
-`
-
 export class ReadModel {
   readonly #o: ReadModelOptions
   // Checks.
@@ -184,21 +177,11 @@ export class ReadModel {
   #timer: NodeJS.Timeout | undefined
   #building: Promise<void> = Promise.resolve()
   #closed = false
-  readonly #saveDay
   readonly #storedDays
 
   constructor(options: ReadModelOptions) {
     this.#o = options
-    options.db.exec(READ_MODEL_SCHEMA)
-    this.#saveDay = options.db.prepare<[number, string, Buffer]>(
-      'INSERT OR REPLACE INTO read_model_days (day_start, checks, times) VALUES (?, ?, ?)',
-    )
-    this.#storedDays = options.db.prepare<
-      [number, number],
-      { day: number; checks: string; times: Buffer }
-    >(
-      'SELECT day_start AS day, checks, times FROM read_model_days WHERE day_start >= ? AND day_start < ?',
-    )
+    this.#storedDays = new StoredDays(options.db)
   }
 
   // ---- Versions ----
@@ -698,7 +681,7 @@ export class ReadModel {
 
   // -- State time --
 
-  #setDay(i: number, day: number, t: [number, number, number, number]): void {
+  #setDay(i: number, day: number, t: VerdictTimes): void {
     const at = (i * DAY_RING + ringOf(day, DAY, DAY_RING)) * TIMES
     for (let k = 0; k < TIMES; k++) this.#dayTimes[at + k] = t[k]!
   }
@@ -717,10 +700,9 @@ export class ReadModel {
     this.#claimDay(day)
     this.#o.results.rollups.eachHourRowOfDay(day, OVERALL_SERIES, (row) => {
       const i = this.#check(row.checkId)
-      const total: [number, number, number, number] = [0, 0, 0, 0]
+      const total: VerdictTimes = [0, 0, 0, 0]
       for (const [slot, cell] of row.pack) {
-        const t = cell.time
-        const times: [number, number, number, number] = [t[0]!, t[1]! + t[2]! + t[4]!, t[3]!, t[6]!]
+        const times = verdictTimes(cell.time)
         for (let k = 0; k < TIMES; k++) total[k]! += times[k]!
         const hour = day + slot * HOUR
         const ring = ringOf(hour, HOUR, HOUR_RING)
@@ -763,7 +745,6 @@ export class ReadModel {
 
   /** Persists every finished, settled day not yet kept. */
   #persist(now: number): void {
-    const ids = JSON.stringify(this.#ids)
     const today = floorTo(now, DAY)
     for (let day = today - (DAY_RING - 1) * DAY; day < today; day += DAY) {
       if (this.#persisted.has(day) || day + DAY + SETTLE_MS > now) continue
@@ -776,7 +757,7 @@ export class ReadModel {
           i * TIMES,
         )
       }
-      this.#saveDay.run(day, ids, Buffer.from(times.buffer, times.byteOffset, times.byteLength))
+      this.#storedDays.save(day, this.#ids, times)
       this.#persisted.add(day)
     }
   }
@@ -784,12 +765,11 @@ export class ReadModel {
   #loadDays(now: number): void {
     const today = floorTo(now, DAY)
     const first = today - (DAY_RING - 1) * DAY
-    const stored = this.#storedDays.all(first, today)
+    const stored = this.#storedDays.between(first, today)
     for (const row of stored) {
       this.#claimDay(row.day)
-      const ids = JSON.parse(row.checks) as string[]
-      const times = new Int32Array(row.times.buffer, row.times.byteOffset, row.times.byteLength / 4)
-      ids.forEach((id, k) => {
+      const { times } = row
+      row.ids.forEach((id, k) => {
         const i = this.#check(id)
         this.#setDay(i, row.day, [
           times[k * 4]!,
@@ -824,13 +804,10 @@ export class ReadModel {
           const days: number[] = []
           for (let day = first; day < today; day += DAY) days.push(day)
           for (const row of this.#o.results.rollups.hourRows(id, days, OVERALL_SERIES, false)) {
-            const total: [number, number, number, number] = [0, 0, 0, 0]
+            const total: VerdictTimes = [0, 0, 0, 0]
             for (const cell of row.pack.values()) {
-              const t = cell.time
-              total[0] += t[0]!
-              total[1] += t[1]! + t[2]! + t[4]!
-              total[2] += t[3]!
-              total[3] += t[6]!
+              const times = verdictTimes(cell.time)
+              for (let k = 0; k < TIMES; k++) total[k]! += times[k]!
             }
             this.#setDay(i, row.start, total)
           }
