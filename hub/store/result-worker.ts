@@ -20,7 +20,13 @@ import { openDatabase, type Database } from './database.ts'
 import { ResultNames } from './result-names.ts'
 import { FOLD_GROUPS, ResultRows, type FoldPlan } from './result-rows.ts'
 import { decodeCheckEntries, type CheckEntry } from './result-blocks.ts'
-import type { FromWorker, ToWorker, WorkerSettings, WriterStats } from './result-writer-protocol.ts'
+import {
+  emptyWriterStats,
+  type FromWorker,
+  type ToWorker,
+  type WorkerSettings,
+  type WriterStats,
+} from './result-writer-protocol.ts'
 
 const settings = workerData as WorkerSettings
 /** Between two groups of a fold: longer than a busy main-thread writer's first sleeps (1, 2 ms). */
@@ -56,19 +62,7 @@ function startWriter(): void {
   const db = open()
   const names = ResultNames.of(db)
   const rows = new ResultRows(db, names, new RollupStore(db))
-  const stats: WriterStats = {
-    commits: 0,
-    committedRows: 0,
-    folds: 0,
-    foldedRows: 0,
-    maxCommitMs: 0,
-    maxFoldMs: 0,
-    journalRows: 0,
-    bytesWritten: 0,
-    checkpoints: 0,
-    maxCheckpointMs: 0,
-    checkpointBytesWritten: 0,
-  }
+  const stats: WriterStats = emptyWriterStats()
   let pending: Pending[] = []
   let pendingRows = 0
   let timer: { cancel(): void } | undefined

@@ -61,3 +61,20 @@ export interface WriterStats {
   /** Bytes the checkpointer wrote (the database file). */
   checkpointBytesWritten: number
 }
+
+/** Stats before anything was written. */
+export function emptyWriterStats(): WriterStats {
+  return {
+    commits: 0,
+    committedRows: 0,
+    folds: 0,
+    foldedRows: 0,
+    maxCommitMs: 0,
+    maxFoldMs: 0,
+    journalRows: 0,
+    bytesWritten: 0,
+    checkpoints: 0,
+    maxCheckpointMs: 0,
+    checkpointBytesWritten: 0,
+  }
+}

@@ -18,7 +18,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Logger } from '../../lib/logger.ts'
 import { CHECKPOINTER_SOURCE } from './checkpointer-source.ts'
-import type { FromWorker, ToWorker, WorkerSettings, WriterStats } from './result-writer-protocol.ts'
+import {
+  emptyWriterStats,
+  type FromWorker,
+  type ToWorker,
+  type WorkerSettings,
+  type WriterStats,
+} from './result-writer-protocol.ts'
 
 export type { WriterStats } from './result-writer-protocol.ts'
 
@@ -145,7 +151,7 @@ export class ResultWriter {
   readonly #waiting = new Map<number, Waiting>()
   #nextId = 1
   #closed = false
-  #latestStats: WriterStats = emptyStats()
+  #latestStats: WriterStats = emptyWriterStats()
   #namesStored: (code: number) => void = () => {}
   #restartedAt = 0
   #statsTimer: NodeJS.Timeout | undefined
@@ -252,7 +258,7 @@ export class ResultWriter {
       this.#writer.ask<WriterStats>('stats').catch(() => null),
       this.#checkpointer.ask<Partial<WriterStats>>('stats').catch(() => null),
     ])
-    return { ...(writer ?? emptyStats()), ...(checkpointer ?? {}) }
+    return { ...(writer ?? emptyWriterStats()), ...(checkpointer ?? {}) }
   }
 
   /** Commits and folds what it holds, checkpoints the WAL and stops both threads. */
@@ -287,21 +293,5 @@ export class ResultWriter {
     } else if (message.t === 'log') {
       this.#logger?.[message.level]({ err: message.error }, message.message)
     }
-  }
-}
-
-function emptyStats(): WriterStats {
-  return {
-    commits: 0,
-    committedRows: 0,
-    folds: 0,
-    foldedRows: 0,
-    maxCommitMs: 0,
-    maxFoldMs: 0,
-    journalRows: 0,
-    bytesWritten: 0,
-    checkpoints: 0,
-    maxCheckpointMs: 0,
-    checkpointBytesWritten: 0,
   }
 }
