@@ -41,6 +41,18 @@ export const BURN_RATE_PAIRS: readonly BurnRatePair[] = [
 /** Below this many bad minutes to page, validation and deploy plans warn. */
 export const FEW_BAD_MINUTES = 3
 
+/**
+ * The fewest bad minutes a paging pair's long window must hold before it pages. With
+ * minute slices one bad minute is already a 16.7× burn over an hour at 99.9 %, so the
+ * workbook's 1h/5m pair alone would page on every isolated bad minute; requiring a
+ * second one in the hour keeps a service that is bad 0.5 % of the time on tickets while
+ * a real outage still pages at its second minute.
+ */
+export const DEFAULT_MIN_BAD_MINUTES = 2
+
+/** How long an alert stays open after its last burning pair stops, by default. */
+export const DEFAULT_KEEP_FIRING_FOR = '10m'
+
 /** Budget consumed (percent) at which an SLO notifies, by default; 100 is budget exhausted. */
 export const DEFAULT_THRESHOLDS = [50, 75, 100]
 
@@ -77,6 +89,15 @@ export const sloAlertsSchema = z.strictObject({
   sliMissing: z.union([z.literal(false), durationSchema]).default('30m'),
   /** Budget consumed (percent) at which to notify once. Default [50, 75, 100]. */
   thresholds: z.array(z.number().gt(0).max(100)).default(DEFAULT_THRESHOLDS),
+  /** Bad minutes a paging pair's long window must hold to page (1: the workbook's rule). Default 2. */
+  minBadMinutes: z
+    .number({ error: 'expected a whole number of minutes such as 2' })
+    .int('expected a whole number of minutes such as 2')
+    .min(1, 'at least 1: a page needs a bad minute')
+    .max(60, 'at most 60: the 1h/5m pair holds 60 minutes')
+    .default(DEFAULT_MIN_BAD_MINUTES),
+  /** How long a page or ticket stays open after its last burning pair stops. Default `10m`. */
+  keepFiringFor: durationSchema.default(DEFAULT_KEEP_FIRING_FOR),
 })
 export type SloAlerts = z.infer<typeof sloAlertsSchema>
 
@@ -150,6 +171,10 @@ export interface SloProps {
     budgetExhausted?: boolean
     sliMissing?: false | string
     thresholds?: number[]
+    /** Bad minutes a paging pair's long window must hold to page. Default 2; 1 is the workbook's rule. */
+    minBadMinutes?: number
+    /** How long a page or ticket stays open after its last burning pair stops. Default `10m`. */
+    keepFiringFor?: string
   }
 }
 
@@ -177,20 +202,23 @@ export function windowMs(window: SloWindow): number {
 /**
  * The fewest bad minutes that page under the SLO's paging pairs, with every minute of the
  * windows valid, and the pair that pages first; null when paging is off.
- * With `checks` checks, each check's minute is a slice.
+ * With `checks` checks, each check's minute is a slice; no pair pages on fewer than
+ * `minBadMinutes` bad ones.
  *
- * @example badMinutesToPage(99.9) // { minutes: 1, pair: '1h/5m' }
+ * @example badMinutesToPage(99.9) // { minutes: 2, pair: '1h/5m' }
+ * badMinutesToPage(99.9, 1, 1) // { minutes: 1, pair: '1h/5m' }: the workbook's rule
  */
 export function badMinutesToPage(
   target: number,
   checks = 1,
+  minBadMinutes = DEFAULT_MIN_BAD_MINUTES,
 ): { minutes: number; pair: string } | null {
   const budget = 1 - target / 100
   let best: { minutes: number; pair: string } | null = null
   for (const pair of BURN_RATE_PAIRS) {
     if (pair.severity !== 'page') continue
     const need = (ms: number) =>
-      Math.max(1, Math.ceil(pair.burnRate * budget * (ms / MIN) * checks - 1e-9))
+      Math.max(minBadMinutes, Math.ceil(pair.burnRate * budget * (ms / MIN) * checks - 1e-9))
     const minutes = Math.max(need(pair.longMs), need(pair.shortMs))
     if (!best || minutes < best.minutes) best = { minutes, pair: pair.name }
   }
@@ -203,7 +231,11 @@ export function sloWarnings(slos: readonly SloDefinition[]): string[] {
   for (const definition of slos) {
     if (!definition.alerts.page) continue
     for (const objective of definition.objectives) {
-      const pages = badMinutesToPage(objective.target, definition.checks.length)
+      const pages = badMinutesToPage(
+        objective.target,
+        definition.checks.length,
+        definition.alerts.minBadMinutes,
+      )
       if (!pages || pages.minutes >= FEW_BAD_MINUTES) continue
       const what = pages.minutes === 1 ? 'a single bad minute' : `${pages.minutes} bad minutes`
       warnings.push(

@@ -84,7 +84,8 @@ describe('SLOs in monitors.ts', () => {
 
 describe('bad minutes to page', () => {
   it('counts the fewest bad minutes a paging pair needs, and warns below 3', () => {
-    expect(badMinutesToPage(99.9)).toEqual({ minutes: 1, pair: '1h/5m' })
+    expect(badMinutesToPage(99.9)).toEqual({ minutes: 2, pair: '1h/5m' })
+    expect(badMinutesToPage(99.9, 1, 1)).toEqual({ minutes: 1, pair: '1h/5m' })
     expect(badMinutesToPage(99.5)).toEqual({ minutes: 5, pair: '1h/5m' })
     expect(badMinutesToPage(99)).toEqual({ minutes: 9, pair: '1h/5m' })
     const definition = {
@@ -98,11 +99,13 @@ describe('bad minutes to page', () => {
         budgetExhausted: true,
         sliMissing: '30m' as const,
         thresholds: [50, 75, 100],
+        minBadMinutes: 2,
+        keepFiringFor: '10m',
       },
       source: 'slos[0]',
     }
     expect(sloWarnings([definition])).toEqual([
-      'slo "checkout" (99.9 % over 30d) pages on a single bad minute (pair 1h/5m): one short outage pages twice, as the check and as the SLO; lower the target, cover more checks, or set alerts.page to false and rely on tickets',
+      'slo "checkout" (99.9 % over 30d) pages on 2 bad minutes (pair 1h/5m): one short outage pages twice, as the check and as the SLO; lower the target, cover more checks, or set alerts.page to false and rely on tickets',
     ])
     expect(sloWarnings([{ ...definition, objectives: [{ target: 99.5, window: '30d' }] }])).toEqual(
       [],
@@ -110,5 +113,7 @@ describe('bad minutes to page', () => {
     expect(sloWarnings([{ ...definition, alerts: { ...definition.alerts, page: false } }])).toEqual(
       [],
     )
+    const workbook = { ...definition, alerts: { ...definition.alerts, minBadMinutes: 1 } }
+    expect(sloWarnings([workbook])[0]).toContain('pages on a single bad minute (pair 1h/5m)')
   })
 })

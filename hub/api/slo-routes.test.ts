@@ -87,7 +87,7 @@ describe('SLO routes', () => {
       '1d/2h',
       '3d/6h',
     ])
-    expect(objective.pagesAfter).toEqual({ minutes: 1, pair: '1h/5m' })
+    expect(objective.pagesAfter).toEqual({ minutes: 2, pair: '1h/5m' })
   })
 
   it('shows which outages consumed the budget', async () => {

@@ -109,7 +109,7 @@ describe('deployWarnings', () => {
     const context = { probes: [probe('eu-1', 'eu-west')], remediationCommands: [] }
     expect(deployWarnings(next, context)).toEqual([
       expect.stringMatching(
-        /^slo "api" \(99.9 % over 30d\) pages on a single bad minute \(pair 1h\/5m\)/,
+        /^slo "api" \(99.9 % over 30d\) pages on 2 bad minutes \(pair 1h\/5m\)/,
       ),
     ])
   })

@@ -81,17 +81,57 @@ describe('SloEngine', () => {
       checkId: 'slo:checkout/99.9%/30d/page',
     })
     expect(page.slo).toMatchObject({ pair: '1h/5m', target: 99.9, window: '30d' })
-    expect(page.at).toBe(T0)
+    // The second bad minute pages: one alone never does (alerts.minBadMinutes).
+    expect(page.at).toBe(T0 + MIN)
     minutes(engine, 6, () => false)
     const key = 'checkout/99.9%/30d'
     expect(alerts.get(key, 'page')?.heldBy).toBe('6h/30m')
+    // 6h/30m stops once its 30 minutes hold no bad one; the page stays open 10 more.
     minutes(engine, 30, () => false)
+    expect(alerts.get(key, 'page')).not.toBeNull()
+    minutes(engine, 10, () => false)
     const resolved = events.find((e) => e.slo?.alert === 'page' && e.type === 'resolved')!
     expect(resolved.slo).toMatchObject({ pair: '1h/5m', heldOpenBy: '6h/30m' })
     const incident = incidents.get(page.incidentId)!
     expect(incident.kind).toBe('slo')
     expect(incident.timeline.map((e) => e.type)).toEqual(['fired', 'note', 'resolved'])
     expect(incident.timeline[1]!.detail.message).toBe('held open by 6h/30m (was 1h/5m)')
+  })
+
+  it('never pages on a single bad minute, and pages on a second one within the hour', () => {
+    const { engine } = build()
+    minutes(engine, 1, () => true)
+    minutes(engine, 30, () => false)
+    expect(events).toEqual([])
+    minutes(engine, 1, () => true)
+    const page = events.find((e) => e.slo?.alert === 'page' && e.type === 'fired')!
+    expect(page.slo).toMatchObject({ pair: '1h/5m' })
+    expect(page.at).toBe(T0 + 31 * MIN)
+  })
+
+  it("pages on a single bad minute with alerts.minBadMinutes: 1, the workbook's rule", () => {
+    const definition = config.slos![0]!
+    config = {
+      ...config,
+      slos: [{ ...definition, alerts: { ...definition.alerts, minBadMinutes: 1 } }],
+    }
+    const { engine } = build()
+    minutes(engine, 1, () => true)
+    expect(events.filter((e) => e.type === 'fired').map((e) => [e.slo?.alert, e.at])).toEqual([
+      ['page', T0],
+    ])
+  })
+
+  it('keeps one page open while bad minutes keep coming every ten minutes, then resolves once', () => {
+    const { engine } = build()
+    minutes(engine, 120, (m) => m % 10 === 0)
+    const pages = events.filter((e) => e.slo?.alert === 'page').map((e) => [e.type, e.at])
+    expect(pages).toEqual([['fired', T0 + 10 * MIN]])
+    minutes(engine, 60, () => false)
+    expect(events.filter((e) => e.slo?.alert === 'page').map((e) => e.type)).toEqual([
+      'fired',
+      'resolved',
+    ])
   })
 
   it('tickets a slow burn, notifies each budget threshold once, and closes the gate when the budget is spent', () => {

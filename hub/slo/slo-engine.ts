@@ -3,8 +3,11 @@
  * rules and error budget every 30 seconds and whenever one of its checks changes state,
  * and opens and resolves its alerts (slo-alerts.ts).
  *
- * Per objective: a page while the 1h/5m or 6h/30m pair burns at 14.4× or 6×, a ticket
- * while 1d/2h or 3d/6h burns at 3× or 1×, a budget-exhausted ticket while nothing is
+ * Per objective: a page while the 1h/5m or 6h/30m pair burns at 14.4× or 6× (and its
+ * long window holds `alerts.minBadMinutes` bad minutes), a ticket while 1d/2h or 3d/6h
+ * burns at 3× or 1×; either stays open for `alerts.keepFiringFor` after its last pair
+ * stops, so sparse bad minutes keep one alert open instead of paging again and again
+ * (Prometheus's keep_firing_for). A budget-exhausted ticket while nothing is
  * left, an SLI-missing ticket when no minute could be judged for `alerts.sliMissing`,
  * and a one-off notice at each budget threshold (50 and 75 % by default; 100 % is the
  * exhausted alert). Burn-rate windows end with the open minute; budget windows are the
@@ -17,7 +20,7 @@ import type { MonitoringConfig } from '../../checks/validate.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
 import type { Slice } from '../history/state-roller.ts'
-import { objectiveKey, type SloAlertBook, type SloEventFacts } from './slo-alerts.ts'
+import { alertId, objectiveKey, type SloAlertBook, type SloEventFacts } from './slo-alerts.ts'
 import { SHORT_WINDOWS, type SloLedger, type Sums } from './slo-ledger.ts'
 import {
   addSums,
@@ -81,6 +84,8 @@ export class SloEngine {
   readonly #options: SloEngineOptions
   readonly #started: number
   #keys: Set<string> = new Set()
+  /** When a pair last fired for each open page or ticket, by alert id. */
+  readonly #lastBurning = new Map<string, number>()
   /** Tags by check id, for the config they were read from. */
   #tagCache: { config: MonitoringConfig | null; tags: Map<string, string[]> } = {
     config: null,
@@ -129,7 +134,11 @@ export class SloEngine {
       }
       return sums
     }
-    const pairs = judgePairs((ms) => minutes(ms / MIN), objective.target)
+    const pairs = judgePairs(
+      (ms) => minutes(ms / MIN),
+      objective.target,
+      definition.alerts.minBadMinutes,
+    )
     const hours = windowMs(objective.window) / HOUR
     const budget = errorBudget(
       addSums(open, ...keys.map((key) => this.ledger.hours(key, hours, now))),
@@ -189,13 +198,21 @@ export class SloEngine {
       tags: this.#tags(definition),
       summary: this.#summary(definition, state, pair),
     })
+    const keepFiringMs = parseDuration(definition.alerts.keepFiringFor)
     for (const severity of ['page', 'ticket'] as const) {
       const enabled = definition.alerts[severity]
       const firing = state.pairs.filter((p) => p.pair.severity === severity && p.firing)
       const open = alerts.get(key, severity)
+      const id = alertId(key, severity)
+      if (firing.length > 0) this.#lastBurning.set(id, now)
+      // An alert restored after a restart counts from now: its pairs were not watched.
+      else if (open && !this.#lastBurning.has(id)) this.#lastBurning.set(id, now)
       if (!open && enabled && firing.length > 0) alerts.fire(key, severity, now, facts(firing[0]))
       else if (open && firing.length > 0) alerts.hold(key, severity, firing[0]!.pair.name, now)
-      else if (open) alerts.resolve(key, severity, now, facts())
+      else if (open && now - this.#lastBurning.get(id)! >= keepFiringMs) {
+        alerts.resolve(key, severity, now, facts())
+        this.#lastBurning.delete(id)
+      }
     }
     const exhausted = budget.validMinutes > 0 && budget.remainingShare <= 0
     this.#toggle(key, 'budget', definition.alerts.budgetExhausted && exhausted, now, facts)

@@ -42,13 +42,16 @@ export interface PairState {
 }
 
 /**
- * Judges every rule: a pair fires while both of its windows burn at least its rate.
+ * Judges every rule: a pair fires while both of its windows burn at least its rate, and a
+ * paging pair only once its long window holds `minBadMinutes` bad slices (a single bad
+ * minute is already a page-worthy burn at high targets; see checks/slo.ts).
  *
  * @example judgePairs((ms) => sumsOver(ms), 99.9).filter((p) => p.firing)
  */
 export function judgePairs(
   sumsOver: (ms: number) => Sums,
   target: number,
+  minBadMinutes = 1,
   pairs: readonly BurnRatePair[] = BURN_RATE_PAIRS,
 ): PairState[] {
   return pairs.map((pair) => {
@@ -60,7 +63,10 @@ export function judgePairs(
       pair,
       long: { ...long, burnRate: longRate },
       short: { ...short, burnRate: shortRate },
-      firing: long.bad > 0 && longRate >= pair.burnRate && shortRate >= pair.burnRate,
+      firing:
+        long.bad >= (pair.severity === 'page' ? Math.max(1, minBadMinutes) : 1) &&
+        longRate >= pair.burnRate &&
+        shortRate >= pair.burnRate,
     }
   })
 }

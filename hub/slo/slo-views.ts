@@ -95,7 +95,11 @@ export function sloView(
         missing: alert('missing'),
       },
       pagesAfter: definition.alerts.page
-        ? badMinutesToPage(objective.target, definition.checks.length)
+        ? badMinutesToPage(
+            objective.target,
+            definition.checks.length,
+            definition.alerts.minBadMinutes,
+          )
         : null,
       exhausted: state.budget.validMinutes > 0 && state.budget.remainingShare <= 0,
     }

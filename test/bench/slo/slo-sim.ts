@@ -41,10 +41,12 @@ export interface SloSimOptions {
   seed: number
   world: World
   target?: number
+  /** The SLO's alerts.minBadMinutes; the default when absent. */
+  minBadMinutes?: number
   historyDays?: number
 }
 
-function config(target: number): MonitoringConfig {
+function config(target: number, minBadMinutes?: number): MonitoringConfig {
   const outcome = validateMonitoring({
     project: 'bench-slo',
     defaults: { regions: ['eu-west', 'us-east', 'ap-south'], every: '1m' },
@@ -56,7 +58,14 @@ function config(target: number): MonitoringConfig {
       { match: {}, channels: ['pager'] },
       { match: {}, channels: ['tickets'], tickets: true },
     ],
-    slos: [slo('checkout', { checks: [CHECK], target, window: '30d' })],
+    slos: [
+      slo('checkout', {
+        checks: [CHECK],
+        target,
+        window: '30d',
+        ...(minBadMinutes === undefined ? {} : { alerts: { minBadMinutes } }),
+      }),
+    ],
     checks: [{ kind: 'http', id: CHECK, url: 'https://shop.example.com/health' }],
   })
   if (!outcome.ok) throw new Error(`the simulated config is invalid:\n${outcome.errors.join('\n')}`)
@@ -81,7 +90,7 @@ export class SloSim {
   readonly #db = openDatabase(':memory:')
 
   constructor(options: SloSimOptions) {
-    const monitoring = config(options.target ?? 99.9)
+    const monitoring = config(options.target ?? 99.9, options.minBadMinutes)
     const { clock } = this
     const incidents = new IncidentStore(this.#db)
     const rollups = new RollupStore(this.#db)
