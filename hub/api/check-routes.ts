@@ -2,12 +2,14 @@
  * Check routes: the paged list, one check, its history for charts, and its availability
  * over any window.
  *
- * - `GET /api/v1/checks?limit&cursor&state&tag&q` a page of checks in the monitoring
+ * - `GET /api/v1/checks?limit&cursor&state&tag&q&window` a page of checks in the monitoring
  *   file's order: `{ checks, total, summary, nextCursor }`. `state` (up, down, partial,
  *   degraded, insufficient, unknown; several comma-separated) and `tag` (repeatable)
  *   filter, `q` matches id, name and target case-insensitively; `summary` counts every
  *   check by state, whatever the filter. `limit` 1-500, default 50; follow `nextCursor`
- *   until it is null for the rest.
+ *   until it is null for the rest. `window=30d` adds each check's availability over the
+ *   last 30 days (`window`: from, to, edgeGrain, availability), the same figures as its
+ *   `/availability?window=30d`.
  * - `GET /api/v1/checks/:id` one check with its recent results, the last hour by minute
  *   and outages; `?window=7d` (or 1h, 24h, 30d, 90d) adds its availability and latency
  *   over that window
@@ -35,6 +37,7 @@ import {
 import { buildCheckDetail, buildCheckView, type CheckViewSources } from '../views/check-view.ts'
 import { CHECK_STATES, filterChecks } from '../views/check-filter.ts'
 import type { ReadModel } from '../views/read-model.ts'
+import { windowAvailabilities } from '../views/window-availability.ts'
 import { heartbeatView, pingBaseUrl } from './heartbeat-routes.ts'
 import { answerOf, ResponseCache, sendAnswer } from './response-cache.ts'
 import { secretAccess } from './secret-access.ts'
@@ -42,6 +45,11 @@ import { secretAccess } from './secret-access.ts'
 const DEFAULT_LIMIT = 50
 const MAX_LIMIT = 500
 const STATES: readonly CheckAlertStatus[] = CHECK_STATES
+/**
+ * Windows the list sums for every check on a page: the read model keeps 30 days of run
+ * counts for it (1 h and 24 h are in every check already); other windows are one check's.
+ */
+export const LIST_WINDOWS: readonly string[] = ['30d']
 /**
  * How long a built page of the list is kept while no state and no result of a check on
  * it changed: its 1 h and 24 h figures move with the clock, a minute at a time.
@@ -189,6 +197,12 @@ export function checkRoutes(deps: CheckRouteDeps): Hono {
         .filter(Boolean) ?? []
     const q = c.req.query('q')?.toLowerCase()
     const cursor = c.req.query('cursor')
+    const windowName = c.req.query('window')
+    if (windowName !== undefined && !LIST_WINDOWS.includes(windowName)) {
+      bad(
+        `window: the list gives ${LIST_WINDOWS.join(', ')} (1h and 24h are in every check), got "${windowName}"; ask /api/v1/checks/:id/availability for another window`,
+      )
+    }
     const now = deps.now()
 
     const all = deps.checks()
@@ -221,16 +235,24 @@ export function checkRoutes(deps: CheckRouteDeps): Hono {
     }
     const page = matching.slice(start, start + limit)
     const more = start + limit < matching.length
-    const build = () =>
-      answerOf(
+    const build = () => {
+      const windows = windowName
+        ? windowAvailabilities(sources(), page, now - NAMED_WINDOWS[windowName]!, now)
+        : null
+      return answerOf(
         JSON.stringify({
-          checks: page.map((spec) => buildCheckView(deps, spec, now)),
+          checks: page.map((spec, i) =>
+            windows
+              ? { ...buildCheckView(deps, spec, now), window: windows[i] }
+              : buildCheckView(deps, spec, now),
+          ),
           total: matching.length,
           summary,
           nextCursor: more ? cursorOf(page.at(-1)!.id) : null,
         }),
         'application/json; charset=utf-8',
       )
+    }
     // With the read model the answer is kept until a state, a result of a check on the
     // page or the clock (LIST_MAX_AGE_MS) changes it; a client with its ETag gets 304.
     const answer = model

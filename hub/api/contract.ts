@@ -7,8 +7,11 @@ import type { Ping } from '../heartbeats/heartbeat-monitor.ts'
 import type { IncidentImpact } from '../incidents/incident-impact.ts'
 import type { SampleResult } from '../incidents/incident-results.ts'
 import type { IncidentError, IncidentKind, TimelineEntry } from '../incidents/incident-store.ts'
+import type { CheckView } from '../views/check-view.ts'
+import type { WindowAvailability } from '../views/window-availability.ts'
 
 export type { CheckView } from '../views/check-view.ts'
+export type { WindowAvailability } from '../views/window-availability.ts'
 export type { DeployPlan } from '../config/deploy-plan.ts'
 export type { Span, SilenceWindow, WindowKind, WindowView } from '../silences/silences.ts'
 export type { RunReport, RunRow } from '../runs/run-now.ts'
@@ -37,6 +40,11 @@ export interface IncidentDetail extends IncidentListItem {
   impact: IncidentImpact
   samples: SampleResult[]
   notifications: Record<string, unknown> | null
+}
+
+/** A check of `GET /api/v1/checks?window=30d`: its view and its availability over the window. */
+export interface CheckWithWindow extends CheckView {
+  window: WindowAvailability
 }
 
 /** A heartbeat as the API shows it; `pingUrl` is null for callers that may not see secrets. */

@@ -82,6 +82,10 @@ const OPERATIONS: Record<string, Operation> = {
       query('state', 'up, down, partial, degraded, insufficient, unknown; comma-separated'),
       query('tag', 'repeatable'),
       query('q', 'matches id, name and target'),
+      query(
+        'window',
+        "30d: adds each check's availability over the last 30 days (window), as its /availability gives it",
+      ),
     ],
     ok: obj({
       checks: { type: 'array', items: ref('Check') },
@@ -462,7 +466,21 @@ function v2Operations(base: string, params: Json[], whose: string): Record<strin
 
 const SCHEMAS = {
   Error: obj({ error: str, errors: strs }, ['error']),
-  Check: obj({ id: str, name: str, kind: str, state: { type: 'object' } }, ['id']),
+  Check: obj(
+    {
+      id: str,
+      name: str,
+      kind: str,
+      state: { type: 'object' },
+      window: obj({
+        from: { type: 'integer' },
+        to: { type: 'integer' },
+        edgeGrain: { enum: ['minute', 'hour', 'day'] },
+        availability: obj({ overall: { type: ['number', 'null'] }, regions: { type: 'object' } }),
+      }),
+    },
+    ['id'],
+  ),
   ComponentState: {
     enum: [
       'operational',

@@ -40,6 +40,7 @@ import type {
 } from '../alerts/alert-state.ts'
 import { OVERALL_SERIES } from '../history/rollup-schema.ts'
 import { StoredDays, verdictTimes, type VerdictTimes } from './read-model-days.ts'
+import { WindowRuns, type WindowRunsTotal } from './read-model-window.ts'
 import type { Database } from '../store/database.ts'
 import type { ResultStore } from '../store/result-store.ts'
 import { emptyCounts, type StatusCounts } from '../store/status-counts.ts'
@@ -178,10 +179,17 @@ export class ReadModel {
   #building: Promise<void> = Promise.resolve()
   #closed = false
   readonly #storedDays
+  readonly #windows: WindowRuns
 
   constructor(options: ReadModelOptions) {
     this.#o = options
     this.#storedDays = new StoredDays(options.db)
+    this.#windows = new WindowRuns({
+      db: options.db,
+      rollups: options.results.rollups,
+      hourCoverage: (now) => options.results.history.coverage(now).hour,
+      logger: options.logger,
+    })
   }
 
   // ---- Versions ----
@@ -244,14 +252,9 @@ export class ReadModel {
       const series = seriesOf(result)
       const slot = this.#slotOf(i, series)
       const maintenance = this.#o.inMaintenance?.(result) ?? false
-      this.#count(
-        slot,
-        i,
-        result.scheduledAt,
-        maintenance ? F_MAINTENANCE : FIELD_OF[result.status],
-        maintenance ? null : result.durationMs,
-        1,
-      )
+      const field = maintenance ? F_MAINTENANCE : FIELD_OF[result.status]
+      this.#count(slot, i, result.scheduledAt, field, maintenance ? null : result.durationMs, 1)
+      this.#windows.add(result.checkId, series, result.scheduledAt, field)
       const run = latestRun(result)
       const latest = this.#latest[i]!
       const current = latest.get(series)
@@ -382,6 +385,15 @@ export class ReadModel {
     return out
   }
 
+  /**
+   * Each check's runs per series over the last 30 days ([from, to), from = to - 30 days),
+   * summed as the rollups' totals sum them (read-model-window.ts); null for a check where
+   * the rollups must answer.
+   */
+  windowRuns(checkIds: readonly string[], from: number, to: number): Array<WindowRunsTotal | null> {
+    return this.#windows.totals(checkIds, from, to)
+  }
+
   /** Whether the day history is complete (built or loaded); until then pages read rollups. */
   daysReady(): boolean {
     return this.#daysReady
@@ -470,6 +482,7 @@ export class ReadModel {
     this.#ensureEdges(now)
     // State time: persisted days, the days since, and today.
     this.#loadDays(now)
+    this.#windows.load(now, [...this.#index.keys()])
   }
 
   /** Starts the timer that reads today's state time and the 24 h window's edges. */
@@ -479,6 +492,7 @@ export class ReadModel {
         const now = this.#o.clock.now()
         this.#ensureEdges(now)
         this.#readToday(now, true)
+        this.#windows.refresh(now)
       } catch (err) {
         this.#o.logger.error({ err }, 'refreshing the read model failed')
       }
@@ -486,9 +500,9 @@ export class ReadModel {
     this.#timer.unref()
   }
 
-  /** Resolves once the day history is complete. */
+  /** Resolves once the day history and the 30 days of run counts are complete. */
   ready(): Promise<void> {
-    return this.#building
+    return Promise.all([this.#building, this.#windows.ready()]).then(() => {})
   }
 
   /** Stops the timer and persists the finished days not yet kept. */
@@ -497,6 +511,7 @@ export class ReadModel {
     clearInterval(this.#timer)
     await this.#building.catch(() => {})
     if (this.#daysReady) this.#persist(this.#o.clock.now())
+    await this.#windows.close(this.#o.clock.now())
   }
 
   // ---- Internals ----
