@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:net'
 import { Aedes, type AedesOptions } from 'aedes'
+import { writeToStream } from 'mqtt-packet'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Backoff } from './backoff.ts'
 import { silentLogger } from './logger.ts'
@@ -95,6 +96,17 @@ describe('MqttConnection', () => {
     cleanups.push(() => stopBroker(broker))
     await until(() => connection.connected())
     expect(onConnectCalls).toBe(2)
+  })
+
+  it("turns off mqtt-packet's table of 65,536 prebuilt number buffers", async () => {
+    const broker = await startBroker()
+    cleanups.push(() => stopBroker(broker))
+    const connection = quickConnection(broker.port, 'no-number-cache')
+    cleanups.push(() => connection.close())
+    connection.start()
+    await until(() => connection.connected())
+    await connection.publish('numbers/cached', 'x', { qos: 1 })
+    expect(writeToStream.cacheNumbers).toBe(false)
   })
 
   it('fails a publish the broker never acked when the connection drops, and still closes', async () => {
