@@ -72,7 +72,12 @@ async function startBare(url: string): Promise<{ run(): Promise<number>; stop():
       child.stdin!.write('run\n')
       return Number(await next())
     },
-    stop: () => child.kill('SIGTERM'),
+    // Its stdin closed ends its loop and it exits; SIGTERM alone (which Playwright takes to
+    // close the browser) left it, and so the bench, waiting on stdin for ever.
+    stop: () => {
+      child.stdin!.end()
+      child.kill('SIGTERM')
+    },
   }
 }
 
