@@ -52,8 +52,14 @@ export async function startLocalBrowser(
       const value = process.env[name]
       if (value !== undefined) secretValues[name] = value
     }
+    // With --artifacts every run is traced (unless the check says never): a local run is
+    // a one-off, and its own trace says more than a re-run's.
     const artifacts = artifactsDir
-      ? { ...check.artifacts, when: 'always' as const }
+      ? {
+          ...check.artifacts,
+          when: 'always' as const,
+          trace: check.artifacts.trace === false ? false : ('always' as const),
+        }
       : { ...check.artifacts, when: 'never' as const, trace: false }
     return { ...check, secretValues, artifacts }
   }

@@ -18,6 +18,8 @@ export interface BrowserAttemptRequest {
   resultId: string
   /** 1 for the first attempt, 2 for the first retry, ... */
   attempt: number
+  /** Record a Playwright trace of this attempt (kept with its evidence). */
+  trace: boolean
   /** Aborted when the whole run must stop (the probe is stopping, or run-check gave up). */
   signal: AbortSignal
 }
@@ -45,4 +47,13 @@ export interface BrowserEngine {
    * verdict, or deletes them. Returns the files kept, within the per-run cap.
    */
   settle(resultId: string, verdict: RunVerdict): Promise<BrowserReport['artifacts']>
+  /**
+   * Runs a settled, failed run's journey once more with tracing on, in the background
+   * (its result has gone out already), and keeps that trace with the run's artifacts as
+   * `rerun-trace.zip`. Returns at once; a check with a re-run still going gets no other.
+   */
+  traceRerun(run: { spec: BrowserRunSpec; resultId: string; verdict: RunVerdict }): void
 }
+
+/** The name of the trace a re-run recorded for a failed run (BrowserEngine.traceRerun). */
+export const RERUN_TRACE_FILE = 'rerun-trace.zip'

@@ -43,15 +43,22 @@ function outcome(
 
 function engine(outcomes: BrowserAttemptOutcome[]) {
   const settled: RunVerdict[] = []
+  /** Which attempts recorded a trace, in order. */
+  const traced: boolean[] = []
+  const reruns: Array<{ resultId: string; verdict: RunVerdict }> = []
   let attempts = 0
   const fake: BrowserEngine = {
-    attempt: async () => outcomes[attempts++] ?? outcomes[outcomes.length - 1]!,
+    attempt: async (request) => {
+      traced.push(request.trace)
+      return outcomes[attempts++] ?? outcomes[outcomes.length - 1]!
+    },
     settle: async (_id, verdict) => {
       settled.push(verdict)
       return verdict.keep ? [{ name: 'final.png', type: 'screenshot', bytes: 10 }] : []
     },
+    traceRerun: ({ resultId, verdict }) => void reruns.push({ resultId, verdict }),
   }
-  return { fake, settled, attempts: () => attempts }
+  return { fake, settled, traced, reruns, attempts: () => attempts }
 }
 
 describe('the browser runner', () => {
@@ -128,5 +135,65 @@ describe('the browser runner', () => {
     const never = engine([outcome('down', 'TIMEOUT')])
     await run(spec({ artifacts: { when: 'never' } }), { ...runContext(), browser: never.fake })
     expect(never.settled[0]?.keep).toBe(false)
+  })
+
+  describe("traces (artifacts.trace 'retry' by default)", () => {
+    it('records none on a run that passes', async () => {
+      const { fake, traced, reruns } = engine([outcome('up')])
+      await run(spec(), { ...runContext(), browser: fake })
+      expect(traced).toEqual([false])
+      expect(reruns).toEqual([])
+    })
+
+    it('traces the first retry of a failed attempt, and re-runs for none then', async () => {
+      const { fake, traced, reruns } = engine([
+        outcome('down', 'TIMEOUT'),
+        outcome('down', 'TIMEOUT'),
+        outcome('down', 'TIMEOUT'),
+      ])
+      await run(spec({ retries: 2 }), { ...runContext(), browser: fake })
+      expect(traced).toEqual([false, true, false])
+      expect(reruns).toEqual([])
+    })
+
+    it('has a failed run without a retry re-run for its trace, after its result, with its verdict', async () => {
+      const { fake, traced, reruns } = engine([outcome('down', 'ASSERTION_FAILED')])
+      await run(spec(), { ...runContext(), browser: fake })
+      expect(traced).toEqual([false])
+      expect(reruns).toEqual([
+        {
+          resultId: expect.any(String),
+          verdict: { keep: true, status: 'down', errorCode: 'ASSERTION_FAILED' },
+        },
+      ])
+    })
+
+    it('re-runs a run degraded by a budget, not an inconclusive one', async () => {
+      const budget = engine([outcome('up', undefined, 3_000)])
+      await run(spec({ expect: { lcp: { below: '2.5s' } } }), {
+        ...runContext(),
+        browser: budget.fake,
+      })
+      expect(budget.reruns).toHaveLength(1)
+      const crash = engine([outcome('inconclusive', 'BROWSER_CRASH')])
+      await run(spec(), { ...runContext(), browser: crash.fake })
+      expect(crash.reruns).toEqual([])
+    })
+
+    it("traces every attempt with 'always', none with 'never' (or with no artifacts kept)", async () => {
+      const always = engine([outcome('down', 'TIMEOUT'), outcome('up')])
+      await run(spec({ retries: 1, artifacts: { trace: 'always' } }), {
+        ...runContext(),
+        browser: always.fake,
+      })
+      expect(always.traced).toEqual([true, true])
+      expect(always.reruns).toEqual([])
+      for (const artifacts of [{ trace: 'never' }, { trace: false }, { when: 'never' }]) {
+        const none = engine([outcome('down', 'TIMEOUT'), outcome('down', 'TIMEOUT')])
+        await run(spec({ retries: 1, artifacts }), { ...runContext(), browser: none.fake })
+        expect(none.reruns).toEqual([])
+        expect(none.traced).toEqual([false, false])
+      }
+    })
   })
 })

@@ -3,13 +3,15 @@
  * makes (checks/browser/engine.ts; probe/browser/ drives Chromium). It retries a failed
  * attempt when the check allows it, and a run that passes only on a retry is
  * `degraded`, never `up`; it judges the Web-vital budgets; it keeps the artifacts of a
- * failure (or of every run, if the check asks); and it puts the worst page's vitals,
+ * failure (or of every run, if the check asks), with a trace recorded on a retry or on a
+ * re-run after the result (trace 'retry'), or on every attempt ('always'); and it puts the worst page's vitals,
  * the console and request counts in `metrics` for charts.
  */
 import { ulid } from '../../lib/ulid.ts'
 import type { BrowserAttemptOutcome } from '../browser/engine.ts'
 import type { BrowserReport } from '../browser/browser-result.ts'
 import { judgeBudgets, VITAL_NAMES, type VitalName } from '../browser/vitals.ts'
+import { traceModeOf } from '../specs/browser.ts'
 import { ERROR_CODES, type AssertionResult } from '../result.ts'
 import type { Runner, RunOutcome } from './types.ts'
 
@@ -80,9 +82,16 @@ export const run: Runner<'browser'> = async (spec, ctx) => {
     }
   }
   const resultId = ctx.resultId ?? ulid(ctx.now())
+  // Without evidence kept there is nothing to trace for.
+  const traceMode = spec.artifacts.when === 'never' ? 'never' : traceModeOf(spec.artifacts)
   const attempts: BrowserAttemptOutcome[] = []
+  let traced = false
   for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
-    const outcome = await engine.attempt({ spec, resultId, attempt, signal: ctx.signal })
+    // 'retry': the first attempt after a failure is traced, as Playwright's 'on-first-retry'.
+    const trace: boolean =
+      traceMode === 'always' || (traceMode === 'retry' && attempt > 1 && !traced)
+    const outcome = await engine.attempt({ spec, resultId, attempt, trace, signal: ctx.signal })
+    traced ||= trace
     attempts.push(outcome)
     if (outcome.status === 'up' || ctx.signal.aborted) break
   }
@@ -110,7 +119,14 @@ export const run: Runner<'browser'> = async (spec, ctx) => {
   }
   const keep =
     spec.artifacts.when === 'always' || (spec.artifacts.when === 'failure' && status !== 'up')
-  const artifacts = await engine.settle(resultId, { keep, status, errorCode: error?.code })
+  const runVerdict = { keep, status, errorCode: error?.code }
+  const artifacts = await engine.settle(resultId, runVerdict)
+  // A failure the site may be at fault for, with no attempt traced: a re-run records the
+  // trace. Not for inconclusive runs (a crashed or busy browser), nor a stopped one.
+  const siteFailed = status === 'down' || status === 'degraded'
+  if (keep && siteFailed && traceMode === 'retry' && !traced && !ctx.signal.aborted) {
+    engine.traceRerun({ spec, resultId, verdict: runVerdict })
+  }
   return {
     status,
     ...(error ? { error } : {}),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { validateMonitoring } from '../validate.ts'
-import { browser } from './browser.ts'
+import { browser, traceModeOf } from './browser.ts'
 
 const script = {
   file: 'browser/home.ts',
@@ -32,6 +32,26 @@ describe('browser check validation', () => {
       secrets: [],
       artifacts: { when: 'failure', trace: true, public: false },
     })
+  })
+
+  it("takes trace 'retry', 'always' or 'never', and carries 'retry' and 'never' as the booleans older probes read", () => {
+    const traceOf = (trace: unknown) => {
+      const outcome = validateMonitoring({
+        defaults: { regions: ['eu-west'] },
+        checks: [{ kind: 'browser', id: 'home', script, artifacts: { trace } }],
+      })
+      if (!outcome.ok) return outcome.errors
+      const check = outcome.config.checks[0] as { artifacts: { trace: boolean | 'always' } }
+      return [check.artifacts.trace, traceModeOf(check.artifacts)]
+    }
+    expect(traceOf(undefined)).toEqual([true, 'retry'])
+    expect(traceOf('retry')).toEqual([true, 'retry'])
+    expect(traceOf('always')).toEqual(['always', 'always'])
+    expect(traceOf('never')).toEqual([false, 'never'])
+    expect(traceOf(false)).toEqual([false, 'never'])
+    expect(traceOf('sometimes')).toEqual([
+      expect.stringMatching(/^checks\[0\]\.artifacts\.trace: /),
+    ])
   })
 
   it('says a script path must be loaded by vantage, which bundles it', () => {

@@ -25,6 +25,9 @@ const MAX_TIMEOUT_MS = 5 * 60_000
 export const BROWSER_REPORT_GRACE_MS = 5_000
 /** Attempts beyond the first; each is a whole run, so more would stretch one result too far. */
 const MAX_RETRIES = 3
+/** When a run records a Playwright trace; see BrowserProps.artifacts. */
+export const TRACE_MODES = ['retry', 'always', 'never'] as const
+export type TraceMode = (typeof TRACE_MODES)[number]
 /** Environment variable names, as a shell would accept them. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -151,8 +154,14 @@ export const browserSpecSchema = z
       .strictObject({
         /** When screenshots, the trace and the console log are kept. */
         when: z.enum(['failure', 'always', 'never']).default('failure'),
-        /** Record a Playwright trace (kept with the other artifacts). */
-        trace: z.boolean().default(true),
+        /**
+         * When a Playwright trace is recorded (traceModeOf): 'retry' is kept on the wire as
+         * `true` and 'never' as `false`, the forms probes read before 'always' existed.
+         */
+        trace: z
+          .union([z.boolean(), z.enum(TRACE_MODES)])
+          .transform((mode) => (mode === 'retry' ? true : mode === 'never' ? false : mode))
+          .default(true),
         /** Screenshots may be served without the API token (a public page may show them). */
         public: z.boolean().default(false),
       })
@@ -260,9 +269,24 @@ export interface BrowserProps extends CommonCheckProps {
   /**
    * Evidence: screenshots of failed steps and of the end, the Playwright trace and the
    * console log, sent to the hub apart from the result. Default `{ when: 'failure',
-   * trace: true, public: false }`.
+   * trace: 'retry', public: false }`.
+   *
+   * `trace`: `'retry'` (default) records no trace on a first attempt, which costs a run
+   * about a third of its time; a failed run's retry records one, and a failed run without
+   * a retry left is run once more, right after its result went out, to record the trace
+   * that goes with its evidence (`rerun-trace.zip`). `'always'` traces every attempt (the
+   * trace of the failed run itself), `'never'` none. `true`/`false` mean 'retry'/'never'.
    */
-  artifacts?: { when?: 'failure' | 'always' | 'never'; trace?: boolean; public?: boolean }
+  artifacts?: {
+    when?: 'failure' | 'always' | 'never'
+    trace?: TraceMode | boolean
+    public?: boolean
+  }
+}
+
+/** A validated spec's trace mode; the wire carries 'retry' and 'never' as booleans. */
+export function traceModeOf(artifacts: { trace: boolean | 'always' }): TraceMode {
+  return artifacts.trace === 'always' ? 'always' : artifacts.trace ? 'retry' : 'never'
 }
 
 /**

@@ -73,6 +73,42 @@ describe('ArtifactSpool', () => {
     expect(kept.map((file) => file.name)).toEqual(['step-1-log-in.png', 'final.png'])
   })
 
+  it("adds a later file to a run still waiting (a failed run's re-run trace), within its cap", () => {
+    const root = tempDir('vantage-spool-')
+    const spool = new ArtifactSpool({
+      dir: join(root, 'out'),
+      maxRunBytes: 100,
+      logger: silentLogger(),
+    })
+    const run = staged(root, [['final.png', 'screenshot', 30]], 1_000)
+    spool.keep(run)
+    const later = (name: string, bytes: number) => {
+      const dir = join(root, 'staging', `${run.resultId}-rerun`)
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(join(dir, name), Buffer.alloc(bytes))
+      return { ...run, dir, files: [{ name, type: 'trace' as const, bytes }] }
+    }
+    expect(spool.keep(later('rerun-trace.zip', 40)).map((file) => file.name)).toEqual([
+      'rerun-trace.zip',
+    ])
+    expect(spool.pending()[0]!.files.map((file) => file.name)).toEqual([
+      'final.png',
+      'rerun-trace.zip',
+    ])
+    // Over the run's cap with what it holds already: the new file is dropped.
+    expect(spool.keep(later('big-trace.zip', 40))).toEqual([])
+    expect(spool.pending()[0]!.files).toHaveLength(2)
+    // Its earlier files went to the hub already: the new one makes the run anew.
+    spool.remove(run.resultId, 'final.png')
+    spool.remove(run.resultId, 'rerun-trace.zip')
+    spool.keep(later('rerun-trace.zip', 40))
+    expect(spool.pending()[0]).toMatchObject({
+      resultId: run.resultId,
+      status: 'down',
+      files: [expect.objectContaining({ name: 'rerun-trace.zip' })],
+    })
+  })
+
   it('drops the oldest runs past its total size (manifests included), and counts them', () => {
     const root = tempDir('vantage-spool-')
     const spool = new ArtifactSpool({

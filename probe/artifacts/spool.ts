@@ -69,14 +69,20 @@ export class ArtifactSpool implements ArtifactSink {
     return this.#dropped
   }
 
+  /**
+   * Takes a run's folder. A run that is still waiting here (a failed run whose re-run
+   * trace comes later) gets the new files beside those it has, within its cap.
+   */
   keep(run: KeptRun): ArtifactFile[] {
     const maxRun = this.options.maxRunBytes ?? DEFAULT_MAX_RUN_BYTES
+    const target = join(this.#dir, run.resultId)
+    const earlier = existsSync(target) ? this.read(run.resultId) : undefined
     // Smallest loss first: drop by type, and within a type the latest files.
     const byLoss = [...run.files].sort(
       (a, b) =>
         DROP_ORDER[a.type] - DROP_ORDER[b.type] || run.files.indexOf(b) - run.files.indexOf(a),
     )
-    let total = run.files.reduce((sum, file) => sum + file.bytes, 0)
+    let total = [...(earlier?.files ?? []), ...run.files].reduce((sum, f) => sum + f.bytes, 0)
     const dropped = new Set<string>()
     for (const file of byLoss) {
       if (total <= maxRun) break
@@ -102,18 +108,26 @@ export class ArtifactSpool implements ArtifactSink {
       rmSync(run.dir, { recursive: true, force: true })
       return []
     }
-    const manifest: SpooledRun = {
-      resultId: run.resultId,
-      checkId: run.checkId,
-      createdAt: decodeTime(run.resultId),
-      status: run.verdict.status,
-      ...(run.verdict.errorCode ? { errorCode: run.verdict.errorCode } : {}),
-      files,
+    if (earlier) {
+      for (const file of files) renameSync(join(run.dir, file.name), join(target, file.name))
+      rmSync(run.dir, { recursive: true, force: true })
+      // Written aside and renamed: the sender never reads half a manifest.
+      const manifest: SpooledRun = { ...earlier, files: [...earlier.files, ...files] }
+      writeFileSync(join(target, `${MANIFEST}.new`), JSON.stringify(manifest))
+      renameSync(join(target, `${MANIFEST}.new`), join(target, MANIFEST))
+    } else {
+      const manifest: SpooledRun = {
+        resultId: run.resultId,
+        checkId: run.checkId,
+        createdAt: decodeTime(run.resultId),
+        status: run.verdict.status,
+        ...(run.verdict.errorCode ? { errorCode: run.verdict.errorCode } : {}),
+        files,
+      }
+      writeFileSync(join(run.dir, MANIFEST), JSON.stringify(manifest))
+      rmSync(target, { recursive: true, force: true })
+      renameSync(run.dir, target)
     }
-    writeFileSync(join(run.dir, MANIFEST), JSON.stringify(manifest))
-    const target = join(this.#dir, run.resultId)
-    rmSync(target, { recursive: true, force: true })
-    renameSync(run.dir, target)
     this.#enforceTotal()
     this.options.onAdded?.()
     return files.map(({ sha256: _sha, ...file }) => file)

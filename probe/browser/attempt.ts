@@ -24,6 +24,8 @@ import { captureScreenshot } from './screenshot.ts'
 export interface AttemptRequest {
   spec: BrowserRunSpec
   attempt: number
+  /** Record a Playwright trace (the engine's request decides; see checks/runners/browser.ts). */
+  trace: boolean
   timeoutMs: number
   /** Where this attempt writes its artifacts. */
   dir: string
@@ -111,7 +113,7 @@ export async function runAttempt(
   context.setDefaultTimeout(request.timeoutMs)
   context.setDefaultNavigationTimeout(request.timeoutMs)
   const watch = new PageWatch(context, { page: hooks.page }, redact)
-  const trace = evidence && spec.artifacts.trace
+  const trace = evidence && request.trace
   const stepStack: string[] = []
   let currentStep: string | undefined
   let thrown: unknown
@@ -221,13 +223,14 @@ export async function runAttempt(
     if (keep) await screenshot(watch.lastPage() ?? page, `${prefix}final.png`)
     await watch.flush(EVIDENCE_TIMEOUT_MS)
     if (trace) {
+      // Written even when this attempt passed: a retry that passed is the trace its failed
+      // run keeps. The run's verdict decides what stays (BrowserEngine.settle).
       const path = join(dir, `${prefix}trace.zip`)
       const stopped = await withTimeout(
-        context.tracing.stop(keep ? { path } : {}).then(() => true),
+        context.tracing.stop({ path }).then(() => true),
         EVIDENCE_TIMEOUT_MS * 2,
       )
-      if (stopped && keep)
-        files.push({ name: `${prefix}trace.zip`, type: 'trace', bytes: sizeOf(path) })
+      if (stopped) files.push({ name: `${prefix}trace.zip`, type: 'trace', bytes: sizeOf(path) })
     }
   }
   const log = watch.logText()

@@ -11,17 +11,21 @@
  *   a screenshot of its page through DevTools, and replaced.
  * - A browser that dies during an attempt makes it inconclusive BROWSER_CRASH, never
  *   up or down; one that cannot start makes attempts CAPABILITY_MISSING.
+ * - A failed run's trace re-run (traceRerun) is an attempt like the others, in a slot,
+ *   after the run's result; at most one per check at a time, ended when the pool stops.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, renameSync, rmSync } from 'node:fs'
 import { totalmem } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import type {
-  BrowserAttemptOutcome,
-  BrowserAttemptRequest,
-  BrowserEngine,
-  RunVerdict,
+import {
+  RERUN_TRACE_FILE,
+  type BrowserAttemptOutcome,
+  type BrowserAttemptRequest,
+  type BrowserEngine,
+  type BrowserRunSpec,
+  type RunVerdict,
 } from '../../checks/browser/engine.ts'
 import type { ArtifactFile } from '../../checks/browser/browser-result.ts'
 import { parseDuration } from '../../checks/duration.ts'
@@ -85,6 +89,8 @@ export class BrowserPool implements BrowserEngine {
   readonly #idle: RunWorker[] = []
   readonly #workers = new Set<RunWorker>()
   readonly #runs = new Map<string, RunState>()
+  /** Trace re-runs going on, by check id. */
+  readonly #reruns = new Map<string, { controller: AbortController; done: Promise<void> }>()
   #host: BrowserHost | undefined
   #launching: Promise<BrowserHost> | undefined
   #inFlight = new Map<BrowserHost, number>()
@@ -260,9 +266,65 @@ export class BrowserPool implements BrowserEngine {
     })
   }
 
+  traceRerun(run: { spec: BrowserRunSpec; resultId: string; verdict: RunVerdict }): void {
+    if (this.#stopped || this.#reruns.has(run.spec.id)) return
+    const controller = new AbortController()
+    const done = this.#rerun(run, controller.signal)
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          { checkId: run.spec.id, resultId: run.resultId, err: (error as Error).message },
+          "a failed run's trace re-run failed",
+        ),
+      )
+      .finally(() => this.#reruns.delete(run.spec.id))
+    this.#reruns.set(run.spec.id, { controller, done })
+  }
+
+  async #rerun(
+    run: { spec: BrowserRunSpec; resultId: string; verdict: RunVerdict },
+    signal: AbortSignal,
+  ): Promise<void> {
+    const key = `${run.resultId}-rerun`
+    // Kept whatever its outcome: its trace is evidence for the run before it.
+    const spec = { ...run.spec, artifacts: { ...run.spec.artifacts, when: 'always' as const } }
+    const outcome = await this.attempt({ spec, resultId: key, attempt: 1, trace: true, signal })
+    const files = this.#runs.get(key)?.files ?? []
+    this.#runs.delete(key)
+    const recorded = files.find((file) => file.type === 'trace')
+    const dir = join(this.options.workDir, key)
+    if (!recorded || signal.aborted) {
+      rmSync(dir, { recursive: true, force: true })
+      return
+    }
+    for (const file of files) {
+      if (file !== recorded) rmSync(join(dir, file.name), { force: true })
+    }
+    renameSync(join(dir, recorded.name), join(dir, RERUN_TRACE_FILE))
+    this.options.logger.info(
+      { checkId: run.spec.id, resultId: run.resultId, rerun: outcome.status },
+      "recorded a failed run's trace on a re-run",
+    )
+    this.options.sink.keep({
+      resultId: run.resultId,
+      checkId: run.spec.id,
+      dir,
+      files: [{ ...recorded, name: RERUN_TRACE_FILE }],
+      verdict: run.verdict,
+    })
+  }
+
+  /** Resolves once no trace re-run is going on (tests, and a caller about to stop). */
+  async drain(): Promise<void> {
+    while (this.#reruns.size > 0) {
+      await Promise.all([...this.#reruns.values()].map((rerun) => rerun.done))
+    }
+  }
+
   /** Ends every worker and the browser; attempts still running end as they can. */
   async stop(): Promise<void> {
     this.#stopped = true
+    for (const rerun of this.#reruns.values()) rerun.controller.abort()
+    await Promise.all([...this.#reruns.values()].map((rerun) => rerun.done))
     await Promise.all([...this.#workers].map((entry) => entry.worker.terminate()))
     const host = this.#host
     if (host) {

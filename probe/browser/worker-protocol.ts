@@ -38,6 +38,7 @@ export interface RunOrder {
   wsEndpoint: string
   spec: BrowserRunSpec
   attempt: number
+  trace: boolean
   timeoutMs: number
   dir: string
 }

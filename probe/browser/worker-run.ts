@@ -151,6 +151,7 @@ export function runOnWorker(run: WorkerRun): Promise<AttemptResult> {
       wsEndpoint: host.wsEndpoint,
       spec,
       attempt,
+      trace: request.trace,
       timeoutMs,
       dir,
     }

@@ -87,8 +87,10 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
       expect(home.fcp?.value).toBeGreaterThan(0)
       expect(home.ttfb?.rating).toBe(rateVital('ttfb', home.ttfb!.value))
       expect(result.metrics?.lcpMs).toBeGreaterThan(0)
-      // A passing run keeps nothing unless the check asks for every run.
+      // A passing run keeps nothing unless the check asks for every run, and is not re-run.
       expect(result.browser?.artifacts).toEqual([])
+      await test.pool.drain()
+      expect(keptFor(result.id)).toBeUndefined()
     })
 
     it("gives scripts Playwright's web-first matchers, which retry until the page gets there", async () => {
@@ -168,10 +170,19 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
         expect(failed).toMatchObject({ name: 'see the welcome', status: 'failed' })
         const kept = keptFor(result.id)!
         expect(kept.files.map((file) => file.name)).toEqual(
-          expect.arrayContaining([failed.screenshot, 'final.png', 'trace.zip']),
+          expect.arrayContaining([failed.screenshot, 'final.png']),
         )
         const shot = readFileSync(join(kept.dir, failed.screenshot!))
         expect(shot.subarray(0, 4)).toEqual(PNG)
+        // The first attempt records no trace; a re-run after the result records it.
+        expect(kept.files.map((file) => file.name)).not.toContain('trace.zip')
+        await test.pool.drain()
+        const rerun = test.kept.filter((run) => run.resultId === result.id)[1]!
+        expect(rerun.files).toEqual([expect.objectContaining({ name: 'rerun-trace.zip' })])
+        expect(rerun.verdict).toMatchObject({ status: 'down', errorCode: 'ASSERTION_FAILED' })
+        // A zip file.
+        const zip = readFileSync(join(rerun.dir, 'rerun-trace.zip'))
+        expect(zip.subarray(0, 2).toString()).toBe('PK')
       } finally {
         target.setMode('ok')
       }
@@ -337,6 +348,28 @@ export default async ({ page }) => {
       expect(result.metrics?.failedRequests).toBeGreaterThanOrEqual(1)
     })
 
+    it("traces every attempt with trace 'always': the failed run's own trace", async () => {
+      target.setMode('wrong')
+      try {
+        const spec = await browserCheck(
+          dir.path,
+          'always-traced',
+          `export default async ({ page, expect }) => {
+            await page.goto('${target.url}/')
+            await expect(page.getByRole('heading')).toHaveText('Welcome', { timeout: 500 })
+          }`,
+          { artifacts: { trace: 'always' } },
+        )
+        const result = await run(spec)
+        expect(result.status).toBe('down')
+        expect(result.browser?.artifacts.map((file) => file.name)).toContain('trace.zip')
+        await test.pool.drain()
+        expect(test.kept.filter((kept) => kept.resultId === result.id)).toHaveLength(1)
+      } finally {
+        target.setMode('ok')
+      }
+    })
+
     it('makes a run that passes only on a retry degraded, never up', async () => {
       const spec = await browserCheck(
         dir.path,
@@ -352,8 +385,11 @@ export default async ({ page }) => {
       expect(result.browser?.attempts).toBe(2)
       expect(result.assertions[0]).toMatchObject({ name: 'passed without a retry', ok: false })
       expect(result.assertions[0]!.actual).toContain('NAVIGATION_FAILED')
-      // The failed attempt's evidence is kept.
-      expect(keptFor(result.id)?.files.length).toBeGreaterThan(0)
+      // The failed attempt's evidence is kept, with the trace of the retry that passed.
+      expect(keptFor(result.id)?.files.map((file) => file.name)).toEqual(
+        expect.arrayContaining(['final.png', 'a2-trace.zip']),
+      )
+      expect(keptFor(result.id)?.files.map((file) => file.name)).not.toContain('trace.zip')
     })
   },
 )
