@@ -204,6 +204,20 @@ describe('the read model', () => {
     expect(model.latest('new').get('eu-west')?.status).toBe('down')
   })
 
+  it("keeps a minute's durations to the millisecond past the 2^24 ms a Float32 holds", () => {
+    const h = hub()
+    const model = h.open()
+    const minute = Date.UTC(2026, 0, 10, 12, 5)
+    // 250 runs of 119,999 ms in one minute sum to 29,999,750 ms.
+    const runs = Array.from({ length: 250 }, (_, n) =>
+      makeResult({ checkId: 'api', scheduledAt: minute + n * 200, durationMs: 119_999 }),
+    )
+    model.accept(h.results.insert(runs))
+    const [bucket] = model.minuteBuckets('api', minute, minute + MIN)!
+    expect(bucket!.durationSum).toBe(250 * 119_999)
+    expect(bucket!.durationMax).toBe(119_999)
+  })
+
   it('says a state change to its listeners and reads the outage it opened', () => {
     const h = hub()
     h.results.insert(history())
