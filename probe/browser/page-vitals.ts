@@ -13,14 +13,19 @@
  * - TBT: the time long tasks (over 50 ms) block the main thread after FCP, the lab
  *   stand-in for responsiveness when nothing was clicked.
  *
- * It reports through the `__vantageVitals` binding whenever a value changes (a page the
- * script navigates away from has said what it measured by then), and the run reads it
- * once more at the end. Only the top document reports; frames are part of their page.
+ * A page reports whenever a value changes (so a page the script navigates away from has
+ * said what it measured by then; a report at `pagehide` does not reach Playwright), as a
+ * console message, and the run reads it once more at the end. Console messages are events
+ * the run listens to anyway; an exposed binding, as this was before, cost every page its
+ * installation and every report a round trip back into the page. The page cannot silence
+ * them: the script keeps the browser's own `console.debug` before the page's scripts run.
+ * Only the top document reports; frames are part of their page.
  */
 
-export const VITALS_BINDING = '__vantageVitals'
+/** What starts the console message of a page's report; the rest is its JSON. */
+export const VITALS_MESSAGE_PREFIX = '__vantage_vitals__'
 
-/** What the page reports, once per change. */
+/** What a page reports. */
 export interface PageVitalsReport {
   /** Random per document, so that a reload counts as a new page. */
   doc: string
@@ -41,23 +46,25 @@ export const PAGE_VITALS_SCRIPT = `(() => {
   if (window !== window.top || window.__vantageVitalsState) return
   const state = { doc: Math.random().toString(36).slice(2), transfer: 0, resources: 0, cls: 0, tbt: 0 }
   window.__vantageVitalsState = state
-  let session = 0, sessionStart = 0, sessionLast = 0, pending = false
+  let session = 0, sessionStart = 0, sessionLast = 0
   const snapshot = () => ({
     doc: state.doc, url: location.href, lcp: state.lcp, cls: state.cls, fcp: state.fcp,
     ttfb: state.ttfb, inp: state.inp, tbt: state.tbt, transfer: state.transfer, resources: state.resources,
   })
-  const send = () => {
-    pending = false
-    const report = window[${JSON.stringify(VITALS_BINDING)}]
-    if (typeof report === 'function') report(snapshot()).catch(() => {})
-  }
-  const changed = () => { if (!pending) { pending = true; setTimeout(send, 0) } }
-  // Entries the browser has recorded but not yet delivered are taken at the last read.
+  // Entries the browser has recorded but not yet delivered are taken at each read.
   const observers = []
-  window.__vantageVitalsSnapshot = () => {
+  const read = () => {
     for (const [observer, onEntry] of observers) for (const entry of observer.takeRecords()) onEntry(entry)
     return snapshot()
   }
+  window.__vantageVitalsSnapshot = read
+  const debug = console.debug.bind(console)
+  let pending = false
+  const send = () => {
+    pending = false
+    try { debug(${JSON.stringify(VITALS_MESSAGE_PREFIX)} + JSON.stringify(snapshot())) } catch {}
+  }
+  const changed = () => { if (!pending) { pending = true; setTimeout(send, 0) } }
   const observe = (type, onEntry, extra) => {
     try {
       const observer = new PerformanceObserver((list) => { for (const entry of list.getEntries()) onEntry(entry); changed() })

@@ -15,7 +15,7 @@ import {
   type PageReport,
 } from '../../checks/browser/browser-result.ts'
 import { rateVital, VITAL_NAMES } from '../../checks/browser/vitals.ts'
-import { PAGE_VITALS_SCRIPT, VITALS_BINDING, type PageVitalsReport } from './page-vitals.ts'
+import { PAGE_VITALS_SCRIPT, VITALS_MESSAGE_PREFIX, type PageVitalsReport } from './page-vitals.ts'
 
 /**
  * The last read of a page's vitals waits for one rendered frame (at most 100 ms): a paint
@@ -64,9 +64,6 @@ export class PageWatch {
   ) {}
 
   async install(): Promise<void> {
-    await this.context.exposeBinding(VITALS_BINDING, (_source, report: PageVitalsReport) =>
-      this.#record(report),
-    )
     await this.context.addInitScript(PAGE_VITALS_SCRIPT)
     this.context.on('page', (page) => this.#watch(page))
   }
@@ -115,7 +112,8 @@ export class PageWatch {
   }
 
   #record(report: PageVitalsReport): void {
-    if (!report || typeof report.doc !== 'string' || report.url === 'about:blank') return
+    if (!report || typeof report.doc !== 'string' || typeof report.url !== 'string') return
+    if (report.url === 'about:blank') return
     if (!this.#documents.has(report.doc) && this.#documents.size >= MAX_REPORTED_PAGES) return
     this.#documents.set(report.doc, report)
   }
@@ -129,6 +127,14 @@ export class PageWatch {
   }
 
   #console(message: ConsoleMessage): void {
+    if (message.type() === 'debug' && message.text().startsWith(VITALS_MESSAGE_PREFIX)) {
+      try {
+        this.#record(JSON.parse(message.text().slice(VITALS_MESSAGE_PREFIX.length)))
+      } catch {
+        // Not ours after all (a page may log anything): nothing to record.
+      }
+      return
+    }
     const text = this.redact(message.text())
     const where = message.location().url
     this.#line(
@@ -176,7 +182,7 @@ export class PageWatch {
     const pages: PageReport[] = []
     let transferBytes = 0
     for (const document of this.#documents.values()) {
-      transferBytes += document.transfer
+      transferBytes += Number(document.transfer) || 0
       const vitals: PageReport['vitals'] = {}
       for (const name of VITAL_NAMES) {
         const value = document[name]

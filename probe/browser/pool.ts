@@ -40,6 +40,11 @@ import { inconclusive, runOnWorker, type RunWorker } from './worker-run.ts'
 
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url)
 const GIB = 1_024 ** 3
+/**
+ * The browser's memory is read after every this many attempts: a browser grows by a few
+ * MiB a run at most, so it overshoots its bound by little, and the read is not cheap.
+ */
+const MEMORY_CHECK_EVERY_RUNS = 10
 
 /** Attempts at once by default: one per 1.5 GiB of memory, 1 to 8. */
 export function defaultConcurrency(memoryBytes = totalmem()): number {
@@ -243,7 +248,9 @@ export class BrowserPool implements BrowserEngine {
     // PSS, not a sum of RSS: Chromium's processes share most of their pages, and RSS
     // counts a shared page once per process. With two contexts open the RSS sum passed
     // 1 GiB while the tree used far less, and the browser was relaunched every few runs.
-    // Reading a dozen smaps_rollup files costs a few ms, little next to a browser run.
+    // Reading a dozen smaps_rollup files costs about 20 ms of this thread (measured on a
+    // 2-core VM), a twentieth of a one-page run: so only every few attempts.
+    if (host.runs % MEMORY_CHECK_EVERY_RUNS !== 0) return
     const used = treePssBytes(host.pid)
     const maxUsed = this.options.maxBrowserMemoryBytes ?? GIB
     if (used > maxUsed) host.retiring = `its processes use ${Math.round(used / 1_048_576)} MiB`
