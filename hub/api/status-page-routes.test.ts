@@ -249,6 +249,32 @@ describe('incident posts', () => {
     expect(all[0].incident_updates.map((u: any) => u.status)).toEqual(['resolved', 'investigating'])
   })
 
+  it('keeps one post per outage however many posts came after it', async () => {
+    hub = statusHub({ config: demoConfig() })
+    hub.setState('web', 'down')
+    hub.pages.pages.syncAutoPosts()
+    // More than a page of the post list (50) written since, by people.
+    for (let i = 0; i < 60; i++) {
+      hub.pages.pages.createPost({
+        page: 'public',
+        kind: 'incident',
+        title: `Note ${i}`,
+        impact: 'none',
+        status: 'resolved',
+        body: 'Nothing to see.',
+        components: [],
+        at: hub.clock.now() + i,
+      })
+    }
+    hub.pages.pages.syncAutoPosts()
+    const open = (await json('/api/v2/incidents/unresolved.json')).body.incidents
+    expect(open.map((i: any) => i.name)).toEqual(['Website: major outage'])
+
+    hub.setState('web', 'up')
+    hub.pages.pages.syncAutoPosts()
+    expect((await json('/api/v2/incidents/unresolved.json')).body.incidents).toHaveLength(0)
+  })
+
   it('waits for a person when the page suggests posts', async () => {
     hub = statusHub({ config: demoConfig({ incidents: 'suggest' }), apiToken: TOKEN })
     hub.setState('web', 'down')

@@ -56,6 +56,12 @@ export interface DailyHistory {
    */
   generation?(): number
   /**
+   * A number that changes whenever the current day's minutes may have changed (the read
+   * model's, read again every 30 s); where it is given with a stable generation, a page
+   * keeps each component's bars until it, or something the bars are made from, changes.
+   */
+  todayGeneration?(): number
+  /**
    * True when `generation` changes with every change of a finished bucket (the read
    * model's history): a page then reads finished days only for what it does not keep.
    */

@@ -4,35 +4,39 @@
  * feeds, the badges and the static export all read this model, so they agree.
  * Only what the page opts in to leaves the hub: names, states, uptime and posts by default.
  */
-import type { CheckResult } from '../../checks/result.ts'
 import type { CheckSpec } from '../../checks/spec.ts'
 import {
   componentId,
   type ComponentState,
   type StatusPageConfig,
 } from '../../checks/status-page.ts'
-import type { CheckAlertState } from '../alerts/alert-state.ts'
 import { checkTarget } from '../views/check-view.ts'
-import {
-  deriveState,
-  HEADLINES,
-  STATE_ORDER,
-  worstState,
-  type ComponentOverride,
-  type DerivedState,
-} from './component-state.ts'
+import { HEADLINES, STATE_ORDER, worstState, type ComponentOverride } from './component-state.ts'
 import {
   componentBuckets,
   DAY_MS,
   dayStarts,
   formatUptime,
   HISTORY_DAYS,
+  MINUTE_MS,
   uptimeOf,
+  type CheckMinutes,
   type DailyHistory,
 } from './history.ts'
 import { dayBar, type DayBar } from './day-bar.ts'
 import { windowPosts, type MaintenanceWindowInfo } from './maintenance-posts.ts'
-import { plainError, plainReason } from './plain-language.ts'
+import {
+  derive,
+  MEMO_MAX,
+  probesOf,
+  sectionsOf,
+  nextMaintenanceEdge,
+  pageChecks,
+  type DeriveSources,
+  type KeptComponent,
+  type PageMemo,
+} from './page-parts.ts'
+import { plainError } from './plain-language.ts'
 import type { Post } from './post-store.ts'
 
 /** Resolved incidents stay on the page this long. */
@@ -94,18 +98,10 @@ export interface PageModel {
   posts: Post[]
 }
 
-export interface PageSources {
+export interface PageSources extends DeriveSources {
   checks: () => CheckSpec[]
-  alertState: (checkId: string) => CheckAlertState
-  /** The newest result of each region (as much of it as the page reads). */
-  latestResults: (
-    checkId: string,
-  ) => Array<
-    Pick<CheckResult, 'status' | 'error' | 'metrics' | 'assertions' | 'probeId' | 'region'>
-  >
   /** A probe's version as it last reported it, for pages that show probes. */
   probeVersion?: (probeId: string) => string | undefined
-  inMaintenance: (check: { id: string; tags: string[] }, at: number) => boolean
   history: DailyHistory
   posts: (page: string) => Post[]
   overrides: (page: string) => Map<string, ComponentOverride>
@@ -114,6 +110,21 @@ export interface PageSources {
    * next: shown as scheduled maintenance of the components whose checks they all cover.
    */
   maintenance?: () => MaintenanceWindowInfo[]
+  /**
+   * Changes with every change of what pages show but a check's state (the read model's
+   * versionBesidesStates: maintenance windows, deploys, days). With it and a history that
+   * says when today changes, a component's bars are kept until one of its checks changes.
+   */
+  changesBesidesStates?: () => number
+  /**
+   * Per check, numbers that grow with each change of its state and each result (the read
+   * model's stateVersion and checkVersion): with them a component none of whose checks
+   * changed is kept whole.
+   */
+  stateVersion?: (checkId: string) => number
+  resultVersion?: (checkId: string) => number
+  /** Where components and bars are kept between builds (with changesBesidesStates). */
+  memo?: PageMemo
 }
 
 /**
@@ -122,31 +133,6 @@ export interface PageSources {
  */
 const PAST_MEMO = new Map<string, DayBar[]>()
 const PAST_MEMO_MAX = 20_000
-
-function derive(
-  specs: CheckSpec[],
-  sources: PageSources,
-  now: number,
-  override: ComponentOverride | undefined,
-): DerivedState & { since: number | null; codes: string[] } {
-  let since: number | null = null
-  const codes: string[] = []
-  const checks = specs.map((spec) => {
-    const state = sources.alertState(spec.id)
-    if (state.since !== null) since = Math.max(since ?? 0, state.since)
-    // Only a check in trouble has something to explain; the others cost no read.
-    const troubled = state.status !== 'up' && state.status !== 'unknown'
-    const latest = troubled ? sources.latestResults(spec.id) : []
-    for (const r of latest) if (r.error && r.status !== 'up') codes.push(r.error.code)
-    return {
-      status: state.status,
-      enabled: spec.enabled,
-      inMaintenance: sources.inMaintenance(spec, now),
-      reason: plainReason(latest),
-    }
-  })
-  return { ...deriveState(checks, override), since, codes: [...new Set(codes)] }
-}
 
 /**
  * Builds a page's model at `now`. Components whose checks were removed from the
@@ -157,31 +143,38 @@ export function buildPageModel(
   sources: PageSources,
   now: number,
 ): PageModel {
-  const specs = new Map(sources.checks().map((spec) => [spec.id, spec]))
+  const checks = sources.checks()
+  const made = pageChecks(page, checks)
+  const { allIds, specs } = made
   const overrides = sources.overrides(page.slug)
   const starts = dayStarts(now, HISTORY_DAYS)
   const from = starts[0]!
-  const allIds = [...new Set(page.components.flatMap((c) => c.checks))].filter((id) =>
-    specs.has(id),
-  )
   const today = starts.at(-1)!
-  // Finished days first: reading them may refresh them, which the generation then says.
-  // A history whose generation says every change of a finished day (the read model's)
-  // is read only for the components whose finished days are not kept already.
   const stable = sources.history.stableGeneration === true
-  const before = stable ? sources.history.generation?.() : undefined
-  const pastIds = stable
-    ? page.components.flatMap((config) => {
-        const id = componentId(config)
-        const ids = config.checks.filter((checkId) => specs.has(checkId))
-        return PAST_MEMO.has(`${page.slug}:${id}:${from}:${before}:${ids.join(',')}`) ? [] : ids
-      })
-    : allIds
-  const pastDays =
-    pastIds.length > 0 ? sources.history.days(pastIds, from, today) : new Map<string, never[]>()
-  const readPast = new Set(pastIds)
-  const todays = sources.history.days(allIds, today, today + DAY_MS)
+  // With a today generation and bars kept (the read model's history), finished days and
+  // today are read below, for the components whose bars are not kept. Reading today when
+  // it is due may move the generation, so it goes first.
+  const todayGeneration = stable && sources.memo ? sources.history.todayGeneration?.() : undefined
+  const besides = todayGeneration === undefined ? undefined : sources.changesBesidesStates?.()
+  let pastDays = new Map<string, CheckMinutes[]>()
+  let readPast = new Set<string>()
+  let todays: Map<string, CheckMinutes[]> | undefined
+  if (besides === undefined) {
+    // Finished days first: reading them may refresh them, which the generation then says.
+    // A history whose generation says every change of a finished day (the read model's)
+    // is read only for the components whose finished days are not kept already.
+    const before = stable ? sources.history.generation?.() : undefined
+    const pastIds = stable
+      ? made.components.flatMap(({ id, ids, key }) =>
+          PAST_MEMO.has(`${page.slug}:${id}:${from}:${before}:${key}`) ? [] : ids,
+        )
+      : allIds
+    if (pastIds.length > 0) pastDays = sources.history.days(pastIds, from, today)
+    readPast = new Set(pastIds)
+    todays = sources.history.days(allIds, today, today + DAY_MS)
+  }
   const generation = sources.history.generation?.()
+  const minute = Math.ceil(now / MINUTE_MS)
   const spansOf = (ids: string[]) => (lo: number, hi: number) =>
     sources.history.downSpans(ids, lo, hi)
   const groupOf = new Map<string, string>()
@@ -192,47 +185,129 @@ export function buildPageModel(
     }
   }
 
-  const components: PageComponent[] = page.components.map((config) => {
-    const id = componentId(config)
-    const checkSpecs = config.checks.flatMap((checkId) => specs.get(checkId) ?? [])
-    const ids = checkSpecs.map((s) => s.id)
-    const derived = derive(checkSpecs, sources, now, overrides.get(id))
-    const memoKey =
-      generation === undefined ? null : `${page.slug}:${id}:${from}:${generation}:${ids.join(',')}`
-    let past = memoKey === null ? undefined : PAST_MEMO.get(memoKey)
-    if (!past) {
-      // A component kept before the generation moved on is read now, on its own.
-      const rows = ids.every((checkId) => readPast.has(checkId))
-        ? pastDays
-        : sources.history.days(ids, from, today)
-      const minutes = componentBuckets(ids, rows, starts.slice(0, -1), DAY_MS, spansOf(ids))
-      past = minutes.map(dayBar)
-      if (memoKey !== null) {
-        if (PAST_MEMO.size >= PAST_MEMO_MAX) PAST_MEMO.clear()
-        PAST_MEMO.set(memoKey, past)
+  // A component none of whose checks changed state, whose troubled checks have no new
+  // result, and whose history, override and maintenance are as they were, is kept whole.
+  const { memo, stateVersion, resultVersion } = sources
+  const keepWhole =
+    besides !== undefined && memo && stateVersion && resultVersion && !page.show.probes
+  const edge = keepWhole ? nextMaintenanceEdge(sources.maintenance, now) : now
+  const sum = (ids: readonly string[], version: (id: string) => number) => {
+    let total = 0
+    for (const id of ids) total += version(id)
+    return total
+  }
+  const kept: PageComponent[] = []
+  const parts = page.components.flatMap((config, index) => {
+    const { id, specs: checkSpecs, ids, key } = made.components[index]!
+    const override = overrides.get(id)
+    let wholeKey: string | null = null
+    if (keepWhole) {
+      const previous = memo.components.get(`${page.slug}:${id}`) as
+        KeptComponent<PageComponent> | undefined
+      // Every version only grows, so their sums change whenever one of them does.
+      wholeKey = `${from}:${generation}:${today}:${todayGeneration}:${besides}:${sum(ids, stateVersion)}:${override ? `${override.state}:${override.reason}` : ''}`
+      if (
+        previous?.made === made &&
+        now < previous.until &&
+        previous.key === `${wholeKey}:${sum(previous.troubled, resultVersion)}`
+      ) {
+        kept[index] = previous.component
+        return []
       }
     }
-    const todayBar = componentBuckets(ids, todays, [today], DAY_MS, spansOf(ids)).map(dayBar)
-    const buckets = [...past, ...todayBar]
-    const uptime = uptimeOf(buckets)
-    return {
-      id,
-      name: config.name,
-      description: config.description ?? null,
-      state: derived.state,
-      reason: derived.reason,
-      overridden: derived.overridden,
-      since: derived.since,
-      days: buckets,
-      uptime,
-      uptimeText: formatUptime(uptime),
-      group: groupOf.get(id) ?? null,
-      checkIds: ids,
-      ...(page.show.targets ? { targets: checkSpecs.map(checkTarget) } : {}),
-      ...(page.show.errorCodes ? { errorCodes: derived.codes } : {}),
-      ...(page.show.probes ? { probes: probesOf(ids, sources) } : {}),
-    }
+    const derived = derive(checkSpecs, sources, now, override)
+    if (derived.down > 1) wholeKey = null
+    const memoKey =
+      generation === undefined ? null : `${page.slug}:${id}:${from}:${generation}:${key}`
+    const barKey =
+      memoKey === null || todays !== undefined
+        ? null
+        : `${memoKey}|${today}:${todayGeneration}:${besides}:${derived.stamp}${derived.down > 1 ? `:${minute}` : ''}`
+    const bars = barKey === null ? undefined : memo?.bars.get(`${page.slug}:${id}`)
+    return [
+      {
+        index,
+        config,
+        id,
+        checkSpecs,
+        ids,
+        derived,
+        memoKey,
+        barKey,
+        wholeKey,
+        kept: bars?.key === barKey ? bars : undefined,
+      },
+    ]
   })
+  if (todays === undefined) {
+    const stale = parts.filter((part) => !part.kept)
+    const pastIds = stale.flatMap((part) =>
+      part.memoKey !== null && PAST_MEMO.has(part.memoKey) ? [] : part.ids,
+    )
+    if (pastIds.length > 0) pastDays = sources.history.days(pastIds, from, today)
+    readPast = new Set(pastIds)
+    const staleIds = [...new Set(stale.flatMap((part) => part.ids))]
+    todays = staleIds.length > 0 ? sources.history.days(staleIds, today, today + DAY_MS) : new Map()
+  }
+  for (const part of parts) {
+    const { index, config, id, checkSpecs, ids, derived, memoKey, barKey, wholeKey } = part
+    {
+      let bars = part.kept
+      if (!bars) {
+        let past = memoKey === null ? undefined : PAST_MEMO.get(memoKey)
+        if (!past) {
+          // A component kept before the generation moved on is read now, on its own.
+          const rows = ids.every((checkId) => readPast.has(checkId))
+            ? pastDays
+            : sources.history.days(ids, from, today)
+          const minutes = componentBuckets(ids, rows, starts.slice(0, -1), DAY_MS, spansOf(ids))
+          past = minutes.map(dayBar)
+          if (memoKey !== null) {
+            if (PAST_MEMO.size >= PAST_MEMO_MAX) PAST_MEMO.clear()
+            PAST_MEMO.set(memoKey, past)
+          }
+        }
+        const todayBar = componentBuckets(ids, todays!, [today], DAY_MS, spansOf(ids)).map(dayBar)
+        const days = [...past, ...todayBar]
+        bars = { key: barKey ?? '', days, uptime: uptimeOf(days) }
+        if (barKey !== null && memo) {
+          if (memo.bars.size >= MEMO_MAX) memo.bars.clear()
+          memo.bars.set(`${page.slug}:${id}`, bars)
+        }
+      }
+      const component: PageComponent = {
+        id,
+        name: config.name,
+        description: config.description ?? null,
+        state: derived.state,
+        reason: derived.reason,
+        overridden: derived.overridden,
+        since: derived.since,
+        days: bars.days,
+        uptime: bars.uptime,
+        uptimeText: formatUptime(bars.uptime),
+        group: groupOf.get(id) ?? null,
+        checkIds: ids,
+        ...(page.show.targets ? { targets: checkSpecs.map(checkTarget) } : {}),
+        ...(page.show.errorCodes ? { errorCodes: derived.codes } : {}),
+        ...(page.show.probes ? { probes: probesOf(ids, sources) } : {}),
+      }
+      kept[index] = component
+      if (wholeKey !== null && memo) {
+        if (memo.components.size >= MEMO_MAX) memo.components.clear()
+        const troubled = derived.troubled
+        memo.components.set(`${page.slug}:${id}`, {
+          key: `${wholeKey}:${sum(troubled, resultVersion!)}`,
+          made,
+          until: edge,
+          troubled,
+          component,
+        })
+      }
+    }
+  }
+  // Copies: maintenance posts below change a component's state on this model alone.
+  const components: PageComponent[] = kept.map((component) => ({ ...component }))
 
   const posts = [
     ...sources.posts(page.slug).filter((p) => p.published),
@@ -305,47 +380,6 @@ function headlineOf(
     state: component,
     reason: component === 'operational' || !leader ? null : `${leader.name}: ${leader.reason}`,
   }
-}
-
-/** The probes behind a component's newest results, for pages that opt in to them. */
-function probesOf(checkIds: string[], sources: PageSources): string[] {
-  const seen = new Map<string, string>()
-  for (const id of checkIds) {
-    for (const result of sources.latestResults(id)) {
-      const version = sources.probeVersion?.(result.probeId)
-      seen.set(
-        result.probeId,
-        `${result.probeId} (${[result.region, version].filter(Boolean).join(', ')})`,
-      )
-    }
-  }
-  return [...seen.values()].sort()
-}
-
-/** Components in page order; a group takes the place of its first component. */
-function sectionsOf(page: StatusPageConfig, components: PageComponent[]): PageModel['sections'] {
-  const sections: PageModel['sections'] = []
-  const placed = new Set<string>()
-  for (const component of components) {
-    if (placed.has(component.id)) continue
-    const groupConfig = page.groups.find((g) => g.name === component.group)
-    if (!groupConfig) {
-      placed.add(component.id)
-      sections.push({ group: null, component })
-      continue
-    }
-    const members = components.filter((c) => c.group === groupConfig.name)
-    members.forEach((m) => placed.add(m.id))
-    const troubled = members.some((m) => m.state !== 'operational')
-    sections.push({
-      group: {
-        name: groupConfig.name,
-        open: troubled || !groupConfig.collapsed,
-        components: members,
-      },
-    })
-  }
-  return sections
 }
 
 /** Plain words for an error code, as pages show errors. */

@@ -207,17 +207,25 @@ export class PostStore {
     return this.#withUpdates(rows)
   }
 
-  /** The open auto post of a component, if the hub opened one. */
-  openAutoPost(page: string, component: string): Post | null {
-    return (
-      this.list(page, { includeSuggested: true, limit: 50 }).find(
-        (p) =>
-          p.origin === 'auto' &&
-          p.kind === 'incident' &&
-          p.resolvedAt === null &&
-          p.components.includes(component),
-      ) ?? null
-    )
+  /**
+   * The open auto posts of a page by component, in one read however many posts came
+   * after them: the newest post's id where two cover a component.
+   */
+  openAutoPostIds(page: string): Map<string, string> {
+    const rows = this.#db
+      .prepare(
+        `SELECT id, components FROM status_posts
+         WHERE page = ? AND origin = 'auto' AND kind = 'incident' AND resolved_at IS NULL
+         ORDER BY created_at DESC, id DESC`,
+      )
+      .all(page) as Array<{ id: string; components: string }>
+    const out = new Map<string, string>()
+    for (const row of rows) {
+      for (const component of JSON.parse(row.components) as string[]) {
+        if (!out.has(component)) out.set(component, row.id)
+      }
+    }
+    return out
   }
 
   #withUpdates(rows: PostRow[]): Post[] {

@@ -73,6 +73,11 @@ export class ReadModelHistory implements DailyHistory {
       : (this.#fallback.generation?.() ?? 0)
   }
 
+  /** Changes whenever the read model reads today's minutes again. */
+  todayGeneration(): number {
+    return this.#model.todayGeneration()
+  }
+
   /** Forgets what the fallback keeps; the read model keeps itself current. */
   clear(): void {
     this.#fallback.clear?.()

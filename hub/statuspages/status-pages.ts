@@ -8,9 +8,10 @@ import { componentId, statusPageSchema, type StatusPageConfig } from '../../chec
 import type { Logger } from '../../lib/logger.ts'
 import { STATE_LABELS } from './component-state.ts'
 import { buildPageModel, type PageModel, type PageSources } from './page-model.ts'
+import type { PageMemo } from './page-parts.ts'
 import type { Impact, NewPost, Post, PostStatus, PostStore } from './post-store.ts'
 
-export interface StatusPagesOptions extends Omit<PageSources, 'posts' | 'overrides'> {
+export interface StatusPagesOptions extends Omit<PageSources, 'posts' | 'overrides' | 'memo'> {
   posts: PostStore
   project: () => string
   /** The pages of the monitoring file; none or empty makes the default page. */
@@ -57,6 +58,8 @@ export function defaultPage(project: string, checks: CheckSpec[]): StatusPageCon
 export class StatusPages {
   readonly #options: StatusPagesOptions
   readonly #cache = new Map<string, { at: number; version: number; model: PageModel }>()
+  /** Components and their bars kept between builds of a page (page-model.ts). */
+  readonly #memo: PageMemo = { bars: new Map(), components: new Map() }
   #localVersion = 0
   /** The states the hub's own posts were last synced for. */
   #syncedAt: number | null = null
@@ -120,6 +123,7 @@ export class StatusPages {
         ...this.#options,
         posts: (slug) => this.#options.posts.list(slug, { limit: 200 }),
         overrides: (slug) => this.#options.posts.overrides(slug),
+        memo: this.#memo,
       },
       now,
     )
@@ -171,9 +175,11 @@ export class StatusPages {
     if (version !== null && version === this.#syncedAt) return
     for (const page of this.list()) {
       const model = this.model(page, { fresh: version === null })
+      // One read of the page's open posts, not one per component (a page may have 10,000).
+      const openPosts = this.#options.posts.openAutoPostIds(page.slug)
       for (const component of model.components) {
         const outage = component.state in OUTAGE_IMPACT && !component.overridden
-        const open = this.#options.posts.openAutoPost(page.slug, component.id)
+        const open = openPosts.get(component.id)
         if (outage && !open) {
           const label = STATE_LABELS[component.state].toLowerCase()
           const post = this.#options.posts.create({
@@ -193,9 +199,11 @@ export class StatusPages {
             'incident post opened for a confirmed outage',
           )
           this.#after(post)
+          openPosts.set(component.id, post.id)
         } else if (!outage && open && component.state !== 'under_maintenance') {
           const body = `${component.name} is operating normally again.`
-          this.updatePost(open.id, 'resolved', body, now)
+          this.updatePost(open, 'resolved', body, now)
+          openPosts.delete(component.id)
         }
       }
     }

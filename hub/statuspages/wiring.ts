@@ -130,7 +130,10 @@ export function startStatusPages(w: StatusPagesWiring) {
     history,
     now,
     version: model ? () => model.version() : undefined,
-    onChanged: model ? () => model.changed('status page') : undefined,
+    changesBesidesStates: model ? () => model.versionBesidesStates() : undefined,
+    stateVersion: model ? (id) => model.stateVersion(id) : undefined,
+    resultVersion: model ? (id) => model.checkVersion(id) : undefined,
+    onChanged: model ? () => model.pageChanged('status page') : undefined,
     logger: w.logger,
     onPost: (page, post) => {
       const update = post.updates.at(-1)

@@ -184,6 +184,9 @@ export class ReadModel {
   #hoursReadOf = Number.NaN
   // Versions.
   #version = 0
+  #otherChanges = 0
+  #dayReads = 0
+  readonly #stateVersions = new Map<string, number>()
   readonly #listeners: Array<(reason: string) => void> = []
   #summary: { version: number; counts: Record<CheckAlertStatus, number> } | null = null
   #timer: NodeJS.Timeout | undefined
@@ -227,6 +230,36 @@ export class ReadModel {
 
   /** Something a page shows changed (a post, an override, a maintenance window, a deploy). */
   changed(reason: string): void {
+    this.#otherChanges += 1
+    this.#announce(reason)
+  }
+
+  /** Grows with every state change of the check (or of one of its series). */
+  stateVersion(checkId: string): number {
+    return this.#stateVersions.get(checkId) ?? 0
+  }
+
+  /** A post or an override changed: what a page shows, but nothing it computes from history. */
+  pageChanged(reason: string): void {
+    this.#announce(reason)
+  }
+
+  /**
+   * Changes with every change of `version()` but a check's state change, a post and an
+   * override (so: a maintenance window, a deploy, the days): what a page computed from
+   * history may be kept across the others, for the components whose checks did not change.
+   */
+  versionBesidesStates(): number {
+    return this.#otherChanges
+  }
+
+  /** Changes whenever a day's state time is read again (today's every REFRESH_MS, when due). */
+  todayGeneration(): number {
+    this.#readToday(this.#o.clock.now(), false)
+    return this.#dayReads
+  }
+
+  #announce(reason: string): void {
     this.#version += 1
     for (const listener of [...this.#listeners]) {
       try {
@@ -253,7 +286,8 @@ export class ReadModel {
       this.#status[i] = change.state as CheckAlertStatus
       this.#readOutages(i)
     }
-    this.changed(`state ${change.checkId}`)
+    this.#stateVersions.set(change.checkId, this.stateVersion(change.checkId) + 1)
+    this.#announce(`state ${change.checkId}`)
   }
 
   /** Results ingest has stored (Ingest's onAccepted): counts, newest results, first times. */
@@ -724,6 +758,7 @@ export class ReadModel {
   /** Reads the overall series' hour rows of one day, for every check at once. */
   #readDay(day: number): void {
     this.#claimDay(day)
+    this.#dayReads += 1
     this.#o.results.rollups.eachHourRowOfDay(day, OVERALL_SERIES, (row) => {
       const i = this.#check(row.checkId)
       const total: VerdictTimes = [0, 0, 0, 0]
