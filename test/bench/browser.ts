@@ -4,7 +4,8 @@
  * one-page check and a three-step flow, the peak RSS of the probe (this process,
  * whose threads run the pool) plus its Chromium tree, and the same one-page journey as
  * a bare Playwright script (one browser, a new context per run, in its own process) as
- * the baseline, with the ratio of time per run.
+ * the baseline, with the ratio of time per run. The memory is sampled in a process of its
+ * own (browser-memory-sampler.ts), so that sampling weighs on the probe and the baseline alike.
  *
  * The target runs in its own process, and so does the baseline. The probe and the
  * baseline take turns run by run (N one-page runs each, default 60), so that a
@@ -21,13 +22,13 @@ import { fileURLToPath } from 'node:url'
 import { runCheck } from '../../checks/run-check.ts'
 import type { BrowserSpec } from '../../checks/specs/browser.ts'
 import { chromiumArgs, findChromium } from '../../probe/browser/find-chromium.ts'
-import { pssBytes, treePssBytes, treeRssBytes } from '../../probe/browser/proc-tree.ts'
 import { browserCheck, startTestPool } from '../fixtures/browser-checks.ts'
 
 const TOTAL = Number(process.argv[2] ?? process.env.BENCH_N ?? 60)
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url))
 const TARGET = fileURLToPath(new URL('./browser-target-process.ts', import.meta.url))
 const BARE = fileURLToPath(new URL('./browser-bare.mjs', import.meta.url))
+const SAMPLER = fileURLToPath(new URL('./browser-memory-sampler.ts', import.meta.url))
 const MIB = 1_048_576
 /** Far above a journey's few seconds: only a dead or stuck baseline takes this long. */
 const BARE_DEADLINE_MS = 120_000
@@ -92,13 +93,17 @@ const url = await new Promise<string>((resolve) =>
 const test = await startTestPool(join(dir, 'work'), { concurrency: 2 })
 
 // RSS counts a page shared by several processes in each of them (Chromium's processes
-// share much), so the memory really used is the PSS; both are printed.
-let peakRss = 0
-let peakPss = 0
-const sampler = setInterval(() => {
+// share much), so the memory really used is the PSS; both are printed. Sampled in a process
+// of its own (browser-memory-sampler.ts), told the browser's pid as the pool replaces it.
+const sampler = spawn(process.execPath, [RUN_TS, SAMPLER, String(process.pid)], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+})
+const peaks = createInterface({ input: sampler.stdout! })[Symbol.asyncIterator]().next()
+let toldPid: number | undefined
+const tellPid = setInterval(() => {
   const pid = test.pool.stats().browserPid
-  peakRss = Math.max(peakRss, process.memoryUsage().rss + (pid ? treeRssBytes(pid) : 0))
-  peakPss = Math.max(peakPss, pssBytes(process.pid) + (pid ? treePssBytes(pid) : 0))
+  if (pid && pid !== toldPid) sampler.stdin!.write(`${pid}\n`)
+  toldPid = pid
 }, 200)
 
 try {
@@ -186,6 +191,13 @@ try {
       [...values].sort((a, b) => a - b),
       50,
     )
+  clearInterval(tellPid)
+  sampler.stdin!.end()
+  const peaksLine = await peaks
+  const { peakRss, peakPss } = JSON.parse(peaksLine.done ? '{}' : peaksLine.value) as {
+    peakRss: number
+    peakPss: number
+  }
   const ratio = meanOf(probeOne.durations) / meanOf(bareOne.durations)
   const medianRatio = medianOf(probeOne.durations) / medianOf(bareOne.durations)
   const onePerMinute = (probeOne.durations.length / probeOne.elapsedMs) * 60_000
@@ -202,7 +214,8 @@ try {
     `  ratio                      ${ratio.toFixed(2)} of means, ${medianRatio.toFixed(2)} of medians (probe time per one-page run / bare Playwright's; goal <= 1.2)`,
   )
 } finally {
-  clearInterval(sampler)
+  clearInterval(tellPid)
+  sampler.kill('SIGTERM')
   await test.stop()
   targetProcess.kill('SIGTERM')
   rmSync(dir, { recursive: true, force: true })
