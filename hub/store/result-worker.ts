@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { RollupStore } from '../history/rollup-store.ts'
-import { openDatabase, type Database } from './database.ts'
+import { openDatabase, WRITER_CACHE_KIB, type Database } from './database.ts'
 import { ResultNames } from './result-names.ts'
 import { FOLD_GROUPS, ResultRows, type FoldPlan } from './result-rows.ts'
 import { decodeCheckEntries, type CheckEntry } from './result-blocks.ts'
@@ -44,7 +44,7 @@ function bytesWritten(): number {
 }
 
 function open(): Database {
-  const db = openDatabase(settings.file)
+  const db = openDatabase(settings.file, WRITER_CACHE_KIB)
   db.pragma('wal_autocheckpoint = 0')
   return db
 }
