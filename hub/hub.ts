@@ -16,6 +16,7 @@ import { topics as topicsFor } from '../checks/wire.ts'
 import type { MonitoringConfig } from '../checks/validate.ts'
 import { fingerprintOf } from '../checks/hub-fingerprint.ts'
 import { systemClock, type Clock } from '../lib/clock.ts'
+import { limitHeapGrowth } from '../lib/heap-growth.ts'
 import type { Logger } from '../lib/logger.ts'
 import type { AlertEngine } from './alerts/engine/alert-engine.ts'
 import { recordDeployOnIncidents } from './incidents/deploy-timeline.ts'
@@ -118,6 +119,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const topics = topicsFor(options.topicPrefix)
   mkdirSync(options.dataDir, { recursive: true })
 
+  limitHeapGrowth()
   const dbFile = join(options.dataDir, 'hub.db')
   const db = openDatabase(dbFile)
   const retention = options.retention ?? DEFAULT_RETENTION

@@ -18,9 +18,12 @@ import { startStatusPages } from '../../../hub/statuspages/wiring.ts'
 import { openDatabase } from '../../../hub/store/database.ts'
 import { ResultStore } from '../../../hub/store/result-store.ts'
 import { startReadModel } from '../../../hub/views/read-model.ts'
+import { limitHeapGrowth } from '../../../lib/heap-growth.ts'
 import { silentLogger } from '../../../lib/logger.ts'
 import { benchConfig, NOW, REGIONS } from './bench-config.ts'
 
+// As hub/hub.ts does first.
+limitHeapGrowth()
 const dbPath = process.argv[2]!
 const checks = Number(process.argv[3])
 const started = Date.now()
