@@ -271,8 +271,8 @@ export interface BrowserProps extends CommonCheckProps {
    * console log, sent to the hub apart from the result. Default `{ when: 'failure',
    * trace: 'retry', public: false }`.
    *
-   * `trace`: `'retry'` (default) records no trace on a first attempt, which costs a run
-   * about a third of its time; a failed run's retry records one, and a failed run without
+   * `trace`: `'retry'` (default) records no trace on a first attempt (a trace costs a run
+   * about 100 ms of CPU); a failed run's retry records one, and a failed run without
    * a retry left is run once more, right after its result went out, to record the trace
    * that goes with its evidence (`rerun-trace.zip`). `'always'` traces every attempt (the
    * trace of the failed run itself), `'never'` none. `true`/`false` mean 'retry'/'never'.
