@@ -29,6 +29,11 @@ export const VITALS_MESSAGE_PREFIX = '__vantage_vitals__'
 export interface PageVitalsReport {
   /** Random per document, so that a reload counts as a new page. */
   doc: string
+  /**
+   * Counts the document's reports: Playwright may emit a console message after the
+   * answer of a later read, so an older report must not replace a newer one.
+   */
+  seq?: number
   url: string
   lcp?: number
   cls?: number
@@ -46,9 +51,9 @@ export const PAGE_VITALS_SCRIPT = `(() => {
   if (window !== window.top || window.__vantageVitalsState) return
   const state = { doc: Math.random().toString(36).slice(2), transfer: 0, resources: 0, cls: 0, tbt: 0 }
   window.__vantageVitalsState = state
-  let session = 0, sessionStart = 0, sessionLast = 0
+  let session = 0, sessionStart = 0, sessionLast = 0, seq = 0
   const snapshot = () => ({
-    doc: state.doc, url: location.href, lcp: state.lcp, cls: state.cls, fcp: state.fcp,
+    doc: state.doc, seq: ++seq, url: location.href, lcp: state.lcp, cls: state.cls, fcp: state.fcp,
     ttfb: state.ttfb, inp: state.inp, tbt: state.tbt, transfer: state.transfer, resources: state.resources,
   })
   // Entries the browser has recorded but not yet delivered are taken at each read.

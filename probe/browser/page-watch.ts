@@ -114,7 +114,10 @@ export class PageWatch {
   #record(report: PageVitalsReport): void {
     if (!report || typeof report.doc !== 'string' || typeof report.url !== 'string') return
     if (report.url === 'about:blank') return
-    if (!this.#documents.has(report.doc) && this.#documents.size >= MAX_REPORTED_PAGES) return
+    const known = this.#documents.get(report.doc)
+    if (!known && this.#documents.size >= MAX_REPORTED_PAGES) return
+    // A console report can arrive after the final read's answer: keep the newest.
+    if (known && Number(report.seq) < Number(known.seq)) return
     this.#documents.set(report.doc, report)
   }
 
