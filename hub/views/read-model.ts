@@ -14,8 +14,8 @@
  *   minute bars, exact to the minute as the rollups give them. The minutes of the hour
  *   24 hours back, where the 24-hour window starts, are read from the minute rollups of
  *   every check at once, once an hour (one range of their key);
- * - its time per quorum verdict per UTC day for 91 days and per hour for 26 hours: the
- *   status pages' bars, from the day rollups. Finished days are persisted in
+ * - its time per quorum verdict per UTC day for 91 days and per hour for 26 hours
+ *   (state-time-ring.ts): the status pages' bars, from the day rollups. Finished days are persisted in
  *   `read_model_days` (a row per day, every check in it), so a restart reads 90 rows
  *   instead of every check's 90 days; today is read again from the open day rows of all
  *   checks every 30 s.
@@ -24,7 +24,7 @@
  * onAccepted), times read from the rollups the state roller writes, outages read again
  * when the check's status changes (`stateChanged`, from the engine's onStateChange).
  * Everything that changes what a page shows bumps `version()` and tells `onChange`
- * listeners: the pages' caches key on it, so the next request after a state change
+ * listeners (read-model-versions.ts): the pages' caches key on it, so the next request after a state change
  * builds anew. A result only bumps its check's `checkVersion`.
  */
 import type { CheckResult, CheckStatus } from '../../checks/result.ts'
@@ -40,6 +40,9 @@ import type {
 } from '../alerts/alert-state.ts'
 import { OVERALL_SERIES } from '../history/rollup-schema.ts'
 import { StoredDays, verdictTimes, type VerdictTimes } from './read-model-days.ts'
+import { ReadModelVersions } from './read-model-versions.ts'
+import { growArray } from './grow-array.ts'
+import { StateTimeRing, TIMES } from './state-time-ring.ts'
 import { WindowRuns, type WindowRunsTotal } from './read-model-window.ts'
 import type { Database } from '../store/database.ts'
 import type { ResultStore } from '../store/result-store.ts'
@@ -57,7 +60,6 @@ const FIELDS = 5
 const F_MAINTENANCE = 4
 const FIELD_OF: Record<CheckStatus, number> = { up: 0, degraded: 1, down: 2, inconclusive: 3 }
 /** State time per cell: up, degraded (with partial and insufficient), down, maintenance (ms). */
-const TIMES = 4
 /** How often today's state time is read again, and the 24 h window's edge looked after. */
 export const REFRESH_MS = 30_000
 /** A finished day is persisted once it has been over this long (the roller writes late). */
@@ -127,24 +129,6 @@ function latestRun(result: CheckResult): LatestRun {
 const newer = (a: LatestRun, b: LatestRun) =>
   a.scheduledAt > b.scheduledAt || (a.scheduledAt === b.scheduledAt && a.id > b.id)
 
-/**
- * A typed array grown to hold `size` elements, its content kept. By a quarter, not
- * doubled: the arrays of 10,000 checks take about 100 MiB, and doubling left up to as
- * much again allocated and never used. Growing by a quarter copies an element about four
- * times as checks are added instead of about once: a few ms at 10,000 checks.
- */
-function grow<T extends Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array>(
-  array: T,
-  size: number,
-): T {
-  if (array.length >= size) return array
-  const bigger = new (array.constructor as new (n: number) => T)(
-    Math.max(size, Math.ceil(array.length * 1.25)),
-  )
-  bigger.set(array)
-  return bigger
-}
-
 export class ReadModel {
   readonly #o: ReadModelOptions
   // Checks.
@@ -172,10 +156,8 @@ export class ReadModel {
    */
   #minuteDur = new Uint32Array(1024 * 2 * 60 * 2)
   // State time.
-  #dayTimes = new Int32Array(1024 * DAY_RING * TIMES)
-  readonly #dayTags = new Float64Array(DAY_RING).fill(Number.NaN)
-  #hourTimes = new Int32Array(1024 * HOUR_RING * TIMES)
-  readonly #timeHourTags = new Float64Array(HOUR_RING).fill(Number.NaN)
+  readonly #days = new StateTimeRing(DAY, DAY_RING)
+  readonly #hours = new StateTimeRing(HOUR, HOUR_RING)
   #daysReady = false
   #daysGeneration = 0
   readonly #persisted = new Set<number>()
@@ -183,11 +165,8 @@ export class ReadModel {
   /** The day whose hours (for the 24-hour figures) were last read in full. */
   #hoursReadOf = Number.NaN
   // Versions.
-  #version = 0
-  #otherChanges = 0
+  readonly #versions: ReadModelVersions
   #dayReads = 0
-  readonly #stateVersions = new Map<string, number>()
-  readonly #listeners: Array<(reason: string) => void> = []
   #summary: { version: number; counts: Record<CheckAlertStatus, number> } | null = null
   #timer: NodeJS.Timeout | undefined
   #building: Promise<void> = Promise.resolve()
@@ -197,6 +176,7 @@ export class ReadModel {
 
   constructor(options: ReadModelOptions) {
     this.#o = options
+    this.#versions = new ReadModelVersions(options.logger)
     this.#storedDays = new StoredDays(options.db)
     this.#windows = new WindowRuns({
       db: options.db,
@@ -206,11 +186,11 @@ export class ReadModel {
     })
   }
 
-  // ---- Versions ----
+  // ---- Versions (read-model-versions.ts) ----
 
   /** Changes whenever what a page shows may have changed beyond one check's results. */
   version(): number {
-    return this.#version
+    return this.#versions.version()
   }
 
   /** Changes with every result of the check accepted. */
@@ -221,53 +201,33 @@ export class ReadModel {
 
   /** Hears every change of `version()`, with its reason. */
   onChange(listener: (reason: string) => void): () => void {
-    this.#listeners.push(listener)
-    return () => {
-      const at = this.#listeners.indexOf(listener)
-      if (at >= 0) this.#listeners.splice(at, 1)
-    }
+    return this.#versions.onChange(listener)
   }
 
   /** Something a page shows changed (a post, an override, a maintenance window, a deploy). */
   changed(reason: string): void {
-    this.#otherChanges += 1
-    this.#announce(reason)
+    this.#versions.changed(reason)
   }
 
   /** Grows with every state change of the check (or of one of its series). */
   stateVersion(checkId: string): number {
-    return this.#stateVersions.get(checkId) ?? 0
+    return this.#versions.stateVersion(checkId)
   }
 
   /** A post or an override changed: what a page shows, but nothing it computes from history. */
   pageChanged(reason: string): void {
-    this.#announce(reason)
+    this.#versions.pageChanged(reason)
   }
 
-  /**
-   * Changes with every change of `version()` but a check's state change, a post and an
-   * override (so: a maintenance window, a deploy, the days): what a page computed from
-   * history may be kept across the others, for the components whose checks did not change.
-   */
+  /** See ReadModelVersions.versionBesidesStates. */
   versionBesidesStates(): number {
-    return this.#otherChanges
+    return this.#versions.versionBesidesStates()
   }
 
   /** Changes whenever a day's state time is read again (today's every REFRESH_MS, when due). */
   todayGeneration(): number {
     this.#readToday(this.#o.clock.now(), false)
     return this.#dayReads
-  }
-
-  #announce(reason: string): void {
-    this.#version += 1
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(reason)
-      } catch (err) {
-        this.#o.logger.error({ err }, 'a read model listener failed')
-      }
-    }
   }
 
   // ---- Inputs ----
@@ -286,8 +246,7 @@ export class ReadModel {
       this.#status[i] = change.state as CheckAlertStatus
       this.#readOutages(i)
     }
-    this.#stateVersions.set(change.checkId, this.stateVersion(change.checkId) + 1)
-    this.#announce(`state ${change.checkId}`)
+    this.#versions.stateChanged(change.checkId)
   }
 
   /** Results ingest has stored (Ingest's onAccepted): counts, newest results, first times. */
@@ -320,10 +279,10 @@ export class ReadModel {
 
   /** Every deployed check by status, counted once per version. */
   summary(): Record<CheckAlertStatus, number> {
-    if (this.#summary?.version === this.#version) return this.#summary.counts
+    if (this.#summary?.version === this.version()) return this.#summary.counts
     const counts = { up: 0, degraded: 0, partial: 0, insufficient: 0, down: 0, unknown: 0 }
     for (const spec of this.#o.config().checks) counts[this.statusOf(spec.id)] += 1
-    this.#summary = { version: this.#version, counts }
+    this.#summary = { version: this.version(), counts }
     return counts
   }
 
@@ -459,16 +418,12 @@ export class ReadModel {
     const i = this.#index.get(checkId)
     const now = this.#o.clock.now()
     if (grain === DAY) this.#readToday(now, false)
-    const size = grain === DAY ? DAY_RING : HOUR_RING
-    const tags = grain === DAY ? this.#dayTags : this.#timeHourTags
-    const times = grain === DAY ? this.#dayTimes : this.#hourTimes
+    const ring = grain === DAY ? this.#days : this.#hours
     const out: VerdictMinutes[] = []
     for (let start = floorTo(from, grain); start < to; start += grain) {
-      const ring = ringOf(start, grain, size)
       if (start > now) break
-      if (tags[ring] !== start) return null
-      const at = ((i ?? 0) * size + ring) * TIMES
-      const ms = (k: number) => (i === undefined ? 0 : times[at + k]!)
+      if (!ring.holds(start)) return null
+      const ms = (k: number) => (i === undefined ? 0 : ring.get(i, start, k))
       out.push({
         start,
         up: Math.round(ms(0) / MIN),
@@ -571,12 +526,12 @@ export class ReadModel {
     this.#outages.push([])
     this.#seriesOf.push(new Map())
     this.#status.push('unknown')
-    this.#firstAt = grow(this.#firstAt, i + 1)
+    this.#firstAt = growArray(this.#firstAt, i + 1)
     this.#firstAt[i] = Number.NaN
-    this.#checkVersion = grow(this.#checkVersion, i + 1)
-    this.#minuteDur = grow(this.#minuteDur, (i + 1) * 2 * 60 * 2)
-    this.#dayTimes = grow(this.#dayTimes, (i + 1) * DAY_RING * TIMES)
-    this.#hourTimes = grow(this.#hourTimes, (i + 1) * HOUR_RING * TIMES)
+    this.#checkVersion = growArray(this.#checkVersion, i + 1)
+    this.#minuteDur = growArray(this.#minuteDur, (i + 1) * 2 * 60 * 2)
+    this.#days.grow(i + 1)
+    this.#hours.grow(i + 1)
     return i
   }
 
@@ -587,9 +542,9 @@ export class ReadModel {
     slot = this.#slotCount++
     this.#slot.set(key, slot)
     this.#seriesOf[i]!.set(series, slot)
-    this.#hourCounts = grow(this.#hourCounts, (slot + 1) * HOUR_RING * FIELDS)
-    this.#minuteCounts = grow(this.#minuteCounts, (slot + 1) * 2 * 60 * FIELDS)
-    this.#edgeCounts = grow(this.#edgeCounts, (slot + 1) * 2 * 60 * FIELDS)
+    this.#hourCounts = growArray(this.#hourCounts, (slot + 1) * HOUR_RING * FIELDS)
+    this.#minuteCounts = growArray(this.#minuteCounts, (slot + 1) * 2 * 60 * FIELDS)
+    this.#edgeCounts = growArray(this.#edgeCounts, (slot + 1) * 2 * 60 * FIELDS)
     return slot
   }
 
@@ -741,18 +696,8 @@ export class ReadModel {
 
   // -- State time --
 
-  #setDay(i: number, day: number, t: VerdictTimes): void {
-    const at = (i * DAY_RING + ringOf(day, DAY, DAY_RING)) * TIMES
-    for (let k = 0; k < TIMES; k++) this.#dayTimes[at + k] = t[k]!
-  }
-
   #claimDay(day: number): void {
-    const ring = ringOf(day, DAY, DAY_RING)
-    if (this.#dayTags[ring] === day) return
-    this.#dayTags[ring] = day
-    for (let i = 0; i < this.#ids.length; i++) {
-      this.#dayTimes.fill(0, (i * DAY_RING + ring) * TIMES, (i * DAY_RING + ring + 1) * TIMES)
-    }
+    this.#days.claim(day, this.#ids.length)
   }
 
   /** Reads the overall series' hour rows of one day, for every check at once. */
@@ -766,13 +711,9 @@ export class ReadModel {
         const times = verdictTimes(cell.time)
         for (let k = 0; k < TIMES; k++) total[k]! += times[k]!
         const hour = day + slot * HOUR
-        const ring = ringOf(hour, HOUR, HOUR_RING)
-        if (slot < 24 && this.#timeHourTags[ring] === hour) {
-          const at = (i * HOUR_RING + ring) * TIMES
-          for (let k = 0; k < TIMES; k++) this.#hourTimes[at + k] = times[k]!
-        }
+        if (slot < 24 && this.#hours.holds(hour)) this.#hours.set(i, hour, times)
       }
-      this.#setDay(i, day, total)
+      this.#days.set(i, day, total)
     })
   }
 
@@ -784,12 +725,7 @@ export class ReadModel {
     const today = floorTo(now, DAY)
     const hourNow = floorTo(now, HOUR)
     for (let h = hourNow - (HOUR_RING - 1) * HOUR; h <= hourNow; h += HOUR) {
-      const ring = ringOf(h, HOUR, HOUR_RING)
-      if (this.#timeHourTags[ring] === h) continue
-      this.#timeHourTags[ring] = h
-      for (let i = 0; i < this.#ids.length; i++) {
-        this.#hourTimes.fill(0, (i * HOUR_RING + ring) * TIMES, (i * HOUR_RING + ring + 1) * TIMES)
-      }
+      this.#hours.claim(h, this.#ids.length)
     }
     const days = [today]
     const yesterday = today - DAY
@@ -809,16 +745,8 @@ export class ReadModel {
     const today = floorTo(now, DAY)
     for (let day = today - (DAY_RING - 1) * DAY; day < today; day += DAY) {
       if (this.#persisted.has(day) || day + DAY + SETTLE_MS > now) continue
-      const ring = ringOf(day, DAY, DAY_RING)
-      if (this.#dayTags[ring] !== day) continue
-      const times = new Int32Array(this.#ids.length * TIMES)
-      for (let i = 0; i < this.#ids.length; i++) {
-        times.set(
-          this.#dayTimes.subarray((i * DAY_RING + ring) * TIMES, (i * DAY_RING + ring + 1) * TIMES),
-          i * TIMES,
-        )
-      }
-      this.#storedDays.save(day, this.#ids, times)
+      if (!this.#days.holds(day)) continue
+      this.#storedDays.save(day, this.#ids, this.#days.row(day, this.#ids.length))
       this.#persisted.add(day)
     }
   }
@@ -832,7 +760,7 @@ export class ReadModel {
       const { times } = row
       row.ids.forEach((id, k) => {
         const i = this.#check(id)
-        this.#setDay(i, row.day, [
+        this.#days.set(i, row.day, [
           times[k * 4]!,
           times[k * 4 + 1]!,
           times[k * 4 + 2]!,
@@ -870,7 +798,7 @@ export class ReadModel {
               const times = verdictTimes(cell.time)
               for (let k = 0; k < TIMES; k++) total[k]! += times[k]!
             }
-            this.#setDay(i, row.start, total)
+            this.#days.set(i, row.start, total)
           }
         }
         if (next < ids.length) return void setImmediate(step)
