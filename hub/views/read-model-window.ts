@@ -28,6 +28,7 @@ import type { Grain } from '../history/history-types.ts'
 import type { RollupStore } from '../history/rollup-store.ts'
 import { OVERALL_SERIES } from '../history/rollup-schema.ts'
 import type { Database } from '../store/database.ts'
+import { growArray } from './grow-array.ts'
 import { StoredRuns } from './read-model-runs.ts'
 
 const MIN = 60_000
@@ -67,13 +68,6 @@ export interface WindowRunsOptions {
   /** The oldest day hour rollups still cover (HistoryReader.coverage), null: for ever. */
   hourCoverage: (now: number) => number | null
   logger: Logger
-}
-
-function grow<T extends Uint8Array | Uint16Array | Uint32Array>(array: T, size: number): T {
-  if (array.length >= size) return array
-  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2))
-  bigger.set(array)
-  return bigger
 }
 
 export class WindowRuns {
@@ -265,13 +259,13 @@ export class WindowRuns {
     if (list) list.push([name, slot])
     else this.#seriesOf.set(id, [[name, slot]])
     const n = slot + 1
-    this.#dayRuns = grow(this.#dayRuns, n * DAYS * 2)
-    this.#dayRows = grow(this.#dayRows, n * DAYS)
-    this.#edgeRuns = grow(this.#edgeRuns, n * 24 * 2)
-    this.#edgeBits = grow(this.#edgeBits, n)
-    this.#edgeRow = grow(this.#edgeRow, n)
-    this.#edgeMinutes = grow(this.#edgeMinutes, n * 60 * 2)
-    this.#minuteRow = grow(this.#minuteRow, n)
+    this.#dayRuns = growArray(this.#dayRuns, n * DAYS * 2)
+    this.#dayRows = growArray(this.#dayRows, n * DAYS)
+    this.#edgeRuns = growArray(this.#edgeRuns, n * 24 * 2)
+    this.#edgeBits = growArray(this.#edgeBits, n)
+    this.#edgeRow = growArray(this.#edgeRow, n)
+    this.#edgeMinutes = growArray(this.#edgeMinutes, n * 60 * 2)
+    this.#minuteRow = growArray(this.#minuteRow, n)
     return slot
   }
 
