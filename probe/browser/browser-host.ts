@@ -1,7 +1,7 @@
 /**
  * One launch of the probe's Chromium (a "generation"): the host worker that launched
- * it (host-worker.ts), its endpoint for the run workers, its process id and DevTools
- * port, and how it ends. Closing waits for Chromium to exit and then kills its whole
+ * it (host-worker.ts), its DevTools endpoint for the run workers, its process id and
+ * DevTools port, and how it ends. Closing waits for Chromium to exit and then kills its whole
  * process group, so that no helper process outlives it; a crash (the browser exits by
  * itself) is reported through `onExit`.
  */
@@ -32,9 +32,9 @@ export class BrowserHost {
 
   private constructor(
     private readonly worker: Worker,
-    readonly wsEndpoint: string,
+    readonly cdpEndpoint: string,
     readonly pid: number,
-    readonly devtoolsPort: number | undefined,
+    readonly devtoolsPort: number,
     private readonly logger: Logger,
   ) {
     this.#exited = new Promise((resolve) => (this.#markExited = resolve))
@@ -76,7 +76,7 @@ export class BrowserHost {
       await worker.terminate()
       throw error
     })
-    const host = new BrowserHost(worker, ready.wsEndpoint, ready.pid, ready.devtoolsPort, logger)
+    const host = new BrowserHost(worker, ready.cdpEndpoint, ready.pid, ready.devtoolsPort, logger)
     logger.info(
       { generation: host.generation, browserPid: host.pid, executablePath },
       'browser started',

@@ -1,12 +1,13 @@
 /**
  * The host worker: launches the probe's one Chromium with playwright-core's
- * `launchServer` and serves it to the run workers over Playwright's own protocol, so
- * that the protocol's work (page set-up, screenshots, traces) happens on this thread,
- * not on the probe's. Playwright talks to Chromium over a pipe: when the probe process
- * dies, however it dies, the pipe closes and Chromium exits with it.
+ * `launchServer` (Playwright's own flags, its process group, its temporary profile) and
+ * holds it. Playwright talks to Chromium over a pipe: when the probe process dies,
+ * however it dies, the pipe closes and Chromium exits with it.
  *
- * Chromium also opens its DevTools port on loopback (a random port): the pool takes a
- * screenshot through it when a run's script no longer answers.
+ * Chromium also opens its DevTools port on loopback (a random port). The run workers
+ * connect to it, each with a Playwright of its own (cdp-transport.ts), so that no call of
+ * a script goes through this thread; the pool takes a screenshot through it when a run's
+ * script no longer answers.
  */
 import { readFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
@@ -22,23 +23,28 @@ const data = workerData as HostWorkerData
 const port = parentPort!
 const send = (message: FromHost) => port.postMessage(message)
 
-/** The DevTools port Chromium chose, from the DevToolsActivePort file of its profile. */
-function devtoolsPortOf(pid: number): number | undefined {
+/**
+ * The DevTools port Chromium chose and its browser endpoint's path, from the
+ * DevToolsActivePort file of its profile.
+ */
+function devtoolsOf(pid: number): { port: number; path: string } | undefined {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
     const profile = args.find((arg) => arg.startsWith('--user-data-dir='))?.slice(16)
     if (!profile) return undefined
     for (let attempt = 0; attempt < 50; attempt++) {
       try {
-        const port = Number(readFileSync(`${profile}/DevToolsActivePort`, 'utf8').split('\n')[0])
-        if (port > 0) return port
+        const [port, path] = readFileSync(`${profile}/DevToolsActivePort`, 'utf8').split('\n')
+        if (Number(port) > 0 && path?.startsWith('/devtools/browser/')) {
+          return { port: Number(port), path }
+        }
       } catch {
         // Written a moment after start.
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
     }
   } catch {
-    // Not Linux, or the process is gone: no emergency screenshots then.
+    // Not Linux, or the process is gone: the launch fails below.
   }
   return undefined
 }
@@ -59,8 +65,17 @@ try {
   })
   const pid = server.process().pid ?? 0
   server.on('close', () => send({ type: 'closed' }))
-  send({ type: 'ready', wsEndpoint: server.wsEndpoint(), pid, devtoolsPort: devtoolsPortOf(pid) })
+  const devtools = devtoolsOf(pid)
+  if (!devtools) throw new Error('Chromium did not say which DevTools port it opened')
+  send({
+    type: 'ready',
+    pid,
+    devtoolsPort: devtools.port,
+    cdpEndpoint: `ws://127.0.0.1:${devtools.port}${devtools.path}`,
+  })
 } catch (error) {
+  await server?.close().catch(() => undefined)
+  server = undefined
   send({ type: 'failed', message: (error as Error).message.split('\n')[0] ?? String(error) })
 }
 

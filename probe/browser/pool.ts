@@ -1,7 +1,8 @@
 /**
  * The probe's browser engine (checks/browser/engine.ts): one warm Chromium
  * (browser-host.ts), a fresh BrowserContext per attempt, scripts in worker threads
- * (run-worker.ts), at most `concurrency` attempts at once.
+ * (run-worker.ts) that each drive the browser over a DevTools connection of their own,
+ * at most `concurrency` attempts at once.
  *
  * - The browser is replaced after `recycleAfterRuns` attempts, when its process tree
  *   grows past `maxBrowserMemoryBytes` (PSS), and after it crashed; a replacement waits for the
@@ -168,7 +169,10 @@ export class BrowserPool implements BrowserEngine {
   }
 
   async #spawnWorker(): Promise<RunWorker> {
-    const data: RunWorkerData = { module: 'run' }
+    const data: RunWorkerData = {
+      module: 'run',
+      playwrightDir: join(this.options.workDir, `.playwright-${randomUUID().slice(0, 8)}`),
+    }
     const worker = new Worker(WORKER_ENTRY, { workerData: data })
     await new Promise<void>((resolve, reject) => {
       const onMessage = (message: FromRunWorker) => {
@@ -183,6 +187,7 @@ export class BrowserPool implements BrowserEngine {
     const entry: RunWorker = { worker, busy: undefined }
     this.#workers.add(entry)
     worker.once('exit', () => {
+      rmSync(data.playwrightDir, { recursive: true, force: true })
       this.#workers.delete(entry)
       const index = this.#idle.indexOf(entry)
       if (index >= 0) this.#idle.splice(index, 1)

@@ -1,7 +1,7 @@
 /**
  * The messages between the browser pool (pool.ts, on the probe's own thread) and its
- * worker threads: the host, which launches Chromium and serves it over Playwright's
- * protocol, and the run workers, in which scripts run.
+ * worker threads: the host, which launches Chromium and holds it, and the run workers,
+ * in which scripts run, each connected to Chromium's DevTools endpoint.
  */
 import type { BrowserRunSpec } from '../../checks/browser/engine.ts'
 import type { AttemptResult } from './attempt.ts'
@@ -19,7 +19,13 @@ export interface HostWorkerData {
 }
 
 export type FromHost =
-  | { type: 'ready'; wsEndpoint: string; pid: number; devtoolsPort: number | undefined }
+  | {
+      type: 'ready'
+      pid: number
+      devtoolsPort: number
+      /** The browser's DevTools endpoint, `ws://127.0.0.1:<port>/devtools/browser/<id>`. */
+      cdpEndpoint: string
+    }
   | { type: 'failed'; message: string }
   /** The browser went away: closed, crashed or killed. */
   | { type: 'closed' }
@@ -29,13 +35,18 @@ export type ToHost = { type: 'close' }
 /** workerData of a run worker. */
 export interface RunWorkerData {
   module: 'run'
+  /**
+   * The worker's own folder for Playwright's temporary files (a trace being recorded):
+   * the pool removes it when the worker ends, even when it was ended mid-run.
+   */
+  playwrightDir: string
 }
 
 export interface RunOrder {
   type: 'run'
   /** Names this attempt in the answers. */
   key: string
-  wsEndpoint: string
+  cdpEndpoint: string
   spec: BrowserRunSpec
   attempt: number
   trace: boolean

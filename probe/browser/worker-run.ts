@@ -72,7 +72,7 @@ export function runOnWorker(run: WorkerRun): Promise<AttemptResult> {
     const abandon = async (why: (shot: ArtifactFile[]) => AttemptResult) => {
       if (settled) return
       const files: ArtifactFile[] = []
-      if (spec.artifacts.when !== 'never' && host.alive() && host.devtoolsPort && lastTarget) {
+      if (spec.artifacts.when !== 'never' && host.alive() && lastTarget) {
         const png = await screenshotTarget(host.devtoolsPort, lastTarget, 1_000)
         if (png && !settled) {
           const name = `${prefix}final.png`
@@ -148,7 +148,7 @@ export function runOnWorker(run: WorkerRun): Promise<AttemptResult> {
     const order: RunOrder = {
       type: 'run',
       key,
-      wsEndpoint: host.wsEndpoint,
+      cdpEndpoint: host.cdpEndpoint,
       spec,
       attempt,
       trace: request.trace,

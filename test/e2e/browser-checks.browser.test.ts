@@ -15,6 +15,7 @@ import { startBrowserTarget, type BrowserTarget } from '../fixtures/browser-targ
 import { findChromium } from '../fixtures/chromium.ts'
 import { toolAvailable } from '../fixtures/require-tool.ts'
 import { useTempDir } from '../fixtures/temp-dir.ts'
+import { waitFor } from './processes.ts'
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47])
 
@@ -142,6 +143,35 @@ describe.runIf(toolAvailable('chromium', findChromium() !== undefined))(
         }`,
       )
       expect((await run(spec)).status).toBe('up')
+    })
+
+    it("keeps two runs at once apart: a script sees no page of the other run's context", async () => {
+      // Each run worker has a DevTools connection of its own to the one browser, and a
+      // Playwright connected over DevTools attaches to every page the browser opens.
+      const holding = await browserCheck(
+        dir.path,
+        'holding',
+        `export default async ({ page }) => {
+          await page.goto('${target.url}/')
+          await page.waitForTimeout(3000)
+        }`,
+      )
+      const looking = await browserCheck(
+        dir.path,
+        'looking',
+        `export default async ({ page, context, expect }) => {
+          await page.goto('${target.url}/login')
+          const seen = context.browser().contexts().flatMap((each) => each.pages()).map((each) => each.url())
+          expect(seen).toEqual(['${target.url}/login'])
+        }`,
+      )
+      const opened = target.hits('/')
+      const first = run(holding)
+      await waitFor("the other run's page to load", () => target.hits('/') > opened)
+      const second = await run(looking)
+      expect(second.error).toBeUndefined()
+      expect(second.status).toBe('up')
+      expect((await first).status).toBe('up')
     })
 
     it('reports a wrong heading as ASSERTION_FAILED with expected and actual, and a screenshot of the step', async () => {
