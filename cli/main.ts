@@ -5,7 +5,7 @@
  * (cli/probe-graph.test.ts holds that).
  */
 import { Command } from 'commander'
-import { keepYoungGenerationSmall } from './probe-heap.ts'
+import { keepWasmCompilationSmall, keepYoungGenerationSmall } from './probe-heap.ts'
 import { VERSION } from './version.ts'
 
 /** Adds one or more top-level commands to the program. */
@@ -115,7 +115,10 @@ export function exitTwoOnUsageErrors(command: Command): void {
 
 export async function main(argv: string[]): Promise<void> {
   // Before the probe's modules load: loading them is what grows the young generation.
-  if (argv[2] === 'probe') keepYoungGenerationSmall()
+  if (argv[2] === 'probe') {
+    keepYoungGenerationSmall()
+    keepWasmCompilationSmall()
+  }
   const program = await buildProgram(argv)
   exitTwoOnUsageErrors(program)
   await program.parseAsync(argv)

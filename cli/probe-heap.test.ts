@@ -39,3 +39,40 @@ describe('keepYoungGenerationSmall', () => {
     expect(capped).toBeLessThan(grown / 4)
   })
 })
+
+/**
+ * Which of V8's compilers holds a hot WebAssembly function, in a process that calls
+ * keepWasmCompilationSmall() or not: the function is called until TurboFan has it, for
+ * at most three seconds (without the call it takes a few milliseconds).
+ */
+function hotWasmTier(capped: boolean): string {
+  // (func $add (param i32 i32) (result i32) local.get 0 local.get 1 i32.add), exported.
+  const module = [
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97,
+    100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11,
+  ]
+  const script = `
+    ${capped ? `const { keepWasmCompilationSmall } = await import(${JSON.stringify(HEAP)}); keepWasmCompilationSmall()` : ''}
+    const { instance } = await WebAssembly.instantiate(new Uint8Array(${JSON.stringify(module)}))
+    const add = instance.exports.add
+    let sum = 0
+    const deadline = Date.now() + 3000
+    while (Date.now() < deadline && !%IsTurboFanFunction(add)) {
+      for (let i = 0; i < 100_000; i++) sum = add(sum, 1) | 0
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    console.log(%IsTurboFanFunction(add) ? 'turbofan' : %IsLiftoffFunction(add) ? 'liftoff' : 'other')
+  `
+  return execFileSync(
+    process.execPath,
+    ['--allow-natives-syntax', '--import', TSX, '--input-type=module', '-e', script],
+    { encoding: 'utf8' },
+  ).trim()
+}
+
+describe('keepWasmCompilationSmall', () => {
+  it("keeps hot WebAssembly (undici's HTTP parser) on the baseline compiler", () => {
+    expect(hotWasmTier(false)).toBe('turbofan')
+    expect(hotWasmTier(true)).toBe('liftoff')
+  })
+})

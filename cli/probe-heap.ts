@@ -1,5 +1,8 @@
 /**
- * A probe's young generation kept at V8's starting size. While the probe loads its
+ * V8 settings that keep a probe's resident memory small; main.ts applies them before
+ * the probe's modules load.
+ *
+ * The young generation kept at V8's starting size. While the probe loads its
  * modules nearly everything it allocates survives, so V8 doubles the young generation's
  * semi-spaces to 8 MiB each (16 MiB resident) and gives them back only when a later
  * garbage collection happens to meet a quiet moment: an idle probe measured 80 MiB or
@@ -14,4 +17,18 @@ import { setFlagsFromString } from 'node:v8'
  */
 export function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1')
+}
+
+/**
+ * WebAssembly compiled function by function on first call, by V8's baseline compiler
+ * only. The one WebAssembly a probe runs is undici's HTTP parser (llhttp). By default V8
+ * compiles it on a worker thread and, once it is hot, compiles its parser function again
+ * with TurboFan, which takes about 36 MiB of compiler memory on that worker thread; the
+ * C library keeps about 10 MiB of it resident in the thread's own malloc arena long after
+ * (an idle probe measured 80 MiB before that moment and 90 MiB after). The baseline
+ * code parses a check's response headers in microseconds either way.
+ */
+export function keepWasmCompilationSmall(): void {
+  setFlagsFromString('--liftoff-only')
+  setFlagsFromString('--wasm-lazy-compilation')
 }

@@ -6,9 +6,10 @@
  * certificate is the one to report), the number of hops, the status of the last hop
  * when the chain fails, and a loop told apart from a merely long chain.
  */
-import { request, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
 import { ERROR_CODES } from '../result.ts'
 import type { HttpSpec } from '../spec.ts'
+import { requestWith } from './undici-core.ts'
 
 const USER_AGENT = 'Vantage-Probe/0.1 (synthetic monitoring)'
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
@@ -142,8 +143,7 @@ export async function sendFollowingRedirects(
   const chain = [first.url.href]
   for (;;) {
     progress.url = current.url
-    const response = await request(current.url, {
-      dispatcher,
+    const response = await requestWith(dispatcher, current.url, {
       method: current.method as Dispatcher.HttpMethod,
       headers: current.headers,
       body: current.body,

@@ -16,7 +16,6 @@
  */
 import type { Readable } from 'node:stream'
 import { performance } from 'node:perf_hooks'
-import { Agent } from 'undici'
 import { applyShouldFail } from '../assertions.ts'
 import { boundDetail, ERROR_CODES, type CheckResult } from '../result.ts'
 import type { HttpSpec } from '../spec.ts'
@@ -42,6 +41,7 @@ import {
 import { classifyNetworkError } from './network-errors.ts'
 import { certificateDetails, certificateMetrics } from './tls-info.ts'
 import type { Runner, RunOutcome } from './types.ts'
+import { Agent } from './undici-core.ts'
 
 /** Kept here too: callers and tests imported it from the http runner first. */
 export { classifyNetworkError } from './network-errors.ts'
