@@ -77,7 +77,11 @@ export const PAGE_VITALS_SCRIPT = `(() => {
       observers.push([observer, onEntry])
     } catch {}
   }
-  observe('largest-contentful-paint', (e) => { state.lcp = e.renderTime || e.loadTime || e.startTime })
+  // The browser stops reporting LCP at the first input; the last read needs to know.
+  for (const type of ['keydown', 'mousedown', 'pointerdown', 'scroll']) {
+    addEventListener(type, () => { state.input = true }, { capture: true, passive: true })
+  }
+  observe('largest-contentful-paint', (e) => { state.lcp = e.renderTime || e.loadTime || e.startTime; state.lcpSize = e.size })
   observe('layout-shift', (e) => {
     if (e.hadRecentInput) return
     if (session > 0 && e.startTime - sessionLast < 1000 && e.startTime - sessionStart < 5000) session += e.value

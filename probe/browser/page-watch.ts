@@ -15,29 +15,8 @@ import {
   type PageReport,
 } from '../../checks/browser/browser-result.ts'
 import { rateVital, VITAL_NAMES } from '../../checks/browser/vitals.ts'
+import { READ_VITALS_AT_THE_END } from './page-vitals-read.ts'
 import { PAGE_VITALS_SCRIPT, VITALS_MESSAGE_PREFIX, type PageVitalsReport } from './page-vitals.ts'
-
-/**
- * The last read of a page's vitals takes the entries the browser has not delivered yet,
- * and waits for one rendered frame (at most 100 ms) when a paint may still be pending:
- * content arrived after the largest paint, such as a slow image that has just loaded,
- * whose paint (and LCP entry) comes with the next frame. A page whose largest paint came
- * after all its content, the usual end of a journey, is read at once: the frame costs a
- * run up to 17 ms of waiting.
- */
-const READ_VITALS_AFTER_A_FRAME = `new Promise((resolve) => {
-  const read = window.__vantageVitalsSnapshot
-  if (!read) return resolve(undefined)
-  const now = read()
-  let arrived = 0
-  for (const entry of performance.getEntriesByType('navigation')) arrived = Math.max(arrived, entry.responseEnd)
-  for (const entry of performance.getEntriesByType('resource')) arrived = Math.max(arrived, entry.responseEnd)
-  if (now.lcp !== undefined && now.lcp >= arrived) return resolve(now)
-  let done = false
-  const finish = () => { if (!done) { done = true; resolve(read()) } }
-  requestAnimationFrame(() => setTimeout(finish, 0))
-  setTimeout(finish, 100)
-})`
 
 /** Lines the console log keeps; a chatty page would otherwise fill the artifact cap. */
 const MAX_LOG_LINES = 2_000
@@ -181,7 +160,7 @@ export class PageWatch {
     const reads = [...this.#pages]
       .filter((page) => !page.isClosed())
       .map(async (page) => {
-        const report = (await page.evaluate(READ_VITALS_AFTER_A_FRAME)) as
+        const report = (await page.evaluate(READ_VITALS_AT_THE_END)) as
           PageVitalsReport | undefined
         if (report) this.#record(report)
       })
