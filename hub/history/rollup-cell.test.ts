@@ -5,9 +5,12 @@ import { decodeCell, emptyCell, encodeCell, mergeCell, type Cell } from './rollu
 import {
   dayTotal,
   decodePack,
+  encodeCells,
   encodePack,
   mergePacks,
   normalizePack,
+  PackReader,
+  sealPack,
   DAY_TOTAL_SLOT,
 } from './rollup-pack.ts'
 
@@ -143,6 +146,28 @@ describe('packs', () => {
     const random = seeded(21)
     const mixed = new Map([0, 3, 17, 59].map((slot) => [slot, randomCell(random)] as const))
     expect(decodePack(encodePack(mixed, 'minutes'), 'minutes')).toEqual(mixed)
+  })
+
+  it('read row after row into the same cells as decodePack reads each (PackReader)', () => {
+    const random = seeded(33)
+    const pack = (slots: number[]) =>
+      new Map(slots.map((slot) => [slot, randomCell(random)] as const))
+    const a = pack([0, 5, 23])
+    const rows = [
+      // Dense, then appended cells (slot 5 again, merged), then sealed, then a smaller row.
+      encodePack(a, 'hours'),
+      Buffer.concat([encodePack(a, 'hours'), encodeCells(pack([5, 7]), 'hours')]),
+      sealPack(encodePack(pack([1, 2, 3, 4, 5, 6]), 'hours'), 'hours'),
+      encodePack(pack([9]), 'hours'),
+    ]
+    for (const histograms of [true, false]) {
+      const reader = new PackReader('hours', histograms)
+      for (const row of rows) {
+        const read = reader.decode(row)
+        expect([...read.keys()]).toEqual([...decodePack(row, 'hours', histograms).keys()])
+        expect(read).toEqual(decodePack(row, 'hours', histograms))
+      }
+    }
   })
 
   it('reduce a day to its total', () => {

@@ -10,7 +10,14 @@ import type { CheckStatus } from '../../checks/result.ts'
 import type { Database } from '../store/database.ts'
 import { record } from './latency-histogram.ts'
 import { emptyCell, type Cell } from './rollup-cell.ts'
-import { decodePack, encodeCells, mergePacks, type Pack, type PackKind } from './rollup-pack.ts'
+import {
+  decodePack,
+  encodeCells,
+  mergePacks,
+  PackReader,
+  type Pack,
+  type PackKind,
+} from './rollup-pack.ts'
 import { migrateDayRows, ROLLUP_SCHEMA } from './rollup-schema.ts'
 
 /** Bytes past which an appended row is rewritten dense: a few times its dense size. */
@@ -302,15 +309,17 @@ export class RollupStore {
    * Every check's minute rows of one hour, counts only (no latency histograms), one at a
    * time: one range of the key, decoded as it is read so that 10,000 checks' rows never
    * sit in memory together. For read models that keep a window of every check
-   * (hub/views/read-model.ts); `each` must not use the database.
+   * (hub/views/read-model.ts); `each` must not use the database, nor keep a row's pack or
+   * cells past its call: they are decoded into the same ones row after row (PackReader).
    */
   eachMinuteRowOfHour(hour: number, each: (row: PackRow & { checkId: string }) => void): void {
+    const reader = new PackReader('minutes', false)
     for (const row of this.#hourOfAll.iterate(hour)) {
       each({
         checkId: row.checkId,
         series: row.series,
         start: row.start,
-        pack: decodePack(row.cells, 'minutes', false),
+        pack: reader.decode(row.cells),
       })
     }
   }
@@ -318,20 +327,22 @@ export class RollupStore {
   /**
    * Every check's hour rows of one day (of one series, when given), counts only, one at a
    * time, read through the open and sealed days' indexes; a day reduced to its total has
-   * none. `each` must not use the database.
+   * none. `each` must not use the database, nor keep a row's pack or cells past its call
+   * (as eachMinuteRowOfHour).
    */
   eachHourRowOfDay(
     day: number,
     series: string | null,
     each: (row: PackRow & { checkId: string }) => void,
   ): void {
+    const reader = new PackReader('hours', false)
     for (const statement of [this.#openDaysOfAll, this.#sealedDaysOfAll]) {
       for (const row of statement.iterate(day, series, series)) {
         each({
           checkId: row.checkId,
           series: row.series,
           start: row.start,
-          pack: decodePack(row.cells, 'hours', false),
+          pack: reader.decode(row.cells),
         })
       }
     }

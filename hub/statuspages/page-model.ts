@@ -27,6 +27,7 @@ import { dayBar, type DayBar } from './day-bar.ts'
 import { windowPosts, type MaintenanceWindowInfo } from './maintenance-posts.ts'
 import {
   derive,
+  flatKey,
   MEMO_MAX,
   probesOf,
   sectionsOf,
@@ -151,6 +152,8 @@ export function buildPageModel(
   const from = starts[0]!
   const today = starts.at(-1)!
   const stable = sources.history.stableGeneration === true
+  // Finished days in one read, unless reads cost nothing: then a component at a time.
+  const bulk = sources.history.inMemory !== true
   // With a today generation and bars kept (the read model's history), finished days and
   // today are read below, for the components whose bars are not kept. Reading today when
   // it is due may move the generation, so it goes first.
@@ -169,8 +172,8 @@ export function buildPageModel(
           PAST_MEMO.has(`${page.slug}:${id}:${from}:${before}:${key}`) ? [] : ids,
         )
       : allIds
-    if (pastIds.length > 0) pastDays = sources.history.days(pastIds, from, today)
-    readPast = new Set(pastIds)
+    if (bulk && pastIds.length > 0) pastDays = sources.history.days(pastIds, from, today)
+    readPast = new Set(bulk ? pastIds : [])
     todays = sources.history.days(allIds, today, today + DAY_MS)
   }
   const generation = sources.history.generation?.()
@@ -209,7 +212,7 @@ export function buildPageModel(
       if (
         previous?.made === made &&
         now < previous.until &&
-        previous.key === `${wholeKey}:${sum(previous.troubled, resultVersion)}`
+        previous.key === flatKey(wholeKey, sum(previous.troubled, resultVersion))
       ) {
         kept[index] = previous.component
         return []
@@ -219,10 +222,11 @@ export function buildPageModel(
     if (derived.down > 1) wholeKey = null
     const memoKey =
       generation === undefined ? null : `${page.slug}:${id}:${from}:${generation}:${key}`
+    const recent = derived.down > 1 ? minute : ''
     const barKey =
       memoKey === null || todays !== undefined
         ? null
-        : `${memoKey}|${today}:${todayGeneration}:${besides}:${derived.stamp}${derived.down > 1 ? `:${minute}` : ''}`
+        : flatKey(memoKey, today, todayGeneration, besides, derived.stamp, recent)
     const bars = barKey === null ? undefined : memo?.bars.get(`${page.slug}:${id}`)
     return [
       {
@@ -244,8 +248,8 @@ export function buildPageModel(
     const pastIds = stale.flatMap((part) =>
       part.memoKey !== null && PAST_MEMO.has(part.memoKey) ? [] : part.ids,
     )
-    if (pastIds.length > 0) pastDays = sources.history.days(pastIds, from, today)
-    readPast = new Set(pastIds)
+    if (bulk && pastIds.length > 0) pastDays = sources.history.days(pastIds, from, today)
+    readPast = new Set(bulk ? pastIds : [])
     const staleIds = [...new Set(stale.flatMap((part) => part.ids))]
     todays = staleIds.length > 0 ? sources.history.days(staleIds, today, today + DAY_MS) : new Map()
   }
@@ -297,7 +301,7 @@ export function buildPageModel(
         if (memo.components.size >= MEMO_MAX) memo.components.clear()
         const troubled = derived.troubled
         memo.components.set(`${page.slug}:${id}`, {
-          key: `${wholeKey}:${sum(troubled, resultVersion!)}`,
+          key: flatKey(wholeKey, sum(troubled, resultVersion!)),
           made,
           until: edge,
           troubled,

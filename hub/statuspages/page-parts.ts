@@ -127,6 +127,14 @@ export interface KeptComponent<C = unknown> {
   component: C
 }
 
+/**
+ * A key the memo keeps, its parts joined: one flat string. A template literal's is a
+ * chain of pieces, about 650 bytes a key instead of 100 (a page of 10,000 components).
+ */
+export function flatKey(...parts: Array<string | number | null | undefined>): string {
+  return parts.join('|')
+}
+
 /** Entries kept at most, per kind: a page may have 10,000 components. */
 export const MEMO_MAX = 50_000
 

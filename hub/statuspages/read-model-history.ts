@@ -67,6 +67,11 @@ export class ReadModelHistory implements DailyHistory {
     return this.#model.daysReady()
   }
 
+  /** Reads are the read model's memory once it has its days; until then, the rollups'. */
+  get inMemory(): boolean {
+    return this.#model.daysReady()
+  }
+
   generation(): number {
     return this.#model.daysReady()
       ? 1e9 + this.#model.daysGeneration()

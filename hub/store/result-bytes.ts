@@ -177,10 +177,18 @@ export function idKey(id: string): Uint8Array | string {
   return bytes
 }
 
-/** The ULID text of an id column. */
+/** The characters of the id idText is making, as char codes. */
+const ID_CHARS = new Array<number>(26).fill(0)
+
+/**
+ * The ULID text of an id column: one flat string. Appended a character at a time it
+ * would be a chain of 14 string pieces (about 800 bytes instead of 48), and the read
+ * model keeps the newest result of every series (30,000 at 10,000 checks).
+ */
 export function idText(key: Uint8Array | string): string {
   if (typeof key === 'string') return key
-  let text = CROCKFORD[key[0]! >> 5]!
+  ID_CHARS[0] = CROCKFORD.charCodeAt(key[0]! >> 5)
+  let n = 1
   let acc = key[0]! & 0x1f
   let bits = 5
   for (let i = 1; i < 16; i++) {
@@ -188,8 +196,8 @@ export function idText(key: Uint8Array | string): string {
     bits += 8
     while (bits >= 5) {
       bits -= 5
-      text += CROCKFORD[(acc >> bits) & 0x1f]
+      ID_CHARS[n++] = CROCKFORD.charCodeAt((acc >> bits) & 0x1f)
     }
   }
-  return text
+  return String.fromCharCode.apply(null, ID_CHARS)
 }

@@ -10,7 +10,16 @@ export type VerdictTimes = [number, number, number, number]
 
 /** A rollup cell's time per engine state (STATE_TIME_KEYS order) as verdict times. */
 export function verdictTimes(time: ArrayLike<number>): VerdictTimes {
-  return [time[0]!, time[1]! + time[2]! + time[4]!, time[3]!, time[6]!]
+  return verdictTimesInto(time, [0, 0, 0, 0])
+}
+
+/** verdictTimes into `out`, for reads of many cells that keep none of them. */
+export function verdictTimesInto(time: ArrayLike<number>, out: VerdictTimes): VerdictTimes {
+  out[0] = time[0]!
+  out[1] = time[1]! + time[2]! + time[4]!
+  out[2] = time[3]!
+  out[3] = time[6]!
+  return out
 }
 
 /** One stored day: the checks in it, and their verdict times, four per check in that order. */

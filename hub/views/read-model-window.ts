@@ -159,9 +159,11 @@ export class WindowRuns {
   /**
    * Reads what the model keeps: the persisted days, today and the days since from the
    * rollups in bulk, or (on a first start, nothing persisted) every check's days in the
-   * background; then the window's first day and hour.
+   * background; then the window's first day and hour. `slots`: the series expected,
+   * room for which is made at once.
    */
-  load(now: number, checkIds: readonly string[]): void {
+  load(now: number, checkIds: readonly string[], slots = 0): void {
+    this.#reserve(slots)
     const today = floorTo(now, DAY)
     const first = today - (DAYS - 2) * DAY
     const stored = this.#stored.between(first, today)
@@ -258,7 +260,12 @@ export class WindowRuns {
     const list = this.#seriesOf.get(id)
     if (list) list.push([name, slot])
     else this.#seriesOf.set(id, [[name, slot]])
-    const n = slot + 1
+    this.#reserve(slot + 1)
+    return slot
+  }
+
+  /** Room for `n` series slots. */
+  #reserve(n: number): void {
     this.#dayRuns = growArray(this.#dayRuns, n * DAYS * 2)
     this.#dayRows = growArray(this.#dayRows, n * DAYS)
     this.#edgeRuns = growArray(this.#edgeRuns, n * 24 * 2)
@@ -266,7 +273,6 @@ export class WindowRuns {
     this.#edgeRow = growArray(this.#edgeRow, n)
     this.#edgeMinutes = growArray(this.#edgeMinutes, n * 60 * 2)
     this.#minuteRow = growArray(this.#minuteRow, n)
-    return slot
   }
 
   /** Makes sure what a window of [start, end) needs is held; false when it cannot be. */

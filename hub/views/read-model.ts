@@ -28,7 +28,7 @@
  * builds anew. A result only bumps its check's `checkVersion`.
  */
 import type { CheckResult, CheckStatus } from '../../checks/result.ts'
-import { seriesOf } from '../../checks/spec.ts'
+import { regionsOf, seriesOf } from '../../checks/spec.ts'
 import type { MonitoringConfig } from '../../checks/validate.ts'
 import type { Clock } from '../../lib/clock.ts'
 import type { Logger } from '../../lib/logger.ts'
@@ -38,8 +38,9 @@ import type {
   Outage,
   StateChange,
 } from '../alerts/alert-state.ts'
+import type { Cell } from '../history/rollup-cell.ts'
 import { OVERALL_SERIES } from '../history/rollup-schema.ts'
-import { StoredDays, verdictTimes, type VerdictTimes } from './read-model-days.ts'
+import { StoredDays, verdictTimes, verdictTimesInto, type VerdictTimes } from './read-model-days.ts'
 import { ReadModelVersions } from './read-model-versions.ts'
 import { growArray } from './grow-array.ts'
 import { StateTimeRing, TIMES } from './state-time-ring.ts'
@@ -124,6 +125,15 @@ function latestRun(result: CheckResult): LatestRun {
     assertions: (result.assertions ?? []).filter((a) => !a.ok),
     ...(cert !== undefined ? { metrics: { certDaysLeft: cert } } : {}),
   }
+}
+
+/** Adds a rollup cell's runs to `counts` at `at` (FIELDS of them, in order), each at most `max`. */
+function addRuns(counts: Uint8Array | Uint16Array, at: number, cell: Cell, max: number): void {
+  counts[at] = Math.min(max, counts[at]! + cell.up)
+  counts[at + 1] = Math.min(max, counts[at + 1]! + cell.degraded)
+  counts[at + 2] = Math.min(max, counts[at + 2]! + cell.down)
+  counts[at + 3] = Math.min(max, counts[at + 3]! + cell.inconclusive)
+  counts[at + 4] = Math.min(max, counts[at + 4]! + cell.maintenance)
 }
 
 const newer = (a: LatestRun, b: LatestRun) =>
@@ -234,7 +244,9 @@ export class ReadModel {
 
   /** Follows the deployed checks; call after every deploy (and once at the start). */
   setChecks(): void {
-    for (const spec of this.#o.config().checks) this.#check(spec.id)
+    const specs = this.#o.config().checks
+    this.#reserveFor(specs)
+    for (const spec of specs) this.#check(spec.id)
     for (const [id, i] of this.#index) this.#status[i] = this.#o.alertState(id).status
     this.changed('deploy')
   }
@@ -419,18 +431,22 @@ export class ReadModel {
     const now = this.#o.clock.now()
     if (grain === DAY) this.#readToday(now, false)
     const ring = grain === DAY ? this.#days : this.#hours
+    // A page's first build asks this of every check for 90 days: nothing but the rows.
     const out: VerdictMinutes[] = []
     for (let start = floorTo(from, grain); start < to; start += grain) {
       if (start > now) break
       if (!ring.holds(start)) return null
-      const ms = (k: number) => (i === undefined ? 0 : ring.get(i, start, k))
-      out.push({
-        start,
-        up: Math.round(ms(0) / MIN),
-        degraded: Math.round(ms(1) / MIN),
-        down: Math.round(ms(2) / MIN),
-        maintenance: Math.round(ms(3) / MIN),
-      })
+      out.push(
+        i === undefined
+          ? { start, up: 0, degraded: 0, down: 0, maintenance: 0 }
+          : {
+              start,
+              up: Math.round(ring.get(i, start, 0) / MIN),
+              degraded: Math.round(ring.get(i, start, 1) / MIN),
+              down: Math.round(ring.get(i, start, 2) / MIN),
+              maintenance: Math.round(ring.get(i, start, 3) / MIN),
+            },
+      )
     }
     return out
   }
@@ -445,7 +461,9 @@ export class ReadModel {
   load(): void {
     const now = this.#o.clock.now()
     const { results } = this.#o
-    for (const spec of this.#o.config().checks) this.#check(spec.id)
+    const specs = this.#o.config().checks
+    const slots = this.#reserveFor(specs)
+    for (const spec of specs) this.#check(spec.id)
     for (const [id, i] of this.#index) {
       for (const result of Object.values(results.latestPerRegion(id))) {
         this.#latest[i]!.set(seriesOf(result), latestRun(result))
@@ -466,23 +484,19 @@ export class ReadModel {
       results.rollups.eachHourRowOfDay(day, null, (row) => {
         if (row.series === OVERALL_SERIES) return
         const slot = this.#slotOf(this.#check(row.checkId), row.series)
-        for (const [s, cell] of row.pack) {
+        row.pack.forEach((cell, s) => {
           const hour = day + s * HOUR
           const ring = ringOf(hour, HOUR, HOUR_RING)
-          if (s >= 24 || this.#hourTags[ring] !== hour) continue
-          const at = (slot * HOUR_RING + ring) * FIELDS
-          const add = [cell.up, cell.degraded, cell.down, cell.inconclusive, cell.maintenance]
-          for (let f = 0; f < FIELDS; f++) {
-            this.#hourCounts[at + f] = Math.min(65_535, this.#hourCounts[at + f]! + add[f]!)
-          }
-        }
+          if (s >= 24 || this.#hourTags[ring] !== hour) return
+          addRuns(this.#hourCounts, (slot * HOUR_RING + ring) * FIELDS, cell, 65_535)
+        })
       })
     }
     for (const hour of [hourNow - HOUR, hourNow]) this.#loadMinutes(hour, false)
     this.#ensureEdges(now)
     // State time: persisted days, the days since, and today.
     this.#loadDays(now)
-    this.#windows.load(now, [...this.#index.keys()])
+    this.#windows.load(now, [...this.#index.keys()], slots)
   }
 
   /** Starts the timer that reads today's state time and the 24 h window's edges. */
@@ -526,13 +540,32 @@ export class ReadModel {
     this.#outages.push([])
     this.#seriesOf.push(new Map())
     this.#status.push('unknown')
-    this.#firstAt = growArray(this.#firstAt, i + 1)
+    this.#reserve(i + 1, 0)
     this.#firstAt[i] = Number.NaN
-    this.#checkVersion = growArray(this.#checkVersion, i + 1)
-    this.#minuteDur = growArray(this.#minuteDur, (i + 1) * 2 * 60 * 2)
-    this.#days.grow(i + 1)
-    this.#hours.grow(i + 1)
     return i
+  }
+
+  /**
+   * Room for the deployed checks and their series (a region each; a host check's probes
+   * are not known, one is counted) at once: made a check at a time, the arrays would be
+   * copied a dozen times over and end up to a quarter larger than needed. The slots.
+   */
+  #reserveFor(specs: MonitoringConfig['checks']): number {
+    const slots = specs.reduce((n, spec) => n + (regionsOf(spec)?.length ?? 1), 0)
+    this.#reserve(specs.length, slots)
+    return slots
+  }
+
+  /** Room for `checks` checks and `slots` series slots (the arrays only grow). */
+  #reserve(checks: number, slots: number): void {
+    this.#firstAt = growArray(this.#firstAt, checks)
+    this.#checkVersion = growArray(this.#checkVersion, checks)
+    this.#minuteDur = growArray(this.#minuteDur, checks * 2 * 60 * 2)
+    this.#days.grow(checks)
+    this.#hours.grow(checks)
+    this.#hourCounts = growArray(this.#hourCounts, slots * HOUR_RING * FIELDS)
+    this.#minuteCounts = growArray(this.#minuteCounts, slots * 2 * 60 * FIELDS)
+    this.#edgeCounts = growArray(this.#edgeCounts, slots * 2 * 60 * FIELDS)
   }
 
   #slotOf(i: number, series: string): number {
@@ -542,9 +575,7 @@ export class ReadModel {
     slot = this.#slotCount++
     this.#slot.set(key, slot)
     this.#seriesOf[i]!.set(series, slot)
-    this.#hourCounts = growArray(this.#hourCounts, (slot + 1) * HOUR_RING * FIELDS)
-    this.#minuteCounts = growArray(this.#minuteCounts, (slot + 1) * 2 * 60 * FIELDS)
-    this.#edgeCounts = growArray(this.#edgeCounts, (slot + 1) * 2 * 60 * FIELDS)
+    this.#reserve(0, slot + 1)
     return slot
   }
 
@@ -666,16 +697,14 @@ export class ReadModel {
       const slot = this.#slotOf(i, row.series)
       // A new slot's arrays were grown: read them after #slotOf.
       const target = edge ? this.#edgeCounts : this.#minuteCounts
-      for (const [m, cell] of row.pack) {
-        const at = ((slot * 2 + ring) * 60 + m) * FIELDS
-        const add = [cell.up, cell.degraded, cell.down, cell.inconclusive, cell.maintenance]
-        for (let f = 0; f < FIELDS; f++) target[at + f] = Math.min(255, target[at + f]! + add[f]!)
+      row.pack.forEach((cell, m) => {
+        addRuns(target, ((slot * 2 + ring) * 60 + m) * FIELDS, cell, 255)
         if (!edge) {
           const d = ((i * 2 + ring) * 60 + m) * 2
           this.#minuteDur[d]! += cell.durSum
           this.#minuteDur[d + 1] = Math.max(this.#minuteDur[d + 1]!, cell.durMax)
         }
-      }
+      })
     })
     tags[ring] = hour
   }
@@ -704,15 +733,18 @@ export class ReadModel {
   #readDay(day: number): void {
     this.#claimDay(day)
     this.#dayReads += 1
+    // Today is read every REFRESH_MS, 10,000 rows of up to 24 cells: two arrays for all.
+    const total: VerdictTimes = [0, 0, 0, 0]
+    const times: VerdictTimes = [0, 0, 0, 0]
     this.#o.results.rollups.eachHourRowOfDay(day, OVERALL_SERIES, (row) => {
       const i = this.#check(row.checkId)
-      const total: VerdictTimes = [0, 0, 0, 0]
-      for (const [slot, cell] of row.pack) {
-        const times = verdictTimes(cell.time)
+      total.fill(0)
+      row.pack.forEach((cell, slot) => {
+        verdictTimesInto(cell.time, times)
         for (let k = 0; k < TIMES; k++) total[k]! += times[k]!
         const hour = day + slot * HOUR
         if (slot < 24 && this.#hours.holds(hour)) this.#hours.set(i, hour, times)
-      }
+      })
       this.#days.set(i, day, total)
     })
   }
