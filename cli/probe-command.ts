@@ -5,6 +5,7 @@ import { HUB_REGION } from '../checks/spec.ts'
 import { PROBE_ID } from '../checks/wire.ts'
 import { createLogger } from '../lib/logger.ts'
 import { startProbe } from '../probe/agent.ts'
+import { sizeYoungGenerationByLoad } from './probe-heap.ts'
 import { DEFAULT_OUTBOX_LIMITS } from '../probe/outbox.ts'
 import { resolveHubKey } from './hub-key-option.ts'
 import { parseBytes, parseDurationFlag, parseLabels, parseMqttUrl, parsePort } from './options.ts'
@@ -282,6 +283,8 @@ export function probeCommand(): Command {
           void probe.stop().finally(() => process.exit(3))
         },
       })
+      // Its modules are loaded: from here the young generation follows the load.
+      sizeYoungGenerationByLoad()
       let health: HealthServer | undefined
       if (flags.healthPort !== undefined) {
         try {

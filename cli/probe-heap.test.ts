@@ -7,6 +7,11 @@
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import {
+  BUSY_SCAVENGES_PER_SECOND,
+  IDLE_SCAVENGES_PER_SECOND,
+  youngGenerationMayGrow,
+} from './probe-heap.ts'
 
 const HEAP = fileURLToPath(new URL('./probe-heap.ts', import.meta.url))
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url))
@@ -48,8 +53,8 @@ describe('keepYoungGenerationSmall', () => {
 function hotWasmTier(capped: boolean): string {
   // (func $add (param i32 i32) (result i32) local.get 0 local.get 1 i32.add), exported.
   const module = [
-    0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97,
-    100, 100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11,
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 7, 7, 1, 3, 97, 100,
+    100, 0, 0, 10, 9, 1, 7, 0, 32, 0, 32, 1, 106, 11,
   ]
   const script = `
     ${capped ? `const { keepWasmCompilationSmall } = await import(${JSON.stringify(HEAP)}); keepWasmCompilationSmall()` : ''}
@@ -74,5 +79,57 @@ describe('keepWasmCompilationSmall', () => {
   it("keeps hot WebAssembly (undici's HTTP parser) on the baseline compiler", () => {
     expect(hotWasmTier(false)).toBe('turbofan')
     expect(hotWasmTier(true)).toBe('liftoff')
+  })
+})
+
+describe('youngGenerationMayGrow', () => {
+  it('lets it grow from the busy rate on, and keeps it growing down to the idle rate', () => {
+    expect(youngGenerationMayGrow(0, false)).toBe(false)
+    expect(youngGenerationMayGrow(BUSY_SCAVENGES_PER_SECOND - 0.1, false)).toBe(false)
+    expect(youngGenerationMayGrow(BUSY_SCAVENGES_PER_SECOND, false)).toBe(true)
+    expect(youngGenerationMayGrow(IDLE_SCAVENGES_PER_SECOND, true)).toBe(true)
+    expect(youngGenerationMayGrow(IDLE_SCAVENGES_PER_SECOND - 0.1, true)).toBe(false)
+  })
+})
+
+/**
+ * The young generation's resident size in MiB in a process that keeps it small, then
+ * (with `byLoad`) follows the load, and works like a busy probe: short-lived garbage,
+ * some of it kept a while, for a bounded number of rounds with a pause between them so
+ * that the load's timer can judge.
+ */
+function youngGenerationUnderLoadMiB(byLoad: boolean): number {
+  const script = `
+    import { getHeapSpaceStatistics } from 'node:v8'
+    const heap = await import(${JSON.stringify(HEAP)})
+    heap.keepYoungGenerationSmall()
+    ${byLoad ? 'heap.sizeYoungGenerationByLoad(100)' : ''}
+    let kept = []
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 100_000; i++) {
+        const item = { i, name: 'r' + i, list: [i, i + 1] }
+        if (i % 10 === 0) kept.push(item)
+      }
+      if (kept.length > 50_000) kept = []
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')
+    console.log(young.physical_space_size / 1048576)
+  `
+  const out = execFileSync(
+    process.execPath,
+    ['--import', TSX, '--input-type=module', '-e', script],
+    {
+      encoding: 'utf8',
+    },
+  )
+  return Number(out.trim())
+}
+
+describe('sizeYoungGenerationByLoad', () => {
+  it('lets the young generation grow in a busy process that keeps it small otherwise', () => {
+    const small = youngGenerationUnderLoadMiB(false)
+    const grown = youngGenerationUnderLoadMiB(true)
+    expect(grown).toBeGreaterThan(small * 2)
   })
 })
