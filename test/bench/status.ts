@@ -6,7 +6,9 @@
  * day rows for 90, about an outage per check a fortnight; kept in the temp directory
  * for later runs, VANTAGE_BENCH_RESEED=1 seeds again), copies it, and starts the hub's
  * HTTP app, status pages and read model on it in a process of their own
- * (status/hub-process.ts), served over HTTP. Then, from this process:
+ * (status/hub-process.ts), served over HTTP: on the compiled build (dist/) when there is
+ * one, as `vantage hub` runs, else on the sources through tsx (status/hub-entry.ts). Then,
+ * from this process:
  *
  * 1. each route at 20 concurrent clients (keep-alive, gzip, no If-None-Match: every
  *    answer a full 200), p50 and p95 of the whole request, and the bytes sent: `/` (a
@@ -14,7 +16,8 @@
  *    `/internal`, `/api/v1/checks` (its default page of 50) and `?limit=500`, the v2
  *    summary and a badge; with a check changing state every second while it runs
  *    (`churn`), so caches are invalidated as on a live hub;
- * 2. the hub's CPU over a minute with nothing asking, then with 10 viewers each
+ * 2. once the routes' load has settled (a minute: V8 hands back the heap it grew), the
+ *    hub's CPU over a minute with nothing asking, then with 10 viewers each
  *    reloading `/internal` and `/` every 10 s as the pages do (a browser revalidates
  *    with If-None-Match): CPU per viewer in % of a core, and the hub's RSS;
  * 3. a check's state change: how long until `/` and `/internal` show it;
@@ -22,7 +25,10 @@
  *    list summed it), and at once from the check list's `?window=30d` (pages of 500); and
  *    every check's 1 h and 24 h availability (the check list's pages of 500).
  *
- * Environment: BENCH_REQUESTS (per route, default 2,000), BENCH_VIEW_SECONDS (default 60).
+ * Environment: BENCH_REQUESTS (per route, default 2,000), BENCH_VIEW_SECONDS (default 60),
+ * BENCH_SETTLE_SECONDS (after the routes, before the hub at rest; default 60),
+ * BENCH_FROM_SOURCE=1 (the hub from the sources through tsx even when there is a build),
+ * BENCH_HEAP_SNAPSHOT=<file> (the hub's heap after the viewers, for a profiler).
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import {
@@ -30,13 +36,14 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { IncidentStore } from '../../hub/incidents/incident-store.ts'
 import { openDatabase } from '../../hub/store/database.ts'
@@ -45,10 +52,12 @@ import { seedRollups } from './history/seed-rollups.ts'
 import { checkIdOf } from './history/sim-results.ts'
 import { processCpuMs, processRssMiB } from './proc-stats.ts'
 import { NOW, REGIONS } from './status/bench-config.ts'
+import { hubEntry } from './status/hub-entry.ts'
 
 const CHECKS = Number(process.argv[2] ?? 10_000)
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2_000)
 const VIEW_SECONDS = Number(process.env.BENCH_VIEW_SECONDS ?? 60)
+const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 60)
 const CLIENTS = 20
 const VIEWERS = 10
 const GOAL_MS = 50
@@ -90,14 +99,18 @@ log(
 // 2. The hub in its own process: started once to read every check's 90 days into its
 // read model (a hub's first start with one), stopped (it persists them), and started
 // again, as a restart finds it.
+// The hub runs the compiled build when there is one, as `vantage hub` does
+// (status/hub-entry.ts; BENCH_FROM_SOURCE=1 for the sources through tsx).
 const hubFile =
   process.env.BENCH_HUB_PROCESS ?? join(import.meta.dirname, 'status', 'hub-process.ts')
+const entry = await hubEntry(hubFile)
+log(`hub: ${entry.label}`)
 async function startHubProcess() {
   const started = performance.now()
   const child: ChildProcess = fork(
-    join(import.meta.dirname, '..', '..', 'bin', 'run-ts.js'),
-    [hubFile, join(workDir, 'hub.db'), String(CHECKS)],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    entry.script,
+    [...entry.args, join(workDir, 'hub.db'), String(CHECKS)],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] },
   )
   const url = await new Promise<string>((resolve, reject) => {
     child.once('message', (m: { url: string }) => resolve(m.url))
@@ -250,7 +263,13 @@ for (const path of routes) {
 }
 churn(false)
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-log(`\nroutes at ${CLIENTS} concurrent clients, a check changing state every second:`)
+const loadAverage = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${cpus().length} cores`
+log(
+  `\nroutes at ${CLIENTS} concurrent clients, a check changing state every second (${loadAverage()}):`,
+)
 for (const r of rows)
   log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
 
@@ -262,8 +281,10 @@ async function cpuOver(seconds: number, during: () => Promise<void>) {
   await during()
   return { cpuMs: processCpuMs(pid) - before, wallMs: performance.now() - started }
 }
-// Let the routes' load settle (its garbage collected) before measuring the hub at rest.
-await sleep(10_000)
+// Let the routes' load settle before measuring the hub at rest: its garbage collected,
+// and the heap it grew handed back by V8's memory reducer, which runs once allocation has
+// been low for a while (8 s ticks; 20 to 40 s after the load here), three collections.
+await sleep(SETTLE_SECONDS * 1000)
 const idle = await cpuOver(VIEW_SECONDS, () => sleep(VIEW_SECONDS * 1000))
 let peakRss = 0
 const statuses: Record<string, number> = {}
@@ -297,6 +318,40 @@ const rss = processRssMiB(pid)
 log(
   `hub RSS with ${VIEWERS} viewers: ${peakRss.toFixed(0)} MiB (peak over the run ${rss.peak.toFixed(0)} MiB; goal < 512 MiB)`,
 )
+{
+  // Where it is, now: V8's heap (live and not yet collected), what Node keeps outside it,
+  // and the rest (code, SQLite's page caches, malloc's arenas, thread stacks).
+  const memory = await new Promise<NodeJS.MemoryUsage & { spaces: Record<string, number> }>(
+    (resolve) => {
+      const heard = (m: { memory?: NodeJS.MemoryUsage & { spaces: Record<string, number> } }) => {
+        if (!m.memory) return
+        hub.off('message', heard)
+        resolve(m.memory)
+      }
+      hub.on('message', heard)
+      hub.send({ memory: true })
+    },
+  )
+  const mib = (bytes: number) => `${(bytes / (1 << 20)).toFixed(0)}`
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+  const kB = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) * 1024
+  const { spaces } = memory
+  if (process.env.BENCH_HEAP_SNAPSHOT) {
+    hub.send({ snapshot: process.env.BENCH_HEAP_SNAPSHOT })
+    await new Promise<void>((resolve) => hub.once('message', () => resolve()))
+  }
+  const space = (...names: string[]) => names.reduce((sum, name) => sum + (spaces[name] ?? 0), 0)
+  const files = kB('Rss') - kB('Anonymous')
+  log(
+    `  of it now: RSS ${mib(memory.rss)} MiB: mapped files ${mib(files)}; ` +
+      `V8 heap ${mib(memory.heapTotal)} (${mib(memory.heapUsed)} used; old ${mib(space('old_space'))}, ` +
+      `large objects ${mib(space('large_object_space', 'new_large_object_space'))}, new ${mib(space('new_space'))}, ` +
+      `code ${mib(space('code_space', 'code_large_object_space'))}); ` +
+      `external ${mib(memory.external)} (${mib(memory.arrayBuffers)} array buffers); ` +
+      `the rest ${mib(memory.rss - files - memory.heapTotal - memory.external)} (malloc: SQLite's page cache, thread arenas and stacks)`,
+  )
+}
 
 // 3. A state change reaches the pages.
 {
@@ -387,12 +442,9 @@ log(
   }
 }
 
-log(
-  `\nload average now: ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')} on ${cpus().length} cores`,
-)
+log(`\n${loadAverage()} now`)
 hub.send({ close: true })
 await new Promise((resolve) => hub.once('exit', resolve))
 agent.destroy()
 rmSync(workDir, { recursive: true, force: true })
+if (entry.compiled) rmSync(dirname(entry.script), { recursive: true, force: true })

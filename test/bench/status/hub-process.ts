@@ -4,8 +4,10 @@
  * process of its own so that its CPU and memory are measured apart from the clients.
  * Check states come from a stand-in for the alert engine that the parent can change
  * (`{ flip: checkId, status }` over IPC); the clock runs from the seeded history's end.
- * Prints nothing; sends `{ url }` once it serves.
+ * Prints nothing; sends `{ url }` once it serves, and its memory (`{ memory: true }`) or
+ * a heap snapshot (`{ snapshot: path }`) when asked.
  */
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8'
 import type {
   CheckAlertState,
   CheckAlertStatus,
@@ -92,7 +94,24 @@ pages.start()
 const server = await serveHub({ fetch: app.fetch, port: 0, host: '127.0.0.1' })
 process.send!({ url: server.url, loadedMs })
 
-process.on('message', (message: { flip?: string; status?: CheckAlertStatus; close?: true }) => {
+interface Message {
+  flip?: string
+  status?: CheckAlertStatus
+  /** Answer `{ memory }`: the RSS as V8 and Node count it (no collection is asked for). */
+  memory?: true
+  /** Write a heap snapshot to this path, then answer `{ snapshot }` (for profiling). */
+  snapshot?: string
+  close?: true
+}
+
+process.on('message', (message: Message) => {
+  if (message.memory) {
+    const spaces = Object.fromEntries(
+      getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]),
+    )
+    process.send!({ memory: { ...process.memoryUsage(), spaces } })
+  }
+  if (message.snapshot) process.send!({ snapshot: writeHeapSnapshot(message.snapshot) })
   if (message.flip && message.status) {
     statuses.set(message.flip, message.status)
     const change = { checkId: message.flip, series: null, state: message.status, at: clock.now() }
