@@ -422,6 +422,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       await broker?.close()
       credentials.unwatch()
       await registry.flush()
+      // Drains, windows and deploys save state.json without waiting: let them land.
+      await state.settled()
       await writer.close()
       db.close()
     },

@@ -48,7 +48,7 @@ describe('ProbeAdmin', () => {
   })
 
   it('tells a drained probe again until it drains, and remembers it across restarts', async () => {
-    const { dir, admin, sent } = await setup()
+    const { dir, state, admin, sent } = await setup()
     admin.handleStatus('p1', status('p1', 'online'))
     expect(admin.drain('p1', true)).toMatchObject({ probe: { drained: true } })
     expect(sent.map(([id, c]) => [id, c.type === 'drain' && c.drain])).toEqual([['p1', true]])
@@ -71,6 +71,8 @@ describe('ProbeAdmin', () => {
       false,
       false,
     ])
+    // Its folder goes when the test ends: no save may still be writing into it.
+    await Promise.all([state.settled(), restarted.state.settled()])
   })
 
   it('retires the probes whose token was revoked, not those whose token was replaced', async () => {

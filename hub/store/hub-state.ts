@@ -57,7 +57,25 @@ export interface HubStateData {
 const MAX_DEPLOYS = 200
 
 export class HubState {
+  /** Writes not finished yet: their callers often do not wait for them. */
+  readonly #writing = new Set<Promise<void>>()
+
   private constructor(private readonly low: Low<HubStateData>) {}
+
+  /** Resolves once every write asked for so far has finished, failed ones included. */
+  async settled(): Promise<void> {
+    while (this.#writing.size > 0) await Promise.allSettled([...this.#writing])
+  }
+
+  async #write(): Promise<void> {
+    const write = this.low.write()
+    this.#writing.add(write)
+    try {
+      await write
+    } finally {
+      this.#writing.delete(write)
+    }
+  }
 
   static async open(dataDir: string): Promise<HubState> {
     const low = new Low<HubStateData>(new JSONFile(join(dataDir, 'state.json')), {
@@ -87,7 +105,7 @@ export class HubState {
   async recordDeploy(record: DeployRecord): Promise<void> {
     this.low.data.deploys.push(record)
     this.low.data.deploys = this.low.data.deploys.slice(-MAX_DEPLOYS)
-    await this.low.write()
+    await this.#write()
   }
 
   probes(): Record<string, ProbeInfo> {
@@ -96,7 +114,7 @@ export class HubState {
 
   async saveProbes(probes: Record<string, ProbeInfo>): Promise<void> {
     this.low.data.probes = probes
-    await this.low.write()
+    await this.#write()
   }
 
   heartbeats(): Record<string, HeartbeatRecord> {
@@ -106,7 +124,7 @@ export class HubState {
   /** Replaces the records of the given checks; others are kept. */
   async saveHeartbeats(records: Record<string, HeartbeatRecord>): Promise<void> {
     Object.assign(this.low.data.heartbeats, records)
-    await this.low.write()
+    await this.#write()
   }
 
   windows(): SilenceWindow[] {
@@ -116,7 +134,7 @@ export class HubState {
   /** Replaces every stored window: silences.ts owns the list and writes it whole. */
   async saveWindows(windows: SilenceWindow[]): Promise<void> {
     this.low.data.windows = windows
-    await this.low.write()
+    await this.#write()
   }
 
   drainedProbes(): string[] {
@@ -125,6 +143,6 @@ export class HubState {
 
   async saveDrainedProbes(probeIds: string[]): Promise<void> {
     this.low.data.drainedProbes = probeIds
-    await this.low.write()
+    await this.#write()
   }
 }
